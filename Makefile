@@ -1,0 +1,50 @@
+# The README's two commands: `make run` and `make test`. Everything else is set-up they need.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test install lint format bootstrap clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(RUN_STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(RUN_STAMP)
+
+bootstrap: $(RUN_STAMP)
+	$(BIN)/flask --app wsgi bootstrap
+
+## Serve the API with gunicorn on http://127.0.0.1:$(PORT) (PORT and DATABASE_URL override).
+run: bootstrap
+	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+## Install everything and run the whole test suite: on SQLite, then on PostgreSQL
+## (a fresh database; the run says it is skipped when no PostgreSQL server answers).
+test: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --database=postgres $(PYTEST_ARGS)
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(TEST_STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

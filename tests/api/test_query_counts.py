@@ -1,0 +1,46 @@
+"""A list page costs the same number of SQL statements whatever its size."""
+
+import pytest
+
+LISTS = [
+    "exerciseinfo",
+    "exercise",
+    "exercise-translation",
+    "muscle",
+    "equipment",
+    "exercisecategory",
+    "language",
+    "exercisealias",
+    "exercisecomment",
+    "exerciseimage",
+    "video",
+]
+
+
+@pytest.mark.parametrize("resource", LISTS)
+def test_statements_per_page_do_not_grow_with_the_page(client, count_queries, resource):
+    counts = {}
+    for limit in (5, 500):
+        with count_queries() as counter:
+            response = client.get(f"/api/v2/{resource}/?limit={limit}")
+        assert response.status_code == 200
+        counts[limit] = counter.count
+    assert counts[5] == counts[500], counts
+    assert counts[5] <= 12, counts
+
+
+def test_exerciseinfo_page_of_872_is_still_constant(client, count_queries):
+    with count_queries() as small:
+        client.get("/api/v2/exerciseinfo/?limit=5")
+    with count_queries() as everything:
+        body = client.get("/api/v2/exerciseinfo/?limit=1000").get_json()
+    assert len(body["results"]) == 872
+    assert small.count == everything.count
+
+
+def test_search_page_is_constant_too(client, count_queries):
+    with count_queries() as small:
+        client.get("/api/v2/exerciseinfo/?name__search=press&limit=5")
+    with count_queries() as large:
+        client.get("/api/v2/exerciseinfo/?name__search=press&limit=500")
+    assert small.count == large.count

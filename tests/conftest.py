@@ -1,0 +1,224 @@
+"""Fixtures that mirror the app: ``app`` (factory + TestConfig), ``client``, per-test database
+isolation, user factories and auth helpers.
+
+The suite runs on SQLite by default and on PostgreSQL with ``--database=postgres`` (a fresh
+database is created for the run and dropped afterwards). Each test runs inside one outer
+transaction that is rolled back at the end; the app's own commits become savepoints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from wger_flask import create_app
+from wger_flask.config import TestConfig
+from wger_flask.extensions import db
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=["sqlite", "postgres"],
+        default="sqlite",
+        help="Run the suite on SQLite (default) or on a fresh PostgreSQL database.",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"wger-flask database backend: {config.getoption('--database')}"
+
+
+def postgres_reachable(url: str = POSTGRES_ADMIN_URL) -> bool:
+    try:
+        engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@contextlib.contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new PostgreSQL database for this run (parallel runs never meet), dropped afterwards."""
+    name = f"wger_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = (
+        sa.engine.make_url(POSTGRES_ADMIN_URL)
+        .set(database=name)
+        .render_as_string(hide_password=False)
+    )
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.config.getoption("--database") == "postgres":
+        if not postgres_reachable():
+            pytest.exit(
+                f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: the PostgreSQL run "
+                "is SKIPPED (start PostgreSQL or set TEST_POSTGRES_URL).",
+                returncode=0,
+            )
+        with fresh_postgres_database() as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("instance")
+    os.environ["WGER_INSTANCE_PATH"] = str(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, instance_dir: Path):
+    """One app for the session, its database migrated and the catalogue loaded once."""
+    application = create_app(TestConfig(database_url))
+    with application.app_context():
+        from wger_flask.cli import load_catalogue, migrate_database
+
+        migrate_database()
+        load_catalogue()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def isolated_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run the test in a transaction that is rolled back; app commits become savepoints."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        engine = db.engine
+    connection = engine.connect()
+    outer = connection.begin()
+    factory = sessionmaker(
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+        class_=Session,
+    )
+    original = db.session
+    db.session = scoped_session(factory, scopefunc=original.registry.scopefunc)
+    try:
+        yield
+    finally:
+        db.session = original  # each app context removed its own session at teardown
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# ------------------------------------------------------------------------------ factories
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user (committed into the test's transaction); returns the detached row."""
+    from wger_flask.services import accounts
+
+    counter = iter(range(1, 10_000))
+
+    def make(username: str | None = None, password: str = "correct horse battery", **extra: Any):
+        with app.app_context():
+            user = accounts.create_user(
+                username or f"user{next(counter)}", password, email=extra.pop("email", "")
+            )
+            for key, value in extra.items():
+                setattr(user, key, value)
+            db.session.commit()
+            return user
+
+    return make
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user("alice", email="alice@example.com")
+
+
+@pytest.fixture
+def other_user(make_user):
+    return make_user("mallory", email="mallory@example.com")
+
+
+@pytest.fixture
+def auth_headers(app):
+    """``auth_headers(user)`` → headers with a fresh Bearer access token for that user."""
+    from wger_flask.services import tokens
+
+    def headers(user) -> dict[str, str]:
+        with app.app_context():
+            fresh = db.session.get(type(user), user.id)
+            return {"Authorization": f"Bearer {tokens.mint_access(fresh)}"}
+
+    return headers
+
+
+# ------------------------------------------------------------------------------ SQL counting
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counter: ...`` counts the SQL statements the app sends."""
+
+    @contextlib.contextmanager
+    def counting() -> Iterator[StatementCounter]:
+        counter = StatementCounter()
+        with app.app_context():
+            engine = db.engine
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                counter.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counting

@@ -1,0 +1,97 @@
+"""wger-flask: the wger REST API as a Flask service.
+
+``create_app`` binds everything in a fixed order: config → extensions → blueprints → errors
+→ CLI. ``wsgi.py`` calls it for gunicorn.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from wger_flask.config import Config
+
+MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: Any = None) -> Flask:
+    """Build the application. ``config`` is a Config instance (default: from the environment)."""
+    config = config or Config()
+    app = Flask(__name__, instance_path=config.INSTANCE_PATH, instance_relative_config=False)
+    app.config.from_object(config)
+    app.url_map.strict_slashes = False  # /api/v2/muscle and /api/v2/muscle/ alike, no redirect
+    _configure_logging(app)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from wger_flask.rest.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from wger_flask import cli
+
+    cli.register(app)
+    _install_middleware(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+
+
+def _init_extensions(app: Flask) -> None:
+    from wger_flask import models  # noqa: F401  (registers every table)
+    from wger_flask.database import init_engine
+    from wger_flask.extensions import api, csrf, db, jwt, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        init_engine(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True)
+    app.config["JWT_ALGORITHM"] = "HS256"
+    app.config["JWT_DECODE_ALGORITHMS"] = ["HS256"]
+    jwt.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    api.init_app(app)
+
+    from wger_flask.rest.auth import load_session_user
+
+    login_manager.user_loader(load_session_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from wger_flask.blueprints import api_blueprints
+    from wger_flask.blueprints.api_root import blp as api_root_blp
+    from wger_flask.blueprints.api_root import register_document_routes
+    from wger_flask.extensions import api, csrf
+
+    resources = []
+    api.register_blueprint(api_root_blp)
+    for blueprint in api_blueprints():
+        api.register_blueprint(blueprint)
+        resources.extend(blueprint.resources)
+        csrf.exempt(blueprint)  # API writes check CSRF only for cookie sessions (rest.auth)
+    csrf.exempt(api_root_blp)
+    app.extensions["wger_resources"] = resources
+    register_document_routes(app)
+    api.document_json()  # built once, at start-up
+
+
+def _install_middleware(app: Flask) -> None:
+    from wger_flask.rest.negotiation import FormatSuffixMiddleware
+
+    app.wsgi_app = FormatSuffixMiddleware(app.wsgi_app)
+    proxies = app.config.get("NUMBER_OF_PROXIES", 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )

@@ -1,0 +1,78 @@
+"""The ``flask`` commands: ``bootstrap``, ``user create``, ``catalogue load``."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from wger_flask.extensions import db
+
+
+def migrate_database() -> None:
+    """Bring the schema to the newest migration (the only way the schema changes)."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+
+
+def load_catalogue() -> int:
+    from wger_flask.services import catalogue
+
+    report = catalogue.load()
+    db.session.commit()
+    return report.total
+
+
+@click.command("bootstrap")
+@with_appcontext
+def bootstrap_command() -> None:
+    """Migrate the database and load the shipped catalogue (running it twice changes nothing)."""
+    started = time.monotonic()
+    migrate_database()
+    inserted = load_catalogue()
+    click.echo(
+        f"Database ready: {inserted} catalogue rows inserted in {time.monotonic() - started:.1f} s."
+    )
+
+
+catalogue_group = AppGroup("catalogue", help="The shipped public catalogue.")
+
+
+@catalogue_group.command("load")
+def catalogue_load_command() -> None:
+    """Insert the shipped catalogue rows that are missing."""
+    click.echo(f"{load_catalogue()} rows inserted.")
+
+
+user_group = AppGroup("user", help="User accounts.")
+
+
+@user_group.command("create")
+@click.argument("username")
+@click.option("--password", required=True, help="The new user's password.")
+@click.option("--email", default="", help="Email address.")
+@click.option("--superuser", is_flag=True, help="Make the user a superuser (and staff).")
+def user_create_command(username: str, password: str, email: str, superuser: bool) -> None:
+    """Create a user account."""
+    from wger_flask.models.accounts import User
+    from wger_flask.services import accounts
+
+    try:
+        user = accounts.create_user(username, password, email=email, superuser=superuser)
+    except accounts.AccountError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    total = db.session.execute(select(func.count()).select_from(User)).scalar_one()
+    kind = "superuser" if superuser else "user"
+    click.echo(f"Created {kind} {user.username!r} (id {user.id}); {total} users in all.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(bootstrap_command)
+    app.cli.add_command(catalogue_group)
+    app.cli.add_command(user_group)

@@ -1,0 +1,131 @@
+"""Every setting of wger-flask, read from the environment in this one module."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a boolean from the environment; an unknown word is a configuration error."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"{name}={raw!r}: expected one of true/false/1/0/yes/no/on/off")
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    """Read a non-negative integer from the environment."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: expected a whole number") from None
+    if value < minimum:
+        raise ValueError(f"{name}={raw!r}: must be at least {minimum}")
+    return value
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual spellings of a PostgreSQL URL and select the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_path() -> Path:
+    """The instance folder: SQLite database and the generated secret key live here."""
+    default = Path(__file__).resolve().parent.parent / "instance"
+    return Path(os.environ.get("WGER_INSTANCE_PATH", default)).resolve()
+
+
+def persistent_secret_key(folder: Path) -> str:
+    """A random key made once per instance folder, so every worker signs alike."""
+    folder.mkdir(parents=True, exist_ok=True)
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        candidate = secrets.token_urlsafe(48)
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker made it first: use theirs
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(candidate)
+    return key_file.read_text().strip()
+
+
+class Config:
+    """Production settings: defaults that run on one machine, overridden by the environment."""
+
+    def __init__(self) -> None:
+        folder = instance_path()
+        self.INSTANCE_PATH = str(folder)
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or persistent_secret_key(folder)
+        default_db = f"sqlite:///{folder / 'wger.sqlite3'}"
+        self.SQLALCHEMY_DATABASE_URI = normalize_database_url(
+            os.environ.get("DATABASE_URL", default_db)
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
+
+        # Tokens (the seed: ACCESS_TOKEN_LIFETIME minutes, REFRESH_TOKEN_LIFETIME hours)
+        self.ACCESS_TOKEN_LIFETIME_MINUTES = env_int("ACCESS_TOKEN_LIFETIME", 10, minimum=1)
+        self.REFRESH_TOKEN_LIFETIME_HOURS = env_int("REFRESH_TOKEN_LIFETIME", 2880, minimum=1)
+        self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or self.SECRET_KEY
+        self.MFA_LOGIN_TIMEOUT_SECONDS = env_int("MFA_LOGIN_TIMEOUT", 900, minimum=1)
+        self.ALLOW_REGISTRATION = env_bool("ALLOW_REGISTRATION", True)
+
+        # Rate limits (quotas are configuration, not code)
+        self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.NUMBER_OF_PROXIES = env_int("NUMBER_OF_PROXIES", 0)
+
+        # Mail: "log" writes every message to the log; "smtp" sends it.
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")
+        self.MAIL_SMTP_HOST = os.environ.get("MAIL_SMTP_HOST", "localhost")
+        self.MAIL_SMTP_PORT = env_int("MAIL_SMTP_PORT", 25)
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "wger <noreply@localhost>")
+
+        # Cookies of the web pages
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+        # The API's OpenAPI document (flask-smorest); the UIs are served by api_root.
+        self.API_TITLE = "wger"
+        self.API_VERSION = "2.7.0"
+        self.OPENAPI_VERSION = "3.0.3"
+
+        self.JSON_SORT_KEYS = False
+        self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a throw-away database and fast password hashing."""
+
+    __test__ = False  # not a pytest test class
+    TESTING = True
+
+    def __init__(self, database_url: str | None = None) -> None:
+        super().__init__()
+        self.TESTING = True
+        self.SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256-signatures"
+        self.JWT_SECRET_KEY = self.SECRET_KEY
+        if database_url:
+            self.SQLALCHEMY_DATABASE_URI = normalize_database_url(database_url)
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.PASSWORD_HASH_FAST = True

@@ -1,0 +1,48 @@
+"""Database engine set-up: SQLite made fit for a server, the same SQL meaning on every backend."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from wger_flask.extensions import db
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def configure_sqlite(dbapi_connection: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """WAL (readers never wait for the writer), a busy timeout instead of "database is
+    locked", foreign keys enforced, and a Unicode-aware ``lower()`` as PostgreSQL has."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
+def init_engine(app: Flask) -> None:
+    """Attach the connection hooks to the app's engine (called once per app)."""
+    engine: Engine = db.engine
+    if engine.dialect.name == "sqlite":
+        timeout = app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000)
+
+        @event.listens_for(engine, "connect")
+        def on_connect(dbapi_connection, connection_record):
+            configure_sqlite(dbapi_connection, timeout)
+
+        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs; let
+        # SQLAlchemy emit BEGIN itself (the documented recipe).
+        @event.listens_for(engine, "connect")
+        def no_implicit_begin(dbapi_connection, connection_record):
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def do_begin(connection):
+            connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,3 @@
+"""SQLAlchemy models by domain; importing this package registers every table."""
+
+from wger_flask.models import accounts, core, exercises  # noqa: F401

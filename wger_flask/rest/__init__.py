@@ -1,0 +1,1 @@
+"""The generic REST layer: the only code that knows DRF's conventions."""

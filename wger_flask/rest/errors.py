@@ -1,0 +1,223 @@
+"""Every error body in one place: DRF's shapes under /api/v2, the allauth envelope under
+/allauth, HTML pages for the web.
+
+Views raise (``abort``-style helpers below, or any werkzeug ``HTTPException``); the handlers
+registered by ``register_error_handlers`` turn the exception into the body the client expects.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from wger_flask.rest import negotiation
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+ALLAUTH_PREFIX = "/allauth/"
+
+# DRF's default messages, so clients that show `detail` read the familiar text.
+DETAIL_BY_STATUS = {
+    400: "Bad request.",
+    401: "Authentication credentials were not provided.",
+    403: "You do not have permission to perform this action.",
+    404: "Not found.",
+    406: "Could not satisfy the request Accept header.",
+    409: "Conflict.",
+    413: "Request entity too large.",
+    415: "Unsupported media type in request.",
+    429: "Request was throttled.",
+    500: "A server error occurred.",
+    503: "Service temporarily unavailable, try again later.",
+}
+
+
+class APIError(HTTPException):
+    """An error with a DRF body: ``{"detail": ..., "code"?: ...}`` or a field dict for 400."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str | None = None,
+        *,
+        code: str | None = None,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(description=detail or DETAIL_BY_STATUS.get(status, ""))
+        self.code = status
+        self.body = body
+        self.error_code = code
+        self.extra_headers = headers or {}
+
+    def payload(self) -> dict[str, Any]:
+        if self.body is not None:
+            return self.body
+        payload: dict[str, Any] = {"detail": self.description}
+        if self.error_code:
+            payload["code"] = self.error_code
+        return payload
+
+
+class ValidationFailed(APIError):
+    """400 with DRF's field-error dict, e.g. ``{"end": ["..."]}``."""
+
+    def __init__(self, errors: dict[str, Any]) -> None:
+        super().__init__(400, body=_listify(errors))
+
+
+def _listify(errors: Any) -> Any:
+    """DRF lists every message; marshmallow sometimes nests dicts (kept) or gives a string."""
+    if isinstance(errors, dict):
+        return {str(key): _listify(value) for key, value in errors.items()}
+    if isinstance(errors, (list, tuple)):
+        return [_listify(item) if isinstance(item, dict) else str(item) for item in errors]
+    return [str(errors)]
+
+
+def not_authenticated(detail: str | None = None, code: str | None = None) -> APIError:
+    return APIError(401, detail, code=code, headers={"WWW-Authenticate": 'Bearer realm="api"'})
+
+
+def permission_denied(detail: str | None = None) -> APIError:
+    return APIError(403, detail)
+
+
+def not_found(detail: str | None = None) -> APIError:
+    return APIError(404, detail)
+
+
+def method_not_allowed_detail(method: str) -> str:
+    return f'Method "{method}" not allowed.'
+
+
+# --------------------------------------------------------------------------------------
+# Rendering
+
+
+def _api_payload(error: HTTPException) -> dict[str, Any]:
+    if isinstance(error, APIError):
+        return error.payload()
+    status = error.code or 500
+    if status == 405:
+        return {"detail": method_not_allowed_detail(request.method)}
+    if status == 415:
+        mimetype = request.mimetype or ""
+        return {"detail": f'Unsupported media type "{mimetype}" in request.'}
+    data = getattr(error, "data", None)
+    if status in (400, 422) and isinstance(data, dict):
+        messages = data.get("messages") or data.get("errors")
+        if isinstance(messages, dict):
+            # webargs nests by location ({"query": {...}}): DRF shows the fields themselves.
+            flat: dict[str, Any] = {}
+            for value in messages.values():
+                if isinstance(value, dict):
+                    flat.update(value)
+            return _listify(flat or messages)
+    if status >= 500:
+        return {"detail": DETAIL_BY_STATUS.get(status, DETAIL_BY_STATUS[500])}
+    default = DETAIL_BY_STATUS.get(status)
+    description = error.description if error.description else default
+    # werkzeug's stock sentences are long and HTML-ish; DRF's short ones are what clients know.
+    if default and description == type(error).description:
+        description = default
+    return {"detail": description}
+
+
+def _headers_of(error: HTTPException) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if isinstance(error, APIError):
+        headers.update(error.extra_headers)
+    if error.code == 405:
+        try:
+            valid = error.valid_methods  # type: ignore[attr-defined]
+        except AttributeError:
+            valid = None
+        if valid:
+            headers["Allow"] = ", ".join(valid)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return headers
+
+
+def api_error_response(error: HTTPException) -> Response:
+    """The DRF-shaped response (JSON, or the browsable page when the browser asked)."""
+    status = 400 if error.code == 422 else (error.code or 500)
+    payload = _api_payload(error)
+    headers = _headers_of(error)
+    outcome = negotiation.negotiated_or_json()
+    if outcome.is_html:
+        return negotiation.render_browsable(payload, status, headers)
+    body = negotiation.dumps(payload, outcome.indent)
+    response = Response(body, status=status, mimetype=negotiation.JSON_MIMETYPE)
+    for key, value in headers.items():
+        response.headers[key] = value
+    return response
+
+
+def allauth_error_response(error: HTTPException) -> Response:
+    """The allauth headless envelope: ``{"status": N, "errors"?: [...]}``."""
+    status = error.code or 500
+    payload: dict[str, Any] = {"status": status}
+    if isinstance(error, APIError) and error.body is not None:
+        payload = error.body
+    elif 400 <= status < 500 and status not in (401, 404, 405, 410, 429):
+        message = error.description or DETAIL_BY_STATUS.get(status, "")
+        payload["errors"] = [{"message": message, "code": error.name.lower().replace(" ", "_")}]
+    response = Response(negotiation.dumps(payload), status=status, mimetype="application/json")
+    for key, value in _headers_of(error).items():
+        response.headers[key] = value
+    return response
+
+
+def html_error_response(error: HTTPException) -> Response:
+    status = error.code or 500
+    body = render_template("error.html", status=status, title=error.name, error=error)
+    response = Response(body, status=status, mimetype="text/html")
+    for key, value in _headers_of(error).items():
+        response.headers[key] = value
+    return response
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    """Shape any HTTP error by the area of the site it happened in."""
+    if error.code is None:  # a RequestRedirect or similar routing exception
+        return error  # type: ignore[return-value]
+    path = request.path
+    if path.startswith(API_PREFIX):
+        return api_error_response(error)
+    if path.startswith(ALLAUTH_PREFIX):
+        return allauth_error_response(error)
+    return html_error_response(error)
+
+
+def handle_database_unavailable(error: DBAPIError) -> Response:
+    """A database outage is a 503 the load balancer can act on, never an HTML 500."""
+    log.error("database unavailable: %s", error)
+    from wger_flask.extensions import db
+
+    db.session.rollback()
+    unavailable = APIError(503, headers={"Retry-After": "5"})
+    if request.path.startswith(API_PREFIX) or request.path == "/healthz/":
+        return api_error_response(unavailable)
+    return handle_http_exception(unavailable)
+
+
+def handle_unexpected(error: Exception) -> Response:
+    """Anything else: logged with its traceback, answered as a plain 500 in the right shape."""
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return handle_http_exception(InternalServerError())
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,328 @@
+"""Format negotiation (suffix, ``?format=``, ``Accept``) and the two renderers: JSON and the
+browsable HTML page.
+
+DRF's rules, as clients meet them: JSON by default and for ``*/*``;
+``Accept: application/json; indent=4`` indents; ``text/html``, ``?format=api`` and the ``.api``
+suffix give the browsable page; ``.json`` and ``?format=json`` force JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from flask import Response, current_app, g, render_template, request
+from markupsafe import Markup, escape
+from werkzeug.exceptions import NotAcceptable, NotFound
+
+JSON = "json"
+API = "api"
+FORMAT_SUFFIXES = (JSON, API)
+SUFFIX_ENVIRON_KEY = "wger.format_suffix"
+ORIGINAL_PATH_ENVIRON_KEY = "wger.original_path"
+MAX_INDENT = 8
+JSON_MIMETYPE = "application/json"
+HTML_MIMETYPE = "text/html"
+
+_SUFFIX_RE = re.compile(r"^(?P<path>/api/v2/.*?)\.(?P<format>json|api)/?$")
+
+
+class FormatSuffixMiddleware:
+    """WSGI middleware: ``/api/v2/muscle.json`` → ``/api/v2/muscle/`` with the format noted.
+
+    The suffix is taken off before routing, so every route gets ``.json`` and ``.api`` for
+    free, on lists and details alike, as DRF's ``format_suffix_patterns`` does.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/api/v2/") and "." in path:
+            match = _SUFFIX_RE.match(path)
+            if match:
+                environ[ORIGINAL_PATH_ENVIRON_KEY] = path
+                environ[SUFFIX_ENVIRON_KEY] = match["format"]
+                environ["PATH_INFO"] = match["path"] + "/"
+        return self.wsgi_app(environ, start_response)
+
+
+@dataclass(frozen=True)
+class Negotiated:
+    """The outcome of negotiation: which renderer, and the JSON indent if one was asked for."""
+
+    format: str
+    indent: int | None = None
+
+    @property
+    def is_html(self) -> bool:
+        return self.format == API
+
+
+def _parse_accept(header: str) -> list[tuple[str, dict[str, str], float]]:
+    """Split an Accept header into (media type, params, q) triples, best first."""
+    items = []
+    for position, part in enumerate(header.split(",")):
+        pieces = [piece.strip() for piece in part.split(";")]
+        media_type = pieces[0].lower()
+        if not media_type:
+            continue
+        params: dict[str, str] = {}
+        for piece in pieces[1:]:
+            if "=" in piece:
+                key, _, value = piece.partition("=")
+                params[key.strip().lower()] = value.strip().strip('"')
+        try:
+            quality = float(params.pop("q", "1"))
+        except ValueError:
+            quality = 1.0
+        specificity = 0 if media_type == "*/*" else 1 if media_type.endswith("/*") else 2
+        items.append((media_type, params, quality, specificity, position))
+    items.sort(key=lambda item: (-item[2], -item[3], item[4]))
+    return [(media_type, params, quality) for media_type, params, quality, _, _ in items]
+
+
+def _indent_from(params: dict[str, str]) -> int | None:
+    raw = params.get("indent")
+    if raw is None:
+        return None
+    try:
+        return max(0, min(int(raw), MAX_INDENT))
+    except ValueError:
+        return None
+
+
+def negotiate_from(suffix: str | None, format_param: str | None, accept: str) -> Negotiated:
+    """Pick the renderer for a request; pure, so it is unit-tested without a request."""
+    forced = suffix or format_param
+    accepted = _parse_accept(accept) if accept.strip() else []
+    if forced is not None:
+        if forced not in FORMAT_SUFFIXES:
+            raise NotFound()
+        indent = None
+        if forced == JSON:
+            for media_type, params, _ in accepted:
+                if media_type == JSON_MIMETYPE:
+                    indent = _indent_from(params)
+                    break
+        return Negotiated(forced, indent)
+    if not accepted:
+        return Negotiated(JSON)
+    for media_type, params, quality in accepted:
+        if quality <= 0:
+            continue
+        if media_type in (JSON_MIMETYPE, "application/*", "*/*"):
+            return Negotiated(JSON, _indent_from(params))
+        if media_type in (HTML_MIMETYPE, "text/*"):
+            return Negotiated(API)
+    raise NotAcceptable("Could not satisfy the request Accept header.")
+
+
+def negotiated() -> Negotiated:
+    """The current request's negotiated format, computed once per request."""
+    outcome = g.get("_negotiated")
+    if outcome is None:
+        outcome = negotiate_from(
+            request.environ.get(SUFFIX_ENVIRON_KEY),
+            request.args.get("format"),
+            request.headers.get("Accept", ""),
+        )
+        g._negotiated = outcome
+    return outcome
+
+
+def negotiated_or_json() -> Negotiated:
+    """Like ``negotiated`` but never raises: error pages must always render."""
+    try:
+        return negotiated()
+    except (NotAcceptable, NotFound):
+        return Negotiated(JSON)
+
+
+# --------------------------------------------------------------------------------------
+# JSON encoding
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (uuid.UUID,)):
+        return str(value)
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def dumps(data: Any, indent: int | None = None) -> bytes:
+    """Encode to JSON bytes: orjson for the compact hot path, stdlib for any other indent."""
+    if indent is None:
+        return orjson.dumps(data, default=_json_default, option=orjson.OPT_NON_STR_KEYS)
+    if indent == 2:
+        return orjson.dumps(
+            data, default=_json_default, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+        )
+    text = json.dumps(
+        data,
+        indent=indent or None,
+        ensure_ascii=False,
+        default=_json_default,
+        separators=(",", ": ") if indent else (",", ":"),
+    )
+    return text.encode()
+
+
+# --------------------------------------------------------------------------------------
+# The browsable page
+
+
+@dataclass
+class PageContext:
+    """What the browsable page shows beside the data: set by the view that answered."""
+
+    name: str = ""
+    description: str = ""
+    pagination: dict[str, str | None] = field(default_factory=dict)
+    filters: list[tuple[str, str]] = field(default_factory=list)
+    ordering: list[str] = field(default_factory=list)
+
+
+def page_context() -> PageContext:
+    """The browsable-page context of this request (views fill it in)."""
+    context = g.get("_page_context")
+    if context is None:
+        context = PageContext()
+        g._page_context = context
+    return context
+
+
+_URL_RE = re.compile(r"(&#34;)(https?://[^\s&<>]+?)(&#34;)")
+
+
+def _urlize_json(text: str) -> Markup:
+    """Escape the pretty JSON and make the URL strings in it clickable."""
+    escaped = str(escape(text))
+    return Markup(_URL_RE.sub(r'\1<a href="\2">\2</a>\3', escaped))
+
+
+def _view_docstring() -> str:
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    doc = (view_class or view).__doc__ if (view_class or view) else None
+    return (doc or "").strip()
+
+
+def _allowed_methods() -> list[str]:
+    adapter = current_app.url_map.bind("")
+    try:
+        methods = adapter.allowed_methods(request.path)
+    except Exception:  # an unroutable path still gets a page
+        methods = []
+    order = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+    return [method for method in order if method in methods]
+
+
+def render_browsable(data: Any, status: int, headers: dict[str, str] | None = None) -> Response:
+    """Render the browsable API page around ``data``."""
+    context = page_context()
+    pretty = dumps(data, indent=4).decode() if data is not None else ""
+    allowed = _allowed_methods()
+    shown_headers = {"Allow": ", ".join(allowed), "Content-Type": JSON_MIMETYPE, "Vary": "Accept"}
+    shown_headers.update(headers or {})
+    original_path = request.environ.get(ORIGINAL_PATH_ENVIRON_KEY, request.path)
+    json_url = request.base_url.rstrip("/") + ".json"
+    if request.query_string:
+        json_url += "?" + request.query_string.decode("latin-1")
+    body = render_template(
+        "rest/browsable.html",
+        name=context.name or _default_name(),
+        description=context.description or _view_docstring(),
+        method=request.method,
+        path=original_path,
+        query=request.query_string.decode("latin-1"),
+        status=status,
+        status_phrase=_status_phrase(status),
+        headers=shown_headers,
+        content=_urlize_json(pretty),
+        allowed_methods=allowed,
+        pagination=context.pagination,
+        filters=context.filters,
+        ordering=context.ordering,
+        json_url=json_url,
+    )
+    response = Response(body, status=status, mimetype=HTML_MIMETYPE)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _default_name() -> str:
+    segments = [part for part in request.path.split("/") if part][2:]
+    if not segments:
+        return "Api Root"
+    return " ".join(segment.replace("-", " ").title() for segment in segments)
+
+
+def _status_phrase(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+# --------------------------------------------------------------------------------------
+# Responses
+
+
+def etag_for(body: bytes) -> str:
+    """A strong validator for a response body."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def render(
+    data: Any,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    *,
+    etag: bool = False,
+) -> Response:
+    """Render ``data`` in the negotiated format. ``etag`` adds a validator and answers 304."""
+    outcome = negotiated()
+    if outcome.is_html:
+        return render_browsable(data, status, headers)
+    body = dumps(data, outcome.indent) if status != 204 else b""
+    response = Response(body, status=status, mimetype=JSON_MIMETYPE if status != 204 else None)
+    if headers:
+        for key, value in headers.items():
+            response.headers[key] = value
+    response.headers["Vary"] = "Accept"
+    if etag and status == 200:
+        tag = etag_for(body)
+        response.set_etag(tag)
+        if request.if_none_match.contains(tag):
+            response = Response(status=304, headers={"ETag": f'"{tag}"', "Vary": "Accept"})
+    return response
+
+
+def render_stream(chunks: Iterable[bytes], status: int = 200) -> Response:
+    """Send an already-encoded JSON body piece by piece (large pages)."""
+
+    def generate() -> Iterator[bytes]:
+        yield from chunks
+
+    response = Response(generate(), status=status, mimetype=JSON_MIMETYPE)
+    response.headers["Vary"] = "Accept"
+    return response

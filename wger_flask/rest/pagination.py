@@ -1,0 +1,88 @@
+"""Pagination: DRF's limit/offset envelope ``{count, next, previous, results}``.
+
+20 rows by default, ``?limit=`` and ``?offset=`` with **no upper cap** (the seed), links that
+are absolute URLs on the request's own scheme and host. Bad values fall back as DRF's
+``LimitOffsetPagination`` does: a limit that is not a positive whole number means the default,
+an offset that is not a non-negative whole number means 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import request
+from werkzeug.datastructures import MultiDict
+
+DEFAULT_LIMIT = 20
+LIMIT_PARAM = "limit"
+OFFSET_PARAM = "offset"
+
+
+def _whole_number(raw: str | None, *, strict: bool) -> int | None:
+    """DRF's ``_positive_int``: a non-negative int (positive when strict), else None."""
+    if raw is None:
+        return None
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        return None
+    if value < 0 or (strict and value == 0):
+        return None
+    return value
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """The window a client asked for."""
+
+    limit: int
+    offset: int
+
+    @classmethod
+    def from_args(cls, args: MultiDict, default_limit: int = DEFAULT_LIMIT) -> PageRequest:
+        limit = _whole_number(args.get(LIMIT_PARAM), strict=True) or default_limit
+        offset = _whole_number(args.get(OFFSET_PARAM), strict=False) or 0
+        return cls(limit=limit, offset=offset)
+
+
+def page_url(base_url: str, args: MultiDict, **replace: int | None) -> str:
+    """``base_url`` with the query string of ``args``, some parameters replaced or removed."""
+    pairs = [(key, value) for key, value in args.items(multi=True) if key not in replace]
+    pairs.extend((key, str(value)) for key, value in replace.items() if value is not None)
+    return f"{base_url}?{urlencode(pairs)}" if pairs else base_url
+
+
+def links(
+    page: PageRequest, count: int, base_url: str, args: MultiDict
+) -> tuple[str | None, str | None]:
+    """The ``next`` and ``previous`` URLs of a page, as DRF builds them."""
+    next_url = None
+    if page.offset + page.limit < count:
+        next_url = page_url(base_url, args, limit=page.limit, offset=page.offset + page.limit)
+    previous_url = None
+    if page.offset > 0:
+        if page.offset - page.limit <= 0:
+            previous_url = page_url(base_url, args, limit=page.limit, offset=None)
+        else:
+            previous_url = page_url(
+                base_url, args, limit=page.limit, offset=page.offset - page.limit
+            )
+    return next_url, previous_url
+
+
+def request_base_url() -> str:
+    """The absolute URL of this request without its query: scheme and host as the client used."""
+    from wger_flask.rest.negotiation import ORIGINAL_PATH_ENVIRON_KEY
+
+    original = request.environ.get(ORIGINAL_PATH_ENVIRON_KEY)
+    if original:
+        return request.host_url.rstrip("/") + request.script_root + original
+    return request.base_url
+
+
+def envelope(page: PageRequest, count: int, results: list[Any]) -> dict[str, Any]:
+    """The paginated body for the current request."""
+    next_url, previous_url = links(page, count, request_base_url(), request.args)
+    return {"count": count, "next": next_url, "previous": previous_url, "results": results}

@@ -1,0 +1,388 @@
+"""flask-smorest, the way its author uses it: a project ``Api``/``Blueprint`` pair holding the
+API-wide concerns (error format, security schemes, the paginated envelope, the document built
+once), so resource code only declares what is its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import flask_smorest
+from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema, fields
+
+from wger_flask.rest import filtering
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wger_flask.rest.resources import Resource
+
+SECURITY_SCHEMES = {
+    "tokenAuth": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": 'Permanent API key with the prefix "Token": `Authorization: Token <key>`',
+    },
+    "jwtAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+    "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"},
+}
+AUTHENTICATED = [{"tokenAuth": []}, {"jwtAuth": []}, {"cookieAuth": []}]
+OPTIONAL_AUTH = [*AUTHENTICATED, {}]
+
+# Paths upstream spells without the trailing slash (both spellings are served).
+EXACT_PATHS = (
+    "/api/v2/token/refresh/",
+    "/api/v2/token/verify/",
+    "/api/v2/issue-refresh-token/",
+    "/api/v2/schema/",
+)
+
+DESCRIPTION = """Self hosted FLOSS workout and fitness tracker.
+
+## Authentication
+
+The exercise catalogue, ingredients and units can be read without authenticating. Everything
+tied to a user account needs one of: `Authorization: Token <key>` (a permanent API key from the
+"API key" page), `Authorization: Bearer <access token>` (a JWT from
+`POST /allauth/app/v1/auth/login`), or the session cookie of a logged-in browser. Missing or
+invalid credentials answer 401 with `WWW-Authenticate`.
+
+## Pagination
+
+Lists take `limit` (default 20, no upper cap) and `offset`, and answer
+`{count, next, previous, results}`. `/api/v2/ingredient-sync/` pages by cursor instead.
+
+## Filtering and ordering
+
+`?field=value` on the fields each list documents, AND-joined; booleans are `True` or `False`
+(other values are ignored). `?ordering=a,-b` orders; unknown fields are ignored.
+
+## Formats
+
+JSON by default; `Accept: application/json; indent=4` indents; `.api`, `?format=api` or
+`Accept: text/html` give the browsable page.
+"""
+
+
+def schema_name(schema: Any) -> str:
+    """Component name: ``MuscleSchema`` → ``Muscle``; a partial schema → ``PatchedMuscle``."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__
+    if name.endswith("Schema"):
+        name = name[: -len("Schema")]
+    if not isinstance(schema, type) and getattr(schema, "partial", False):
+        name = f"Patched{name}"
+    return name
+
+
+class ErrorSchema(Schema):
+    """DRF's error body."""
+
+    detail = fields.String(required=True)
+    code = fields.String()
+
+
+class Api(flask_smorest.Api):
+    """The project's Api: DRF error bodies (handled in ``rest.errors``), our name resolver,
+    security schemes, and the OpenAPI document rendered once."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "spec_kwargs",
+            {"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)},
+        )
+        super().__init__(*args, **kwargs)
+        self._document: bytes | None = None
+
+    def init_app(self, app: Any, *, spec_kwargs: dict[str, Any] | None = None) -> None:
+        self._document = None
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        self.spec.options["info"] = {
+            "description": DESCRIPTION,
+            "license": {
+                "name": "AGPL-3.0-or-later",
+                "url": "https://www.gnu.org/licenses/agpl-3.0.html",
+            },
+        }
+        for name, scheme in SECURITY_SCHEMES.items():
+            self.spec.components.security_scheme(name, scheme)
+
+    def _register_error_handlers(self) -> None:
+        """Errors are shaped by ``rest.errors`` for the whole app, not by flask-smorest."""
+
+    def document(self) -> dict[str, Any]:
+        """The OpenAPI document as a dict, with upstream's spelling of the exact paths."""
+        spec = self.spec.to_dict()
+        paths = {}
+        for path, operations in spec.get("paths", {}).items():
+            if path in EXACT_PATHS:
+                path = path.rstrip("/")
+            paths[path] = operations
+        spec["paths"] = paths
+        return spec
+
+    def document_json(self) -> bytes:
+        """The document encoded once (it does not change while the app runs)."""
+        if self._document is None:
+            from wger_flask.rest.negotiation import dumps
+
+            self._document = dumps(self.document())
+        return self._document
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """A smorest blueprint that also remembers the resources declared on it (for /api/v2/)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.resources: list[Resource] = []
+
+
+def set_doc(function: Any, operation: dict[str, Any]) -> None:
+    """Attach an OpenAPI operation to a view function without wrapping it (no call overhead)."""
+    doc = getattr(function, "_apidoc", {})
+    manual = doc.setdefault("manual_doc", {})
+    manual.update(operation)
+    function._apidoc = doc
+
+
+# --------------------------------------------------------------------------------------
+# Documentation of generated resource views
+
+
+def error_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ErrorSchema}}}
+
+
+VALIDATION_ERROR = {
+    "description": "Invalid input: a list of messages per field",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            }
+        }
+    },
+}
+
+
+def paginated_schema(resource: Resource) -> dict[str, Any]:
+    """The ``Paginated<X>List`` envelope, as an inline-able component reference."""
+    item = schema_name(resource.schema)
+    return {
+        "type": "object",
+        "required": ["count", "results"],
+        "properties": {
+            "count": {"type": "integer", "example": 123},
+            "next": {"type": "string", "nullable": True, "format": "uri"},
+            "previous": {"type": "string", "nullable": True, "format": "uri"},
+            "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}},
+        },
+    }
+
+
+def filter_parameters(filter_set: filtering.FilterSet) -> list[dict[str, Any]]:
+    openapi_types = {
+        "int": {"type": "integer"},
+        "decimal": {"type": "number"},
+        "bool": {"type": "boolean"},
+        "str": {"type": "string"},
+        "uuid": {"type": "string", "format": "uuid"},
+        "date": {"type": "string", "format": "date"},
+        "datetime": {"type": "string", "format": "date-time"},
+    }
+    parameters = []
+    for name, declared, lookup in filter_set.parameters():
+        schema = dict(openapi_types.get(declared.kind, {"type": "string"}))
+        parameter: dict[str, Any] = {"in": "query", "name": name, "required": False}
+        if lookup == filtering.IN:
+            parameter["schema"] = {"type": "array", "items": schema}
+            parameter["style"], parameter["explode"] = "form", False
+            parameter["description"] = "Multiple values may be separated by commas."
+        elif lookup == filtering.DATE:
+            parameter["schema"] = openapi_types["date"]
+        else:
+            parameter["schema"] = schema
+        if declared.kind == "bool":
+            parameter["description"] = (
+                "`True` or `False` (case-sensitive); other values are ignored."
+            )
+        if declared.description:
+            parameter["description"] = declared.description
+        parameters.append(parameter)
+    return parameters
+
+
+LIST_PARAMETERS = [
+    {
+        "in": "query",
+        "name": "limit",
+        "required": False,
+        "schema": {"type": "integer"},
+        "description": "Number of results to return per page (default 20, no upper cap).",
+    },
+    {
+        "in": "query",
+        "name": "offset",
+        "required": False,
+        "schema": {"type": "integer"},
+        "description": "The initial index from which to return the results.",
+    },
+    {
+        "in": "query",
+        "name": "ordering",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "Which field(s) to use when ordering the results: `a,-b`.",
+    },
+]
+
+
+def _security(resource: Resource, writing: bool) -> list[dict[str, list[str]]]:
+    return AUTHENTICATED if (writing or not resource.public) else OPTIONAL_AUTH
+
+
+def _common_errors(resource: Resource, writing: bool) -> dict[str, Any]:
+    responses: dict[str, Any] = {}
+    if writing or not resource.public:
+        responses["401"] = error_response("Authentication credentials were not provided or invalid")
+    if writing:
+        responses["403"] = error_response("Not allowed (shared data, or a parent you do not own)")
+    if resource.rate_limits:
+        responses["429"] = error_response("Too many requests: see the Retry-After header")
+    return responses
+
+
+def document_resource(
+    resource: Resource, list_methods: dict[str, Any], detail_methods: dict[str, Any]
+) -> None:
+    """Attach OpenAPI operations to the generated view functions of ``resource``."""
+    item_ref = resource.schema
+    writer = resource.write_schema or resource.schema
+    tag = resource.name
+    pk_parameter = {
+        "in": "path",
+        "name": "pk",
+        "required": True,
+        "schema": {"type": "integer"}
+        if resource.pk_is_int
+        else {"type": "string", "format": "uuid"},
+        "description": f"A unique value identifying this {resource.title.lower()}.",
+    }
+    if "get" in list_methods:
+        set_doc(
+            list_methods["get"],
+            {
+                "operationId": f"{_op(tag)}_list",
+                "summary": f"List {resource.title.lower()}",
+                "description": resource.summary,
+                "parameters": LIST_PARAMETERS + filter_parameters(resource.filters),
+                "responses": {
+                    "200": {
+                        "description": "A page of results",
+                        "content": {"application/json": {"schema": paginated_schema(resource)}},
+                    },
+                    "400": VALIDATION_ERROR,
+                    **_common_errors(resource, writing=False),
+                },
+                "security": _security(resource, writing=False),
+            },
+        )
+    if "post" in list_methods:
+        set_doc(
+            list_methods["post"],
+            {
+                "operationId": f"{_op(tag)}_create",
+                "summary": f"Create a {resource.title.lower()}",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": writer}},
+                },
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "content": {"application/json": {"schema": item_ref}},
+                    },
+                    "400": VALIDATION_ERROR,
+                    "415": error_response("The body is not JSON"),
+                    **_common_errors(resource, writing=True),
+                },
+                "security": _security(resource, writing=True),
+            },
+        )
+    detail_base = {"parameters": [pk_parameter]}
+    if "get" in detail_methods:
+        set_doc(
+            detail_methods["get"],
+            {
+                **detail_base,
+                "operationId": f"{_op(tag)}_retrieve",
+                "summary": f"Get one {resource.title.lower()}",
+                "description": resource.summary,
+                "responses": {
+                    "200": {
+                        "description": "The object",
+                        "content": {"application/json": {"schema": item_ref}},
+                    },
+                    "404": error_response("Not found"),
+                    **_common_errors(resource, writing=False),
+                },
+                "security": _security(resource, writing=False),
+            },
+        )
+    for method, operation_id, partial in (
+        ("put", "update", False),
+        ("patch", "partial_update", True),
+    ):
+        if method in detail_methods:
+            body_schema = writer(partial=True) if partial else writer
+            set_doc(
+                detail_methods[method],
+                {
+                    **detail_base,
+                    "operationId": f"{_op(tag)}_{operation_id}",
+                    "summary": f"{'Partly update' if partial else 'Update'} a {resource.title.lower()}",
+                    "requestBody": {"content": {"application/json": {"schema": body_schema}}},
+                    "responses": {
+                        "200": {
+                            "description": "Updated",
+                            "content": {"application/json": {"schema": item_ref}},
+                        },
+                        "400": VALIDATION_ERROR,
+                        "404": error_response("Not found"),
+                        "415": error_response("The body is not JSON"),
+                        **_common_errors(resource, writing=True),
+                    },
+                    "security": _security(resource, writing=True),
+                },
+            )
+    if "delete" in detail_methods:
+        set_doc(
+            detail_methods["delete"],
+            {
+                **detail_base,
+                "operationId": f"{_op(tag)}_destroy",
+                "summary": f"Delete a {resource.title.lower()}",
+                "responses": {
+                    "204": {"description": "Deleted"},
+                    "404": error_response("Not found"),
+                    **_common_errors(resource, writing=True),
+                },
+                "security": _security(resource, writing=True),
+            },
+        )
+
+
+def _op(tag: str) -> str:
+    return tag.replace("-", "_")
+
+
+def operation_ids(spec: dict[str, Any]) -> Iterable[str]:
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "operationId" in operation:
+                yield operation["operationId"]

@@ -1,0 +1,1 @@
+"""Marshmallow schemas by domain: the wire format of every resource."""

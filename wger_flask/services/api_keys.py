@@ -1,0 +1,73 @@
+"""Permanent API keys (``Authorization: Token <key>``): made, rotated, deleted, looked up.
+
+A key is 40 hexadecimal characters (160 random bits, the shape upstream's clients know). Only
+its SHA-256 digest is stored: a random key of that strength needs no slow hash, and a leaked
+database does not leak usable keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+
+from wger_flask.extensions import db
+from wger_flask.models.accounts import ApiKey, User
+from wger_flask.models.types import utcnow
+
+KEY_BYTES = 20
+# Writing last_used on every request would turn reads into writes; once a minute is enough.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def digest_of(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def issue(user: User) -> str:
+    """Create or rotate the user's key; returns the new key, shown to the user once."""
+    key = secrets.token_hex(KEY_BYTES)
+    record = db.session.execute(
+        select(ApiKey).where(ApiKey.user_id == user.id)
+    ).scalar_one_or_none()
+    if record is None:
+        record = ApiKey(user_id=user.id)
+        db.session.add(record)
+    record.digest = digest_of(key)
+    record.prefix = key[:8]
+    record.created = utcnow()
+    record.last_used = None
+    return key
+
+
+def revoke(user: User) -> bool:
+    """Delete the user's key; True if there was one."""
+    record = db.session.execute(
+        select(ApiKey).where(ApiKey.user_id == user.id)
+    ).scalar_one_or_none()
+    if record is None:
+        return False
+    db.session.delete(record)
+    return True
+
+
+def user_for_key(key: str) -> User | None:
+    """The active user a key belongs to, or None. Notes the use (not committed here)."""
+    if not key or len(key) > 128:
+        return None
+    digest = digest_of(key)
+    row = db.session.execute(
+        select(ApiKey, User).join(User, ApiKey.user_id == User.id).where(ApiKey.digest == digest)
+    ).first()
+    if row is None:
+        return None
+    record, user = row
+    if not hmac.compare_digest(record.digest, digest) or not user.is_active:
+        return None
+    now = utcnow()
+    if record.last_used is None or now - record.last_used > LAST_USED_RESOLUTION:
+        record.last_used = now
+    return user

@@ -1,0 +1,44 @@
+"""Password hashing with argon2id (OWASP's first choice), parameters upgraded on login."""
+
+from __future__ import annotations
+
+import contextlib
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app, has_app_context
+
+_PRODUCTION = PasswordHasher()  # argon2id, library defaults (RFC 9106 low-memory profile)
+# The test suite hashes hundreds of passwords: same algorithm, cheap parameters.
+_FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+# Verified against when the user does not exist, so a login takes as long either way.
+_DUMMY_HASH = _PRODUCTION.hash("wger-flask: no such user")
+
+
+def _hasher() -> PasswordHasher:
+    if has_app_context() and current_app.config.get("PASSWORD_HASH_FAST"):
+        return _FAST
+    return _PRODUCTION
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Constant-effort check; an empty or unknown hash never matches."""
+    if not password_hash:
+        with contextlib.suppress(VerificationError):
+            _PRODUCTION.verify(_DUMMY_HASH, password)
+        return False
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    try:
+        return _hasher().check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
