@@ -75,14 +75,15 @@ def server(
             check=True,
             capture_output=True,
         )
-    log = open(workdir / "gunicorn.log", "w")
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "wsgi:app"],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    log_path = workdir / "gunicorn.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "wsgi:app"],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -92,13 +93,12 @@ def server(
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((workdir / "gunicorn.log").read_text()) from None
+                    raise RuntimeError(log_path.read_text()) from None
                 time.sleep(0.2)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=30)
-        log.close()
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, render_template, request
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from wger_flask.rest import negotiation
@@ -209,6 +209,14 @@ def handle_database_unavailable(error: DBAPIError) -> Response:
     return handle_http_exception(unavailable)
 
 
+def handle_data_error(error: DataError) -> Response:
+    """A value the database cannot hold (out of range, wrong type): the client's 400."""
+    from wger_flask.extensions import db
+
+    db.session.rollback()
+    return handle_http_exception(APIError(400, "A value does not fit its field."))
+
+
 def handle_unexpected(error: Exception) -> Response:
     """Anything else: logged with its traceback, answered as a plain 500 in the right shape."""
     if isinstance(error, HTTPException):
@@ -220,4 +228,5 @@ def handle_unexpected(error: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -30,7 +30,7 @@ from flask.views import MethodView
 from marshmallow import Schema
 from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy import Select, func, inspect, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from wger_flask.extensions import db
 from wger_flask.rest import negotiation, ordering, pagination
@@ -81,6 +81,8 @@ class Resource:
     prefetch: Sequence[str] = ()
     # Body fields naming parents that must belong to the caller (403 otherwise).
     parents: Mapping[str, type] = dataclasses.field(default_factory=dict)
+    # May this user change or delete this (visible) row? False → 403. Default: yes.
+    object_permission: Callable[[Any, Any], bool] | None = None
     # Hooks: before_save(obj, data, user, creating), before_delete(obj, user)
     before_save: Hook | None = None
     before_delete: Hook | None = None
@@ -172,6 +174,13 @@ class Resource:
             raise APIError(403)
         return user
 
+    def get_object_for_write(self, pk: str, user: Any) -> Any:
+        """The ORM row to change: 404 if invisible, 403 if visible but not the user's to change."""
+        obj = self.get_object(pk, user)
+        if self.object_permission is not None and not self.object_permission(obj, user):
+            raise APIError(403)
+        return obj
+
     # ---------------------------------------------------------------- list
 
     def list_statement(self, user: Any) -> tuple[Select, bool, list[tuple[str, str]], list[str]]:
@@ -253,7 +262,7 @@ class Resource:
 
     def update_response(self, pk: str, partial: bool) -> Any:
         user = self.authorize_write()
-        obj = self.get_object(pk, user)
+        obj = self.get_object_for_write(pk, user)
         check_parents(self.parents, json_body(), user.id)
         data = self.load_body(partial=partial)
         self.save(obj, data, user, creating=False)
@@ -261,7 +270,7 @@ class Resource:
 
     def destroy_response(self, pk: str) -> Any:
         user = self.authorize_write()
-        obj = self.get_object(pk, user)
+        obj = self.get_object_for_write(pk, user)
         if self.before_delete is not None:
             self.before_delete(obj, user)
         db.session.delete(obj)
@@ -301,6 +310,11 @@ def commit() -> None:
     except IntegrityError as error:
         db.session.rollback()
         raise ValidationFailed({"non_field_errors": [integrity_message(error)]}) from None
+    except DataError:
+        db.session.rollback()
+        raise ValidationFailed(
+            {"non_field_errors": ["A value does not fit its field (too long or out of range)."]}
+        ) from None
 
 
 def integrity_message(error: IntegrityError) -> str:
