@@ -138,6 +138,16 @@ def isolated_database(request: pytest.FixtureRequest) -> Iterator[None]:
         connection.close()
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(request: pytest.FixtureRequest) -> None:
+    """Every test starts with empty rate-limit counters."""
+    if "app" in request.fixturenames:
+        from wger_flask.extensions import limiter
+
+        request.getfixturevalue("app")
+        limiter.reset()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -168,12 +178,12 @@ def make_user(app):
 
 @pytest.fixture
 def user(make_user):
-    return make_user("alice", email="alice@example.com")
+    return make_user("alice", email="alice@example.com", email_verified=True)
 
 
 @pytest.fixture
 def other_user(make_user):
-    return make_user("mallory", email="mallory@example.com")
+    return make_user("mallory", email="mallory@example.com", email_verified=True)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ def create_app(config: Any = None) -> Flask:
     config = config or Config()
     app = Flask(__name__, instance_path=config.INSTANCE_PATH, instance_relative_config=False)
     app.config.from_object(config)
-    app.url_map.strict_slashes = False  # /api/v2/muscle and /api/v2/muscle/ alike, no redirect
+    app.url_map.strict_slashes = False  # rules end in "/"; PathNormalizer adds missing ones
     _configure_logging(app)
 
     _init_extensions(app)
@@ -57,11 +57,17 @@ def _init_extensions(app: Flask) -> None:
         init_engine(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True)
     app.config["JWT_ALGORITHM"] = "HS256"
-    app.config["JWT_DECODE_ALGORITHMS"] = ["HS256"]
+    app.config["JWT_DECODE_ALGORITHMS"] = ["HS256"]  # pinned: "none" and RS/HS confusion fail
+    app.config["JWT_TOKEN_LOCATION"] = ["headers"]
+    app.config["JWT_COOKIE_CSRF_PROTECT"] = False
     jwt.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     api.init_app(app)
+
+    from wger_flask.rest import throttling
+
+    throttling.init_app(app)
 
     from wger_flask.rest.auth import load_session_user
 
@@ -69,7 +75,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from wger_flask.blueprints import api_blueprints
+    from wger_flask.blueprints import api_blueprints, site_blueprints
     from wger_flask.blueprints.api_root import blp as api_root_blp
     from wger_flask.blueprints.api_root import register_document_routes
     from wger_flask.extensions import api, csrf
@@ -81,15 +87,17 @@ def _register_blueprints(app: Flask) -> None:
         resources.extend(blueprint.resources)
         csrf.exempt(blueprint)  # API writes check CSRF only for cookie sessions (rest.auth)
     csrf.exempt(api_root_blp)
+    for blueprint in site_blueprints():
+        app.register_blueprint(blueprint)
     app.extensions["wger_resources"] = resources
     register_document_routes(app)
     api.document_json()  # built once, at start-up
 
 
 def _install_middleware(app: Flask) -> None:
-    from wger_flask.rest.negotiation import FormatSuffixMiddleware
+    from wger_flask.rest.negotiation import PathNormalizer
 
-    app.wsgi_app = FormatSuffixMiddleware(app.wsgi_app)
+    app.wsgi_app = PathNormalizer(app.wsgi_app)
     proxies = app.config.get("NUMBER_OF_PROXIES", 0)
     if proxies:
         app.wsgi_app = ProxyFix(

@@ -64,7 +64,7 @@ def user_create_command(username: str, password: str, email: str, superuser: boo
     try:
         user = accounts.create_user(username, password, email=email, superuser=superuser)
     except accounts.AccountError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {error.field}: {error}", err=True)
         sys.exit(1)
     db.session.commit()
     total = db.session.execute(select(func.count()).select_from(User)).scalar_one()

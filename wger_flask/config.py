@@ -92,6 +92,21 @@ class Config:
         self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.NUMBER_OF_PROXIES = env_int("NUMBER_OF_PROXIES", 0)
+        # Quotas per scope ("N/period", the limits library's notation); RATE_LIMIT_<SCOPE>
+        # overrides one, e.g. RATE_LIMIT_LOGIN="20/minute".
+        defaults = {
+            "login": "10/minute",  # POST auth/login and auth/2fa/authenticate, shared
+            "registration": "5/minute",  # POST auth/signup and writes to userprofile
+            "ingredient_list": "120/minute",  # GET ingredient and ingredientinfo lists
+            "ingredient_detail": "300/minute",  # their detail routes (and get_values)
+            "ingredient_sync": "600/minute",
+            "login_failed_account": "5/5minute",  # failed passwords per username or email
+            "mfa_failed_account": "5/5minute",  # wrong second-factor codes per account
+        }
+        self.RATE_LIMITS = {
+            scope: os.environ.get(f"RATE_LIMIT_{scope.upper()}", value)
+            for scope, value in defaults.items()
+        }
 
         # Mail: "log" writes every message to the log; "smtp" sends it.
         self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")

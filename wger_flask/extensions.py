@@ -1,6 +1,7 @@
 """The Flask extensions, created unbound here and bound in ``create_app`` in a fixed order."""
 
 from flask_jwt_extended import JWTManager
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -32,3 +33,12 @@ api = Api()
 jwt = JWTManager()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+def _rate_limit_key() -> str:
+    from wger_flask.rest.throttling import client_key
+
+    return client_key()
+
+
+limiter = Limiter(key_func=_rate_limit_key)

@@ -1,11 +1,21 @@
-"""Routes by domain. ``API_BLUEPRINTS`` lists the /api/v2 blueprints in the order their
-resources appear in the API root (upstream's router order)."""
+"""Routes by domain.
+
+``api_blueprints`` lists the /api/v2 blueprints in the order their resources appear in the API
+root (upstream's router order); ``site_blueprints`` the rest (allauth headless, web pages).
+"""
 
 from __future__ import annotations
 
 
 def api_blueprints() -> list:
     """The /api/v2 blueprints, imported lazily so models load after the extensions."""
-    from wger_flask.blueprints import core, exercises
+    from wger_flask.blueprints import accounts, core, exercises, tokens
 
-    return [core.blp, exercises.blp]
+    return [core.blp, exercises.blp, accounts.blp, tokens.blp]
+
+
+def site_blueprints() -> list:
+    """Blueprints outside the OpenAPI document: /allauth/app/v1 and the web pages."""
+    from wger_flask.blueprints import headless, headless_account, web, web_settings  # noqa: F401 (adds routes)
+
+    return [headless.blp, web.blp, web_settings.blp]

@@ -1,15 +1,26 @@
-"""User accounts and the credentials that stand for them (permanent API keys)."""
+"""User accounts and everything that stands for them: profile, API keys, app sessions, refresh
+tokens and second factors."""
 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wger_flask.extensions import db
-from wger_flask.models.types import UTCDateTime, utcnow
+from wger_flask.models.types import JSONDocument, UTCDateTime, utcnow
 
 
 class User(UserMixin, db.Model):
@@ -34,12 +45,53 @@ class User(UserMixin, db.Model):
     api_key: Mapped[ApiKey | None] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+    profile: Mapped[UserProfile | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
     def get_id(self) -> str:
         return f"{self.id}:{self.auth_generation}"
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class UserProfile(db.Model):
+    """Upstream's profile: preferences and the body data the calorie calculator uses."""
+
+    __tablename__ = "core_userprofile"
+    __owner__ = ()
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("auth_user.id", ondelete="CASCADE"), unique=True
+    )
+    is_temporary: Mapped[bool] = mapped_column(Boolean, default=False)
+    workout_reminder_active: Mapped[bool] = mapped_column(Boolean, default=False)
+    workout_reminder: Mapped[int] = mapped_column(Integer, default=14)
+    workout_duration: Mapped[int] = mapped_column(Integer, default=12)
+    last_workout_notification: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    notification_language_id: Mapped[int] = mapped_column(ForeignKey("core_language.id"), default=2)
+    weight_rounding: Mapped[decimal.Decimal | None] = mapped_column(Numeric(4, 2), nullable=True)
+    repetitions_rounding: Mapped[decimal.Decimal | None] = mapped_column(
+        Numeric(4, 2), nullable=True
+    )
+    age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    birthdate: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    height: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    gender: Mapped[str | None] = mapped_column(String(1), nullable=True, default="1")
+    sleep_hours: Mapped[int | None] = mapped_column(Integer, nullable=True, default=7)
+    work_hours: Mapped[int | None] = mapped_column(Integer, nullable=True, default=8)
+    work_intensity: Mapped[str | None] = mapped_column(String(1), nullable=True, default="1")
+    sport_hours: Mapped[int | None] = mapped_column(Integer, nullable=True, default=3)
+    sport_intensity: Mapped[str | None] = mapped_column(String(1), nullable=True, default="2")
+    freetime_hours: Mapped[int | None] = mapped_column(Integer, nullable=True, default=8)
+    freetime_intensity: Mapped[str | None] = mapped_column(String(1), nullable=True, default="1")
+    calories: Mapped[int | None] = mapped_column(Integer, nullable=True, default=2500)
+    weight_unit: Mapped[str] = mapped_column(String(2), default="kg")
+    num_days_weight_reminder: Mapped[int] = mapped_column(Integer, default=0)
+
+    user: Mapped[User] = relationship(back_populates="profile")
 
 
 class ApiKey(db.Model):
@@ -57,3 +109,74 @@ class ApiKey(db.Model):
     last_used: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user: Mapped[User] = relationship(back_populates="api_key")
+
+
+class AppSession(db.Model):
+    """An allauth-headless app session (``X-Session-Token``): a pending login or a signed-in
+    app. Only the token's SHA-256 digest is stored; an ended session answers 410."""
+
+    __tablename__ = "accounts_appsession"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("auth_user.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    # The login waiting for its second factor: {"user_id", "methods", "started"}.
+    pending: Mapped[dict | None] = mapped_column(JSONDocument, nullable=True)
+    # Authentication records shown as ``data.methods``.
+    methods: Mapped[list] = mapped_column(JSONDocument, default=list)
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ended: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class RefreshToken(db.Model):
+    """Every refresh token this server mints, so it can be rotated, blocklisted and listed.
+
+    Tokens of one login form a *family*: each rotation adds a member and blocklists its
+    predecessor. Presenting a blocklisted member again means it was stolen and replayed, so the
+    whole family is revoked (OAuth 2.0 Security BCP, refresh token rotation).
+    """
+
+    __tablename__ = "accounts_refreshtoken"
+    __table_args__ = (Index("ix_accounts_refreshtoken_user_active", "user_id", "revoked"),)
+
+    jti: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("auth_user.id", ondelete="CASCADE"))
+    family: Mapped[str] = mapped_column(String(36), index=True)
+    # Where the family began: login, 2fa, signup, api-key-page, issue-refresh-token.
+    source: Mapped[str] = mapped_column(String(32))
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts_appsession.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_used: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set when rotated: the jti that replaced this one (None for a plain revocation).
+    replaced_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class Authenticator(db.Model):
+    """A second factor: a TOTP secret, or a set of recovery codes (stored as digests).
+
+    ``totp_setup`` holds the secret offered while the user sets TOTP up (replaced by every
+    offer, removed at activation), so the set-up works over any transport.
+    """
+
+    __tablename__ = "accounts_authenticator"
+    __table_args__ = (UniqueConstraint("user_id", "type"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("auth_user.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(20))
+    # totp / totp_setup: {"secret"}; recovery_codes: {"digests", "used", "unseen"?} where
+    # "unseen" keeps the new codes until they are shown once, then it is dropped.
+    data: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # TOTP replay protection: the time step of the last accepted code (a code is accepted once).
+    last_counter: Mapped[int] = mapped_column(Integer, default=0)
+    # Optimistic lock for ``data``: a recovery code is spent by "UPDATE ... WHERE version = seen".
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -63,8 +63,16 @@ class GUID(TypeDecorator):
         return uuid.UUID(value)
 
 
-# JSON documents: JSONB on PostgreSQL, JSON text elsewhere.
-JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+class JSONDocument(TypeDecorator):
+    """A JSON document: JSONB on PostgreSQL, JSON text elsewhere."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
 
 
 def utcnow() -> dt.datetime:

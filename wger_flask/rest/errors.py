@@ -46,7 +46,7 @@ class APIError(HTTPException):
         detail: str | None = None,
         *,
         code: str | None = None,
-        body: dict[str, Any] | None = None,
+        body: Any = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(description=detail or DETAIL_BY_STATUS.get(status, ""))
@@ -55,7 +55,7 @@ class APIError(HTTPException):
         self.error_code = code
         self.extra_headers = headers or {}
 
-    def payload(self) -> dict[str, Any]:
+    def payload(self) -> Any:
         if self.body is not None:
             return self.body
         payload: dict[str, Any] = {"detail": self.description}

@@ -32,27 +32,34 @@ MAX_INDENT = 8
 JSON_MIMETYPE = "application/json"
 HTML_MIMETYPE = "text/html"
 
+STATIC_PREFIX = "/static/"
 _SUFFIX_RE = re.compile(r"^(?P<path>/api/v2/.*?)\.(?P<format>json|api)/?$")
 
 
-class FormatSuffixMiddleware:
-    """WSGI middleware: ``/api/v2/muscle.json`` → ``/api/v2/muscle/`` with the format noted.
+class PathNormalizer:
+    """WSGI middleware that gives every route its spellings before routing.
 
-    The suffix is taken off before routing, so every route gets ``.json`` and ``.api`` for
-    free, on lists and details alike, as DRF's ``format_suffix_patterns`` does.
+    - ``/api/v2/muscle.json`` → ``/api/v2/muscle/`` with the format noted: every API route gets
+      ``.json`` and ``.api`` for free, on lists and details alike (DRF's format suffixes).
+    - A missing trailing slash is added (static files aside): every rule is declared with one,
+      so ``/api/v2/muscle`` and ``/api/v2/muscle/`` are the same route, with the right 405 for
+      a wrong method, and never a redirect (clients do not follow them).
     """
 
     def __init__(self, wsgi_app):
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO", "")
+        path = environ.get("PATH_INFO", "") or "/"
         if path.startswith("/api/v2/") and "." in path:
             match = _SUFFIX_RE.match(path)
             if match:
                 environ[ORIGINAL_PATH_ENVIRON_KEY] = path
                 environ[SUFFIX_ENVIRON_KEY] = match["format"]
-                environ["PATH_INFO"] = match["path"] + "/"
+                path = match["path"] + "/"
+        if not path.endswith("/") and not path.startswith(STATIC_PREFIX):
+            path += "/"
+        environ["PATH_INFO"] = path
         return self.wsgi_app(environ, start_response)
 
 

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import func, select
 
 from wger_flask.extensions import db
-from wger_flask.models.accounts import User
+from wger_flask.models.accounts import User, UserProfile
 from wger_flask.services.passwords import hash_password
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
@@ -16,11 +16,13 @@ MIN_PASSWORD_LENGTH = 8
 
 
 class AccountError(ValueError):
-    """Bad input for an account; ``field`` names what is wrong, the message says how."""
+    """Bad input for an account: ``field`` names what is wrong, ``code`` is allauth's error
+    code, the message says how to fix it."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, code: str = "invalid") -> None:
         super().__init__(message)
         self.field = field
+        self.code = code
 
 
 def validate_username(username: str) -> str:
@@ -34,7 +36,9 @@ def validate_username(username: str) -> str:
         select(User.id).where(func.lower(User.username) == username.lower())
     ).first()
     if taken:
-        raise AccountError("username", "A user with that username already exists.")
+        raise AccountError(
+            "username", "A user with that username already exists.", "username_taken"
+        )
     return username
 
 
@@ -42,7 +46,7 @@ def validate_email(email: str, *, required: bool = False) -> str:
     email = (email or "").strip()
     if not email:
         if required:
-            raise AccountError("email", "This field is required.")
+            raise AccountError("email", "This field is required.", "required")
         return ""
     if len(email) > 254 or not EMAIL_RE.match(email):
         raise AccountError("email", "Enter a valid email address.")
@@ -50,20 +54,25 @@ def validate_email(email: str, *, required: bool = False) -> str:
         select(User.id).where(func.lower(User.email) == email.lower())
     ).first()
     if taken:
-        raise AccountError("email", "A user is already registered with this email address.")
+        raise AccountError(
+            "email", "A user is already registered with this email address.", "email_taken"
+        )
     return email
 
 
 def validate_password(password: str, username: str = "") -> str:
     if not password or not password.strip():
-        raise AccountError("password", "The password may not be empty.")
+        raise AccountError("password", "This field is required.", "required")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             "password",
             f"This password is too short. It must contain at least {MIN_PASSWORD_LENGTH} characters.",
+            "password_too_short",
         )
     if username and password.lower() == username.lower():
-        raise AccountError("password", "The password is too similar to the username.")
+        raise AccountError(
+            "password", "The password is too similar to the username.", "password_too_similar"
+        )
     return password
 
 
@@ -80,6 +89,7 @@ def create_user(username: str, password: str, *, email: str = "", superuser: boo
         is_staff=superuser,
         is_active=True,
     )
+    user.profile = UserProfile()
     db.session.add(user)
     db.session.flush()
     return user
@@ -90,3 +100,45 @@ def set_password(user: User, password: str) -> None:
     validate_password(password, user.username)
     user.password_hash = hash_password(password)
     user.auth_generation += 1
+
+
+class LoginRefused(Exception):
+    """Credentials that do not open an account: allauth's error ``code`` and message."""
+
+    def __init__(self, code: str, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.param = code, message, param
+
+
+MISMATCH_MESSAGES = {
+    "email": "The email address and/or password you specified are not correct.",
+    "username": "The username and/or password you specified are not correct.",
+}
+
+
+def find_login_user(field: str, identifier: str) -> User | None:
+    """The account a login names, by username or email (case-insensitive)."""
+    column = User.email if field == "email" else User.username
+    rows = (
+        db.session.execute(
+            select(User).where(func.lower(column) == identifier.strip().lower()).limit(2)
+        )
+        .scalars()
+        .all()
+    )
+    return rows[0] if len(rows) == 1 else None
+
+
+def check_credentials(field: str, identifier: str, password: str) -> User:
+    """The user for a username/email and password, or LoginRefused (same answer and effort
+    for an unknown account and a wrong password, so accounts cannot be enumerated)."""
+    from wger_flask.services.passwords import needs_rehash, verify_password
+
+    user = find_login_user(field, identifier)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        raise LoginRefused(f"{field}_password_mismatch", MISMATCH_MESSAGES[field], "password")
+    if not user.is_active:
+        raise LoginRefused("account_inactive", "This account is currently inactive.")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user

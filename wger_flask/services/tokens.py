@@ -1,23 +1,33 @@
-"""JSON Web Tokens: access tokens for ``Authorization: Bearer``, decoded and checked here.
+"""JSON Web Tokens: short-lived access tokens, rotating refresh tokens, one blocklist.
 
-Claims: ``exp``, ``iat``, ``jti``, ``token_type`` (``access`` / ``refresh``), ``sub`` and
-``user_id`` (the user's id as a string, as simplejwt writes it), and ``gen``, the account's
-credential generation: changing the password or deactivating the account moves it on, and
-every token minted before stops working at once.
+Claims of both kinds: ``exp``, ``iat``, ``jti``, ``token_type`` (``access`` / ``refresh``),
+``sub`` and ``user_id`` (the user's id as a string, as simplejwt writes it), ``gen`` (the
+account's credential generation: a password change or deactivation moves it on, and every token
+minted before stops working at once) and ``auth_time`` (when the user last proved who they are).
+Refresh tokens also carry ``fam``, their family.
+
+Every refresh token is recorded (``RefreshToken``). Rotation is one conditional UPDATE — "revoke
+this jti if it is not revoked yet" — in the request's transaction, so of two concurrent
+refreshes of one token exactly one wins, on SQLite and PostgreSQL, across workers and hosts.
+Presenting a token that was already rotated revokes its whole family (reuse detection).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import jwt as pyjwt
 from flask import current_app
-from flask_jwt_extended import create_access_token, decode_token
+from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
+from sqlalchemy import select, update
 
 from wger_flask.extensions import db
-from wger_flask.models.accounts import User
+from wger_flask.models.accounts import RefreshToken, User
+from wger_flask.models.types import utcnow
 
 ACCESS = "access"
 REFRESH = "refresh"
@@ -25,6 +35,12 @@ REFRESH = "refresh"
 
 class InvalidToken(Exception):
     """A token that must be refused; the message is safe to show to the client."""
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access: str
+    refresh: str
 
 
 def access_lifetime() -> dt.timedelta:
@@ -35,22 +51,71 @@ def refresh_lifetime() -> dt.timedelta:
     return dt.timedelta(hours=current_app.config["REFRESH_TOKEN_LIFETIME_HOURS"])
 
 
-def identity_claims(user: User, token_type: str) -> dict[str, Any]:
-    return {"token_type": token_type, "user_id": str(user.id), "gen": user.auth_generation}
+def _claims(user: User, token_type: str, auth_time: float | None) -> dict[str, Any]:
+    return {
+        "token_type": token_type,
+        "user_id": str(user.id),
+        "gen": user.auth_generation,
+        "auth_time": int(auth_time if auth_time is not None else utcnow().timestamp()),
+    }
 
 
-def mint_access(user: User, extra_claims: dict[str, Any] | None = None) -> str:
-    """A short-lived access token for ``user``."""
-    claims = identity_claims(user, ACCESS)
-    claims.update(extra_claims or {})
+def mint_access(
+    user: User, auth_time: float | None = None, *, session_id: int | None = None
+) -> str:
+    """A short-lived access token for ``user`` (``sid``: the app session it belongs to)."""
+    claims = _claims(user, ACCESS, auth_time)
+    if session_id is not None:
+        claims["sid"] = session_id
     return create_access_token(
         identity=str(user.id), expires_delta=access_lifetime(), additional_claims=claims
     )
 
 
-def decode(token: str, expected_type: str) -> dict[str, Any]:
+def mint_refresh(
+    user: User,
+    source: str,
+    *,
+    family: str | None = None,
+    session_id: int | None = None,
+    auth_time: float | None = None,
+    lifetime: dt.timedelta | None = None,
+    jti: str | None = None,
+) -> str:
+    """A refresh token, recorded so it can be rotated and revoked (not committed here)."""
+    jti = jti or str(uuid.uuid4())
+    lifetime = lifetime or refresh_lifetime()
+    claims = _claims(user, REFRESH, auth_time)
+    claims.update({"jti": jti, "fam": family or jti})
+    token = create_refresh_token(
+        identity=str(user.id), expires_delta=lifetime, additional_claims=claims
+    )
+    db.session.add(
+        RefreshToken(
+            jti=jti,
+            user_id=user.id,
+            family=family or jti,
+            source=source,
+            session_id=session_id,
+            expires=utcnow() + lifetime,
+        )
+    )
+    return token
+
+
+def mint_pair(
+    user: User, source: str, *, session_id: int | None = None, auth_time: float | None = None
+) -> TokenPair:
+    """Access and refresh token for a fresh login (a new refresh-token family)."""
+    return TokenPair(
+        mint_access(user, auth_time, session_id=session_id),
+        mint_refresh(user, source, session_id=session_id, auth_time=auth_time),
+    )
+
+
+def decode(token: str, expected_type: str | None) -> dict[str, Any]:
     """Verify signature, algorithm, expiry and type; returns the claims or raises InvalidToken."""
-    if not token or token.count(".") != 2:
+    if not isinstance(token, str) or token.count(".") != 2:
         raise InvalidToken("Token is invalid")
     try:
         claims = decode_token(token)
@@ -59,9 +124,9 @@ def decode(token: str, expected_type: str) -> dict[str, Any]:
     except (pyjwt.InvalidTokenError, JWTExtendedException, ValueError, TypeError):
         raise InvalidToken("Token is invalid") from None
     token_type = claims.get("token_type")
-    if token_type is None:
+    if token_type not in (ACCESS, REFRESH) or claims.get("type") != token_type:
         raise InvalidToken("Token has no type")
-    if token_type != expected_type or claims.get("type") != expected_type:
+    if expected_type is not None and token_type != expected_type:
         raise InvalidToken("Token has wrong type")
     if not isinstance(claims.get("sub"), str) or claims.get("user_id") != claims["sub"]:
         raise InvalidToken("Token contained no recognizable user identification")
@@ -87,3 +152,113 @@ def user_for_claims(claims: dict[str, Any]) -> User:
 def user_for_access_token(token: str) -> User:
     """The user behind a Bearer access token; raises InvalidToken."""
     return user_for_claims(decode(token, ACCESS))
+
+
+def verify(token: str) -> None:
+    """``/api/v2/token/verify``: any token of ours, valid, of a usable account, not revoked."""
+    claims = decode(token, None)
+    user_for_claims(claims)
+    if claims["token_type"] == REFRESH:
+        record = db.session.get(RefreshToken, claims.get("jti"))
+        if record is None or record.revoked is not None:
+            raise InvalidToken("Token is blacklisted")
+
+
+class ReusedToken(InvalidToken):
+    """A refresh token presented again after it was rotated: its family has been revoked."""
+
+
+# Two refreshes of one token in the same moment are a race of the legitimate client (an app
+# firing two requests), not theft: within this window the loser is refused without revoking.
+REUSE_GRACE = dt.timedelta(seconds=5)
+
+
+def rotate(token: str) -> TokenPair:
+    """Exchange a refresh token for a new pair; the presented one is blocklisted at once.
+
+    The first statement is the conditional UPDATE (a write, so SQLite takes its lock before
+    reading anything): of concurrent refreshes exactly one updates a row. Not committed here.
+    """
+    claims = decode(token, REFRESH)
+    jti, now, new_jti = claims.get("jti"), utcnow(), str(uuid.uuid4())
+    won = db.session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.jti == jti, RefreshToken.revoked.is_(None), RefreshToken.expires > now)
+        .values(revoked=now, replaced_by=new_jti, last_used=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        db.session.rollback()
+        _refuse_lost_rotation(jti, now)
+    user = user_for_claims(claims)
+    record = db.session.get(RefreshToken, jti)
+    if record is None or record.user_id != user.id:
+        raise InvalidToken("Token is invalid")
+    refresh = mint_refresh(
+        user,
+        record.source,
+        family=record.family,
+        session_id=record.session_id,
+        auth_time=claims.get("auth_time"),
+        jti=new_jti,
+    )
+    access = mint_access(user, claims.get("auth_time"), session_id=record.session_id)
+    return TokenPair(access, refresh)
+
+
+def _refuse_lost_rotation(jti: str | None, now: dt.datetime) -> None:
+    """Why a refresh token could not be rotated; revokes its family when it was replayed."""
+    record = db.session.get(RefreshToken, jti) if jti else None
+    if record is None:
+        raise InvalidToken("Token is invalid")
+    if record.revoked is None:
+        raise InvalidToken("Token is expired")
+    if record.replaced_by is not None and now - record.revoked > REUSE_GRACE:
+        revoke_family(record.family)
+        raise ReusedToken("Token is blacklisted")
+    raise InvalidToken("Token is blacklisted")
+
+
+def revoke_family(family: str) -> int:
+    """Revoke every live token of a family (not committed here)."""
+    return db.session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family == family, RefreshToken.revoked.is_(None))
+        .values(revoked=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def revoke(user: User, jti: str) -> bool:
+    """Revoke one of the user's refresh tokens (its whole family: the login it belongs to)."""
+    record = db.session.get(RefreshToken, jti)
+    if record is None or record.user_id != user.id:
+        return False
+    return revoke_family(record.family) > 0
+
+
+def revoke_all(user: User, *, session_id: int | None = None) -> int:
+    """Revoke every live refresh token of a user (or only those of one app session)."""
+    stmt = update(RefreshToken).where(
+        RefreshToken.user_id == user.id, RefreshToken.revoked.is_(None)
+    )
+    if session_id is not None:
+        stmt = stmt.where(RefreshToken.session_id == session_id)
+    return db.session.execute(
+        stmt.values(revoked=utcnow()).execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def outstanding(user: User) -> list[RefreshToken]:
+    """The user's live refresh-token families, newest member of each (for the API-key page)."""
+    now = utcnow()
+    rows = db.session.execute(
+        select(RefreshToken)
+        .where(
+            RefreshToken.user_id == user.id,
+            RefreshToken.revoked.is_(None),
+            RefreshToken.expires > now,
+        )
+        .order_by(RefreshToken.created.desc())
+    ).scalars()
+    return list(rows)

@@ -1,0 +1,130 @@
+"""Per-route rate limits (flask-limiter), exact across workers and hosts.
+
+- Quotas are configuration (``RATE_LIMITS`` in ``config.py``), applied by scope: routes that
+  share a scope share one bucket (the ingredient and ingredientinfo lists; login and the 2FA
+  step).
+- The moving-window strategy counts every hit with its time, so no 60-second window ever holds
+  more than the quota (a fixed window lets twice the quota through around its boundary). With
+  ``RATELIMIT_STORAGE_URI=redis://...`` the count is shared by every worker and host.
+- Keyed per user when the request is authenticated, else per client IP. The IP is the socket
+  address, or the ``X-Forwarded-For`` hop that ``NUMBER_OF_PROXIES`` trusted proxies vouch for
+  (``ProxyFix`` in ``create_app``), so a client cannot pick its own key.
+- If the storage becomes unreachable, counting falls back to the worker's memory (logged) and
+  the API keeps serving; the shared storage is retried with back-off.
+- Headers on throttled routes: ``RateLimit-Limit``, ``RateLimit-Remaining``, ``RateLimit-Reset``
+  (seconds until the window frees a request), and ``Retry-After`` on a 429.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from limits import parse
+from werkzeug.exceptions import HTTPException
+
+from wger_flask.extensions import limiter
+
+LOGIN = "login"
+REGISTRATION = "registration"
+LOGIN_FAILED_ACCOUNT = "login_failed_account"
+MFA_FAILED_ACCOUNT = "mfa_failed_account"
+
+
+def client_key() -> str:
+    """``user:<id>`` for an authenticated request, else ``ip:<client address>``."""
+    from wger_flask.rest.auth import current_user
+
+    try:
+        user = current_user()
+    except HTTPException:  # bad credentials: the view answers 401; count the address meanwhile
+        user = None
+    if user is not None:
+        return f"user:{user.id}"
+    return f"ip:{request.remote_addr or 'unknown'}"
+
+
+def quota(scope: str) -> Callable[[], str]:
+    """The configured quota of a scope, read per request (so tests and config can change it)."""
+    return lambda: current_app.config["RATE_LIMITS"][scope]
+
+
+def throttle(scope: str, methods: list[str] | None = None) -> Any:
+    """Decorator: count the route's requests in the shared bucket ``scope``."""
+    return limiter.shared_limit(quota(scope), scope=scope, key_func=client_key, methods=methods)
+
+
+def retry_after_seconds() -> int | None:
+    """Whole seconds until the breached (or current) limit lets a request through."""
+    current = limiter.current_limit
+    if current is None:
+        return None
+    return max(1, math.ceil(current.reset_at - time.time()))
+
+
+def add_headers(response: Response) -> Response:
+    """RateLimit-* on every throttled route, Retry-After on a 429."""
+    current = limiter.current_limit if limiter.enabled else None
+    if current is None:
+        return response
+    try:
+        reset = max(0, math.ceil(current.reset_at - time.time()))
+        response.headers["RateLimit-Limit"] = str(current.limit.amount)
+        response.headers["RateLimit-Remaining"] = str(current.remaining)
+        response.headers["RateLimit-Reset"] = str(reset)
+        if response.status_code == 429:
+            response.headers["Retry-After"] = str(max(1, reset))
+    except Exception:  # the storage just failed: the answer matters more than its headers
+        current_app.logger.warning("rate-limit headers unavailable", exc_info=True)
+    return response
+
+
+# ------------------------------------------------------------------ per-account failure counts
+
+
+def _account_limit(scope: str) -> Any:
+    return parse(current_app.config["RATE_LIMITS"][scope])
+
+
+def account_locked(scope: str, identity: str) -> bool:
+    """Whether an account has used up its failed attempts (e.g. 5 wrong passwords in 5 min)."""
+    if not limiter.enabled:
+        return False
+    try:
+        return not limiter.limiter.test(_account_limit(scope), scope, identity.lower())
+    except Exception:
+        current_app.logger.warning("rate-limit storage unreachable", exc_info=True)
+        return False
+
+
+def record_failure(scope: str, identity: str) -> None:
+    if not limiter.enabled:
+        return
+    try:
+        limiter.limiter.hit(_account_limit(scope), scope, identity.lower())
+    except Exception:
+        current_app.logger.warning("rate-limit storage unreachable", exc_info=True)
+
+
+def clear_failures(scope: str, identity: str) -> None:
+    """A success wipes the account's failed attempts."""
+    if not limiter.enabled:
+        return
+    try:
+        limiter.limiter.clear(_account_limit(scope), scope, identity.lower())
+    except Exception:
+        current_app.logger.warning("rate-limit storage unreachable", exc_info=True)
+
+
+def init_app(app: Flask) -> None:
+    """Bind the limiter with the project's choices; register the header hook."""
+    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)  # ours: delta-seconds reset
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "wger")
+    app.after_request(add_headers)
+    limiter.init_app(app)

@@ -1,0 +1,232 @@
+"""Second factors: TOTP (RFC 6238, pyotp) and single-use recovery codes.
+
+- TOTP: 30-second period, 6 digits, SHA-1, a 32-character base32 secret shown as an
+  ``otpauth://`` URI and a QR code. A code is accepted once: the authenticator remembers the
+  time step of the last accepted code and a conditional UPDATE only lets a later step through,
+  so a replay is refused even when two workers see it at the same moment. One step of clock
+  drift either way is tolerated.
+- Recovery codes: 10 codes of 8 digits, made at activation and on demand; only their HMAC
+  (keyed with the server secret) is stored, so they are shown once; each works once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+import pyotp
+import segno
+from flask import current_app
+from sqlalchemy import select, update
+
+from wger_flask.extensions import db
+from wger_flask.models.accounts import Authenticator, User
+from wger_flask.models.types import utcnow
+
+TOTP = "totp"
+TOTP_SETUP = "totp_setup"
+RECOVERY_CODES = "recovery_codes"
+PERIOD = 30
+DIGITS = 6
+DRIFT_STEPS = 1
+RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_DIGITS = 8
+ISSUER = "wger"
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A second factor that was accepted: which authenticator and of what type."""
+
+    authenticator_id: int
+    type: str
+
+
+def new_secret() -> str:
+    """20 random bytes as base32 (32 characters), RFC 4226's recommended length."""
+    return pyotp.random_base32(length=32)
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    """``otpauth://totp/<label>?secret=...&issuer=wger`` (label: email, else username)."""
+    label = quote(user.email or user.username)
+    return f"otpauth://totp/{label}?" + urlencode(
+        {"secret": secret, "issuer": ISSUER}, quote_via=quote
+    )
+
+
+def qr_code_svg(uri: str) -> str:
+    """The URI as an inline SVG QR code (no image service, works offline)."""
+    return segno.make(uri, error="m").svg_inline(scale=5, dark="#1d2733", light="#ffffff")
+
+
+def _normalize(code: str | None) -> str:
+    return "".join((code or "").split())
+
+
+def authenticators(user: User) -> dict[str, Authenticator]:
+    rows = db.session.execute(select(Authenticator).where(Authenticator.user_id == user.id))
+    return {row.type: row for row in rows.scalars()}
+
+
+def active_types(user: User) -> list[str]:
+    """The user's second-factor types in allauth's order (recovery_codes, totp)."""
+    rows = authenticators(user)
+    return [kind for kind in (RECOVERY_CODES, TOTP) if kind in rows]
+
+
+def has_totp(user: User) -> bool:
+    return (
+        db.session.execute(
+            select(Authenticator.id).where(
+                Authenticator.user_id == user.id, Authenticator.type == TOTP
+            )
+        ).first()
+        is not None
+    )
+
+
+def _matching_step(secret: str, code: str, now: float) -> int | None:
+    """The time step whose code equals ``code`` (within the drift), or None."""
+    if len(code) != DIGITS or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret, digits=DIGITS, interval=PERIOD)
+    current = int(now // PERIOD)
+    for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):
+        if hmac.compare_digest(totp.at(step * PERIOD), code):
+            return step
+    return None
+
+
+def offer_secret(user: User) -> str:
+    """A fresh secret for setting TOTP up, remembered until activation. Not committed here."""
+    secret = new_secret()
+    setup = authenticators(user).get(TOTP_SETUP)
+    if setup is None:
+        db.session.add(Authenticator(user_id=user.id, type=TOTP_SETUP, data={"secret": secret}))
+    else:
+        setup.data = {"secret": secret}
+        setup.created = utcnow()
+    return secret
+
+
+def offered_secret(user: User) -> str | None:
+    setup = authenticators(user).get(TOTP_SETUP)
+    return setup.data.get("secret") if setup is not None else None
+
+
+def activate_totp(user: User, code: str, now: float | None = None) -> Authenticator | None:
+    """Turn TOTP on if ``code`` is valid for the offered secret (the code counts as used) and
+    make recovery codes; None if the code is wrong. Not committed here."""
+    rows = authenticators(user)
+    setup = rows.get(TOTP_SETUP)
+    if setup is None or TOTP in rows:
+        return None
+    secret = setup.data["secret"]
+    step = _matching_step(secret, _normalize(code), time.time() if now is None else now)
+    if step is None:
+        return None
+    db.session.delete(setup)
+    totp = Authenticator(user_id=user.id, type=TOTP, data={"secret": secret}, last_counter=step)
+    db.session.add(totp)
+    regenerate_recovery_codes(user)
+    db.session.flush()
+    return totp
+
+
+def deactivate(user: User) -> None:
+    """Remove TOTP, its set-up and the recovery codes that belong to it."""
+    for row in authenticators(user).values():
+        db.session.delete(row)
+
+
+def _recovery_digest(code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"recovery:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def regenerate_recovery_codes(user: User) -> list[str]:
+    """A fresh set of codes, kept readable until shown once; every older code stops working.
+
+    Not committed here."""
+    codes = [
+        f"{secrets.randbelow(10**RECOVERY_CODE_DIGITS):0{RECOVERY_CODE_DIGITS}d}"
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
+    existing = authenticators(user).get(RECOVERY_CODES)
+    data = {"digests": [_recovery_digest(code) for code in codes], "used": [], "unseen": codes}
+    if existing is None:
+        db.session.add(Authenticator(user_id=user.id, type=RECOVERY_CODES, data=data))
+    else:
+        existing.data = data
+        existing.version += 1
+        existing.created = utcnow()
+        existing.last_used = None
+    return codes
+
+
+def recovery_code_counts(row: Authenticator) -> tuple[int, int]:
+    """(total, unused) codes of a recovery-codes authenticator."""
+    total = len(row.data.get("digests", []))
+    return total, total - len(row.data.get("used", []))
+
+
+def reveal_recovery_codes(row: Authenticator) -> list[str] | None:
+    """The codes if they have not been shown yet (then never again); else None."""
+    unseen = row.data.get("unseen")
+    if not unseen:
+        return None
+    row.data = {key: value for key, value in row.data.items() if key != "unseen"}
+    row.version += 1
+    return list(unseen)
+
+
+def verify(user: User, code: str, now: float | None = None) -> Verified | None:
+    """Accept a TOTP code (once) or an unused recovery code; None if neither matches."""
+    code = _normalize(code)
+    rows = authenticators(user)
+    totp_row = rows.get(TOTP)
+    if totp_row is None:
+        return None
+    step = _matching_step(totp_row.data["secret"], code, time.time() if now is None else now)
+    if step is not None:
+        return _consume_totp(totp_row, step)
+    recovery = rows.get(RECOVERY_CODES)
+    if recovery is not None and len(code) == RECOVERY_CODE_DIGITS:
+        return _consume_recovery_code(recovery, code)
+    return None
+
+
+def _consume_totp(row: Authenticator, step: int) -> Verified | None:
+    """Accept the step only if no later-or-equal step was accepted before (replay refused)."""
+    accepted = db.session.execute(
+        update(Authenticator)
+        .where(Authenticator.id == row.id, Authenticator.last_counter < step)
+        .values(last_counter=step, last_used=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return Verified(row.id, TOTP) if accepted == 1 else None
+
+
+def _consume_recovery_code(row: Authenticator, code: str) -> Verified | None:
+    digest = _recovery_digest(code)
+    digests = row.data.get("digests", [])
+    used = set(row.data.get("used", []))
+    index = next((i for i, known in enumerate(digests) if hmac.compare_digest(known, digest)), None)
+    if index is None or index in used:
+        return None
+    spent = db.session.execute(
+        update(Authenticator)
+        .where(Authenticator.id == row.id, Authenticator.version == row.version)
+        .values(
+            data={**row.data, "used": sorted(used | {index})},
+            version=row.version + 1,
+            last_used=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return Verified(row.id, RECOVERY_CODES) if spent == 1 else None
