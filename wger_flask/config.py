@@ -91,6 +91,8 @@ class Config:
         # Rate limits (quotas are configuration, not code)
         self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        # Namespace of the counters in shared storage (several deployments on one Redis).
+        self.RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "wger")
         self.NUMBER_OF_PROXIES = env_int("NUMBER_OF_PROXIES", 0)
         # Quotas per scope ("N/period", the limits library's notation); RATE_LIMIT_<SCOPE>
         # overrides one, e.g. RATE_LIMIT_LOGIN="20/minute".

@@ -15,7 +15,13 @@ def api_blueprints() -> list:
 
 
 def site_blueprints() -> list:
-    """Blueprints outside the OpenAPI document: /allauth/app/v1 and the web pages."""
-    from wger_flask.blueprints import headless, headless_account, web, web_settings  # noqa: F401 (adds routes)
+    """Blueprints outside the OpenAPI document: /healthz, /allauth/app/v1 and the web pages."""
+    from wger_flask.blueprints import (
+        headless,
+        headless_account,  # noqa: F401 (adds its routes)
+        health,
+        web,
+        web_settings,
+    )
 
-    return [headless.blp, web.blp, web_settings.blp]
+    return [health.blp, headless.blp, web.blp, web_settings.blp]

@@ -100,10 +100,19 @@ def method_not_allowed_detail(method: str) -> str:
 # Rendering
 
 
+def _throttled_detail() -> str:
+    from wger_flask.rest.throttling import retry_after_seconds
+
+    seconds = retry_after_seconds() or 1
+    return f"Request was throttled. Expected available in {seconds} second{'s' if seconds != 1 else ''}."
+
+
 def _api_payload(error: HTTPException) -> dict[str, Any]:
     if isinstance(error, APIError):
         return error.payload()
     status = error.code or 500
+    if status == 429:
+        return {"detail": _throttled_detail()}
     if status == 405:
         return {"detail": method_not_allowed_detail(request.method)}
     if status == 415:
@@ -140,9 +149,10 @@ def _headers_of(error: HTTPException) -> dict[str, str]:
             valid = None
         if valid:
             headers["Allow"] = ", ".join(valid)
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after is not None:
-        headers["Retry-After"] = str(retry_after)
+    if error.code == 429:
+        from wger_flask.rest.throttling import retry_after_seconds
+
+        headers["Retry-After"] = str(retry_after_seconds() or 1)
     return headers
 
 

@@ -42,6 +42,7 @@ from wger_flask.rest.permissions import check_parents, owner_path, require_user,
 from wger_flask.rest.requests import json_body
 from wger_flask.rest.serialization import compile_dumper
 from wger_flask.rest.smorest import Blueprint, document_resource
+from wger_flask.rest.throttling import throttle
 
 LIST, RETRIEVE, CREATE, UPDATE, PARTIAL_UPDATE, DESTROY = (
     "list",
@@ -93,6 +94,8 @@ class Resource:
     etag: bool = False
     default_limit: int = pagination.DEFAULT_LIMIT
     tags: Sequence[str] | None = None
+    # Rate-limit scopes (``RATE_LIMITS`` in config) of the list and detail routes:
+    # {"list": "ingredient_list", "detail": "ingredient_detail"}; routes without one are free.
     rate_limits: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -344,10 +347,11 @@ def make_views(resource: Resource) -> tuple[type[MethodView], type[MethodView]]:
         detail_methods["delete"] = lambda self, pk: resource.destroy_response(pk)
     document_resource(resource, list_methods, detail_methods)
     class_name = "".join(part.title() for part in resource.name.split("-"))
-    list_view = type(
-        f"{class_name}List", (MethodView,), {"__doc__": resource.summary, **list_methods}
-    )
-    detail_view = type(
-        f"{class_name}Detail", (MethodView,), {"__doc__": resource.summary, **detail_methods}
-    )
-    return list_view, detail_view
+    views = []
+    for kind, methods in (("list", list_methods), ("detail", detail_methods)):
+        scope = resource.rate_limits.get(kind)
+        attributes = {"__doc__": resource.summary, **methods}
+        if scope:
+            attributes["decorators"] = [throttle(scope)]
+        views.append(type(f"{class_name}{kind.title()}", (MethodView,), attributes))
+    return views[0], views[1]

@@ -62,7 +62,12 @@ def retry_after_seconds() -> int | None:
     current = limiter.current_limit
     if current is None:
         return None
-    return max(1, math.ceil(current.reset_at - time.time()))
+    return max(1, _seconds_until_reset(current))
+
+
+def _seconds_until_reset(current: Any) -> int:
+    # The storage rounds the reset time up to the next whole second; never more than a window.
+    return min(current.limit.get_expiry(), max(0, math.ceil(current.reset_at - time.time())))
 
 
 def add_headers(response: Response) -> Response:
@@ -71,7 +76,7 @@ def add_headers(response: Response) -> Response:
     if current is None:
         return response
     try:
-        reset = max(0, math.ceil(current.reset_at - time.time()))
+        reset = _seconds_until_reset(current)
         response.headers["RateLimit-Limit"] = str(current.limit.amount)
         response.headers["RateLimit-Remaining"] = str(current.remaining)
         response.headers["RateLimit-Reset"] = str(reset)

@@ -1,0 +1,34 @@
+"""/healthz: database reachable and migrations current, else a 503 in JSON."""
+
+from sqlalchemy.exc import OperationalError
+
+from wger_flask.extensions import db
+
+
+def test_healthy(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok", "migrations": "current"}
+
+
+def test_pending_migrations_are_503(client, monkeypatch):
+    monkeypatch.setattr(
+        "wger_flask.blueprints.health.expected_heads",
+        lambda directory: frozenset({"some-newer-revision"}),
+    )
+    response = client.get("/healthz/")
+    assert response.status_code == 503
+    assert response.get_json()["migrations"] == "pending"
+
+
+def test_database_outage_is_json_503_everywhere(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(db.session, "execute", broken)
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.get_json()["database"] == "unreachable"
+    api = client.get("/api/v2/muscle/")
+    assert api.status_code == 503
+    assert api.content_type == "application/json"
+    assert api.get_json()["detail"].startswith("Service temporarily unavailable")
