@@ -27,6 +27,13 @@ def test_offset_walks_and_previous_links_back(client):
     assert body["previous"] == "http://localhost/api/v2/exercise/?limit=100&offset=700"
 
 
+def test_absurd_limit_and_offset_are_not_a_500(client):
+    huge = "9" * 30
+    for query in (f"limit={huge}", f"offset={huge}", f"limit={huge}&offset={huge}"):
+        response = client.get(f"/api/v2/exercisealias/?{query}")
+        assert response.status_code == 200, query
+
+
 def test_pages_do_not_overlap(client):
     seen = []
     url = "/api/v2/exercisecategory/?limit=3"

@@ -20,6 +20,7 @@ from wger_flask.rest.pagination import DEFAULT_LIMIT, PageRequest, links
         ({"offset": "-1"}, DEFAULT_LIMIT, 0),
         ({"offset": "x"}, DEFAULT_LIMIT, 0),
         ({"limit": "3", "offset": "0"}, 3, 0),
+        ({"limit": "9" * 30, "offset": "9" * 30}, 2**63 - 1, 2**63 - 1),  # what SQL can take
     ],
 )
 def test_page_request_falls_back_like_drf(args, limit, offset):

@@ -16,6 +16,8 @@ from flask import request
 from werkzeug.datastructures import MultiDict
 
 DEFAULT_LIMIT = 20
+# No cap on the page size (the seed), but a number the database can still take.
+LARGEST = 2**63 - 1
 LIMIT_PARAM = "limit"
 OFFSET_PARAM = "offset"
 
@@ -30,7 +32,7 @@ def _whole_number(raw: str | None, *, strict: bool) -> int | None:
         return None
     if value < 0 or (strict and value == 0):
         return None
-    return value
+    return min(value, LARGEST)
 
 
 @dataclass(frozen=True)
