@@ -78,7 +78,11 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = normalize_database_url(
             os.environ.get("DATABASE_URL", default_db)
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A server database can drop idle connections: test each one on checkout. SQLite
+        # files cannot, and the extra statement per request would be pure cost.
+        self.SQLALCHEMY_ENGINE_OPTIONS = (
+            {} if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite") else {"pool_pre_ping": True}
+        )
         self.SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
 
         # Tokens (the seed: ACCESS_TOKEN_LIFETIME minutes, REFRESH_TOKEN_LIFETIME hours)
@@ -144,5 +148,7 @@ class TestConfig(Config):
         self.JWT_SECRET_KEY = self.SECRET_KEY
         if database_url:
             self.SQLALCHEMY_DATABASE_URI = normalize_database_url(database_url)
+            if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+                self.SQLALCHEMY_ENGINE_OPTIONS = {}
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.PASSWORD_HASH_FAST = True

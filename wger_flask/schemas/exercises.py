@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
+from flask import request
 from marshmallow import fields, validate
 
 from wger_flask.models.core import Language
@@ -25,10 +25,11 @@ _DATETIME = DateTime()
 
 
 def absolute_url(path: str) -> str:
-    """An absolute URL on the request's own scheme and host."""
-    host_url = g.get("_host_url")
+    """An absolute URL on the request's own scheme and host (worked out once per request)."""
+    environ = request.environ
+    host_url = environ.get("wger.host_url")
     if host_url is None:
-        host_url = g._host_url = request.host_url
+        host_url = environ["wger.host_url"] = request.host_url
     return host_url + path.lstrip("/")
 
 
