@@ -56,7 +56,7 @@ def test_schema_is_openapi_3_covering_every_route(client, app):
     paths = spec["paths"]
     for name in UPSTREAM_CATALOGUE:
         assert f"/api/v2/{name}/" in paths
-        assert f"/api/v2/{name}/{{pk}}/" in paths
+        assert f"/api/v2/{name}/{{id}}/" in paths
     listing = paths["/api/v2/muscle/"]["get"]
     names = {parameter["name"] for parameter in listing["parameters"]}
     assert {"limit", "offset", "ordering", "name", "is_front", "name_en"} <= names

@@ -297,7 +297,7 @@ class Resource:
             tags=list(self.tags or [self.name]),
         )
         blueprint.add_url_rule(
-            f"/{self.name}/<pk>/",
+            f"/{self.name}/<id>/",  # upstream names the path parameter "id"
             view_func=detail_view,
             endpoint=f"{self.name}-detail",
             tags=list(self.tags or [self.name]),
@@ -338,13 +338,13 @@ def make_views(resource: Resource) -> tuple[type[MethodView], type[MethodView]]:
     if CREATE in resource.actions:
         list_methods["post"] = lambda self: resource.create_response()
     if RETRIEVE in resource.actions:
-        detail_methods["get"] = lambda self, pk: resource.retrieve_response(pk)
+        detail_methods["get"] = lambda self, id: resource.retrieve_response(id)
     if UPDATE in resource.actions:
-        detail_methods["put"] = lambda self, pk: resource.update_response(pk, partial=False)
+        detail_methods["put"] = lambda self, id: resource.update_response(id, partial=False)
     if PARTIAL_UPDATE in resource.actions:
-        detail_methods["patch"] = lambda self, pk: resource.update_response(pk, partial=True)
+        detail_methods["patch"] = lambda self, id: resource.update_response(id, partial=True)
     if DESTROY in resource.actions:
-        detail_methods["delete"] = lambda self, pk: resource.destroy_response(pk)
+        detail_methods["delete"] = lambda self, id: resource.destroy_response(id)
     document_resource(resource, list_methods, detail_methods)
     class_name = "".join(part.title() for part in resource.name.split("-"))
     views = []

@@ -266,7 +266,7 @@ def document_resource(
     tag = resource.name
     pk_parameter = {
         "in": "path",
-        "name": "pk",
+        "name": "id",
         "required": True,
         "schema": {"type": "integer"}
         if resource.pk_is_int

@@ -1,0 +1,87 @@
+"""Our OpenAPI document against upstream's (the spec's ``upstream-openapi.json``): every path we
+serve exists upstream with the same methods, and every item schema has upstream's field names.
+
+This is the drift check a typed client generated from upstream's schema relies on.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+UPSTREAM = Path(__file__).resolve().parents[3] / "shared" / "spec" / "upstream-openapi.json"
+# Paths of ours that upstream does not have (deliberate additions).
+OUR_ADDITIONS = {"/api/v2/"}  # the API root (drf-spectacular leaves it out)
+
+pytestmark = pytest.mark.skipif(not UPSTREAM.exists(), reason=f"{UPSTREAM} not present")
+
+
+@pytest.fixture(scope="module")
+def documents(app):
+    with app.test_client() as client:
+        ours = client.get("/api/v2/schema").get_json()
+    upstream = json.loads(UPSTREAM.read_text())
+    return ours, upstream
+
+
+def _normalize(path: str) -> str:
+    return path
+
+
+def _item_schema(document: dict, path: str, method: str) -> dict | None:
+    operation = document["paths"][path].get(method)
+    if operation is None:
+        return None
+    for status in ("200", "201"):
+        content = operation.get("responses", {}).get(status, {}).get("content", {})
+        schema = content.get("application/json", {}).get("schema")
+        if schema:
+            return _resolve(document, schema)
+    return None
+
+
+def _resolve(document: dict, schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].split("/")[-1]]
+    if "results" in schema.get("properties", {}):  # the paginated envelope: compare the items
+        return _resolve(document, schema["properties"]["results"]["items"])
+    return schema
+
+
+def test_every_path_we_serve_is_upstreams(documents):
+    ours, upstream = documents
+    upstream_paths = set(upstream["paths"])
+    for path, operations in ours["paths"].items():
+        if path in OUR_ADDITIONS:
+            continue
+        assert _normalize(path) in upstream_paths, path
+        upstream_methods = set(upstream["paths"][_normalize(path)])
+        our_methods = {method for method in operations if method in ("get", "post", "put", "patch", "delete")}
+        assert our_methods == upstream_methods, (path, our_methods, upstream_methods)
+
+
+def test_item_schemas_have_upstreams_field_names(documents):
+    ours, upstream = documents
+    checked = 0
+    for path in ours["paths"]:
+        if _normalize(path) not in upstream["paths"]:
+            continue
+        for method in ("get", "post"):
+            mine = _item_schema(ours, path, method)
+            theirs = _item_schema(upstream, _normalize(path), method)
+            if not mine or not theirs or "properties" not in theirs:
+                continue
+            assert set(mine.get("properties", {})) == set(theirs["properties"]), (path, method)
+            checked += 1
+    assert checked >= 20
+
+
+def test_operation_ids_match_upstream(documents):
+    ours, upstream = documents
+    for path, operations in ours["paths"].items():
+        theirs = upstream["paths"].get(_normalize(path), {})
+        for method, operation in operations.items():
+            if method in theirs and "operationId" in operation:
+                assert operation["operationId"] == theirs[method]["operationId"], (path, method)
