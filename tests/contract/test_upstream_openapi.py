@@ -58,7 +58,9 @@ def test_every_path_we_serve_is_upstreams(documents):
             continue
         assert _normalize(path) in upstream_paths, path
         upstream_methods = set(upstream["paths"][_normalize(path)])
-        our_methods = {method for method in operations if method in ("get", "post", "put", "patch", "delete")}
+        our_methods = {
+            method for method in operations if method in ("get", "post", "put", "patch", "delete")
+        }
         assert our_methods == upstream_methods, (path, our_methods, upstream_methods)
 
 

@@ -41,7 +41,7 @@ from wger_flask.rest.loading import ReadPlan, Record, read_one
 from wger_flask.rest.permissions import check_parents, owner_path, require_user, scope_to_owner
 from wger_flask.rest.requests import json_body
 from wger_flask.rest.serialization import compile_dumper
-from wger_flask.rest.smorest import Blueprint, document_resource
+from wger_flask.rest.smorest import Blueprint, document_resource, pk_parameter
 from wger_flask.rest.throttling import throttle
 
 LIST, RETRIEVE, CREATE, UPDATE, PARTIAL_UPDATE, DESTROY = (
@@ -300,6 +300,7 @@ class Resource:
             f"/{self.name}/<id>/",  # upstream names the path parameter "id"
             view_func=detail_view,
             endpoint=f"{self.name}-detail",
+            parameters=[pk_parameter(self)],
             tags=list(self.tags or [self.name]),
         )
         blueprint.resources.append(self)

@@ -264,15 +264,6 @@ def document_resource(
     item_ref = resource.schema
     writer = resource.write_schema or resource.schema
     tag = resource.name
-    pk_parameter = {
-        "in": "path",
-        "name": "id",
-        "required": True,
-        "schema": {"type": "integer"}
-        if resource.pk_is_int
-        else {"type": "string", "format": "uuid"},
-        "description": f"A unique value identifying this {resource.title.lower()}.",
-    }
     if "get" in list_methods:
         set_doc(
             list_methods["get"],
@@ -314,12 +305,10 @@ def document_resource(
                 "security": _security(resource, writing=True),
             },
         )
-    detail_base = {"parameters": [pk_parameter]}
     if "get" in detail_methods:
         set_doc(
             detail_methods["get"],
             {
-                **detail_base,
                 "operationId": f"{_op(tag)}_retrieve",
                 "summary": f"Get one {resource.title.lower()}",
                 "description": resource.summary,
@@ -343,7 +332,6 @@ def document_resource(
             set_doc(
                 detail_methods[method],
                 {
-                    **detail_base,
                     "operationId": f"{_op(tag)}_{operation_id}",
                     "summary": f"{'Partly update' if partial else 'Update'} a {resource.title.lower()}",
                     "requestBody": {"content": {"application/json": {"schema": body_schema}}},
@@ -364,7 +352,6 @@ def document_resource(
         set_doc(
             detail_methods["delete"],
             {
-                **detail_base,
                 "operationId": f"{_op(tag)}_destroy",
                 "summary": f"Delete a {resource.title.lower()}",
                 "responses": {
@@ -375,6 +362,19 @@ def document_resource(
                 "security": _security(resource, writing=True),
             },
         )
+
+
+def pk_parameter(resource: Resource) -> dict[str, Any]:
+    """The detail routes' path parameter, named ``id`` as upstream names it."""
+    return {
+        "in": "path",
+        "name": "id",
+        "required": True,
+        "schema": {"type": "integer"}
+        if resource.pk_is_int
+        else {"type": "string", "format": "uuid"},
+        "description": f"A unique value identifying this {resource.title.lower()}.",
+    }
 
 
 def _op(tag: str) -> str:
