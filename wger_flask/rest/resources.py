@@ -69,7 +69,8 @@ class Resource:
     summary: str
     write_schema: type[Schema] | None = None
     actions: frozenset[str] = READ_ONLY
-    # Reads: anonymous allowed (public catalogue) or authentication required.
+    # Reads: anonymous allowed (public catalogue) or authentication required. User-owned models
+    # (with an ``__owner__`` path) always require it.
     public: bool = True
     # Writes to shared data: who may (None: only the owner of a user-owned row).
     can_write: Callable[[Any], bool] | None = None
@@ -89,7 +90,8 @@ class Resource:
     before_delete: Hook | None = None
     # Count of rows for a list: default counts the filtered statement.
     count: Callable[[Select, bool], int] | None = None
-    # Fetch the rows of a page and render the envelope; default loads ORM rows in memory.
+    # Fetch the rows of a page and render the envelope (e.g. streaming a huge page); default:
+    # read the page's records with ``read_plan`` and render the envelope in one piece.
     page_renderer: Callable[[Resource, Select, pagination.PageRequest, int], Any] | None = None
     etag: bool = False
     default_limit: int = pagination.DEFAULT_LIMIT
@@ -167,7 +169,7 @@ class Resource:
 
     def authorize_read(self) -> Any:
         user = current_user()
-        if not self.public:
+        if not self.public or (self.owner is not None and self.scope is None):
             require_user(user)
         return user
 
