@@ -6,6 +6,6 @@ from __future__ import annotations
 
 def api_blueprints() -> list:
     """The /api/v2 blueprints, imported lazily so models load after the extensions."""
-    from wger_flask.blueprints import core, exercises
+    from wger_flask.blueprints import core, exercises, routine_actions, routines  # noqa: F401
 
-    return [core.blp, exercises.blp]
+    return [routines.blp, core.blp, exercises.blp]

@@ -257,6 +257,12 @@ def _common_errors(resource: Resource, writing: bool) -> dict[str, Any]:
     return responses
 
 
+def _read_refusal(resource: Resource) -> dict[str, Any]:
+    if resource.read_permission is None:
+        return {}
+    return {"403": error_response("Not allowed to read this object")}
+
+
 def document_resource(
     resource: Resource, list_methods: dict[str, Any], detail_methods: dict[str, Any]
 ) -> None:
@@ -330,6 +336,7 @@ def document_resource(
                     },
                     "404": error_response("Not found"),
                     **_common_errors(resource, writing=False),
+                    **_read_refusal(resource),
                 },
                 "security": _security(resource, writing=False),
             },

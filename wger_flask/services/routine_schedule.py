@@ -1,0 +1,91 @@
+"""The day sequence of a routine: which day falls on which date, and its iteration.
+
+From the start date the days follow in their order and repeat; each appearance of a day is one
+more **iteration** of it. A day with ``need_logs_to_advance`` stays in place until a session
+was logged for it (the sequence moves on the date after the session), except on dates after
+"today", which are planned as if the user kept going. With ``fit_in_week`` the rest of the
+week after the last day is left empty, so every cycle starts on the start date's weekday.
+
+Plain functions of data: days are any objects with ``id`` and ``need_logs_to_advance``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+ONE_DAY = dt.timedelta(days=1)
+WEEK_LENGTH = 7
+
+
+class RoutineDay(Protocol):
+    id: int
+    need_logs_to_advance: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledDay:
+    """One date of the sequence: the routine day on it (None in the empty rest of a fitted
+    week) and that day's iteration (None there too)."""
+
+    date: dt.date
+    day: Any | None
+    iteration: int | None
+
+
+def date_sequence(
+    days: Sequence[RoutineDay],
+    start: dt.date,
+    end: dt.date,
+    *,
+    today: dt.date,
+    fit_in_week: bool = False,
+    session_dates: Mapping[int, Collection[dt.date]] | None = None,
+) -> list[ScheduledDay]:
+    """Every date from ``start`` to ``end`` with its day and iteration.
+
+    ``session_dates`` maps a day's id to the dates sessions were logged for it.
+    """
+    if not days:
+        return []
+    session_dates = session_dates or {}
+    pad_weeks = fit_in_week and len(days) % WEEK_LENGTH != 0
+    iterations = {day.id: 1 for day in days}
+    index, date, sequence = 0, start, []
+    while date <= end:
+        day = days[index]
+        if sequence:
+            if _may_advance(day, date, today, session_dates):
+                iterations[day.id] += 1
+                index = (index + 1) % len(days)
+                day = days[index]
+            if pad_weeks and index == 0:
+                date = _pad_week(sequence, date, start.weekday(), end)
+                if date > end:
+                    break
+        sequence.append(ScheduledDay(date, day, iterations[day.id]))
+        date += ONE_DAY
+    return sequence
+
+
+def _may_advance(
+    day: Any, date: dt.date, today: dt.date, session_dates: Mapping[int, Collection[dt.date]]
+) -> bool:
+    """Whether the day before ``date`` lets the sequence move on to the next day."""
+    if not day.need_logs_to_advance or date > today:
+        return True
+    return date - ONE_DAY in session_dates.get(day.id, ())
+
+
+def _pad_week(sequence: list[ScheduledDay], date: dt.date, weekday: int, end: dt.date) -> dt.date:
+    """Leave the dates up to the next ``weekday`` empty; returns the date the cycle starts on.
+
+    The first day always lands on ``weekday``, so when it waits for a session it is planned
+    again on the same weekday of the next week, as upstream does, not on every date.
+    """
+    while date.weekday() != weekday and date <= end:
+        sequence.append(ScheduledDay(date, None, None))
+        date += ONE_DAY
+    return date
