@@ -269,3 +269,9 @@ def test_statements_do_not_grow_with_the_routine(app, client, user, auth_headers
         assert response.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1] <= 17, counts
+
+
+def test_a_routine_at_the_end_of_the_calendar(client, alice):
+    made = plan(client, alice, start="9999-12-20", end="9999-12-31", fit_in_week=True)
+    dates = get(client, alice, made["routine"], "date-sequence-gym")
+    assert dates[-1]["date"] == "9999-12-31" and len(dates) == 12

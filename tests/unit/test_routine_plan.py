@@ -79,3 +79,22 @@ def test_fitted_weeks_have_empty_dates_without_slots():
     )  # fmt: skip
     assert [item.day is None for item in plan] == [False, False] + [True] * 5 + [False]
     assert plan[3].slots == [] and plan[3].iteration is None
+
+
+def test_entries_with_equal_rows_share_their_walk_but_not_their_identity():
+    from wger_flask.services.routine_plan import Prescriptions, rows_signature
+
+    first = entry(1, 10, 3, [config(1, 50), config(2, 10, "+", "percent")])
+    second = entry(2, 20, 3, [config(1, 50), config(2, 10, "+", "percent")])
+    gated = entry(3, 30, 3, [config(1, 50)])
+    gated.weight_configs.append(
+        SimpleNamespace(**{**vars(config(2, 5, "+")), "requirements": {"rules": ["weight"]}})
+    )
+    rows_of = {name: getattr(first, name) for name in CONFIG_ATTRIBUTES.values()}
+    assert rows_signature(rows_of) is not None
+    assert rows_signature({"weight_configs": gated.weight_configs}) is None
+    prescriptions = Prescriptions(3, {}, {})
+    a, b = prescriptions.of(first, 2), prescriptions.of(second, 2)
+    assert a.prescription is b.prescription and a.prescription.weight == 55
+    assert (a.slot_entry_id, a.exercise, b.slot_entry_id, b.exercise) == (1, 10, 2, 20)
+    assert prescriptions.of(gated, 2).prescription.weight == 50  # no logs met the rule

@@ -115,3 +115,10 @@ def test_rest_days_take_their_turn_like_any_day():
 def test_no_days_or_no_dates_give_an_empty_plan():
     assert date_sequence([], jan(1), jan(10), today=jan(1)) == []
     assert date_sequence([day(1)], jan(10), jan(1), today=jan(1)) == []
+
+
+def test_the_last_possible_date_does_not_overflow():
+    last = dt.date.max
+    sequence = date_sequence([day(1), day(2)], last - dt.timedelta(days=9), last, today=last,
+                             fit_in_week=True)  # fmt: skip
+    assert sequence[-1].date == last and len(sequence) == 10

@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wger_flask.services.routine_progression import progression
+from wger_flask.services.routine_progression import Values, progression
 from wger_flask.services.routine_schedule import date_sequence
 from wger_flask.services.routine_sets import (
     Prescription,
@@ -55,7 +55,11 @@ class DayPlan:
 
 
 class Prescriptions:
-    """The ``SetData`` of every slot entry at every iteration up to ``last_iteration``."""
+    """The ``SetData`` of every slot entry at every iteration up to ``last_iteration``.
+
+    Entries whose config rows are equal (and wait for no logs) progress alike: their values
+    are walked once; equal prescriptions are one object.
+    """
 
     def __init__(
         self,
@@ -67,35 +71,62 @@ class Prescriptions:
         self.logs_by_entry = logs_by_entry
         self.unit_names = unit_names
         self._by_entry: dict[int, list[SetData]] = {}
+        self._walks: dict[tuple, tuple[list[Values], list[int]]] = {}
         self._shared: dict[tuple, Prescription] = {}
 
     def of(self, entry: Any, iteration: int) -> SetData:
+        """The set of ``entry`` at ``iteration`` (1 to ``last_iteration``)."""
         per_iteration = self._by_entry.get(entry.id)
         if per_iteration is None:
             per_iteration = self._by_entry[entry.id] = self._compute(entry)
-        return per_iteration[min(max(iteration, 1), self.last_iteration) - 1]
+        return per_iteration[iteration - 1]
 
     def _compute(self, entry: Any) -> list[SetData]:
+        distinct, positions = self._walk(entry)
+        items = []
+        for values in distinct:
+            key = prescription_key(entry, values)
+            item = set_data(entry, values, self.unit_names, self._shared.get(key))
+            self._shared[key] = item.prescription
+            items.append(item)
+        return [items[position] for position in positions]
+
+    def _walk(self, entry: Any) -> tuple[list[Values], list[int]]:
+        """The distinct values of ``entry`` and, per iteration, which of them applies."""
         configs = {name: getattr(entry, attribute) for name, attribute in CONFIG_ATTRIBUTES.items()}
-        values_per_iteration = progression(
-            configs,
-            self.last_iteration,
-            logs_by_iteration=self.logs_by_entry.get(entry.id, {}),
-            weight_rounding=entry.weight_rounding,
-            repetition_rounding=entry.repetition_rounding,
-        )
-        distinct: dict[tuple, SetData] = {}
-        out = []
-        for values in values_per_iteration:
-            item = distinct.get(values)
-            if item is None:
-                key = prescription_key(entry, values)
-                item = distinct[values] = set_data(
-                    entry, values, self.unit_names, self._shared.get(key)
+        logs = self.logs_by_entry.get(entry.id)
+        key = None if logs else rows_signature(configs)
+        walked = self._walks.get(key) if key is not None else None
+        if walked is None:
+            walked = _distinct(
+                progression(
+                    configs,
+                    self.last_iteration,
+                    logs_by_iteration=logs or {},
+                    weight_rounding=entry.weight_rounding,
+                    repetition_rounding=entry.repetition_rounding,
                 )
-                self._shared[key] = item.prescription
-            out.append(item)
-        return out
+            )
+            if key is not None:
+                self._walks[key] = walked
+        return walked
+
+
+def rows_signature(configs: Mapping[str, Sequence[Any]]) -> tuple | None:
+    """What the walk of rows without requirements depends on (None for rows with some)."""
+    parts = []
+    for name, rows in configs.items():
+        for row in rows:
+            if row.requirements:
+                return None
+            parts.append((name, row.iteration, row.value, row.operation, row.step, row.repeat))
+    return tuple(parts)
+
+
+def _distinct(values_per_iteration: list[Values]) -> tuple[list[Values], list[int]]:
+    positions: dict[Values, int] = {}
+    order = [positions.setdefault(values, len(positions)) for values in values_per_iteration]
+    return list(positions), order
 
 
 def routine_plan(
@@ -121,18 +152,21 @@ def routine_plan(
     prescriptions = Prescriptions(last, logs_by_entry or {}, unit_names or {})
     planned: dict[tuple, list[SlotPlan]] = {}
     out = []
+    of = prescriptions.of
     for item in schedule:
         if item.day is None:
             out.append(DayPlan(item.date, item.iteration, None))
             continue
+        iteration = item.iteration
         slots = [
-            (slot.comment, [prescriptions.of(entry, item.iteration) for entry in slot.entries])
+            (slot.comment, [of(entry, iteration) for entry in slot.entries])
             for slot in item.day.slots
         ]
-        key = (item.day.id, *(id(prescription) for _, sets in slots for prescription in sets))
-        if key not in planned:
-            planned[key] = _slot_plans(slots, mode)
-        out.append(DayPlan(item.date, item.iteration, item.day, planned[key]))
+        key = (item.day.id, *(id(entry_set) for _, sets in slots for entry_set in sets))
+        plans = planned.get(key)
+        if plans is None:
+            plans = planned[key] = _slot_plans(slots, mode)
+        out.append(DayPlan(item.date, iteration, item.day, plans))
     return out
 
 

@@ -128,19 +128,21 @@ def progression(
     the iteration they were logged in (only needed when rows have requirements).
     """
     last_iteration = max(last_iteration, 1)
-    present = {
-        field: [row for row in rows if 1 <= row.iteration <= last_iteration]
-        for field, rows in configs.items()
-        if rows
-    }
-    present = {field: rows for field, rows in present.items() if rows}
-    if any(rules_of(row) for rows in present.values() for row in rows):
+    present: dict[str, list[ConfigRow]] = {}
+    gated = False
+    for field, rows in configs.items():
+        kept = [row for row in rows if 1 <= row.iteration <= last_iteration]
+        if kept:
+            present[field] = kept
+            gated = gated or any(row.requirements and rules_of(row) for row in kept)
+    if gated:
         walk = _GatedWalk(present, logs_by_iteration or {}, weight_rounding, repetition_rounding)
         return walk.run(last_iteration)
+    nothing = [None] * last_iteration
     columns = [
         _scheduled_values(present[field], last_iteration, CAPS[field])
         if field in present
-        else [None] * last_iteration
+        else nothing
         for field in FIELDS
     ]
     return list(zip(*columns, strict=True))

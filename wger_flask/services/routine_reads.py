@@ -3,13 +3,16 @@
 The tree (routine → days → slots → entries → the ten config tables) is read one level per
 statement, each level selected by the routine's id through joins, so no statement grows with
 the routine (no list of parent ids to bind) and no statement is issued per day, slot or entry.
-Rows become light ``Record`` objects that the structure schema dumps and the plan services read.
+Rows become light ``Record`` objects (config rows named tuples) that the structure writer
+and the plan services read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, namedtuple
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Select, bindparam, inspect, literal, select, union_all
@@ -61,7 +64,13 @@ ENTRY_IDS = ENTRIES.with_only_columns(SlotEntry.id).order_by(None)
 CONFIGS = {
     name: select(*_columns(model))
     .where(model.slot_entry_id.in_(ENTRY_IDS))
-    .order_by(model.iteration)
+    .order_by(model.slot_entry_id, model.iteration)
+    for name, model in CONFIG_RELATIONS.items()
+}
+
+
+CONFIG_ROW = {
+    name: namedtuple(f"{model.__name__}Row", [column.key for column in _columns(model)])
     for name, model in CONFIG_RELATIONS.items()
 }
 
@@ -97,11 +106,24 @@ def load_tree(routine_stmt: Select) -> Record | None:
     slots = _records(SLOTS, routine_id=routine.id)
     entries = _records(ENTRIES, routine_id=routine.id)
     for name, stmt in CONFIGS.items():
-        _attach(entries, _records(stmt, routine_id=routine.id), "slot_entry_id", name)
+        _attach_configs(entries, name, stmt, routine.id)
     _attach(slots, entries, "slot_id", "entries")
     _attach(days, slots, "day_id", "slots")
     routine.days = days
     return routine
+
+
+def _attach_configs(entries: list[Record], name: str, stmt: Select, routine_id: int) -> None:
+    """One config table's rows, as read-only named tuples (the cheapest to make and to read
+    by far: a big routine holds thousands) grouped by entry."""
+    make = CONFIG_ROW[name]._make
+    result = db.session.connection().execute(stmt, {"routine_id": routine_id})
+    rows = [make(row) for row in result.all()]
+    by_entry = {
+        entry_id: list(group) for entry_id, group in groupby(rows, key=attrgetter("slot_entry_id"))
+    }
+    for entry in entries:
+        setattr(entry, name, by_entry.get(entry.id, []))
 
 
 def unit_names() -> dict[str, dict[int, str]]:
@@ -137,7 +159,7 @@ def logs_by_entry(routine: Record) -> dict[int, dict[Any, list[Any]]]:
     requirements that read them (otherwise no statement)."""
     entries = [entry for day in routine.days for slot in day.slots for entry in slot.entries]
     rows = (row for entry in entries for name in CONFIG_RELATIONS for row in getattr(entry, name))
-    if not any(rules_of(row) for row in rows):
+    if not any(row.requirements and rules_of(row) for row in rows):
         return {}
     stmt = select(
         WorkoutLog.slot_entry_id,

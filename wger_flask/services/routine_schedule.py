@@ -53,20 +53,21 @@ def date_sequence(
     session_dates = session_dates or {}
     pad_weeks = fit_in_week and len(days) % WEEK_LENGTH != 0
     iterations = {day.id: 1 for day in days}
-    index, date, sequence = 0, start, []
-    while date <= end:
+    # Dates are counted as offsets from the start, so nothing is computed past the end.
+    index, offset, last, sequence = 0, 0, (end - start).days, []
+    while offset <= last:
         day = days[index]
         if sequence:
-            if _may_advance(day, date, today, session_dates):
+            if _may_advance(day, start + dt.timedelta(days=offset), today, session_dates):
                 iterations[day.id] += 1
                 index = (index + 1) % len(days)
                 day = days[index]
             if pad_weeks and index == 0:
-                date = _pad_week(sequence, date, start.weekday(), end)
-                if date > end:
+                offset = _pad_week(sequence, start, offset, last)
+                if offset > last:
                     break
-        sequence.append(ScheduledDay(date, day, iterations[day.id]))
-        date += ONE_DAY
+        sequence.append(ScheduledDay(start + dt.timedelta(days=offset), day, iterations[day.id]))
+        offset += 1
     return sequence
 
 
@@ -79,13 +80,14 @@ def _may_advance(
     return date - ONE_DAY in session_dates.get(day.id, ())
 
 
-def _pad_week(sequence: list[ScheduledDay], date: dt.date, weekday: int, end: dt.date) -> dt.date:
-    """Leave the dates up to the next ``weekday`` empty; returns the date the cycle starts on.
+def _pad_week(sequence: list[ScheduledDay], start: dt.date, offset: int, last: int) -> int:
+    """Leave the dates up to the start's next weekday empty; returns the offset the cycle
+    starts on.
 
-    The first day always lands on ``weekday``, so when it waits for a session it is planned
+    The first day always lands on that weekday, so when it waits for a session it is planned
     again on the same weekday of the next week, as upstream does, not on every date.
     """
-    while date.weekday() != weekday and date <= end:
-        sequence.append(ScheduledDay(date, None, None))
-        date += ONE_DAY
-    return date
+    while offset % WEEK_LENGTH and offset <= last:
+        sequence.append(ScheduledDay(start + dt.timedelta(days=offset), None, None))
+        offset += 1
+    return offset
