@@ -268,7 +268,7 @@ def test_statements_do_not_grow_with_the_routine(app, client, user, auth_headers
             response = client.get(f"/api/v2/routine/{routine_id}/{action}/", headers=headers)
         assert response.status_code == 200
         counts.append(counter.count)
-    assert counts[0] == counts[1] <= 17, counts
+    assert counts[0] == counts[1] <= 9, counts
 
 
 def test_a_routine_at_the_end_of_the_calendar(client, alice):

@@ -312,7 +312,7 @@ def _configs(entry: Any, name: str) -> list[dict[str, Any]]:
             "id": row.id,
             "slot_entry": row.slot_entry_id,
             "iteration": row.iteration,
-            "value": row.value if places is None else decimal_string(row.value, places),
+            "value": int(row.value) if places is None else decimal_string(row.value, places),
             "operation": row.operation,
             "step": row.step,
             "repeat": row.repeat,
