@@ -178,7 +178,7 @@ def test_fit_in_week_leaves_the_week_empty(client, alice):
         create(client, alice, "day", routine=made["id"], order=number, is_rest=number == 2)
     dates = get(client, alice, made["id"], "date-sequence-gym")
     assert [item["day"] is None for item in dates] == [False] * 3 + [True] * 4 + [False] * 3
-    assert [item["iteration"] for item in dates] == [1, 1, 1, None, None, None, None, 2, 2, 2]
+    assert [item["iteration"] for item in dates] == [1, 1, 1, 1, 1, 1, 1, 2, 2, 2]
     assert dates[3]["slots"] == [] and dates[3]["label"] is None
     assert dates[1]["day"]["is_rest"] is True
 

@@ -37,6 +37,12 @@ def test_session_defaults_and_a_client_chosen_id(client, alice):
     assert client.get(f"/api/v2/workoutsession/{chosen}/", headers=alice).get_json() == mine
 
 
+def test_a_null_id_on_create_means_made_here(client, alice):
+    session = create(client, alice, "workoutsession", id=None, date="2024-01-01")
+    log = create(client, alice, "workoutlog", id=None, exercise=EXERCISE, repetitions="5")
+    assert uuid.UUID(session["id"]) and uuid.UUID(log["id"])
+
+
 def test_a_session_id_cannot_be_changed_or_reused(client, alice, mallory):
     made = create(client, alice, "workoutsession", date="2024-01-01")
     url = f"/api/v2/workoutsession/{made['id']}/"

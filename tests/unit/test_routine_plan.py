@@ -78,7 +78,7 @@ def test_fitted_weeks_have_empty_dates_without_slots():
         fit_in_week=True,
     )  # fmt: skip
     assert [item.day is None for item in plan] == [False, False] + [True] * 5 + [False]
-    assert plan[3].slots == [] and plan[3].iteration is None
+    assert plan[3].slots == [] and plan[3].iteration == 1
 
 
 def test_entries_with_equal_rows_share_their_walk_but_not_their_identity():

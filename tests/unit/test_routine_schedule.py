@@ -47,14 +47,22 @@ def test_a_day_that_needs_logs_repeats_until_a_session_is_logged():
 
 
 def test_fit_in_week_leaves_the_rest_of_the_week_empty():
-    """Documentation table 3: with fit_in_week the cycle restarts on the next Monday."""
+    """Documentation table 3: with fit_in_week the cycle restarts on the next Monday.
+
+    The table leaves the iteration of the empty dates blank; upstream (and its tests) number
+    them with the cycle just completed, and the mobile app reads that number as an integer.
+    """
     sequence = date_sequence(
-        [day(1), day(2), day(3)], jan(1), jan(10), today=jan(1), fit_in_week=True
+        [day(1), day(2), day(3)], jan(1), jan(12), today=jan(1), fit_in_week=True
     )
+    assert [item.day.id if item.day else None for item in sequence][:10] == [
+        1, 2, 3, None, None, None, None, 1, 2, 3,
+    ]  # fmt: skip
     assert table(sequence) == [
         (1, 1), (2, 1), (3, 1),
-        (None, None), (None, None), (None, None), (None, None),
+        (None, 1), (None, 1), (None, 1), (None, 1),
         (1, 2), (2, 2), (3, 2),
+        (None, 2), (None, 2),
     ]  # fmt: skip
     assert sequence[7].date.weekday() == 0
 
@@ -67,7 +75,7 @@ def test_fit_in_week_restarts_on_the_start_weekday():
     )  # fmt: skip
     starts = [item.date for item in sequence if item.day is not None and item.day.id == 1]
     assert [date.weekday() for date in starts] == [2, 2]
-    assert table(sequence)[:8] == [(1, 1), (2, 1)] + [(None, None)] * 5 + [(1, 2)]
+    assert table(sequence)[:8] == [(1, 1), (2, 1)] + [(None, 1)] * 5 + [(1, 2)]
 
 
 def test_fit_in_week_with_whole_weeks_of_days_never_pads():
@@ -80,7 +88,8 @@ def test_fit_in_week_with_whole_weeks_of_days_never_pads():
 def test_fit_in_week_first_day_waiting_for_logs_waits_a_week():
     days = [day(1, needs_logs=True), day(2)]
     sequence = date_sequence(days, jan(1), jan(15), today=jan(31), fit_in_week=True)
-    assert table(sequence)[:8] == [(1, 1)] + [(None, None)] * 6 + [(1, 1)]
+    # upstream numbers these empty dates with the first day's count minus one: 0
+    assert table(sequence)[:8] == [(1, 1)] + [(None, 0)] * 6 + [(1, 1)]
     assert sequence[14] == sequence[14].__class__(jan(15), days[0], 1)
 
 

@@ -26,7 +26,7 @@ from wger_flask.models.routines import (
     WorkoutLog,
     WorkoutSession,
 )
-from wger_flask.models.types import utcnow
+from wger_flask.models.types import utcnow, uuid7
 from wger_flask.rest.errors import ValidationFailed
 from wger_flask.rest.filtering import DATE, GT, GTE, IN, LT, LTE, Filter, FilterSet, exact
 from wger_flask.rest.resources import CRUD, LIST, READ_ONLY, RETRIEVE, Resource
@@ -152,9 +152,11 @@ def parse_time(text: str) -> dt.time:
 
 
 def keep_identity(row: Any, data: dict, user: Any, creating: bool) -> None:
-    """A client may choose the UUID of a new row, never change it afterwards."""
+    """A client may choose the UUID of a new row (null: one is made), never change it."""
     if not creating and "id" in data:
         row.id = inspect(row).identity[0]
+    elif row.id is None:
+        row.id = uuid7()
 
 
 WORKOUT_SESSION = Resource(

@@ -28,7 +28,10 @@ def seconds() -> fields.Integer:
 
 
 class WorkoutSessionSchema(BaseSchema):
-    id = UUIDString(metadata={"description": "Optional on create: a client-made UUID"})
+    id = UUIDString(
+        allow_none=True,
+        metadata={"description": "Optional on create: a client-made UUID (null: made here)"},
+    )
     routine = Related(Routine, allow_none=True)
     day = Related(Day, allow_none=True)
     date = fields.Date()
@@ -48,7 +51,10 @@ class WorkoutSessionSchema(BaseSchema):
 
 
 class WorkoutLogSchema(BaseSchema):
-    id = UUIDString(metadata={"description": "Optional on create: a client-made UUID"})
+    id = UUIDString(
+        allow_none=True,
+        metadata={"description": "Optional on create: a client-made UUID (null: made here)"},
+    )
     date = DateTime()
     session = Related(
         WorkoutSession,

@@ -70,7 +70,7 @@ class SlotDataSchema(BaseSchema):
 class WorkoutDayDataDisplayModeSchema(BaseSchema):
     """One date of the plan, the sets of a slot grouped for reading."""
 
-    iteration = fields.Integer(allow_none=True)
+    iteration = fields.Integer()
     date = fields.Date()
     label = fields.String(allow_none=True)
     day = fields.Nested(DaySchema, allow_none=True)

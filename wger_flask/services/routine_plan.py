@@ -48,7 +48,7 @@ class DayPlan:
     """One date of the plan."""
 
     date: dt.date
-    iteration: int | None
+    iteration: int
     day: Any | None
     slots: list[SlotPlan] = field(default_factory=list)
     label: str | None = None  # upstream's labels have no API: always None here

@@ -4,7 +4,9 @@ From the start date the days follow in their order and repeat; each appearance o
 more **iteration** of it. A day with ``need_logs_to_advance`` stays in place until a session
 was logged for it (the sequence moves on the date after the session), except on dates after
 "today", which are planned as if the user kept going. With ``fit_in_week`` the rest of the
-week after the last day is left empty, so every cycle starts on the start date's weekday.
+week after the last day is left empty (no day; upstream gives these dates the number of the
+cycle just completed, and clients read it as an integer), so every cycle starts on the start
+date's weekday.
 
 Plain functions of data: days are any objects with ``id`` and ``need_logs_to_advance``.
 """
@@ -28,11 +30,11 @@ class RoutineDay(Protocol):
 @dataclass(frozen=True, slots=True)
 class ScheduledDay:
     """One date of the sequence: the routine day on it (None in the empty rest of a fitted
-    week) and that day's iteration (None there too)."""
+    week) and that day's iteration."""
 
     date: dt.date
     day: Any | None
-    iteration: int | None
+    iteration: int
 
 
 def date_sequence(
@@ -63,7 +65,8 @@ def date_sequence(
                 index = (index + 1) % len(days)
                 day = days[index]
             if pad_weeks and index == 0:
-                offset = _pad_week(sequence, start, offset, last)
+                completed = iterations[day.id] - 1
+                offset = _pad_week(sequence, start, offset, last, completed)
                 if offset > last:
                     break
         sequence.append(ScheduledDay(start + dt.timedelta(days=offset), day, iterations[day.id]))
@@ -80,7 +83,9 @@ def _may_advance(
     return date - ONE_DAY in session_dates.get(day.id, ())
 
 
-def _pad_week(sequence: list[ScheduledDay], start: dt.date, offset: int, last: int) -> int:
+def _pad_week(
+    sequence: list[ScheduledDay], start: dt.date, offset: int, last: int, iteration: int
+) -> int:
     """Leave the dates up to the start's next weekday empty; returns the offset the cycle
     starts on.
 
@@ -88,6 +93,6 @@ def _pad_week(sequence: list[ScheduledDay], start: dt.date, offset: int, last: i
     again on the same weekday of the next week, as upstream does, not on every date.
     """
     while offset % WEEK_LENGTH and offset <= last:
-        sequence.append(ScheduledDay(start + dt.timedelta(days=offset), None, None))
+        sequence.append(ScheduledDay(start + dt.timedelta(days=offset), None, iteration))
         offset += 1
     return offset
