@@ -9,9 +9,16 @@ from __future__ import annotations
 
 def api_blueprints() -> list:
     """The /api/v2 blueprints, imported lazily so models load after the extensions."""
-    from wger_flask.blueprints import accounts, core, exercises, tokens
+    from wger_flask.blueprints import (
+        accounts,
+        core,
+        exercises,
+        routine_actions,  # noqa: F401 (adds its routes)
+        routines,
+        tokens,
+    )
 
-    return [core.blp, exercises.blp, accounts.blp, tokens.blp]
+    return [routines.blp, core.blp, exercises.blp, accounts.blp, tokens.blp]
 
 
 def site_blueprints() -> list:

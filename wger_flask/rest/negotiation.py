@@ -173,12 +173,15 @@ def _json_default(value: Any) -> Any:
 
 def dumps(data: Any, indent: int | None = None) -> bytes:
     """Encode to JSON bytes: orjson for the compact hot path, stdlib for any other indent."""
-    if indent is None:
-        return orjson.dumps(data, default=_json_default, option=orjson.OPT_NON_STR_KEYS)
-    if indent == 2:
-        return orjson.dumps(
-            data, default=_json_default, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
-        )
+    try:
+        if indent is None:
+            return orjson.dumps(data, default=_json_default, option=orjson.OPT_NON_STR_KEYS)
+        if indent == 2:
+            return orjson.dumps(
+                data, default=_json_default, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+            )
+    except TypeError:
+        pass  # an integer beyond 64 bits (PostgreSQL gives 1e30 in a JSON document back so)
     text = json.dumps(
         data,
         indent=indent or None,

@@ -15,6 +15,7 @@ from sqlalchemy import Select, select
 
 from wger_flask.extensions import db
 from wger_flask.rest.errors import APIError, not_authenticated
+from wger_flask.rest.filtering import INT64_MAX
 
 NOT_ALLOWED = "You are not allowed to do this"
 
@@ -62,9 +63,11 @@ def coerce_pk(model: type, raw: Any) -> Any | None:
         if python_type is int:
             if isinstance(raw, float) and not raw.is_integer():
                 return None
-            return int(raw)
+            value = int(raw)
+            # no row has a key beyond 64 bits (and SQLite cannot even be asked about one)
+            return value if -INT64_MAX - 1 <= value <= INT64_MAX else None
         return uuid.UUID(str(raw))
-    except (TypeError, ValueError, NotImplementedError):
+    except (TypeError, ValueError, OverflowError, NotImplementedError):
         return None
 
 

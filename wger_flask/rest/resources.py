@@ -85,6 +85,8 @@ class Resource:
     parents: Mapping[str, type] = dataclasses.field(default_factory=dict)
     # May this user change or delete this (visible) row? False → 403. Default: yes.
     object_permission: Callable[[Any, Any], bool] | None = None
+    # May this user read this (listed) row on its detail route? False → 403. Default: yes.
+    read_permission: Callable[[Any, Any], bool] | None = None
     # Hooks: before_save(obj, data, user, creating), before_delete(obj, user)
     before_save: Hook | None = None
     before_delete: Hook | None = None
@@ -234,7 +236,10 @@ class Resource:
         user = self.authorize_read()
         negotiation.page_context().name = f"{self.title} Instance"
         negotiation.page_context().description = self.summary
-        return negotiation.render(self.dump(self.read_object(pk, user)), etag=self.etag)
+        record = self.read_object(pk, user)
+        if self.read_permission is not None and not self.read_permission(record, user):
+            raise APIError(403)
+        return negotiation.render(self.dump(record), etag=self.etag)
 
     # ---------------------------------------------------------------- writes
 

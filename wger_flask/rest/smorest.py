@@ -109,6 +109,10 @@ class Api(flask_smorest.Api):
         }
         for name, scheme in SECURITY_SCHEMES.items():
             self.spec.components.security_scheme(name, scheme)
+        from wger_flask.schemas.fields import DecimalString
+
+        # DRF renders decimals as strings: say so (upstream's documents "type: string").
+        self.ma_plugin.map_to_openapi_type(DecimalString, "string", "decimal")
 
     def _register_error_handlers(self) -> None:
         """Errors are shaped by ``rest.errors`` for the whole app, not by flask-smorest."""
@@ -257,6 +261,12 @@ def _common_errors(resource: Resource, writing: bool) -> dict[str, Any]:
     return responses
 
 
+def _read_refusal(resource: Resource) -> dict[str, Any]:
+    if resource.read_permission is None:
+        return {}
+    return {"403": error_response("Not allowed to read this object")}
+
+
 def document_resource(
     resource: Resource, list_methods: dict[str, Any], detail_methods: dict[str, Any]
 ) -> None:
@@ -319,6 +329,7 @@ def document_resource(
                     },
                     "404": error_response("Not found"),
                     **_common_errors(resource, writing=False),
+                    **_read_refusal(resource),
                 },
                 "security": _security(resource, writing=False),
             },

@@ -15,6 +15,8 @@ from marshmallow import ValidationError, fields
 
 from wger_flask.extensions import db
 
+INT64_MAX = 2**63 - 1
+
 # DRF's wording for the messages every client has seen; set once, for every field.
 fields.Field.default_error_messages.update(
     {"required": "This field is required.", "null": "This field may not be null."}
@@ -131,7 +133,8 @@ class Related(fields.Field):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         pk = self.coerce(value)
-        if db.session.get(self.model, pk) is None:
+        # no row has a key beyond 64 bits (and SQLite cannot even be asked about one)
+        if (isinstance(pk, int) and abs(pk) > INT64_MAX) or db.session.get(self.model, pk) is None:
             raise self.make_error("does_not_exist", pk=value)
         return pk
 
@@ -144,7 +147,7 @@ class Related(fields.Field):
             if isinstance(value, float) and not value.is_integer():
                 raise ValueError
             return int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise self.make_error("incorrect_type", type=type(value).__name__) from None
 
 
