@@ -6,6 +6,6 @@ from __future__ import annotations
 
 def api_blueprints() -> list:
     """The /api/v2 blueprints, imported lazily so models load after the extensions."""
-    from wger_flask.blueprints import core, exercises
+    from wger_flask.blueprints import core, exercises, nutrition
 
-    return [core.blp, exercises.blp]
+    return [core.blp, exercises.blp, nutrition.blp]

@@ -90,6 +90,9 @@ class Resource:
     count: Callable[[Select, bool], int] | None = None
     # Fetch the rows of a page and render the envelope; default loads ORM rows in memory.
     page_renderer: Callable[[Resource, Select, pagination.PageRequest, int], Any] | None = None
+    # OpenAPI keys that replace the generated ones of the list operation (e.g. a cursor pager's
+    # parameters and envelope).
+    list_doc: Mapping[str, Any] | None = None
     etag: bool = False
     default_limit: int = pagination.DEFAULT_LIMIT
     tags: Sequence[str] | None = None
