@@ -106,3 +106,31 @@ def test_the_shipped_catalogue_search(client):
     assert body["count"] > 100
     assert body["results"][0]["name"] == "Butter, salted"
     assert all("butter" in row["name"].lower() for row in body["results"])
+
+
+def test_kept_search_results_are_reused_until_the_table_changes(
+    client, make_ingredient, count_queries, app
+):
+    from wger_flask.extensions import db
+    from wger_flask.models.nutrition import Ingredient
+
+    first_id = make_ingredient(name="Wobbleberry")
+    url = "/api/v2/ingredient/?name__search=wobbleberry"
+    with count_queries() as cold:
+        assert client.get(url).get_json()["count"] == 1
+    with count_queries() as warm:
+        assert client.get(url).get_json()["count"] == 1
+    assert warm.count < cold.count  # the ranking was kept: no search pass
+    make_ingredient(name="Wobbleberry pie")
+    assert names(client, "name__search=wobbleberry") == ["Wobbleberry", "Wobbleberry pie"]
+    with app.app_context():
+        db.session.get(Ingredient, first_id).name = "Renamed"
+        db.session.commit()
+    assert names(client, "name__search=wobbleberry") == ["Wobbleberry pie"]
+
+
+def test_kept_filtered_counts_follow_writes(client, make_ingredient):
+    url = "/api/v2/ingredient/?language=33&limit=1"
+    before = client.get(url).get_json()["count"]
+    make_ingredient(name="Finnish food", language_id=33)
+    assert client.get(url).get_json()["count"] == before + 1

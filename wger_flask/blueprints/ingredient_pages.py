@@ -1,30 +1,35 @@
-"""How ingredient lists are paged: id windows for deep offsets, streamed large pages, the
-sync cursor.
+"""How ingredient lists are paged and rendered: id windows for deep offsets, rows rendered
+to JSON by the database, streamed large pages, the sync cursor.
 
 - A page of the unfiltered, id-ordered list starts at the id the trigger-kept blocks give for
   its offset (``services/ingredient_counts``), so ``offset=500000`` reads 20 rows from the
   primary-key index instead of stepping over half a million.
-- A page larger than ``STREAM_ABOVE`` rows (``?limit=100000``) is streamed: each relation is
-  read once for the whole page, then rows come from a server-side cursor and are encoded to
-  JSON chunk by chunk, so the page is never held in memory, as rows or as JSON.
+- Rows come from the database as JSON texts (``services/ingredient_json``): one statement a
+  page, nested relations included; the envelope is put around them as bytes.
+- A page larger than ``STREAM_ABOVE`` rows (``?limit=100000``) is streamed from a server-side
+  cursor, chunk by chunk, so the page is never held in memory.
 - ``ingredient-sync`` pages by DRF cursor on the id: ``page_size`` 200 by default, at most
   1000; ``{next, previous, results}``; a cursor that does not decode, or whose position is not
   an id, is a 404.
+- The browsable page and indented JSON (rare, small) decode the texts and render as usual.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from flask import Response, request, stream_with_context
-from sqlalchemy import Select
+import orjson
+from flask import Response, g, request, stream_with_context
+from sqlalchemy import Select, select
 
+from wger_flask.extensions import db
 from wger_flask.models.nutrition import Ingredient
 from wger_flask.rest import negotiation, pagination
 from wger_flask.rest.errors import APIError
 from wger_flask.rest.resources import Resource
-from wger_flask.services import ingredient_counts
+from wger_flask.services import ingredient_counts, ingredient_json, ingredient_query_cache
+from wger_flask.services.ingredient_query_cache import CACHE, Kept
 
 STREAM_ABOVE = 1000
 STREAM_CHUNK = 1000
@@ -39,6 +44,31 @@ def _is_plain_id_order() -> bool:
     return not context.filters and context.ordering in ([], ["id"])
 
 
+def _is_relevance_search() -> bool:
+    context = negotiation.page_context()
+    return not context.ordering and any(name == "name__search" for name, _ in context.filters)
+
+
+def count_rows(stmt: Select, filtered: bool) -> int:
+    """The ``count`` hook of the ingredient lists: trigger-kept blocks when unfiltered; else an
+    exact count (for a search: its ranked ids) kept per query shape and table generation."""
+    if not filtered:
+        return ingredient_counts.total_rows()
+    searching = _is_relevance_search()
+    key = (searching, tuple(negotiation.page_context().filters))
+    generation = ingredient_query_cache.generation()
+    kept = CACHE.get(key, generation)
+    if kept is None:
+        if searching:
+            ids = ingredient_counts.ordered_ids(stmt)
+            kept = Kept(generation, len(ids), ingredient_query_cache.ranked(ids))
+        else:
+            kept = Kept(generation, ingredient_counts.exact_count(stmt))
+        CACHE.put(key, kept)
+    g.ingredient_ranking = kept.ranked_ids
+    return kept.count
+
+
 def window(stmt: Select, page: pagination.PageRequest) -> Select:
     """The statement of one page: an id range when possible, LIMIT/OFFSET otherwise."""
     if _is_plain_id_order():
@@ -46,32 +76,89 @@ def window(stmt: Select, page: pagination.PageRequest) -> Select:
     return stmt.limit(page.limit).offset(page.offset)
 
 
+def json_rows(resource: Resource, page_stmt: Select) -> Select:
+    """``page_stmt`` selecting one JSON text per row, as the resource's schema renders it."""
+    dialect = db.session.get_bind().dialect.name
+    return page_stmt.with_only_columns(ingredient_json.row_json(resource.schema, dialect))
+
+
+def execute(page_stmt: Select, **options: Any) -> Any:
+    """Run a ``json_rows`` statement (it needs the request's media URL)."""
+    parameters = ingredient_json.media_url_parameter(request.host_url)
+    return db.session.connection().execute(page_stmt, parameters, execution_options=options)
+
+
+def envelope_bytes(head: dict[str, Any], texts: Iterable[str]) -> bytes:
+    """``head`` (without results) and the row texts as one JSON object."""
+    results = ",".join(texts).encode()
+    return orjson.dumps(head)[:-1] + b',"results":[' + results + b"]}"
+
+
+def respond(body: bytes, etag: bool) -> Response:
+    """Send the encoded page, or decode it for the browsable page and indented JSON."""
+    outcome = negotiation.negotiated()
+    if outcome.is_html or outcome.indent is not None:
+        return negotiation.render(orjson.loads(body), etag=etag)
+    return negotiation.render_encoded(body, etag=etag)
+
+
 def render_page(resource: Resource, stmt: Select, page: pagination.PageRequest, total: int) -> Any:
     """The ``page_renderer`` of the ingredient lists."""
     outcome = negotiation.negotiated()
-    plain_json = not outcome.is_html and outcome.indent is None
-    if page.limit > STREAM_ABOVE and page.offset < total and plain_json:
-        return stream_page(resource, window(stmt, page), page, total)
-    rows = resource.read_plan.page(window(stmt, page)) if page.offset < total else []
-    body = pagination.envelope(page, total, [resource.dump(row) for row in rows])
-    negotiation.page_context().pagination = {"next": body["next"], "previous": body["previous"]}
-    return negotiation.render(body, etag=resource.etag)
-
-
-def stream_page(
-    resource: Resource, page_stmt: Select, page: pagination.PageRequest, total: int
-) -> Response:
-    """A large page as a streamed JSON body, encoded chunk by chunk."""
     head = pagination.envelope(page, total, [])
     del head["results"]
-    opening = negotiation.dumps(head)[:-1] + b',"results":['
+    negotiation.page_context().pagination = {"next": head["next"], "previous": head["previous"]}
+    if page.offset >= total:
+        return respond(envelope_bytes(head, []), resource.etag)
+    ranking = g.get("ingredient_ranking")
+    streaming = page.limit > STREAM_ABOVE and not outcome.is_html and outcome.indent is None
+    if streaming:
+        return stream_page(head, streamed_rows(resource, stmt, page, ranking))
+    if ranking is not None:
+        ids = list(ranking[page.offset : page.offset + page.limit])
+    else:
+        ids = list(execute(window(stmt, page).with_only_columns(Ingredient.id)).scalars())
+    return respond(envelope_bytes(head, texts_by_id(resource, ids)), resource.etag)
+
+
+def texts_by_id(resource: Resource, ids: list[int]) -> list[str]:
+    """The JSON texts of the rows ``ids``, in that order (one statement).
+
+    Windowing the ids first and rendering only those keeps PostgreSQL from rendering the rows
+    an OFFSET skips (it computes the select list before applying OFFSET).
+    """
+    page_stmt = json_rows(resource, select(Ingredient).where(Ingredient.id.in_(ids)))
+    texts = dict((row[1], row[0]) for row in execute(page_stmt.add_columns(Ingredient.id)))
+    return [texts[pk] for pk in ids if pk in texts]
+
+
+def streamed_rows(
+    resource: Resource, stmt: Select, page: pagination.PageRequest, ranking: Any
+) -> Select:
+    """The statement of a large page: in id order its window's ids are rendered (no work for
+    skipped rows); other orders render the window itself."""
+    page_window = window(stmt, page)
+    if (
+        ranking is None
+        and negotiation.page_context().ordering in ([], ["id"])
+        and not (_is_relevance_search())
+    ):
+        ids = page_window.with_only_columns(Ingredient.id).scalar_subquery()
+        by_id = select(Ingredient).where(Ingredient.id.in_(ids)).order_by(Ingredient.id)
+        return json_rows(resource, by_id)
+    return json_rows(resource, page_window)
+
+
+def stream_page(head: dict[str, Any], page_stmt: Select) -> Response:
+    """A large page as a streamed JSON body, from a server-side cursor, chunk by chunk."""
+    opening = orjson.dumps(head)[:-1] + b',"results":['
 
     def chunks() -> Iterator[bytes]:
         yield opening
         separator = b""
-        for records in resource.read_plan.stream(page_stmt, STREAM_CHUNK):
-            encoded = negotiation.dumps([resource.dump(record) for record in records])
-            yield separator + encoded[1:-1]
+        result = execute(page_stmt, yield_per=STREAM_CHUNK)
+        for texts in result.scalars().partitions(STREAM_CHUNK):
+            yield separator + ",".join(texts).encode()
             separator = b","
         yield b"]}"
 
@@ -120,30 +207,29 @@ def render_sync_page(resource: Resource, stmt: Select, page: Any, total: int) ->
     """The ``page_renderer`` of ``ingredient-sync``: DRF cursor pagination on the id."""
     cursor, position = read_cursor()
     size = sync_page_size()
-    rows = resource.read_plan.page(sync_statement(stmt, cursor, position, size))
+    page_stmt = sync_statement(stmt, cursor, position, size)
+    page_stmt = json_rows(resource, page_stmt).add_columns(Ingredient.id)
+    rows = execute(page_stmt).all()
     has_more = len(rows) > size
     rows = rows[:size]
     if cursor.reverse:
         rows.reverse()
-    next_url, previous_url = sync_links(rows, cursor, position, has_more)
-    body = {
-        "next": next_url,
-        "previous": previous_url,
-        "results": [resource.dump(row) for row in rows],
-    }
+    ids = [row[1] for row in rows]
+    next_url, previous_url = sync_links(ids, cursor, has_more)
     negotiation.page_context().pagination = {"next": next_url, "previous": previous_url}
-    return negotiation.render(body)
+    head = {"next": next_url, "previous": previous_url}
+    return respond(envelope_bytes(head, (row[0] for row in rows)), etag=False)
 
 
 def sync_links(
-    rows: list[Any], cursor: pagination.Cursor, position: int | None, has_more: bool
+    ids: list[int], cursor: pagination.Cursor, has_more: bool
 ) -> tuple[str | None, str | None]:
     """``next`` and ``previous`` as DRF's cursor pager builds them for unique positions."""
-    started_elsewhere = position is not None or cursor.offset > 0
+    started_elsewhere = cursor.position is not None or cursor.offset > 0
     has_next = started_elsewhere if cursor.reverse else has_more
     has_previous = has_more if cursor.reverse else started_elsewhere
-    first = str(rows[0].id) if rows else cursor.position
-    last = str(rows[-1].id) if rows else cursor.position
+    first = str(ids[0]) if ids else cursor.position
+    last = str(ids[-1]) if ids else cursor.position
     next_url = pagination.cursor_url(pagination.Cursor(last)) if has_next else None
     previous_url = (
         pagination.cursor_url(pagination.Cursor(first, reverse=True)) if has_previous else None

@@ -42,7 +42,7 @@ from wger_flask.schemas.nutrition import (
     IngredientValuesSchema,
     IngredientWeightUnitSchema,
 )
-from wger_flask.services import ingredient_counts, ingredient_search, nutritional_values
+from wger_flask.services import ingredient_search, nutritional_values
 
 blp = Blueprint("nutrition", __name__, url_prefix="/api/v2", description="Nutrition")
 
@@ -114,7 +114,7 @@ CATALOGUE_LIST = {
     "filters": INGREDIENT_FILTERS,
     "ordering_fields": INGREDIENT_ORDERING,
     "default_ordering": (Ingredient.id,),
-    "count": ingredient_counts.count,
+    "count": ingredient_pages.count_rows,
     "etag": True,
 }
 

@@ -14,7 +14,7 @@ import datetime as dt
 import decimal
 import uuid as uuid_module
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wger_flask.extensions import db
@@ -114,3 +114,15 @@ class IngredientBlock(db.Model):
 
     block: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     rows: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IngredientGeneration(db.Model):
+    """A number database triggers renew on every write to the ingredient table (one row).
+
+    Results derived from the table (filtered counts, search rankings) are kept per generation.
+    """
+
+    __tablename__ = "nutrition_ingredient_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -20,7 +20,7 @@ models' ``relationship()`` declarations; nothing is declared twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,49 +140,6 @@ class Relation:
             return children or []
         return children[0] if children else None
 
-    def preload(self, parent: ReadPlan, ids_select: Select) -> Callable[[list[Record]], None]:
-        """Read this relation now for every parent row ``ids_select`` names (one statement);
-        returns what attaches it to those parents' records as they are read later."""
-        target = self.plan
-        if self.direction is RelationshipDirection.MANYTOMANY:
-            raise NotImplementedError("streaming pages do not preload many-to-many relations")
-        if self.direction is RelationshipDirection.MANYTOONE:
-            keys_select = select(self.local).where(parent.primary_key.in_(ids_select))
-            result = _run(self.statement(keys_select, False), None, False)
-            child_ids = select(target.primary_key).where(target.primary_key.in_(keys_select))
-        else:
-            result = _run(self.statement(ids_select, False), None, False)
-            child_ids = select(target.primary_key).where(self.remote.in_(ids_select))
-        keys = list(result.keys())
-        position = keys.index(self.remote.name)
-        grouped: dict[Any, list[Record]] = defaultdict(list)
-        loaded = []
-        for row in result:
-            record = _record(zip(keys, row, strict=True))
-            grouped[row[position]].append(record)
-            loaded.append(record)
-        if loaded and target.relations:
-            target._load_relations(loaded, child_ids)
-        return self._attacher(grouped)
-
-    def _attacher(self, grouped: dict[Any, list[Record]]) -> Callable[[list[Record]], None]:
-        name, key = self.name, self.local.key
-        if self.direction is RelationshipDirection.MANYTOONE:
-
-            def attach_parent(records: list[Record]) -> None:
-                for record in records:
-                    found = grouped.get(getattr(record, key))
-                    setattr(record, name, found[0] if found else None)
-
-            return attach_parent
-        value_of = self._value_of
-
-        def attach_children(records: list[Record]) -> None:
-            for record in records:
-                setattr(record, name, value_of(grouped.get(getattr(record, key))))
-
-        return attach_children
-
     def _load_many_to_one(
         self, parent: ReadPlan, records: list[Record], parent_ids: Any, as_list: bool
     ) -> None:
@@ -293,25 +250,6 @@ class ReadPlan:
             ids_select = stmt.with_only_columns(self.primary_key)
             self._load_relations(records, ids_select)
         return records
-
-    def stream(self, stmt: Select, chunk_size: int = 1000) -> Iterator[list[Record]]:
-        """Records of a filtered, ordered, windowed SELECT, ``chunk_size`` at a time.
-
-        Each relation is read first, once for the whole window (the window's ids as a
-        sub-select); the rows then come from a server-side cursor. A window of any size costs
-        the same statements as a small page, and only one chunk of rows is in memory at once.
-        """
-        ids_select = stmt.with_only_columns(self.primary_key)
-        attachers = [relation.preload(self, ids_select) for relation in self.relations]
-        result = db.session.connection().execute(
-            stmt.with_only_columns(*self.columns), execution_options={"yield_per": chunk_size}
-        )
-        keys = list(result.keys())
-        for rows in result.partitions(chunk_size):
-            records = [_record(zip(keys, row, strict=True)) for row in rows]
-            for attach in attachers:
-                attach(records)
-            yield records
 
     def _parent_ids(self, records: list[Record], ids_select: Select) -> tuple[Any, bool]:
         """The parents' ids as a list (small pages) or as the sub-select (large ones)."""

@@ -9,7 +9,8 @@ server or by anyone else with SQL access, updates its block in the same transact
 - The unfiltered count is the sum of about ``N / 1024`` small rows: exact, never stale, and
   needs no cache invalidation. (The database's statistics, ``pg_class.reltuples``, were not
   taken: they are estimates, and clients page with ``count``.) Filtered counts stay exact
-  ``count(*)`` queries of the filtered statement.
+  ``count(*)`` queries of the filtered statement, kept per query shape until the table changes
+  (``services/ingredient_query_cache``).
 - A deep offset of the unfiltered, id-ordered list becomes an id range: the running sum over
   the blocks finds the block that holds row number ``offset`` and how many of its rows to
   skip (fewer than 1,024), so the page is read from the primary-key index at that id.
@@ -69,10 +70,13 @@ def id_ordered_window(stmt: Select, limit: int, offset: int) -> Select:
     return stmt.where(Ingredient.id >= start.first_id).limit(limit).offset(start.skip)
 
 
-def count(stmt: Select, filtered: bool) -> int:
-    """The ``count`` of a list: trigger-kept when unfiltered, ``count(*)`` when filtered."""
-    if not filtered:
-        return total_rows()
+def exact_count(stmt: Select) -> int:
+    """``count(*)`` of a filtered statement."""
     return db.session.execute(
         select(func.count()).select_from(stmt.order_by(None).subquery())
     ).scalar_one()
+
+
+def ordered_ids(stmt: Select) -> list[int]:
+    """Every id ``stmt`` selects, in its order (one pass gives a search its ranking and count)."""
+    return list(db.session.connection().execute(stmt.with_only_columns(Ingredient.id)).scalars())
