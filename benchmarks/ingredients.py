@@ -11,12 +11,13 @@ The database is reused between runs: it is bootstrapped and topped up with
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import subprocess
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import orjson
 
 from benchmarks.harness import BIN, REPO, common_arguments, measure, print_table, server
 
@@ -127,7 +128,7 @@ def big_page(url: str) -> None:
         started = time.monotonic()
         body = get(connection, path)
         elapsed = time.monotonic() - started
-        results = len(json.loads(body)["results"])
+        results = len(orjson.loads(body)["results"])
         print(f"\n`{path}`: {results:,} rows, {len(body) / 1e6:.1f} MB in {elapsed:.2f} s")
     after = peak_rss_mb(pids)
     for pid in pids:
@@ -142,7 +143,7 @@ def sync_walk(url: str, page_size: int = 1000) -> None:
     rows = pages = 0
     started = time.monotonic()
     while path:
-        body = json.loads(get(connection, path))
+        body = orjson.loads(get(connection, path))
         rows += len(body["results"])
         pages += 1
         following = body["next"]

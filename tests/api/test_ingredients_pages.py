@@ -14,6 +14,7 @@ def streamed(response) -> bool:
 
 @pytest.mark.parametrize("resource", ["ingredient", "ingredientinfo"])
 def test_statements_per_page_do_not_grow_with_the_page(client, count_queries, resource):
+    client.get(f"/api/v2/{resource}/")  # read the count blocks (once per table generation)
     counts = {}
     for limit in (5, 500, 1000, 1001, 5000, 9000):
         with count_queries() as counter:
@@ -47,7 +48,7 @@ def test_the_unfiltered_count_is_not_a_count_query(client, count_queries):
     with count_queries() as counter:
         client.get("/api/v2/ingredient/?offset=5000")
     assert not any("count(*)" in statement.lower() for statement in counter.statements)
-    assert any("nutrition_ingredient_block" in statement for statement in counter.statements)
+    assert any("nutrition_ingredient_generation" in statement for statement in counter.statements)
 
 
 def test_a_streamed_page_is_the_same_json_as_small_pages(client):

@@ -12,7 +12,7 @@ from wger_flask.models.nutrition import Ingredient, IngredientImage, IngredientW
 from wger_flask.rest.loading import ReadPlan
 from wger_flask.rest.serialization import compile_dumper
 from wger_flask.schemas.nutrition import IngredientInfoSchema, IngredientSchema
-from wger_flask.services.ingredient_json import media_url_parameter, row_json
+from wger_flask.services.ingredient_json import json_source, media_url_parameter, row_json
 
 
 def add_unusual_rows() -> None:
@@ -58,7 +58,7 @@ def test_every_row_matches_the_schema_dump(app, schema):
         stmt = select(Ingredient).order_by(Ingredient.id)
         dialect = db.session.get_bind().dialect.name
         texts = db.session.execute(
-            stmt.with_only_columns(row_json(schema, dialect)),
+            stmt.with_only_columns(row_json(schema, dialect)).select_from(json_source(schema)),
             media_url_parameter("https://food.example:8443/"),
         ).scalars()
         rendered = [json.loads(text) for text in texts]

@@ -79,7 +79,9 @@ def window(stmt: Select, page: pagination.PageRequest) -> Select:
 def json_rows(resource: Resource, page_stmt: Select) -> Select:
     """``page_stmt`` selecting one JSON text per row, as the resource's schema renders it."""
     dialect = db.session.get_bind().dialect.name
-    return page_stmt.with_only_columns(ingredient_json.row_json(resource.schema, dialect))
+    return page_stmt.with_only_columns(
+        ingredient_json.row_json(resource.schema, dialect)
+    ).select_from(ingredient_json.json_source(resource.schema))
 
 
 def execute(page_stmt: Select, **options: Any) -> Any:
@@ -116,9 +118,35 @@ def render_page(resource: Resource, stmt: Select, page: pagination.PageRequest, 
         return stream_page(head, streamed_rows(resource, stmt, page, ranking))
     if ranking is not None:
         ids = list(ranking[page.offset : page.offset + page.limit])
+    elif _is_plain_id_order():
+        return respond(envelope_bytes(head, plain_page(resource, page)), resource.etag)
     else:
         ids = list(execute(window(stmt, page).with_only_columns(Ingredient.id)).scalars())
     return respond(envelope_bytes(head, texts_by_id(resource, ids)), resource.etag)
+
+
+def plain_page(resource: Resource, page: pagination.PageRequest) -> list[str]:
+    """A page of the unfiltered, id-ordered list: one prepared statement."""
+    start = ingredient_counts.window_start(page.offset)
+    if start is None:
+        return []
+    dialect = db.session.get_bind().dialect.name
+    statement = ingredient_json.rows_in_id_window(resource.schema, dialect)
+    parameters = {
+        "first_id": start.first_id,
+        "limit": page.limit,
+        "skip": start.skip,
+        **ingredient_json.media_url_parameter(request.host_url),
+    }
+    return [text for text, _ in db.session.connection().execute(statement, parameters)]
+
+
+def render_detail(resource: Resource, pk: str, user: Any) -> Response:
+    """The ``detail_renderer`` of the ingredient resources: one row, rendered by the database."""
+    texts = texts_by_id(resource, [resource.parse_pk(pk)])
+    if not texts:
+        raise APIError(404)
+    return respond(texts[0].encode(), resource.etag)
 
 
 def texts_by_id(resource: Resource, ids: list[int]) -> list[str]:
@@ -127,8 +155,12 @@ def texts_by_id(resource: Resource, ids: list[int]) -> list[str]:
     Windowing the ids first and rendering only those keeps PostgreSQL from rendering the rows
     an OFFSET skips (it computes the select list before applying OFFSET).
     """
-    page_stmt = json_rows(resource, select(Ingredient).where(Ingredient.id.in_(ids)))
-    texts = dict((row[1], row[0]) for row in execute(page_stmt.add_columns(Ingredient.id)))
+    if not ids:
+        return []
+    dialect = db.session.get_bind().dialect.name
+    statement = ingredient_json.rows_by_ids(resource.schema, dialect)
+    parameters = {"ids": ids, **ingredient_json.media_url_parameter(request.host_url)}
+    texts = dict((pk, text) for text, pk in db.session.connection().execute(statement, parameters))
     return [texts[pk] for pk in ids if pk in texts]
 
 

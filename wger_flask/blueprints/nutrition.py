@@ -115,6 +115,7 @@ CATALOGUE_LIST = {
     "ordering_fields": INGREDIENT_ORDERING,
     "default_ordering": (Ingredient.id,),
     "count": ingredient_pages.count_rows,
+    "detail_renderer": ingredient_pages.render_detail,
     "etag": True,
 }
 
@@ -150,6 +151,7 @@ INGREDIENT_SYNC = Resource(
     default_ordering=(Ingredient.id,),
     count=no_count,
     page_renderer=ingredient_pages.render_sync_page,
+    detail_renderer=ingredient_pages.render_detail,
     list_doc=ingredient_pages.sync_list_doc(
         schema_name(IngredientInfoSchema), filter_parameters(INGREDIENT_FILTERS)
     ),

@@ -90,6 +90,8 @@ class Resource:
     count: Callable[[Select, bool], int] | None = None
     # Fetch the rows of a page and render the envelope; default loads ORM rows in memory.
     page_renderer: Callable[[Resource, Select, pagination.PageRequest, int], Any] | None = None
+    # Read and render one row for a detail (resource, pk, user); default: read plan + dump.
+    detail_renderer: Callable[[Resource, str, Any], Any] | None = None
     # OpenAPI keys that replace the generated ones of the list operation (e.g. a cursor pager's
     # parameters and envelope).
     list_doc: Mapping[str, Any] | None = None
@@ -232,6 +234,8 @@ class Resource:
         user = self.authorize_read()
         negotiation.page_context().name = f"{self.title} Instance"
         negotiation.page_context().description = self.summary
+        if self.detail_renderer is not None:
+            return self.detail_renderer(self, pk, user)
         return negotiation.render(self.dump(self.read_object(pk, user)), etag=self.etag)
 
     # ---------------------------------------------------------------- writes

@@ -6,8 +6,9 @@ migration therefore keeps, **in the database, by triggers**, the number of rows 
 1,024 ids (``nutrition_ingredient_block``): an insert, delete or id change of any row, by this
 server or by anyone else with SQL access, updates its block in the same transaction.
 
-- The unfiltered count is the sum of about ``N / 1024`` small rows: exact, never stale, and
-  needs no cache invalidation. (The database's statistics, ``pg_class.reltuples``, were not
+- The unfiltered count is the sum of about ``N / 1024`` small rows: exact and never stale.
+  Each worker keeps the blocks' running sums for the table's current generation (see
+  ``services/ingredient_query_cache``) and reads them again only after a write. (The database's statistics, ``pg_class.reltuples``, were not
   taken: they are estimates, and clients page with ``count``.) Filtered counts stay exact
   ``count(*)`` queries of the filtered statement, kept per query shape until the table changes
   (``services/ingredient_query_cache``).
@@ -21,19 +22,57 @@ once per statement through transition tables, so bulk loads stay fast).
 
 from __future__ import annotations
 
+import bisect
+from array import array
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 
 from wger_flask.extensions import db
 from wger_flask.models.nutrition import Ingredient, IngredientBlock
+from wger_flask.services.ingredient_query_cache import generation
 
 BLOCK_SIZE = 1024  # as the migration's triggers compute blocks: id / 1024
 
 
+BLOCKS = select(IngredientBlock.block, IngredientBlock.rows).order_by(IngredientBlock.block)
+
+
+@dataclass(frozen=True)
+class BlockIndex:
+    """The blocks at one table generation: block numbers and running row totals."""
+
+    generation: int
+    blocks: array
+    running: array  # rows in this block and all before it
+
+    @property
+    def total(self) -> int:
+        return self.running[-1] if self.running else 0
+
+
+_kept: BlockIndex | None = None  # this process's copy, for the generation it was read at
+
+
+def block_index() -> BlockIndex:
+    """The block index of the current table generation (read again only after a write)."""
+    global _kept
+    current = generation()
+    kept = _kept
+    if kept is not None and kept.generation == current:
+        return kept
+    blocks, running, total = array("q"), array("q"), 0
+    for block, rows in db.session.connection().execute(BLOCKS):
+        total += rows
+        blocks.append(block)
+        running.append(total)
+    _kept = kept = BlockIndex(current, blocks, running)
+    return kept
+
+
 def total_rows() -> int:
     """The exact number of ingredients, from the trigger-kept blocks."""
-    return db.session.execute(select(func.coalesce(func.sum(IngredientBlock.rows), 0))).scalar_one()
+    return block_index().total
 
 
 @dataclass(frozen=True)
@@ -46,18 +85,12 @@ class WindowStart:
 
 def window_start(offset: int) -> WindowStart | None:
     """The id range that starts at row ``offset`` of the id-ordered table; None past the end."""
-    running = func.sum(IngredientBlock.rows).over(order_by=IngredientBlock.block)
-    blocks = select(IngredientBlock.block, IngredientBlock.rows, running.label("upto")).subquery()
-    found = db.session.execute(
-        select(blocks.c.block, blocks.c.upto - blocks.c.rows)
-        .where(blocks.c.upto > offset)
-        .order_by(blocks.c.block)
-        .limit(1)
-    ).first()
-    if found is None:
+    index = block_index()
+    position = bisect.bisect_right(index.running, offset)
+    if position == len(index.running):
         return None
-    block, rows_before = found
-    return WindowStart(first_id=block * BLOCK_SIZE, skip=offset - rows_before)
+    rows_before = index.running[position - 1] if position else 0
+    return WindowStart(first_id=index.blocks[position] * BLOCK_SIZE, skip=offset - rows_before)
 
 
 def id_ordered_window(stmt: Select, limit: int, offset: int) -> Select:

@@ -178,11 +178,6 @@ def weight_units(dialect: Dialect) -> Expression:
     return dialect.nested(rows.scalar_subquery())
 
 
-def _lookup(dialect: Dialect, schema: type[Schema], model: type, key: Any) -> Expression:
-    pairs = _columns_of(dialect, schema, model, {})
-    return dialect.nested(select(dialect.obj(pairs)).where(model.id == key).scalar_subquery())
-
-
 # The media URL depends on the request's host: a parameter, so the statement is built once.
 MEDIA_URL = "media_url"
 
@@ -192,26 +187,54 @@ def media_url_parameter(host_url: str) -> dict[str, str]:
     return {MEDIA_URL: host_url + MEDIA_PREFIX}
 
 
+# The info schema's one-to-one and many-to-one relations come from outer joins on keys
+# (cheaper than a correlated subquery per row); the weight units from an aggregate subquery.
+LANGUAGE = Language.__table__
+LICENSE = License.__table__
+IMAGE = IngredientImage.__table__
+
+
+def json_source(schema: type[Schema]) -> Any:
+    """The FROM clause that ``row_json(schema, ...)`` reads."""
+    table = Ingredient.__table__
+    if not _is_info(schema):
+        return table
+    return (
+        table.outerjoin(LANGUAGE, LANGUAGE.c.id == table.c.language_id)
+        .outerjoin(LICENSE, LICENSE.c.id == table.c.license_id)
+        .outerjoin(IMAGE, IMAGE.c.ingredient_id == table.c.id)
+    )
+
+
+def _is_info(schema: type[Schema]) -> bool:
+    return "image" in schema._declared_fields
+
+
+def _joined(dialect: Dialect, schema: type[Schema], table: Any, renames: dict) -> Expression:
+    """The object of a joined row, or null when the join found none."""
+    pairs = [
+        (name, renames[name] if name in renames else dialect.value(table.columns[name]))
+        for name in _fields(schema)
+    ]
+    return case((table.c.id.is_(None), None), else_=dialect.obj(pairs))
+
+
 def _image_url() -> Expression:
-    return bindparam(MEDIA_URL, type_=String).concat(IngredientImage.image)
+    return bindparam(MEDIA_URL, type_=String).concat(IMAGE.c.image)
 
 
 def image(dialect: Dialect) -> Expression:
     renames = {
         "ingredient_uuid": dialect.uuid(Ingredient.uuid),
         "image": _image_url(),
-        "license": IngredientImage.license_id,
+        "license": IMAGE.c.license_id,
     }
-    pairs = _columns_of(dialect, IngredientImageSchema, IngredientImage, renames)
-    found = select(dialect.obj(pairs)).where(IngredientImage.ingredient_id == Ingredient.id)
-    return dialect.nested(found.scalar_subquery())
+    return _joined(dialect, IngredientImageSchema, IMAGE, renames)
 
 
 def thumbnails(dialect: Dialect) -> Expression:
     url = _image_url()
-    sizes = dialect.obj([("small", url), ("medium", url)])
-    found = select(sizes).where(IngredientImage.ingredient_id == Ingredient.id)
-    return dialect.nested(found.scalar_subquery())
+    return case((IMAGE.c.id.is_(None), None), else_=dialect.obj([("small", url), ("medium", url)]))
 
 
 @functools.cache
@@ -221,18 +244,14 @@ def row_json(schema: type[Schema], dialect_name: str) -> Expression:
     Execute it with ``media_url_parameter(request.host_url)``.
     """
     dialect = DIALECTS[dialect_name]
-    info = "image" in schema._declared_fields
+    info = _is_info(schema)
     special: dict[str, Callable[[], Expression]] = {
         "weight_units": lambda: weight_units(dialect),
         "language": lambda: (
-            _lookup(dialect, LanguageSchema, Language, Ingredient.language_id)
-            if info
-            else Ingredient.language_id
+            _joined(dialect, LanguageSchema, LANGUAGE, {}) if info else Ingredient.language_id
         ),
         "license": lambda: (
-            _lookup(dialect, LicenseSchema, License, Ingredient.license_id)
-            if info
-            else Ingredient.license_id
+            _joined(dialect, LicenseSchema, LICENSE, {}) if info else Ingredient.license_id
         ),
         "image": lambda: image(dialect),
         "thumbnails": lambda: thumbnails(dialect),
@@ -243,3 +262,33 @@ def row_json(schema: type[Schema], dialect_name: str) -> Expression:
         for name in _fields(schema)
     ]
     return dialect.as_text(dialect.obj(pairs)).label("json")
+
+
+@functools.cache
+def rows_by_ids(schema: type[Schema], dialect_name: str) -> Any:
+    """``(json, id)`` of the ingredients whose ids are the ``ids`` parameter; built once (the
+    statement object is reused, so its cache key is computed once too)."""
+    return (
+        select(row_json(schema, dialect_name), Ingredient.id)
+        .select_from(json_source(schema))
+        .where(Ingredient.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
+@functools.cache
+def rows_in_id_window(schema: type[Schema], dialect_name: str) -> Any:
+    """``(json, id)`` of ``limit`` ingredients from id ``first_id`` on, skipping ``skip``, in id
+    order: the unfiltered list's page in one statement (only the page's rows are rendered)."""
+    window = (
+        select(Ingredient.id)
+        .where(Ingredient.id >= bindparam("first_id"))
+        .order_by(Ingredient.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("skip"))
+    )
+    return (
+        select(row_json(schema, dialect_name), Ingredient.id)
+        .select_from(json_source(schema))
+        .where(Ingredient.id.in_(window.scalar_subquery()))
+        .order_by(Ingredient.id)
+    )

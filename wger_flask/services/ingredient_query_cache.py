@@ -74,12 +74,12 @@ class QueryCache:
 CACHE = QueryCache()
 
 
+CURRENT_GENERATION = select(IngredientGeneration.value).where(IngredientGeneration.id == 1)
+
+
 def generation() -> int:
     """The ingredient table's current generation (trigger-kept)."""
-    value = db.session.execute(
-        select(IngredientGeneration.value).where(IngredientGeneration.id == 1)
-    ).scalar()
-    return int(value or 0)
+    return int(db.session.connection().execute(CURRENT_GENERATION).scalar() or 0)
 
 
 def ranked(ids: list[int]) -> array | None:
