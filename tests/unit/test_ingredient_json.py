@@ -12,7 +12,12 @@ from wger_flask.models.nutrition import Ingredient, IngredientImage, IngredientW
 from wger_flask.rest.loading import ReadPlan
 from wger_flask.rest.serialization import compile_dumper
 from wger_flask.schemas.nutrition import IngredientInfoSchema, IngredientSchema
-from wger_flask.services.ingredient_json import json_source, media_url_parameter, row_json
+from wger_flask.services.ingredient_json import (
+    json_source,
+    media_url_parameter,
+    renderer,
+    row_json,
+)
 
 
 def add_unusual_rows() -> None:
@@ -57,15 +62,17 @@ def test_every_row_matches_the_schema_dump(app, schema):
         add_unusual_rows()
         stmt = select(Ingredient).order_by(Ingredient.id)
         dialect = db.session.get_bind().dialect.name
-        texts = db.session.execute(
-            stmt.with_only_columns(row_json(schema, dialect)).select_from(json_source(schema)),
-            media_url_parameter("https://food.example:8443/"),
-        ).scalars()
-        rendered = [json.loads(text) for text in texts]
+        parameters = media_url_parameter("https://food.example:8443/")
+        whole = stmt.with_only_columns(row_json(schema, dialect)).select_from(json_source(schema))
+        texts = db.session.execute(whole, parameters).scalars().all()
+        columns = renderer(schema, dialect)
+        by_columns = stmt.with_only_columns(*columns.columns).select_from(json_source(schema))
+        assembled = columns.texts(db.session.execute(by_columns, parameters))
         dump = compile_dumper(schema)
         expected = [dump(record) for record in ReadPlan.for_schema(Ingredient, schema).page(stmt)]
-        assert len(rendered) == len(expected) > 9000
-        for mine, theirs in zip(rendered, expected, strict=True):
-            assert mine == theirs
-            assert list(mine) == list(theirs)
+        assert len(texts) == len(assembled) == len(expected) > 9000
+        for text, other, theirs in zip(texts, assembled, expected, strict=True):
+            for mine in (json.loads(text), json.loads(other)):
+                assert mine == theirs
+                assert list(mine) == list(theirs)
         db.session.rollback()

@@ -49,14 +49,21 @@ def _is_relevance_search() -> bool:
     return not context.ordering and any(name == "name__search" for name, _ in context.filters)
 
 
+def current_generation() -> int:
+    """The ingredient table's generation, read once per request."""
+    if "ingredient_generation" not in g:
+        g.ingredient_generation = ingredient_query_cache.generation()
+    return g.ingredient_generation
+
+
 def count_rows(stmt: Select, filtered: bool) -> int:
     """The ``count`` hook of the ingredient lists: trigger-kept blocks when unfiltered; else an
     exact count (for a search: its ranked ids) kept per query shape and table generation."""
     if not filtered:
-        return ingredient_counts.total_rows()
+        return ingredient_counts.total_rows(current_generation())
     searching = _is_relevance_search()
     key = (searching, tuple(negotiation.page_context().filters))
-    generation = ingredient_query_cache.generation()
+    generation = current_generation()
     kept = CACHE.get(key, generation)
     if kept is None:
         if searching:
@@ -72,16 +79,22 @@ def count_rows(stmt: Select, filtered: bool) -> int:
 def window(stmt: Select, page: pagination.PageRequest) -> Select:
     """The statement of one page: an id range when possible, LIMIT/OFFSET otherwise."""
     if _is_plain_id_order():
-        return ingredient_counts.id_ordered_window(stmt, page.limit, page.offset)
+        return ingredient_counts.id_ordered_window(
+            stmt, page.limit, page.offset, current_generation()
+        )
     return stmt.limit(page.limit).offset(page.offset)
 
 
+def row_renderer(resource: Resource) -> ingredient_json.RowRenderer:
+    return ingredient_json.renderer(resource.schema, db.session.get_bind().dialect.name)
+
+
 def json_rows(resource: Resource, page_stmt: Select) -> Select:
-    """``page_stmt`` selecting one JSON text per row, as the resource's schema renders it."""
-    dialect = db.session.get_bind().dialect.name
-    return page_stmt.with_only_columns(
-        ingredient_json.row_json(resource.schema, dialect)
-    ).select_from(ingredient_json.json_source(resource.schema))
+    """``page_stmt`` selecting what renders each row (then its id), per the resource's schema."""
+    columns = row_renderer(resource).columns
+    return page_stmt.with_only_columns(*columns, Ingredient.id).select_from(
+        ingredient_json.json_source(resource.schema)
+    )
 
 
 def execute(page_stmt: Select, **options: Any) -> Any:
@@ -115,7 +128,7 @@ def render_page(resource: Resource, stmt: Select, page: pagination.PageRequest, 
     ranking = g.get("ingredient_ranking")
     streaming = page.limit > STREAM_ABOVE and not outcome.is_html and outcome.indent is None
     if streaming:
-        return stream_page(head, streamed_rows(resource, stmt, page, ranking))
+        return stream_page(head, streamed_rows(resource, stmt, page, ranking), resource)
     if ranking is not None:
         ids = list(ranking[page.offset : page.offset + page.limit])
     elif _is_plain_id_order():
@@ -127,7 +140,7 @@ def render_page(resource: Resource, stmt: Select, page: pagination.PageRequest, 
 
 def plain_page(resource: Resource, page: pagination.PageRequest) -> list[str]:
     """A page of the unfiltered, id-ordered list: one prepared statement."""
-    start = ingredient_counts.window_start(page.offset)
+    start = ingredient_counts.window_start(page.offset, current_generation())
     if start is None:
         return []
     dialect = db.session.get_bind().dialect.name
@@ -138,7 +151,7 @@ def plain_page(resource: Resource, page: pagination.PageRequest) -> list[str]:
         "skip": start.skip,
         **ingredient_json.media_url_parameter(request.host_url),
     }
-    return [text for text, _ in db.session.connection().execute(statement, parameters)]
+    return row_renderer(resource).texts(db.session.connection().execute(statement, parameters))
 
 
 def render_detail(resource: Resource, pk: str, user: Any) -> Response:
@@ -160,7 +173,8 @@ def texts_by_id(resource: Resource, ids: list[int]) -> list[str]:
     dialect = db.session.get_bind().dialect.name
     statement = ingredient_json.rows_by_ids(resource.schema, dialect)
     parameters = {"ids": ids, **ingredient_json.media_url_parameter(request.host_url)}
-    texts = dict((pk, text) for text, pk in db.session.connection().execute(statement, parameters))
+    rows = db.session.connection().execute(statement, parameters).all()
+    texts = dict(zip((row[-1] for row in rows), row_renderer(resource).texts(rows), strict=True))
     return [texts[pk] for pk in ids if pk in texts]
 
 
@@ -181,7 +195,7 @@ def streamed_rows(
     return json_rows(resource, page_window)
 
 
-def stream_page(head: dict[str, Any], page_stmt: Select) -> Response:
+def stream_page(head: dict[str, Any], page_stmt: Select, resource: Resource) -> Response:
     """A large page as a streamed JSON body, from a server-side cursor, chunk by chunk."""
     opening = orjson.dumps(head)[:-1] + b',"results":['
 
@@ -189,8 +203,9 @@ def stream_page(head: dict[str, Any], page_stmt: Select) -> Response:
         yield opening
         separator = b""
         result = execute(page_stmt, yield_per=STREAM_CHUNK)
-        for texts in result.scalars().partitions(STREAM_CHUNK):
-            yield separator + ",".join(texts).encode()
+        render = row_renderer(resource).texts
+        for rows in result.partitions(STREAM_CHUNK):
+            yield separator + ",".join(render(rows)).encode()
             separator = b","
         yield b"]}"
 
@@ -240,17 +255,16 @@ def render_sync_page(resource: Resource, stmt: Select, page: Any, total: int) ->
     cursor, position = read_cursor()
     size = sync_page_size()
     page_stmt = sync_statement(stmt, cursor, position, size)
-    page_stmt = json_rows(resource, page_stmt).add_columns(Ingredient.id)
-    rows = execute(page_stmt).all()
+    rows = execute(json_rows(resource, page_stmt)).all()
     has_more = len(rows) > size
     rows = rows[:size]
     if cursor.reverse:
         rows.reverse()
-    ids = [row[1] for row in rows]
+    ids = [row[-1] for row in rows]
     next_url, previous_url = sync_links(ids, cursor, has_more)
     negotiation.page_context().pagination = {"next": next_url, "previous": previous_url}
     head = {"next": next_url, "previous": previous_url}
-    return respond(envelope_bytes(head, (row[0] for row in rows)), etag=False)
+    return respond(envelope_bytes(head, row_renderer(resource).texts(rows)), etag=False)
 
 
 def sync_links(

@@ -54,10 +54,12 @@ class BlockIndex:
 _kept: BlockIndex | None = None  # this process's copy, for the generation it was read at
 
 
-def block_index() -> BlockIndex:
-    """The block index of the current table generation (read again only after a write)."""
+def block_index(current: int | None = None) -> BlockIndex:
+    """The block index of the table generation ``current`` (default: read it now); the
+    blocks are read again only after a write."""
     global _kept
-    current = generation()
+    if current is None:
+        current = generation()
     kept = _kept
     if kept is not None and kept.generation == current:
         return kept
@@ -70,9 +72,9 @@ def block_index() -> BlockIndex:
     return kept
 
 
-def total_rows() -> int:
+def total_rows(current: int | None = None) -> int:
     """The exact number of ingredients, from the trigger-kept blocks."""
-    return block_index().total
+    return block_index(current).total
 
 
 @dataclass(frozen=True)
@@ -83,9 +85,9 @@ class WindowStart:
     skip: int
 
 
-def window_start(offset: int) -> WindowStart | None:
+def window_start(offset: int, current: int | None = None) -> WindowStart | None:
     """The id range that starts at row ``offset`` of the id-ordered table; None past the end."""
-    index = block_index()
+    index = block_index(current)
     position = bisect.bisect_right(index.running, offset)
     if position == len(index.running):
         return None
@@ -93,11 +95,11 @@ def window_start(offset: int) -> WindowStart | None:
     return WindowStart(first_id=index.blocks[position] * BLOCK_SIZE, skip=offset - rows_before)
 
 
-def id_ordered_window(stmt: Select, limit: int, offset: int) -> Select:
+def id_ordered_window(stmt: Select, limit: int, offset: int, current: int | None = None) -> Select:
     """``stmt`` (all ingredients, ordered by id) windowed to ``limit`` rows from ``offset``."""
     if offset == 0:
         return stmt.limit(limit)
-    start = window_start(offset)
+    start = window_start(offset, current)
     if start is None:
         return stmt.where(Ingredient.id.is_(None)).limit(0)
     return stmt.where(Ingredient.id >= start.first_id).limit(limit).offset(start.skip)

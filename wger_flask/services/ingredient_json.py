@@ -14,9 +14,11 @@ two for every shipped row on both databases. Only whitespace may differ.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from marshmallow import Schema
 from sqlalchemy import (
     Boolean,
@@ -138,12 +140,11 @@ class PostgreSQLJSON(Dialect):
         return cast(func.round(column, places), String)
 
     def datetime(self, column):
-        whole = func.to_char(column, 'YYYY-MM-DD"T"HH24:MI:SS')
-        micro = func.to_char(column, ".US")
-        iso = case(
-            (func.extract("microseconds", column) % 1000000 == 0, whole), else_=whole.concat(micro)
-        )
-        return case((column.is_(None), None), else_=iso.concat("+00:00"))
+        # timestamp's text is "YYYY-MM-DD HH:MM:SS[.f]" with trailing zeros of the fraction cut;
+        # isoformat has no fraction or all six digits.
+        text = cast(column, String)
+        padded = case((func.length(text) == 19, text), else_=func.rpad(text, 26, "0"))
+        return case((column.is_(None), None), else_=func.replace(padded, " ", "T").concat("+00:00"))
 
     def uuid(self, column):
         return cast(column, String)
@@ -237,13 +238,8 @@ def thumbnails(dialect: Dialect) -> Expression:
     return case((IMAGE.c.id.is_(None), None), else_=dialect.obj([("small", url), ("medium", url)]))
 
 
-@functools.cache
-def row_json(schema: type[Schema], dialect_name: str) -> Expression:
-    """One JSON text per ingredient, as ``schema`` dumps it (flat or info); built once.
-
-    Execute it with ``media_url_parameter(request.host_url)``.
-    """
-    dialect = DIALECTS[dialect_name]
+def _pairs(schema: type[Schema], dialect: Dialect) -> list[tuple[str, Expression]]:
+    """(key, expression) for every field of ``schema``, in its order."""
     info = _is_info(schema)
     special: dict[str, Callable[[], Expression]] = {
         "weight_units": lambda: weight_units(dialect),
@@ -257,19 +253,74 @@ def row_json(schema: type[Schema], dialect_name: str) -> Expression:
         "thumbnails": lambda: thumbnails(dialect),
     }
     table = Ingredient.__table__
-    pairs = [
+    return [
         (name, special[name]() if name in special else dialect.value(table.columns[name]))
         for name in _fields(schema)
     ]
-    return dialect.as_text(dialect.obj(pairs)).label("json")
+
+
+@functools.cache
+def row_json(schema: type[Schema], dialect_name: str) -> Expression:
+    """One JSON text per ingredient, as ``schema`` dumps it (flat or info); built once.
+
+    Execute it with ``media_url_parameter(request.host_url)``.
+    """
+    dialect = DIALECTS[dialect_name]
+    return dialect.as_text(dialect.obj(_pairs(schema, dialect))).label("json")
+
+
+NESTED = frozenset({"weight_units", "language", "license", "image", "thumbnails"})
+
+
+@dataclass(frozen=True)
+class RowRenderer:
+    """What a page selects per ingredient, and how those columns become its JSON text.
+
+    SQLite builds the whole object in SQL (one column). PostgreSQL's ``json_build_object`` is
+    slow for wide rows, so there the columns come as text (nested relations as JSON text) and
+    orjson assembles the object, embedding the nested JSON as fragments.
+    """
+
+    columns: tuple[Expression, ...]
+    keys: tuple[str, ...] = ()
+    nested: tuple[int, ...] = ()
+
+    def texts(self, rows: Iterable[Any]) -> list[str]:
+        """The JSON text of each result row (extra columns after ``columns`` are ignored)."""
+        if not self.keys:
+            return [row[0] for row in rows]
+        keys, nested, fragment, dumps = self.keys, self.nested, orjson.Fragment, orjson.dumps
+        texts = []
+        for row in rows:
+            values = list(row[: len(keys)])
+            for position in nested:
+                if values[position] is not None:
+                    values[position] = fragment(values[position])
+            texts.append(dumps(dict(zip(keys, values, strict=True))).decode())
+        return texts
+
+
+@functools.cache
+def renderer(schema: type[Schema], dialect_name: str) -> RowRenderer:
+    """The row renderer of ``schema`` on this database; built once."""
+    if dialect_name != "postgresql":
+        return RowRenderer(columns=(row_json(schema, dialect_name),))
+    dialect = DIALECTS[dialect_name]
+    pairs = _pairs(schema, dialect)
+    columns = tuple(
+        (cast(expression, String) if key in NESTED else expression).label(f"c{position}")
+        for position, (key, expression) in enumerate(pairs)
+    )
+    nested = tuple(position for position, (key, _) in enumerate(pairs) if key in NESTED)
+    return RowRenderer(columns, tuple(key for key, _ in pairs), nested)
 
 
 @functools.cache
 def rows_by_ids(schema: type[Schema], dialect_name: str) -> Any:
-    """``(json, id)`` of the ingredients whose ids are the ``ids`` parameter; built once (the
-    statement object is reused, so its cache key is computed once too)."""
+    """The rendered columns and the id of the ingredients whose ids are the ``ids``
+    parameter; built once (the statement object is reused, so is its cache key)."""
     return (
-        select(row_json(schema, dialect_name), Ingredient.id)
+        select(*renderer(schema, dialect_name).columns, Ingredient.id)
         .select_from(json_source(schema))
         .where(Ingredient.id.in_(bindparam("ids", expanding=True)))
     )
@@ -277,8 +328,9 @@ def rows_by_ids(schema: type[Schema], dialect_name: str) -> Any:
 
 @functools.cache
 def rows_in_id_window(schema: type[Schema], dialect_name: str) -> Any:
-    """``(json, id)`` of ``limit`` ingredients from id ``first_id`` on, skipping ``skip``, in id
-    order: the unfiltered list's page in one statement (only the page's rows are rendered)."""
+    """The rendered columns and id of ``limit`` ingredients from id ``first_id`` on, skipping
+    ``skip``, in id order: the unfiltered list's page in one statement (only the page's rows
+    are rendered)."""
     window = (
         select(Ingredient.id)
         .where(Ingredient.id >= bindparam("first_id"))
@@ -287,7 +339,7 @@ def rows_in_id_window(schema: type[Schema], dialect_name: str) -> Any:
         .offset(bindparam("skip"))
     )
     return (
-        select(row_json(schema, dialect_name), Ingredient.id)
+        select(*renderer(schema, dialect_name).columns, Ingredient.id)
         .select_from(json_source(schema))
         .where(Ingredient.id.in_(window.scalar_subquery()))
         .order_by(Ingredient.id)
