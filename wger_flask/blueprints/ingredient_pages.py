@@ -139,19 +139,14 @@ def render_page(resource: Resource, stmt: Select, page: pagination.PageRequest, 
 
 
 def plain_page(resource: Resource, page: pagination.PageRequest) -> list[str]:
-    """A page of the unfiltered, id-ordered list: one prepared statement."""
+    """A page of the unfiltered, id-ordered list: its ids from the primary key at the block
+    the offset falls in, then those rows."""
     start = ingredient_counts.window_start(page.offset, current_generation())
     if start is None:
         return []
-    dialect = db.session.get_bind().dialect.name
-    statement = ingredient_json.rows_in_id_window(resource.schema, dialect)
-    parameters = {
-        "first_id": start.first_id,
-        "limit": page.limit,
-        "skip": start.skip,
-        **ingredient_json.media_url_parameter(request.host_url),
-    }
-    return row_renderer(resource).texts(db.session.connection().execute(statement, parameters))
+    parameters = {"first_id": start.first_id, "limit": page.limit, "skip": start.skip}
+    ids = list(db.session.connection().execute(ingredient_json.ID_WINDOW, parameters).scalars())
+    return texts_by_id(resource, ids)
 
 
 def render_detail(resource: Resource, pk: str, user: Any) -> Response:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
+    any_,
     bindparam,
     case,
     cast,
@@ -33,6 +34,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import literal_column as sql
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from wger_flask.models.core import Language, License
@@ -317,30 +319,27 @@ def renderer(schema: type[Schema], dialect_name: str) -> RowRenderer:
 
 @functools.cache
 def rows_by_ids(schema: type[Schema], dialect_name: str) -> Any:
-    """The rendered columns and the id of the ingredients whose ids are the ``ids``
-    parameter; built once (the statement object is reused, so is its cache key)."""
+    """The rendered columns and the id of the ingredients whose ids are the ``ids`` parameter.
+
+    Built once, so its cache key is computed once. On PostgreSQL the ids go as one array
+    (``= ANY``): the statement's text is the same for every page, the driver prepares it and
+    the server reuses its plan instead of planning this wide select list on every page.
+    """
+    if dialect_name == "postgresql":
+        wanted = Ingredient.id == any_(bindparam("ids", type_=postgresql.ARRAY(Integer)))
+    else:
+        wanted = Ingredient.id.in_(bindparam("ids", expanding=True))
     return (
         select(*renderer(schema, dialect_name).columns, Ingredient.id)
         .select_from(json_source(schema))
-        .where(Ingredient.id.in_(bindparam("ids", expanding=True)))
+        .where(wanted)
     )
 
 
-@functools.cache
-def rows_in_id_window(schema: type[Schema], dialect_name: str) -> Any:
-    """The rendered columns and id of ``limit`` ingredients from id ``first_id`` on, skipping
-    ``skip``, in id order: the unfiltered list's page in one statement (only the page's rows
-    are rendered)."""
-    window = (
-        select(Ingredient.id)
-        .where(Ingredient.id >= bindparam("first_id"))
-        .order_by(Ingredient.id)
-        .limit(bindparam("limit"))
-        .offset(bindparam("skip"))
-    )
-    return (
-        select(*renderer(schema, dialect_name).columns, Ingredient.id)
-        .select_from(json_source(schema))
-        .where(Ingredient.id.in_(window.scalar_subquery()))
-        .order_by(Ingredient.id)
-    )
+ID_WINDOW = (
+    select(Ingredient.id)
+    .where(Ingredient.id >= bindparam("first_id"))
+    .order_by(Ingredient.id)
+    .limit(bindparam("limit"))
+    .offset(bindparam("skip"))
+)
