@@ -4,6 +4,9 @@ import json
 
 import pytest
 
+from tests.api import ingredient_factory
+
+make_ingredient = ingredient_factory.make_ingredient  # the fixture, for this module's tests
 SHIPPED = 9210 + 14
 
 
@@ -32,16 +35,27 @@ def test_search_and_sync_pages_are_constant_too(client, count_queries):
     from wger_flask.services.ingredient_query_cache import CACHE
 
     counts = []
-    for query in ("ingredient/?name__search=ch&limit=5", "ingredient/?name__search=ch&limit=2000"):
-        CACHE.clear()  # both computed afresh
+    for limit in (5, 1000, 1001, 2000):  # two read by id, two streamed
+        CACHE.clear()  # every ranking computed afresh
         with count_queries() as counter:
-            client.get(f"/api/v2/{query}").get_data()
+            response = client.get(f"/api/v2/ingredient/?name__search=ch&limit={limit}")
+            body = json.loads(response.get_data())
+        assert len(body["results"]) == limit
         counts.append(counter.count)
     for size in (5, 1000):
         with count_queries() as counter:
             client.get(f"/api/v2/ingredient-sync/?page_size={size}").get_data()
         counts.append(counter.count)
-    assert counts[0] == counts[1] and counts[2] == counts[3], counts
+    assert counts[0] == counts[1] and counts[2] == counts[3] and counts[4] == counts[5], counts
+    assert max(counts) <= 4, counts
+
+
+def test_a_page_computed_at_an_old_generation_is_computed_again(client, make_ingredient):
+    client.get("/api/v2/ingredient/?limit=1")  # this worker now assumes the current generation
+    created = make_ingredient(name="Written meanwhile")  # by another session, as another worker
+    body = client.get(f"/api/v2/ingredient/?limit=1&offset={SHIPPED}").get_json()
+    assert body["count"] == SHIPPED + 1
+    assert [row["id"] for row in body["results"]] == [created]
 
 
 def test_the_unfiltered_count_is_not_a_count_query(client, count_queries):

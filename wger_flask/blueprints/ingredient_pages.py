@@ -49,11 +49,40 @@ def _is_relevance_search() -> bool:
     return not context.ordering and any(name == "name__search" for name, _ in context.filters)
 
 
+# The table generation this worker saw last: requests assume it is still current and check it
+# with the statement that reads their rows (which returns it), saving a statement per request.
+_last_seen: int | None = None
+ATTEMPTS = 3
+
+
+class GenerationMoved(Exception):
+    """The table changed since the generation a request assumed: compute its page again."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__(current)
+        self.current = current
+
+
 def current_generation() -> int:
-    """The ingredient table's generation, read once per request."""
+    """The generation this request works at: the last one this worker saw (checked when the
+    rows are read), or read now the first time."""
     if "ingredient_generation" not in g:
-        g.ingredient_generation = ingredient_query_cache.generation()
+        if _last_seen is None:
+            confirm_generation(None, assumed=False)
+        else:
+            g.ingredient_generation = _last_seen
     return g.ingredient_generation
+
+
+def confirm_generation(seen: int | None, assumed: bool = True) -> None:
+    """Check the generation a statement saw (None: read it now) against the one assumed."""
+    global _last_seen
+    if seen is None:
+        seen = ingredient_query_cache.generation()
+    _last_seen = seen
+    if assumed and g.get("ingredient_generation") != seen:
+        raise GenerationMoved(seen)
+    g.ingredient_generation = seen
 
 
 def count_rows(stmt: Select, filtered: bool) -> int:
@@ -118,15 +147,31 @@ def respond(body: bytes, etag: bool) -> Response:
 
 
 def render_page(resource: Resource, stmt: Select, page: pagination.PageRequest, total: int) -> Any:
-    """The ``page_renderer`` of the ingredient lists."""
+    """The ``page_renderer`` of the ingredient lists (again when the table changed meanwhile)."""
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return render_page_at_generation(resource, stmt, page, total)
+        except GenerationMoved as moved:
+            g.ingredient_generation = moved.current
+            g.pop("ingredient_ranking", None)
+            total = count_rows(stmt, bool(negotiation.page_context().filters))
+    g.ingredient_generation_final = True  # a table written to without pause: serve this one
+    return render_page_at_generation(resource, stmt, page, total)
+
+
+def render_page_at_generation(
+    resource: Resource, stmt: Select, page: pagination.PageRequest, total: int
+) -> Any:
     outcome = negotiation.negotiated()
     head = pagination.envelope(page, total, [])
     del head["results"]
     negotiation.page_context().pagination = {"next": head["next"], "previous": head["previous"]}
+    streaming = page.limit > STREAM_ABOVE and not outcome.is_html and outcome.indent is None
+    if page.offset >= total or streaming:
+        confirm_generation(None, assumed=not g.get("ingredient_generation_final"))
     if page.offset >= total:
         return respond(envelope_bytes(head, []), resource.etag)
     ranking = g.get("ingredient_ranking")
-    streaming = page.limit > STREAM_ABOVE and not outcome.is_html and outcome.indent is None
     if streaming:
         return stream_page(head, streamed_rows(resource, stmt, page, ranking), resource)
     if ranking is not None:
@@ -143,6 +188,7 @@ def plain_page(resource: Resource, page: pagination.PageRequest) -> list[str]:
     the offset falls in, then those rows."""
     start = ingredient_counts.window_start(page.offset, current_generation())
     if start is None:
+        confirm_generation(None, assumed=not g.get("ingredient_generation_final"))
         return []
     parameters = {"first_id": start.first_id, "limit": page.limit, "skip": start.skip}
     ids = list(db.session.connection().execute(ingredient_json.ID_WINDOW, parameters).scalars())
@@ -164,12 +210,17 @@ def texts_by_id(resource: Resource, ids: list[int]) -> list[str]:
     an OFFSET skips (it computes the select list before applying OFFSET).
     """
     if not ids:
+        if "ingredient_generation" in g:
+            confirm_generation(None, assumed=not g.get("ingredient_generation_final"))
         return []
     dialect = db.session.get_bind().dialect.name
     statement = ingredient_json.rows_by_ids(resource.schema, dialect)
     parameters = {"ids": ids, **ingredient_json.media_url_parameter(request.host_url)}
     rows = db.session.connection().execute(statement, parameters).all()
-    texts = dict(zip((row[-1] for row in rows), row_renderer(resource).texts(rows), strict=True))
+    if "ingredient_generation" in g:  # a list page: its count and window assumed a generation
+        seen = rows[0][-1] if rows else None
+        confirm_generation(seen, assumed=not g.get("ingredient_generation_final"))
+    texts = dict(zip((row[-2] for row in rows), row_renderer(resource).texts(rows), strict=True))
     return [texts[pk] for pk in ids if pk in texts]
 
 

@@ -38,7 +38,12 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from wger_flask.models.core import Language, License
-from wger_flask.models.nutrition import Ingredient, IngredientImage, IngredientWeightUnit
+from wger_flask.models.nutrition import (
+    Ingredient,
+    IngredientGeneration,
+    IngredientImage,
+    IngredientWeightUnit,
+)
 from wger_flask.models.types import GUID, UTCDateTime
 from wger_flask.schemas.core import LanguageSchema, LicenseSchema
 from wger_flask.schemas.nutrition import (
@@ -317,9 +322,16 @@ def renderer(schema: type[Schema], dialect_name: str) -> RowRenderer:
     return RowRenderer(columns, tuple(key for key, _ in pairs), nested)
 
 
+# The table's generation, read by the same statement (and snapshot) as the rows.
+GENERATION = (
+    select(IngredientGeneration.value).where(IngredientGeneration.id == 1).scalar_subquery()
+)
+
+
 @functools.cache
 def rows_by_ids(schema: type[Schema], dialect_name: str) -> Any:
-    """The rendered columns and the id of the ingredients whose ids are the ``ids`` parameter.
+    """The rendered columns, id and table generation of the ingredients whose ids are the
+    ``ids`` parameter.
 
     Built once, so its cache key is computed once. On PostgreSQL the ids go as one array
     (``= ANY``): the statement's text is the same for every page, the driver prepares it and
@@ -330,7 +342,7 @@ def rows_by_ids(schema: type[Schema], dialect_name: str) -> Any:
     else:
         wanted = Ingredient.id.in_(bindparam("ids", expanding=True))
     return (
-        select(*renderer(schema, dialect_name).columns, Ingredient.id)
+        select(*renderer(schema, dialect_name).columns, Ingredient.id, GENERATION)
         .select_from(json_source(schema))
         .where(wanted)
     )
