@@ -135,6 +135,31 @@ def big_page(url: str) -> None:
         print(f"worker {pid}: peak RSS {before[pid]:.0f} MB before, {after[pid]:.0f} MB after")
 
 
+COLD_QUERIES = [
+    "name__search=cheddar",
+    "name__search=salmon",
+    "name__search=yogurt&language__code=en,de",
+    "name__search=butter",
+    "name__search=chicken",
+    "name__search=4006381333931",
+    "language=12",
+    "is_vegan=True",
+]
+
+
+def cold_queries(url: str) -> None:
+    """Filtered lists the workers have not seen yet: their first answer computes the exact
+    count (for a search: the whole ranking); the load table above measures them warm."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    print("\n| first request of | count | ms |\n|---|---:|---:|")
+    for query in COLD_QUERIES:
+        started = time.monotonic()
+        body = orjson.loads(get(connection, f"/api/v2/ingredient/?{query}"))
+        elapsed = (time.monotonic() - started) * 1000
+        print(f"| `?{query}` | {body['count']:,} | {elapsed:.0f} |")
+
+
 def sync_walk(url: str, page_size: int = 1000) -> None:
     """Follow ``next`` from the first ingredient-sync page to the last, one client."""
     parts = urlsplit(url)
@@ -170,6 +195,7 @@ def main() -> None:
             f"{args.threads} threads, {args.connections} clients, {args.duration} s per target"
         )
         big_page(url)
+        cold_queries(url)
         results = measure(url, targets(rows), args.duration, args.connections, args.tool)
         print_table(f"Ingredients ({rows:,} rows, {backend})", results, ceiling="version (ceiling)")
         if not args.skip_walk:
