@@ -12,7 +12,7 @@ from flask import Response, request
 from sqlalchemy import Select, exists, select
 from werkzeug.datastructures import MultiDict
 
-from wger_flask.blueprints import ingredient_pages
+from wger_flask.blueprints import ingredient_pages, ingredient_sync
 from wger_flask.models.nutrition import (
     NUTRISCORES,
     Ingredient,
@@ -150,9 +150,9 @@ INGREDIENT_SYNC = Resource(
     ordering_fields={},
     default_ordering=(Ingredient.id,),
     count=no_count,
-    page_renderer=ingredient_pages.render_sync_page,
+    page_renderer=ingredient_sync.render_sync_page,
     detail_renderer=ingredient_pages.render_detail,
-    list_doc=ingredient_pages.sync_list_doc(
+    list_doc=ingredient_sync.sync_list_doc(
         schema_name(IngredientInfoSchema), filter_parameters(INGREDIENT_FILTERS)
     ),
     rate_limits={"list": "ingredient_sync", "detail": "ingredient_sync"},

@@ -1,10 +1,12 @@
-"""Ingredient rows rendered to JSON by the database itself, for list, stream and sync pages.
+"""Ingredient rows rendered by the database, for list, detail, stream and sync pages.
 
-At a thousand rows a page, building dicts in Python (decimals, datetimes, uuids, nested
-language, license, weight units and image) costs more than everything else together. Both
-databases build JSON natively: SQLite's ``json_object`` and PostgreSQL's ``json_build_object``
-render each row, nested relations included (correlated subqueries on indexed keys), as one
-text value; the page is those texts joined with commas. One SQL statement per page.
+At a thousand rows a page, building dicts in Python from typed values (decimals, datetimes,
+uuids, nested language, license, weight units and image) costs more than everything else
+together. So the database renders them: every wire format (decimal strings, ISO datetimes,
+uuids) is computed in SQL, the nested relations come from joins on keys and an aggregate
+subquery, all in the page's one statement. On SQLite ``json_object`` builds each row's whole
+JSON text; on PostgreSQL, whose ``json_build_object`` is slow for wide rows, the columns come
+as text and orjson assembles the object (``RowRenderer``). The page is the texts joined.
 
 The JSON is the schemas' own output (``IngredientSchema``, ``IngredientInfoSchema``): the keys
 come from the schemas, in their order, and ``tests/unit/test_ingredient_json.py`` compares the
