@@ -155,7 +155,7 @@ def read_bases() -> list[Base]:
 
 
 def language_weights() -> tuple[list[int], list[float]]:
-    rows = db.session.execute(select(Language.id, Language.short_name)).all()
+    rows = db.session.execute(select(Language.id, Language.short_name).order_by(Language.id)).all()
     return [r[0] for r in rows], [LANGUAGE_WEIGHTS.get(r[1], OTHER_LANGUAGE_WEIGHT) for r in rows]
 
 
