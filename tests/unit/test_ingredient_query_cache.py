@@ -28,6 +28,18 @@ def test_the_least_recently_used_shape_goes_first():
     assert cache.get("a", 1).count == 1 and cache.get("c", 1).count == 3
 
 
+def test_rankings_are_bounded_all_together():
+    cache = QueryCache(max_ids=5)
+    cache.put("a", Kept(1, 3, ranked([1, 2, 3])))
+    cache.put("b", Kept(1, 2, ranked([4, 5])))
+    cache.put("c", Kept(1, 2, ranked([6, 7])))  # 7 ids: the oldest ranking goes
+    assert cache.get("a", 1) is None
+    assert cache.get("b", 1) is not None and cache.get("c", 1) is not None
+    cache.put("c", Kept(2, 1, ranked([8])))  # replacing an entry frees its ids
+    cache.put("d", Kept(1, 2, ranked([9, 10])))
+    assert cache.get("b", 1) is not None and cache.get("d", 1) is not None
+
+
 def test_rankings_are_compact_and_bounded():
     assert list(ranked([5, 3, 9])) == [5, 3, 9]
     assert ranked(list(range(MAX_RANKED_IDS + 1))) is None

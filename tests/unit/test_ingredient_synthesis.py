@@ -58,3 +58,7 @@ def test_synthesize_adds_rows_the_counts_and_search_see(app, client):
     body = client.get(f"/api/v2/ingredient/?name__search={code}").get_json()
     assert [row["name"] for row in body["results"]] == [name]
     assert client.get("/api/v2/ingredient/?limit=1").get_json()["count"] == before + 300
+    with app.app_context():
+        assert synthesis.synthesize(50, seed=5) == 50  # again: new uuids and barcodes
+        db.session.commit()
+    assert client.get("/api/v2/ingredient/?limit=1").get_json()["count"] == before + 350

@@ -32,6 +32,7 @@ from wger_flask.models.nutrition import IngredientGeneration
 
 MAX_ENTRIES = 512
 MAX_RANKED_IDS = 250_000  # larger rankings keep only their count
+MAX_KEPT_IDS = 2_000_000  # all rankings together: 16 MB per worker at most
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,11 @@ class Kept:
 class QueryCache:
     """A bounded, thread-safe LRU of ``Kept`` results by query shape."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_ids: int = MAX_KEPT_IDS) -> None:
         self.max_entries = max_entries
+        self.max_ids = max_ids
         self._entries: OrderedDict[Hashable, Kept] = OrderedDict()
+        self._ids = 0
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, generation: int) -> Kept | None:
@@ -61,14 +64,27 @@ class QueryCache:
 
     def put(self, key: Hashable, kept: Kept) -> None:
         with self._lock:
+            self._drop(key)
             self._entries[key] = kept
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self._ids += _size(kept)
+            while len(self._entries) > self.max_entries or (
+                self._ids > self.max_ids and len(self._entries) > 1
+            ):
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: Hashable) -> None:
+        kept = self._entries.pop(key, None)
+        if kept is not None:
+            self._ids -= _size(kept)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._ids = 0
+
+
+def _size(kept: Kept) -> int:
+    return len(kept.ranked_ids) if kept.ranked_ids is not None else 0
 
 
 CACHE = QueryCache()

@@ -5,7 +5,8 @@ organic"``), a made-up brand, a unique EAN-13 barcode, a language drawn with wei
 real catalogue's (English and German most), nutrients scaled by a random factor and kept
 plausible (nothing above 100 g per 100 g, sugar within carbohydrates, saturated within fat), a
 Nutri-Score, diet flags, dates across ten years, and for about one in six a weight unit.
-A seed makes the catalogue reproducible.
+A seed makes the catalogue reproducible (for the same starting id); running the command again
+adds more rows with other uuids and barcodes.
 
 Loading goes around the ORM: rows are generated as tuples in the database's storage format and
 sent with the driver's ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) in large batches, so a
@@ -103,12 +104,13 @@ def moments(rng: random.Random) -> tuple[dt.datetime, dt.datetime]:
 
 
 def ingredient_values(
-    number: int, pk: int, base: Base, brand: str, language_id: int, rng: random.Random
+    pk: int, base: Base, brand: str, language_id: int, rng: random.Random
 ) -> dict[str, Any]:
-    """One synthetic ingredient as column values (Python types)."""
+    """One synthetic ingredient as column values (Python types); its barcode follows its id,
+    so barcodes stay unique when the command runs again."""
     energy, nutrients = scaled_nutrients(base, rng)
     created, updated = moments(rng)
-    code = ean13(number)
+    code = ean13(pk)
     return {
         "id": pk,
         "uuid": uuid.UUID(int=rng.getrandbits(128), version=4),
@@ -163,7 +165,7 @@ def generate(
     count: int, first_id: int, first_unit_id: int, bases: Sequence[Base], seed: int = 1
 ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """Batches of (ingredients, weight units) as column values."""
-    rng = random.Random(seed)
+    rng = random.Random(f"{seed}:{first_id}")  # another run (new ids) draws other uuids
     brands = brand_names(rng)
     language_ids, weights = language_weights()
     unit_id = first_unit_id
@@ -171,11 +173,9 @@ def generate(
         ingredients, units = [], []
         languages = rng.choices(language_ids, weights, k=min(BATCH, count - start))
         for offset, language_id in enumerate(languages):
-            number = start + offset
             base = bases[rng.randrange(len(bases))]
-            row = ingredient_values(
-                number, first_id + number, base, rng.choice(brands), language_id, rng
-            )
+            pk = first_id + start + offset
+            row = ingredient_values(pk, base, rng.choice(brands), language_id, rng)
             ingredients.append(row)
             if rng.random() < 1 / 6:
                 units.append(
