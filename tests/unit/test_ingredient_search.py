@@ -20,3 +20,21 @@ def test_not_barcodes(term):
 def test_like_patterns_and_fts_phrases_are_escaped():
     assert like_escaped("50%_off\\") == "50\\%\\_off\\\\"
     assert fts_phrase('say "cheese"') == '"say ""cheese"""'
+
+
+@pytest.mark.parametrize("term", ["butter", "Cheese", "raw", "ch", "12345678", "ü"])
+def test_the_python_ranking_is_the_sql_ranking(app, term):
+    from sqlalchemy import select
+
+    from wger_flask.extensions import db
+    from wger_flask.models.nutrition import Ingredient
+    from wger_flask.services.ingredient_search import ranked_ids, search
+
+    with app.app_context():
+        stmt = search(select(Ingredient), term)
+        by_sql = list(
+            db.session.execute(
+                stmt.with_only_columns(Ingredient.id).order_by(Ingredient.id)
+            ).scalars()
+        )
+        assert ranked_ids(stmt, term) == by_sql

@@ -29,7 +29,12 @@ from wger_flask.models.nutrition import Ingredient
 from wger_flask.rest import negotiation, pagination
 from wger_flask.rest.errors import APIError
 from wger_flask.rest.resources import Resource
-from wger_flask.services import ingredient_counts, ingredient_json, ingredient_query_cache
+from wger_flask.services import (
+    ingredient_counts,
+    ingredient_json,
+    ingredient_query_cache,
+    ingredient_search,
+)
 from wger_flask.services.ingredient_query_cache import CACHE, Kept
 
 STREAM_ABOVE = 1000
@@ -83,6 +88,10 @@ def confirm_generation(seen: int | None, assumed: bool = True) -> None:
     g.ingredient_generation = seen
 
 
+def search_term() -> str:
+    return next(raw for name, raw in negotiation.page_context().filters if name == "name__search")
+
+
 def count_rows(stmt: Select, filtered: bool) -> int:
     """The ``count`` hook of the ingredient lists: trigger-kept blocks when unfiltered; else an
     exact count (for a search: its ranked ids) kept per query shape and table generation."""
@@ -94,7 +103,7 @@ def count_rows(stmt: Select, filtered: bool) -> int:
     kept = CACHE.get(key, generation)
     if kept is None:
         if searching:
-            ids = ingredient_counts.ordered_ids(stmt)
+            ids = ingredient_search.ranked_ids(stmt, search_term())
             kept = Kept(generation, len(ids), ingredient_query_cache.ranked(ids))
         else:
             kept = Kept(generation, ingredient_counts.exact_count(stmt))

@@ -110,8 +110,3 @@ def exact_count(stmt: Select) -> int:
     return db.session.execute(
         select(func.count()).select_from(stmt.order_by(None).subquery())
     ).scalar_one()
-
-
-def ordered_ids(stmt: Select) -> list[int]:
-    """Every id ``stmt`` selects, in its order (one pass gives a search its ranking and count)."""
-    return list(db.session.connection().execute(stmt.with_only_columns(Ingredient.id)).scalars())

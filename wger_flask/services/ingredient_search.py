@@ -4,7 +4,10 @@ A term matches an ingredient whose name contains it, case-insensitively. A term 
 or 14 digits is first looked up as a barcode: when an ingredient has that ``code`` the result
 is just those rows. Without an explicit ``ordering`` the matches are ranked: exact name, then
 names starting with the term, then names with a word starting with it, then any substring;
-shorter names first within a rank, then by name.
+shorter names first within a rank, then by id (not by name: collations differ between
+databases, and the ranking must not). ``ranked_ids`` ranks a whole result in Python by the
+same key (one pass over the matches, no sort in SQL); the SQL ordering serves pages that are
+not kept.
 
 The substring test uses an index on both databases: on SQLite an FTS5 table with the trigram
 tokenizer (kept in sync by triggers, see the migration), on PostgreSQL a GIN trigram index on
@@ -62,7 +65,7 @@ def _relevance(lowered: str) -> list[ColumnElement]:
         (name.like(f"% {escaped}%", escape=ESCAPE), 2),
         else_=3,
     )
-    return [rank, func.length(Ingredient.name), Ingredient.name]
+    return [rank, func.length(Ingredient.name)]  # then the id, the lists' default ordering
 
 
 def _barcode_match(stmt: Select, term: str) -> Select | None:
@@ -82,6 +85,35 @@ def search(stmt: Select, term: str) -> Select:
             return by_code
     lowered = term.lower()
     return stmt.where(_name_contains(lowered)).order_by(*_relevance(lowered))
+
+
+def relevance_key(term: str):
+    """The ranking of ``search`` as a sort key of ``(id, name)`` rows."""
+    lowered = term.strip().lower()
+    word = " " + lowered
+
+    def key(row: tuple[int, str]) -> tuple[int, int, int]:
+        pk, name = row
+        folded = name.lower()
+        if folded == lowered:
+            rank = 0
+        elif folded.startswith(lowered):
+            rank = 1
+        elif word in folded:
+            rank = 2
+        else:
+            rank = 3
+        return rank, len(name), pk
+
+    return key
+
+
+def ranked_ids(stmt: Select, term: str) -> list[int]:
+    """Every id a ``search`` statement selects, in relevance order, ranked in Python."""
+    unranked = stmt.order_by(None).with_only_columns(Ingredient.id, Ingredient.name)
+    rows = [tuple(row) for row in db.session.connection().execute(unranked)]
+    rows.sort(key=relevance_key(term))
+    return [row[0] for row in rows]
 
 
 def in_languages(stmt: Select, codes: str) -> Select:
