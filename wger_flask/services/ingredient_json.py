@@ -146,7 +146,8 @@ class PostgreSQLJSON(Dialect):
         return func.coalesce(func.json_agg(aggregate_order_by(element, order)), sql("'[]'::json"))
 
     def decimal(self, column, places):
-        return cast(func.round(column, places), String)
+        # A NUMERIC(p, places) column's text always has exactly ``places`` decimals.
+        return cast(column, String)
 
     def datetime(self, column):
         # timestamp's text is "YYYY-MM-DD HH:MM:SS[.f]" with trailing zeros of the fraction cut;
@@ -292,7 +293,7 @@ class RowRenderer:
 
     columns: tuple[Expression, ...]
     keys: tuple[str, ...] = ()
-    nested: tuple[int, ...] = ()
+    nested: tuple[str, ...] = ()
 
     def texts(self, rows: Iterable[Any]) -> list[str]:
         """The JSON text of each result row (extra columns after ``columns`` are ignored)."""
@@ -301,11 +302,11 @@ class RowRenderer:
         keys, nested, fragment, dumps = self.keys, self.nested, orjson.Fragment, orjson.dumps
         texts = []
         for row in rows:
-            values = list(row[: len(keys)])
-            for position in nested:
-                if values[position] is not None:
-                    values[position] = fragment(values[position])
-            texts.append(dumps(dict(zip(keys, values, strict=True))).decode())
+            document = dict(zip(keys, row))  # noqa: B905 (the row's id comes after its columns)
+            for key in nested:
+                if document[key] is not None:
+                    document[key] = fragment(document[key])
+            texts.append(dumps(document).decode())
         return texts
 
 
@@ -320,7 +321,7 @@ def renderer(schema: type[Schema], dialect_name: str) -> RowRenderer:
         (cast(expression, String) if key in NESTED else expression).label(f"c{position}")
         for position, (key, expression) in enumerate(pairs)
     )
-    nested = tuple(position for position, (key, _) in enumerate(pairs) if key in NESTED)
+    nested = tuple(key for key, _ in pairs if key in NESTED)
     return RowRenderer(columns, tuple(key for key, _ in pairs), nested)
 
 
