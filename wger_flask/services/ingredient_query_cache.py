@@ -31,7 +31,7 @@ from wger_flask.extensions import db
 from wger_flask.models.nutrition import IngredientGeneration
 
 MAX_ENTRIES = 512
-MAX_RANKED_IDS = 250_000  # larger rankings keep only their count
+MAX_RANKED_IDS = 500_000  # larger rankings keep only their count
 MAX_KEPT_IDS = 2_000_000  # all rankings together: 16 MB per worker at most
 
 
