@@ -127,9 +127,10 @@ def row_renderer(resource: Resource) -> ingredient_json.RowRenderer:
 
 def json_rows(resource: Resource, page_stmt: Select) -> Select:
     """``page_stmt`` selecting what renders each row (then its id), per the resource's schema."""
-    columns = row_renderer(resource).columns
+    dialect = db.session.get_bind().dialect.name
+    columns = ingredient_json.renderer(resource.schema, dialect).columns
     return page_stmt.with_only_columns(*columns, Ingredient.id).select_from(
-        ingredient_json.json_source(resource.schema)
+        ingredient_json.json_source(resource.schema, dialect)
     )
 
 
@@ -139,9 +140,9 @@ def execute(page_stmt: Select, **options: Any) -> Any:
     return db.session.connection().execute(page_stmt, parameters, execution_options=options)
 
 
-def envelope_bytes(head: dict[str, Any], texts: Iterable[str]) -> bytes:
-    """``head`` (without results) and the row texts as one JSON object."""
-    results = ",".join(texts).encode()
+def envelope_bytes(head: dict[str, Any], texts: Iterable[bytes]) -> bytes:
+    """``head`` (without results) and the rows' JSON as one JSON object."""
+    results = b",".join(texts)
     return orjson.dumps(head)[:-1] + b',"results":[' + results + b"]}"
 
 
@@ -190,7 +191,7 @@ def render_page_at_generation(
     return respond(envelope_bytes(head, texts_by_id(resource, ids)), resource.etag)
 
 
-def plain_page(resource: Resource, page: pagination.PageRequest) -> list[str]:
+def plain_page(resource: Resource, page: pagination.PageRequest) -> list[bytes]:
     """A page of the unfiltered, id-ordered list: its ids from the primary key at the block
     the offset falls in, then those rows."""
     start = ingredient_counts.window_start(page.offset, current_generation())
@@ -207,10 +208,10 @@ def render_detail(resource: Resource, pk: str, user: Any) -> Response:
     texts = texts_by_id(resource, [resource.parse_pk(pk)])
     if not texts:
         raise APIError(404)
-    return respond(texts[0].encode(), resource.etag)
+    return respond(texts[0], resource.etag)
 
 
-def texts_by_id(resource: Resource, ids: list[int]) -> list[str]:
+def texts_by_id(resource: Resource, ids: list[int]) -> list[bytes]:
     """The JSON texts of the rows ``ids``, in that order (one statement).
 
     Windowing the ids first and rendering only those keeps PostgreSQL from rendering the rows
@@ -258,7 +259,7 @@ def stream_page(head: dict[str, Any], page_stmt: Select, resource: Resource) -> 
         result = execute(page_stmt, yield_per=STREAM_CHUNK)
         render = row_renderer(resource).texts
         for rows in result.partitions(STREAM_CHUNK):
-            yield separator + ",".join(render(rows)).encode()
+            yield separator + b",".join(render(rows))
             separator = b","
         yield b"]}"
 
