@@ -13,6 +13,7 @@ from flask import Response, request
 from sqlalchemy import Select
 
 from wger_flask.blueprints.ingredient_pages import (
+    driver_rows,
     envelope_bytes,
     execute,
     json_rows,
@@ -69,7 +70,7 @@ def render_sync_page(resource: Resource, stmt: Select, page: Any, total: int) ->
     cursor, position = read_cursor()
     size = sync_page_size()
     page_stmt = sync_statement(stmt, cursor, position, size)
-    rows = execute(json_rows(resource, page_stmt)).all()
+    rows = driver_rows(execute(json_rows(resource, page_stmt)))
     has_more = len(rows) > size
     rows = rows[:size]
     if cursor.reverse:
