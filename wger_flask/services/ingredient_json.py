@@ -225,12 +225,23 @@ def json_source(schema: type[Schema], dialect_name: str) -> Any:
     table = Ingredient.__table__
     if not _is_info(schema):
         return table
-    languages, licenses = lookup_documents(dialect_name)
+    languages, licenses = LANGUAGE, LICENSE
+    if dialect_name == "postgresql":
+        languages, licenses = lookup_documents(dialect_name)
     return (
         table.outerjoin(languages, languages.c.id == table.c.language_id)
         .outerjoin(licenses, licenses.c.id == table.c.license_id)
         .outerjoin(IMAGE, IMAGE.c.ingredient_id == table.c.id)
     )
+
+
+def _lookup(dialect_name: str, schema: type[Schema], table: Any, position: int) -> Expression:
+    """A language or license object: PostgreSQL joins documents rendered once per statement;
+    SQLite (which would render them again for every row anyway) builds it from the joined row."""
+    dialect = DIALECTS[dialect_name]
+    if dialect_name == "postgresql":
+        return dialect.nested(lookup_documents(dialect_name)[position].c.document)
+    return _joined(dialect, schema, table, {})
 
 
 def _is_info(schema: type[Schema]) -> bool:
@@ -271,14 +282,10 @@ def _pairs(schema: type[Schema], dialect_name: str) -> list[tuple[str, Expressio
     special: dict[str, Callable[[], Expression]] = {
         "weight_units": lambda: weight_units(dialect),
         "language": lambda: (
-            dialect.nested(lookup_documents(dialect_name)[0].c.document)
-            if info
-            else Ingredient.language_id
+            _lookup(dialect_name, LanguageSchema, LANGUAGE, 0) if info else Ingredient.language_id
         ),
         "license": lambda: (
-            dialect.nested(lookup_documents(dialect_name)[1].c.document)
-            if info
-            else Ingredient.license_id
+            _lookup(dialect_name, LicenseSchema, LICENSE, 1) if info else Ingredient.license_id
         ),
         "image": lambda: image(dialect),
         "thumbnails": lambda: thumbnails(dialect),
