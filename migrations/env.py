@@ -18,6 +18,15 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+# Objects that migrations create with raw SQL, not from the models (search indexes such as the
+# SQLite FTS5 table and its shadow tables): autogenerate must not propose to drop them.
+UNMODELLED_PREFIXES = ("nutrition_ingredient_fts", "ix_nutrition_ingredient_name_trigram")
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    return not (reflected and compare_to is None and (name or "").startswith(UNMODELLED_PREFIXES))
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=database.engine.url.render_as_string(hide_password=False),
@@ -44,6 +53,7 @@ def run_migrations_online() -> None:
             render_as_batch=True,
             compare_type=True,
             render_item=render_item,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

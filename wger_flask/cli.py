@@ -48,6 +48,25 @@ def catalogue_load_command() -> None:
     click.echo(f"{load_catalogue()} rows inserted.")
 
 
+@catalogue_group.command("synthesize")
+@click.option("--count", default=1_000_000, show_default=True, help="Ingredients to add.")
+@click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same rows).")
+def catalogue_synthesize_command(count: int, seed: int) -> None:
+    """Add a synthetic ingredient catalogue (varied real rows) for benchmarks and scale tests."""
+    from wger_flask.services import ingredient_synthesis
+
+    started = time.monotonic()
+
+    def progress(done: int) -> None:
+        if done % 100_000 == 0 or done == count:
+            click.echo(f"  {done:,} ingredients ({time.monotonic() - started:.0f} s)")
+
+    added = ingredient_synthesis.synthesize(count, seed, progress)
+    db.session.commit()
+    ingredient_synthesis.after_load()
+    click.echo(f"{added:,} synthetic ingredients added in {time.monotonic() - started:.0f} s.")
+
+
 user_group = AppGroup("user", help="User accounts.")
 
 

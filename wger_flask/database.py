@@ -46,3 +46,16 @@ def init_engine(app: Flask) -> None:
         @event.listens_for(engine, "begin")
         def do_begin(connection):
             connection.exec_driver_sql("BEGIN")
+    elif engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def no_jit(dbapi_connection, connection_record):
+            configure_postgresql(dbapi_connection)
+
+
+def configure_postgresql(dbapi_connection) -> None:
+    """No JIT compilation: it pays off for long analytic queries, while this API's are short.
+    A prepared statement's generic plan can be estimated above ``jit_above_cost`` (a LIMIT
+    taken as unknown) and then every execution compiles for tens of milliseconds."""
+    dbapi_connection.execute("SET jit = off")
+    dbapi_connection.commit()

@@ -13,12 +13,13 @@ def api_blueprints() -> list:
         accounts,
         core,
         exercises,
+        nutrition,
         routine_actions,  # noqa: F401 (adds its routes)
         routines,
         tokens,
     )
 
-    return [routines.blp, core.blp, exercises.blp, accounts.blp, tokens.blp]
+    return [routines.blp, core.blp, exercises.blp, nutrition.blp, accounts.blp, tokens.blp]
 
 
 def site_blueprints() -> list:

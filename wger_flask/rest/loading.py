@@ -128,11 +128,17 @@ class Relation:
                 grouped[row[match_position]].append(record)
             parent_key = self.local.key
             child_ids = select(target.primary_key).where(self.remote.in_(parent_ids))
-        name = self.name
+        name, value_of = self.name, self._value_of
         for record in records:
-            setattr(record, name, grouped.get(getattr(record, parent_key), []))
+            setattr(record, name, value_of(grouped.get(getattr(record, parent_key))))
         if loaded and target.relations:
             target._load_relations(list(loaded.values()), child_ids)
+
+    def _value_of(self, children: list[Record] | None) -> Any:
+        """A to-many relation's list, or a one-to-one's single record (or None)."""
+        if self.prop.uselist:
+            return children or []
+        return children[0] if children else None
 
     def _load_many_to_one(
         self, parent: ReadPlan, records: list[Record], parent_ids: Any, as_list: bool

@@ -314,6 +314,17 @@ def render(
     if outcome.is_html:
         return render_browsable(data, status, headers)
     body = dumps(data, outcome.indent) if status != 204 else b""
+    return render_encoded(body, status, headers, etag=etag)
+
+
+def render_encoded(
+    body: bytes,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    *,
+    etag: bool = False,
+) -> Response:
+    """Send a body already encoded as JSON (negotiation done by the caller)."""
     response = Response(body, status=status, mimetype=JSON_MIMETYPE if status != 204 else None)
     if headers:
         for key, value in headers.items():

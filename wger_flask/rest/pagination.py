@@ -4,13 +4,19 @@
 are absolute URLs on the request's own scheme and host. Bad values fall back as DRF's
 ``LimitOffsetPagination`` does: a limit that is not a positive whole number means the default,
 an offset that is not a non-negative whole number means 0.
+
+Cursor pagination (``ingredient-sync``) uses DRF's ``CursorPagination`` cursors: base64 of a
+query string ``o=<offset>&r=<1 if reversed>&p=<position>``, so links DRF servers hand out and
+links this server hands out are interchangeable; a cursor that does not decode is a 404.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from flask import request
 from werkzeug.datastructures import MultiDict
@@ -20,6 +26,8 @@ DEFAULT_LIMIT = 20
 LARGEST = 2**63 - 1
 LIMIT_PARAM = "limit"
 OFFSET_PARAM = "offset"
+CURSOR_PARAM = "cursor"
+CURSOR_OFFSET_CUTOFF = 1000  # DRF's ``offset_cutoff``
 
 
 def _whole_number(raw: str | None, *, strict: bool) -> int | None:
@@ -88,3 +96,55 @@ def envelope(page: PageRequest, count: int, results: list[Any]) -> dict[str, Any
     """The paginated body for the current request."""
     next_url, previous_url = links(page, count, request_base_url(), request.args)
     return {"count": count, "next": next_url, "previous": previous_url, "results": results}
+
+
+# --------------------------------------------------------------------------------------
+# Cursor pagination
+
+
+class InvalidCursor(ValueError):
+    """The ``cursor`` parameter does not decode (DRF answers 404 "Invalid cursor")."""
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in an ordered list: after (or, reversed, before) ``position``."""
+
+    position: str | None = None
+    reverse: bool = False
+    offset: int = 0
+
+
+def decode_cursor(raw: str | None) -> Cursor:
+    """The cursor of a ``?cursor=`` value (no value: the start of the list)."""
+    if raw is None:
+        return Cursor()
+    try:
+        query = base64.b64decode(raw.encode("ascii")).decode("ascii")
+        tokens = parse_qs(query, keep_blank_values=True)
+        offset = _whole_number(tokens.get("o", ["0"])[0], strict=False)
+        reverse = bool(int(tokens.get("r", ["0"])[0]))
+    except (UnicodeError, binascii.Error, ValueError):
+        raise InvalidCursor() from None
+    if offset is None:
+        raise InvalidCursor()
+    position = tokens.get("p", [None])[0]
+    return Cursor(position, reverse, min(offset, CURSOR_OFFSET_CUTOFF))
+
+
+def encode_cursor(cursor: Cursor) -> str:
+    tokens: dict[str, str] = {}
+    if cursor.offset:
+        tokens["o"] = str(cursor.offset)
+    if cursor.reverse:
+        tokens["r"] = "1"
+    if cursor.position is not None:
+        tokens["p"] = cursor.position
+    return base64.b64encode(urlencode(tokens).encode("ascii")).decode("ascii")
+
+
+def cursor_url(cursor: Cursor) -> str:
+    """The current request's URL with its ``cursor`` parameter replaced."""
+    pairs = [(key, value) for key, value in request.args.items(multi=True) if key != CURSOR_PARAM]
+    pairs.append((CURSOR_PARAM, encode_cursor(cursor)))
+    return f"{request_base_url()}?{urlencode(pairs)}"

@@ -95,6 +95,11 @@ class Resource:
     # Fetch the rows of a page and render the envelope (e.g. streaming a huge page); default:
     # read the page's records with ``read_plan`` and render the envelope in one piece.
     page_renderer: Callable[[Resource, Select, pagination.PageRequest, int], Any] | None = None
+    # Read and render one row for a detail (resource, pk, user); default: read plan + dump.
+    detail_renderer: Callable[[Resource, str, Any], Any] | None = None
+    # OpenAPI keys that replace the generated ones of the list operation (e.g. a cursor pager's
+    # parameters and envelope).
+    list_doc: Mapping[str, Any] | None = None
     etag: bool = False
     default_limit: int = pagination.DEFAULT_LIMIT
     tags: Sequence[str] | None = None
@@ -236,6 +241,8 @@ class Resource:
         user = self.authorize_read()
         negotiation.page_context().name = f"{self.title} Instance"
         negotiation.page_context().description = self.summary
+        if self.detail_renderer is not None:
+            return self.detail_renderer(self, pk, user)
         record = self.read_object(pk, user)
         if self.read_permission is not None and not self.read_permission(record, user):
             raise APIError(403)

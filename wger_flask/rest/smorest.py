@@ -291,6 +291,7 @@ def document_resource(
                     **_common_errors(resource, writing=False),
                 },
                 "security": _security(resource, writing=False),
+                **(resource.list_doc or {}),
             },
         )
     if "post" in list_methods:

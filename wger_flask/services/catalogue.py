@@ -26,6 +26,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "data" / "fixtures"
 BATCH = 1000
 
 RowMapper = Callable[[int, dict[str, Any]], dict[str, Any]]
+# Rewrites a whole fixture file's records before loading (e.g. moves rows to fresh ids).
+FileRewriter = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
 
 
 @dataclass
@@ -81,14 +83,20 @@ def _convert(column: Any, value: Any) -> Any:
 # Fixture files in load order, and the registry of models they may contain.
 FILES: list[str] = []
 REGISTRY: dict[str, FixtureModel] = {}
+REWRITERS: dict[str, FileRewriter] = {}
 
 
-def register(*models: FixtureModel, files: Iterable[str] = ()) -> None:
+def register(
+    *models: FixtureModel,
+    files: Iterable[str] = (),
+    rewriters: dict[str, FileRewriter] | None = None,
+) -> None:
     for model in models:
         REGISTRY[model.label] = model
     for name in files:
         if name not in FILES:
             FILES.append(name)
+    REWRITERS.update(rewriters or {})
 
 
 def read_fixture(name: str) -> list[dict[str, Any]]:
@@ -120,7 +128,10 @@ def load(files: Iterable[str] | None = None) -> LoadReport:
     report = LoadReport()
     for name in files or FILES:
         grouped: dict[str, list[dict[str, Any]]] = {}
-        for record in read_fixture(name):
+        records = read_fixture(name)
+        if name in REWRITERS:
+            records = REWRITERS[name](records)
+        for record in records:
             if record["model"] not in REGISTRY:
                 raise ValueError(f"{name}: no loader registered for {record['model']}")
             grouped.setdefault(record["model"], []).append(record)
@@ -204,4 +215,11 @@ def _register_core_and_exercises() -> None:
     )
 
 
+def _register_nutrition() -> None:
+    from wger_flask.services import ingredient_fixtures
+
+    ingredient_fixtures.register_fixtures()
+
+
 _register_core_and_exercises()
+_register_nutrition()

@@ -1,0 +1,90 @@
+"""Nutritional values of an amount of an ingredient (``ingredient/{id}/get_values/``).
+
+Upstream's rules: ``amount`` is required, a decimal of at most 5 digits with 2 places (grams, or
+units when ``unit`` is given); ``unit`` is optional, the id of one of *that ingredient's* weight
+units. The weight is ``amount`` grams, or ``amount × unit.gram``; each value is its per-100 g
+figure × weight / 100, computed exactly in decimals and not rounded. Sugar, saturated fat,
+fiber and sodium are null when the ingredient has no (or a zero) figure for them, as upstream.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Mapping
+from typing import Any
+
+AMOUNT_MAX_DIGITS = 5
+AMOUNT_PLACES = 2
+REQUIRED = ("energy", "protein", "carbohydrates", "fat")
+OPTIONAL = ("carbohydrates_sugar", "fat_saturated", "fiber", "sodium")
+ORDER = (
+    "energy",
+    "protein",
+    "carbohydrates",
+    "carbohydrates_sugar",
+    "fat",
+    "fat_saturated",
+    "fiber",
+    "sodium",
+)
+HUNDRED = decimal.Decimal(100)
+INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
+
+
+def _digits(number: decimal.Decimal) -> tuple[int, int]:
+    """(total digits, decimal places) as Django's ``DecimalValidator`` counts them."""
+    _, digit_tuple, exponent = number.as_tuple()
+    exponent = int(exponent)
+    if exponent >= 0:
+        return (len(digit_tuple) + exponent if digit_tuple != (0,) else 1), 0
+    if abs(exponent) > len(digit_tuple):
+        return abs(exponent), abs(exponent)
+    return len(digit_tuple), abs(exponent)
+
+
+def parse_amount(raw: str | None) -> decimal.Decimal:
+    """The ``amount`` parameter, validated like upstream's form; ValueError with its message."""
+    if raw is None or not raw.strip():
+        raise ValueError("This field is required.")
+    try:
+        number = decimal.Decimal(raw.strip())
+    except decimal.InvalidOperation:
+        raise ValueError("Enter a number.") from None
+    if not number.is_finite():
+        raise ValueError("Enter a number.")
+    digits, places = _digits(number)
+    if digits > AMOUNT_MAX_DIGITS:
+        raise ValueError(f"Ensure that there are no more than {AMOUNT_MAX_DIGITS} digits in total.")
+    if places > AMOUNT_PLACES:
+        raise ValueError(f"Ensure that there are no more than {AMOUNT_PLACES} decimal places.")
+    if digits - places > AMOUNT_MAX_DIGITS - AMOUNT_PLACES:
+        whole = AMOUNT_MAX_DIGITS - AMOUNT_PLACES
+        raise ValueError(
+            f"Ensure that there are no more than {whole} digits before the decimal point."
+        )
+    return number
+
+
+def parse_unit_id(raw: str | None) -> int | None:
+    """The ``unit`` parameter: empty means grams; anything but a whole number is invalid."""
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise ValueError(INVALID_CHOICE)
+    return int(text)
+
+
+def values_for(
+    per_100g: Mapping[str, Any], amount: decimal.Decimal, unit_gram: int | None = None
+) -> dict[str, float | None]:
+    """The values of ``amount`` grams (or ``amount`` units of ``unit_gram`` grams each)."""
+    weight = amount if unit_gram is None else amount * unit_gram
+    result: dict[str, float | None] = {}
+    for name in ORDER:
+        figure = per_100g.get(name)
+        if name in OPTIONAL and not figure:
+            result[name] = None
+            continue
+        result[name] = float(decimal.Decimal(figure or 0) * weight / HUNDRED)
+    return result
