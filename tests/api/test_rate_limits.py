@@ -93,3 +93,26 @@ def test_rate_limits_can_be_switched_off(app, client, user, enabled, monkeypatch
 
     monkeypatch.setattr(limiter, "enabled", enabled)
     assert all(login(client, "alice").status_code == 200 for _ in range(12))
+
+
+def test_ingredient_lists_share_120_per_minute(client):
+    statuses = [client.get("/api/v2/ingredient/?limit=1").status_code for _ in range(60)]
+    statuses += [client.get("/api/v2/ingredientinfo/?limit=1").status_code for _ in range(60)]
+    assert statuses == [200] * 120
+    throttled = client.get("/api/v2/ingredient/?limit=1")
+    assert throttled.status_code == 429
+    assert throttled.headers["RateLimit-Limit"] == "120"
+    assert client.get("/api/v2/ingredient/1/").status_code in (200, 404)  # details: own bucket
+    assert client.get("/api/v2/muscle/").status_code == 200  # unthrottled
+
+
+def test_ingredient_details_and_get_values_share_300_per_minute(client):
+    first = client.get("/api/v2/ingredient/").get_json()["results"][0]["id"]
+    for index in range(300):
+        path = (
+            f"/api/v2/ingredient/{first}/"
+            if index % 2
+            else f"/api/v2/ingredient/{first}/get_values/?amount=100"
+        )
+        assert client.get(path).status_code == 200
+    assert client.get(f"/api/v2/ingredientinfo/{first}/").status_code == 429

@@ -67,8 +67,8 @@ def test_several_workers_without_shared_storage_are_refused(tmp_path):
     assert "RATELIMIT_STORAGE_URI=redis://" in result.stderr + result.stdout
 
 
-@pytest.fixture(scope="module")
-def redis_cluster(tmp_path_factory, server_database):
+def four_workers_on_redis(tmp_path_factory, database_url):
+    """Four gunicorn workers sharing counters in Redis (a fresh namespace each time)."""
     if not redis_answers():
         pytest.skip(f"Redis is not reachable at {REDIS_URL}: multi-worker rate-limit test SKIPPED")
     env = {
@@ -77,7 +77,12 @@ def redis_cluster(tmp_path_factory, server_database):
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
     }
-    with run_server(tmp_path_factory.mktemp("redis"), server_database, **env) as server:
+    return run_server(tmp_path_factory.mktemp("redis"), database_url, **env)
+
+
+@pytest.fixture(scope="module")
+def redis_cluster(tmp_path_factory, server_database):
+    with four_workers_on_redis(tmp_path_factory, server_database) as server:
         assert server.flask("user", "create", "worker", "--password", PASSWORD).returncode == 0
         yield server
 
@@ -92,6 +97,41 @@ def test_login_quota_is_exact_across_four_workers(redis_cluster):
         for _ in range(11)
     ]
     assert statuses == [200] * 10 + [429]
+
+
+def test_ingredient_list_quota_is_exact_across_four_workers(redis_cluster):
+    import concurrent.futures
+
+    url = redis_cluster.url + "/api/v2/ingredient/?limit=1"
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        responses = list(pool.map(lambda _: call(url), range(130)))
+    statuses = [status for status, _, _ in responses]
+    assert statuses.count(200) == 120 and statuses.count(429) == 10, statuses
+    throttled = next(headers for status, headers, _ in responses if status == 429)
+    assert 1 <= int(throttled["Retry-After"]) <= 60
+    body = next(json.loads(raw) for status, _, raw in responses if status == 429)
+    assert body["detail"].startswith("Request was throttled. Expected available in ")
+
+
+def test_each_user_gets_their_own_ingredient_quota(tmp_path_factory, server_database):
+    with four_workers_on_redis(tmp_path_factory, server_database) as server:
+        headers = []
+        for name in ("first", "second"):
+            assert server.flask("user", "create", name, "--password", PASSWORD).returncode == 0
+            status, _, raw = call(
+                server.url + "/allauth/app/v1/auth/login",
+                "POST",
+                {"username": name, "password": PASSWORD},
+            )
+            assert status == 200
+            headers.append({"Authorization": f"Bearer {json.loads(raw)['data']['access']}"})
+        for header in headers:
+            statuses = [
+                call(server.url + "/api/v2/ingredient/?limit=1", headers=header)[0]
+                for _ in range(121)
+            ]
+            assert statuses.count(200) == 120 and statuses[-1] == 429
+        assert call(server.url + "/api/v2/ingredient/?limit=1")[0] == 200  # anonymous: its own
 
 
 def test_forged_forwarded_for_does_not_get_a_fresh_quota(redis_cluster):

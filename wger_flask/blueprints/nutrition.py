@@ -244,6 +244,8 @@ def add_get_values(resource: Resource) -> None:
         return get_values_response(resource, id)
 
     view.__doc__ = "Nutritional values of an amount of this ingredient, in grams or a unit."
+    # flask-limiter knows a decorated view by module and name: one name per route.
+    view.__name__ = view.__qualname__ = f"{resource.name.replace('-', '_')}_get_values"
     set_doc(view, {**GET_VALUES_DOC, "operationId": f"{resource.name}_get_values_retrieve"})
     blp.add_url_rule(
         f"/{resource.name}/<id>/get_values/",
