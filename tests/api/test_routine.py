@@ -17,16 +17,6 @@ ROUTINE_FIELDS = {
 }
 
 
-@pytest.fixture
-def alice(user, auth_headers):
-    return auth_headers(user)
-
-
-@pytest.fixture
-def mallory(other_user, auth_headers):
-    return auth_headers(other_user)
-
-
 @pytest.mark.parametrize("path", ["routine/", "templates/", "public-templates/"])
 def test_anonymous_gets_401_with_a_challenge(client, path):
     response = client.get(f"/api/v2/{path}")

@@ -41,16 +41,6 @@ def fixed_today(monkeypatch):
     monkeypatch.setattr(routine_actions, "utc_today", lambda: TODAY)
 
 
-@pytest.fixture
-def alice(user, auth_headers):
-    return auth_headers(user)
-
-
-@pytest.fixture
-def mallory(other_user, auth_headers):
-    return auth_headers(other_user)
-
-
 def get(client, headers, routine_id, action):
     response = client.get(f"/api/v2/routine/{routine_id}/{action}/", headers=headers)
     assert response.status_code == 200, response.get_json()

@@ -10,11 +10,6 @@ ODD_VALUES = [None, True, -1, 2**31, 2**63, 10**30, -1e308, 1.5, "", "x", [], [1
 
 
 @pytest.fixture
-def alice(user, auth_headers):
-    return auth_headers(user)
-
-
-@pytest.fixture
 def bodies(client, alice):
     """A valid body per resource, naming existing parents."""
     made = plan(client, alice)

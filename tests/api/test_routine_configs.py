@@ -42,16 +42,6 @@ VALUES = {
 
 
 @pytest.fixture
-def alice(user, auth_headers):
-    return auth_headers(user)
-
-
-@pytest.fixture
-def mallory(other_user, auth_headers):
-    return auth_headers(other_user)
-
-
-@pytest.fixture
 def entry(client, alice):
     return plan(client, alice)["entry"]
 

@@ -31,16 +31,6 @@ ENTRY_FIELDS = {
 }
 
 
-@pytest.fixture
-def alice(user, auth_headers):
-    return auth_headers(user)
-
-
-@pytest.fixture
-def mallory(other_user, auth_headers):
-    return auth_headers(other_user)
-
-
 def test_day_defaults_and_fields(client, alice):
     made = routine(client, alice)
     day = create(client, alice, "day", routine=made["id"])

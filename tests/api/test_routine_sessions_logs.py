@@ -14,16 +14,6 @@ LOG_FIELDS = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def alice(user, auth_headers):
-    return auth_headers(user)
-
-
-@pytest.fixture
-def mallory(other_user, auth_headers):
-    return auth_headers(other_user)
-
-
 def test_session_defaults_and_a_client_chosen_id(client, alice):
     made = create(client, alice, "workoutsession")
     assert set(made) == SESSION_FIELDS

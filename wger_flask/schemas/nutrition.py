@@ -37,7 +37,7 @@ class IngredientWeightUnitSchema(BaseSchema):
     name = fields.String(validate=validate.Length(max=200))
 
 
-class IngredientImageSchema(BaseSchema):
+class IngredientImageSchema(LicenseFieldsMixin):
     id = fields.Integer(dump_only=True)
     uuid = UUIDString(dump_only=True)
     ingredient_id = fields.Integer(dump_only=True)
@@ -48,14 +48,6 @@ class IngredientImageSchema(BaseSchema):
     size = fields.Integer()
     width = fields.Integer(dump_only=True)
     height = fields.Integer(dump_only=True)
-    license = fields.Integer(attribute="license_id")
-    license_title = LicenseFieldsMixin._declared_fields["license_title"]
-    license_object_url = LicenseFieldsMixin._declared_fields["license_object_url"]
-    license_author = LicenseFieldsMixin._declared_fields["license_author"]
-    license_author_url = LicenseFieldsMixin._declared_fields["license_author_url"]
-    license_derivative_source_url = LicenseFieldsMixin._declared_fields[
-        "license_derivative_source_url"
-    ]
 
     def image_url(self, image: Any) -> str:
         return absolute_url(MEDIA_PREFIX + image.image)
