@@ -12,24 +12,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
-import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from wger_flask.testing import running_server
 
 
 @dataclass
@@ -43,62 +38,25 @@ class Result:
     tool: str
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def server(
     env_overrides: dict[str, str] | None = None,
     database_url: str | None = None,
     bootstrap: bool = True,
 ) -> Iterator[str]:
-    """A gunicorn server on a fresh instance folder (or the given database); yields its URL."""
+    """A gunicorn server, rate limits off, on a fresh instance folder (or the given database);
+    yields its URL."""
     workdir = Path(tempfile.mkdtemp(prefix="wger-bench-"))
-    port = free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "WGER_INSTANCE_PATH": str(workdir),
-        "GUNICORN_ACCESSLOG": "",
-        "RATELIMIT_ENABLED": "false",
-        "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
-        **(env_overrides or {}),
-    }
-    if bootstrap:
-        subprocess.run(
-            [str(BIN / "flask"), "--app", "wsgi", "bootstrap"],
-            cwd=REPO,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-    log_path = workdir / "gunicorn.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "wsgi:app"],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/api/v2/version/", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log_path.read_text()) from None
-                time.sleep(0.2)
-        yield url
+        with running_server(
+            workdir,
+            database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
+            bootstrap=bootstrap,
+            RATELIMIT_ENABLED="false",
+            **(env_overrides or {}),
+        ) as live:
+            yield live.url
     finally:
-        process.terminate()
-        process.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

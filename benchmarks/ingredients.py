@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from benchmarks.harness import BIN, REPO, common_arguments, measure, print_table, server
+from benchmarks.harness import common_arguments, measure, print_table, server
+from wger_flask.testing import BIN, REPO, flask_command
 
 DEFAULT_DATABASE = "sqlite:////tmp/wger-bench-ingredients.sqlite3"
 SEARCH_WORD = "cheddar"
@@ -43,14 +44,10 @@ def targets(rows: int) -> list[tuple[str, str]]:
 
 
 def flask(env: dict[str, str], *args: str) -> str:
-    return subprocess.run(
-        [str(BIN / "flask"), "--app", "wsgi", *args],
-        cwd=REPO,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    result = flask_command(env, *args, timeout=3600)
+    if result.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
 
 
 def prepare(database_url: str, rows: int) -> int:

@@ -9,7 +9,7 @@ import urllib.request
 import pyotp
 import pytest
 
-from tests.e2e.conftest import run_server
+from wger_flask.testing import running_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -44,7 +44,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, server_database):
-    with run_server(tmp_path_factory.mktemp("browser"), server_database) as server:
+    with running_server(tmp_path_factory.mktemp("browser"), server_database) as server:
         assert server.flask("user", "create", "walker", "--password", PASSWORD).returncode == 0
         yield server
 
