@@ -7,11 +7,26 @@ This is the drift check a typed client generated from upstream's schema relies o
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-UPSTREAM = Path(__file__).resolve().parents[3] / "shared" / "spec" / "upstream-openapi.json"
+
+def _upstream_document() -> Path:
+    """``$WGER_SPEC_DIR/upstream-openapi.json``, else ``shared/spec/`` beside the checkout or
+    beside any folder above it (the workspace keeps the spec next to the repositories)."""
+    if os.environ.get("WGER_SPEC_DIR"):
+        return Path(os.environ["WGER_SPEC_DIR"]) / "upstream-openapi.json"
+    here = Path(__file__).resolve()
+    for folder in here.parents[3:]:
+        candidate = folder / "shared" / "spec" / "upstream-openapi.json"
+        if candidate.is_file():
+            return candidate
+    return here.parents[3] / "shared" / "spec" / "upstream-openapi.json"
+
+
+UPSTREAM = _upstream_document()
 # Paths of ours that upstream does not have (deliberate additions).
 OUR_ADDITIONS = {"/api/v2/"}  # the API root (drf-spectacular leaves it out)
 # Fields upstream documents that we deliberately never send, with the reason.
