@@ -67,6 +67,12 @@ def persistent_secret_key(folder: Path) -> str:
     return key_file.read_text().strip()
 
 
+def engine_options(database_uri: str) -> dict[str, object]:
+    """A server database can drop idle connections: test each one on checkout. SQLite files
+    cannot, and the extra statement per request would be pure cost."""
+    return {} if database_uri.startswith("sqlite") else {"pool_pre_ping": True}
+
+
 class Config:
     """Production settings: defaults that run on one machine, overridden by the environment."""
 
@@ -78,11 +84,7 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = normalize_database_url(
             os.environ.get("DATABASE_URL", default_db)
         )
-        # A server database can drop idle connections: test each one on checkout. SQLite
-        # files cannot, and the extra statement per request would be pure cost.
-        self.SQLALCHEMY_ENGINE_OPTIONS = (
-            {} if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite") else {"pool_pre_ping": True}
-        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
 
         # Tokens (the seed: ACCESS_TOKEN_LIFETIME minutes, REFRESH_TOKEN_LIFETIME hours)
@@ -148,7 +150,6 @@ class TestConfig(Config):
         self.JWT_SECRET_KEY = self.SECRET_KEY
         if database_url:
             self.SQLALCHEMY_DATABASE_URI = normalize_database_url(database_url)
-            if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
-                self.SQLALCHEMY_ENGINE_OPTIONS = {}
+            self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.PASSWORD_HASH_FAST = True

@@ -182,6 +182,24 @@ def test_404_detail(client):
     assert client.get("/api/v2/no-such-thing/").get_json() == {"detail": "Not found."}
 
 
+def test_a_value_the_database_cannot_hold_is_a_400_and_rolls_back(app):
+    """Whatever statement meets it (a flush, a commit, a query), a DataError is the client's
+    400 in DRF's shape, and the request's pending changes are dropped."""
+    from sqlalchemy.exc import DataError
+
+    from wger_flask.extensions import db
+    from wger_flask.models.core import Language
+    from wger_flask.rest.errors import DATA_DOES_NOT_FIT, handle_data_error
+
+    with app.test_request_context("/api/v2/routine/", method="POST"):
+        pending = Language(short_name="zz", full_name="Pending", full_name_en="Pending")
+        db.session.add(pending)
+        response = handle_data_error(DataError("INSERT ...", {}, Exception("value too long")))
+        assert response.status_code == 400
+        assert json.loads(response.data) == {"non_field_errors": [DATA_DOES_NOT_FIT]}
+        assert pending not in db.session
+
+
 def test_errors_render_browsable_for_browsers(client):
     response = client.get("/api/v2/muscle/999/", headers={"Accept": "text/html"})
     assert response.status_code == 404

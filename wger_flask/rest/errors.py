@@ -219,12 +219,16 @@ def handle_database_unavailable(error: DBAPIError) -> Response:
     return handle_http_exception(unavailable)
 
 
+DATA_DOES_NOT_FIT = "A value does not fit its field (too long or out of range)."
+
+
 def handle_data_error(error: DataError) -> Response:
-    """A value the database cannot hold (out of range, wrong type): the client's 400."""
+    """A value the database cannot hold (too long, out of range), wherever the statement ran
+    (a commit, a flush, a query): the client's 400, and nothing of the request is kept."""
     from wger_flask.extensions import db
 
     db.session.rollback()
-    return handle_http_exception(APIError(400, "A value does not fit its field."))
+    return handle_http_exception(ValidationFailed({"non_field_errors": [DATA_DOES_NOT_FIT]}))
 
 
 def handle_unexpected(error: Exception) -> Response:

@@ -21,9 +21,9 @@ from urllib.parse import parse_qs, urlencode
 from flask import request
 from werkzeug.datastructures import MultiDict
 
+from wger_flask.rest.filtering import INT64_MAX
+
 DEFAULT_LIMIT = 20
-# No cap on the page size (the seed), but a number the database can still take.
-LARGEST = 2**63 - 1
 LIMIT_PARAM = "limit"
 OFFSET_PARAM = "offset"
 CURSOR_PARAM = "cursor"
@@ -40,7 +40,7 @@ def _whole_number(raw: str | None, *, strict: bool) -> int | None:
         return None
     if value < 0 or (strict and value == 0):
         return None
-    return min(value, LARGEST)
+    return min(value, INT64_MAX)  # no cap (the seed), but a number the database can take
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from flask.views import MethodView
 from marshmallow import Schema
 from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy import Select, func, inspect, select
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from wger_flask.extensions import db
 from wger_flask.rest import negotiation, ordering, pagination
@@ -322,17 +322,13 @@ class Resource:
 
 
 def commit() -> None:
-    """The request's one commit point; an integrity error is the client's 400, not a 500."""
+    """The request's one commit point; an integrity error is the client's 400, not a 500
+    (a value the database cannot hold is answered by ``errors.handle_data_error``)."""
     try:
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
         raise ValidationFailed({"non_field_errors": [integrity_message(error)]}) from None
-    except DataError:
-        db.session.rollback()
-        raise ValidationFailed(
-            {"non_field_errors": ["A value does not fit its field (too long or out of range)."]}
-        ) from None
 
 
 def integrity_message(error: IntegrityError) -> str:

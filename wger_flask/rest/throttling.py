@@ -71,7 +71,8 @@ def _seconds_until_reset(current: Any) -> int:
 
 
 def add_headers(response: Response) -> Response:
-    """RateLimit-* on every throttled route, Retry-After on a 429."""
+    """RateLimit-* on every throttled route (a 429's Retry-After comes with its error body,
+    ``rest.errors``, so the header and the body's "available in N seconds" agree)."""
     current = limiter.current_limit if limiter.enabled else None
     if current is None:
         return response
@@ -80,8 +81,6 @@ def add_headers(response: Response) -> Response:
         response.headers["RateLimit-Limit"] = str(current.limit.amount)
         response.headers["RateLimit-Remaining"] = str(current.remaining)
         response.headers["RateLimit-Reset"] = str(reset)
-        if response.status_code == 429:
-            response.headers["Retry-After"] = str(max(1, reset))
     except Exception:  # the storage just failed: the answer matters more than its headers
         current_app.logger.warning("rate-limit headers unavailable", exc_info=True)
     return response
@@ -90,38 +89,31 @@ def add_headers(response: Response) -> Response:
 # ------------------------------------------------------------------ per-account failure counts
 
 
-def _account_limit(scope: str) -> Any:
-    return parse(current_app.config["RATE_LIMITS"][scope])
+def _account_counter(operation: str, scope: str, identity: str, fallback: bool) -> bool:
+    """Run one of the limiter's ``test``/``hit``/``clear`` on an account's bucket; ``fallback``
+    when limits are off or the storage fails (logged): a lost count must not block logins."""
+    if not limiter.enabled:
+        return fallback
+    limit = parse(current_app.config["RATE_LIMITS"][scope])
+    try:
+        return bool(getattr(limiter.limiter, operation)(limit, scope, identity.lower()))
+    except Exception:
+        current_app.logger.warning("rate-limit storage unreachable", exc_info=True)
+        return fallback
 
 
 def account_locked(scope: str, identity: str) -> bool:
     """Whether an account has used up its failed attempts (e.g. 5 wrong passwords in 5 min)."""
-    if not limiter.enabled:
-        return False
-    try:
-        return not limiter.limiter.test(_account_limit(scope), scope, identity.lower())
-    except Exception:
-        current_app.logger.warning("rate-limit storage unreachable", exc_info=True)
-        return False
+    return not _account_counter("test", scope, identity, fallback=True)
 
 
 def record_failure(scope: str, identity: str) -> None:
-    if not limiter.enabled:
-        return
-    try:
-        limiter.limiter.hit(_account_limit(scope), scope, identity.lower())
-    except Exception:
-        current_app.logger.warning("rate-limit storage unreachable", exc_info=True)
+    _account_counter("hit", scope, identity, fallback=True)
 
 
 def clear_failures(scope: str, identity: str) -> None:
     """A success wipes the account's failed attempts."""
-    if not limiter.enabled:
-        return
-    try:
-        limiter.limiter.clear(_account_limit(scope), scope, identity.lower())
-    except Exception:
-        current_app.logger.warning("rate-limit storage unreachable", exc_info=True)
+    _account_counter("clear", scope, identity, fallback=True)
 
 
 def init_app(app: Flask) -> None:

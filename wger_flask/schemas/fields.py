@@ -14,8 +14,7 @@ from typing import Any
 from marshmallow import ValidationError, fields
 
 from wger_flask.extensions import db
-
-INT64_MAX = 2**63 - 1
+from wger_flask.rest.filtering import INT64_MAX
 
 # DRF's wording for the messages every client has seen; set once, for every field.
 fields.Field.default_error_messages.update(
