@@ -15,7 +15,10 @@ from wger_flask.models.routines import (
     Routine,
     Slot,
     SlotEntry,
+    WorkoutLog,
+    WorkoutSession,
 )
+from wger_flask.models.types import uuid7
 
 # The ten config rows of an entry in a sized routine: a 3-5 × 8-12 prescription whose weight
 # goes up 10 % at iteration 4 and 2.5 kg at iteration 8.
@@ -93,3 +96,34 @@ def _add_configs(entry_id: int) -> None:
                 repeat=False,
             )
         )
+
+
+def build_logs(user_id: int, routine_id: int, *, sessions: int = 1, logs: int = 1) -> None:
+    """``sessions`` sessions of the routine on consecutive dates, each with ``logs`` logs of
+    different exercises (flushed, not committed)."""
+    exercise_ids = list(
+        db.session.execute(select(Exercise.id).order_by(Exercise.id).limit(logs)).scalars()
+    )
+    start = db.session.get(Routine, routine_id).start
+    for number in range(sessions):
+        date = start + dt.timedelta(days=number)
+        session = WorkoutSession(id=uuid7(), user_id=user_id, routine_id=routine_id, date=date)
+        db.session.add(session)
+        db.session.flush()
+        for position in range(logs):
+            db.session.add(
+                WorkoutLog(
+                    id=uuid7(),
+                    user_id=user_id,
+                    session_id=session.id,
+                    routine_id=routine_id,
+                    exercise_id=exercise_ids[position % len(exercise_ids)],
+                    date=dt.datetime.combine(date, dt.time(10), dt.UTC),
+                    iteration=number + 1,
+                    repetitions=Decimal(8),
+                    repetitions_unit_id=1,
+                    weight=Decimal(50 + position),
+                    weight_unit_id=1,
+                )
+            )
+    db.session.flush()

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from tests.api.routine_api import EXERCISE, OTHER_EXERCISE, THIRD_EXERCISE, create, plan, routine
-from tests.routine_factory import build_routine
+from tests.routine_factory import build_logs, build_routine
 from wger_flask.blueprints import routine_actions
 from wger_flask.extensions import db
 
@@ -259,6 +259,27 @@ def test_statements_do_not_grow_with_the_routine(app, client, user, auth_headers
         assert response.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1] <= 9, counts
+
+
+@pytest.mark.parametrize("action", ["logs", "stats"])
+def test_statements_do_not_grow_with_the_logs(app, client, user, auth_headers, count_queries,
+                                              action):  # fmt: skip
+    with app.app_context():
+        small = build_routine(user.id, days=1, slots=1, entries=1)
+        build_logs(user.id, small, sessions=1, logs=1)
+        large = build_routine(user.id, days=1, slots=1, entries=1)
+        build_logs(user.id, large, sessions=12, logs=8)
+        db.session.commit()
+    headers = auth_headers(user)
+    counts, sizes = [], []
+    for routine_id in (small, large):
+        with count_queries() as counter:
+            response = client.get(f"/api/v2/routine/{routine_id}/{action}/", headers=headers)
+        assert response.status_code == 200
+        counts.append(counter.count)
+        sizes.append(len(response.data))
+    assert counts[0] == counts[1] <= 6, counts
+    assert sizes[0] < sizes[1]  # the large routine's answer holds its many logs
 
 
 def test_a_routine_at_the_end_of_the_calendar(client, alice):

@@ -93,6 +93,9 @@ def test_session_filters_and_order(client, alice):
     assert ids(client, alice, "/api/v2/workoutsession/?impression=3") == [late["id"]]
     assert ids(client, alice, "/api/v2/workoutsession/?date=2024-02-01") == [late["id"]]
     assert ids(client, alice, "/api/v2/workoutsession/?ordering=-date")[0] == late["id"]
+    timed = create(client, alice, "workoutsession", date="2024-03-01", time_start="07:30")
+    assert ids(client, alice, "/api/v2/workoutsession/?time_start=07:30:00") == [timed["id"]]
+    assert ids(client, alice, "/api/v2/workoutsession/?time_start=07:31") == []
     bad = client.get("/api/v2/workoutsession/?time_start=noon", headers=alice)
     assert bad.status_code == 400 and "time_start" in bad.get_json()
 

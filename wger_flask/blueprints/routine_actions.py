@@ -7,13 +7,12 @@ Each reads with a fixed number of statements whatever the routine's size
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Response
 
 from wger_flask.blueprints.routines import ROUTINE, blp
-from wger_flask.models.routines import Routine
+from wger_flask.models.routines import Routine, utc_today
 from wger_flask.rest import negotiation
 from wger_flask.rest.errors import APIError, not_found
 from wger_flask.rest.loading import Record
@@ -36,10 +35,6 @@ from wger_flask.services.routine_stats import log_statistics
 
 dump_session = compile_dumper(WorkoutSessionSchema)
 dump_log = compile_dumper(WorkoutLogSchema)
-
-
-def utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 def routine_tree(pk: str, user: Any) -> Record:

@@ -8,7 +8,6 @@ routine (structure, date sequences, logs, stats) are in ``routine_actions``.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import Select, func, inspect, or_, select
@@ -29,7 +28,7 @@ from wger_flask.models.routines import (
 )
 from wger_flask.models.types import utcnow, uuid7
 from wger_flask.rest.errors import ValidationFailed
-from wger_flask.rest.filtering import DATE, GT, GTE, IN, LT, LTE, Filter, FilterSet, exact
+from wger_flask.rest.filtering import DATE, GT, GTE, IN, LT, LTE, FilterSet, exact
 from wger_flask.rest.resources import CRUD, LIST, READ_ONLY, RETRIEVE, Resource
 from wger_flask.rest.smorest import Blueprint
 from wger_flask.schemas.routine_logs import WorkoutLogSchema, WorkoutSessionSchema
@@ -145,13 +144,6 @@ PUBLIC_TEMPLATES = Resource(
 # ------------------------------------------------------------------------------ sessions
 
 
-def parse_time(text: str) -> dt.time:
-    try:
-        return dt.time.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError("Enter a valid time.") from None
-
-
 def keep_identity(row: Any, data: dict, user: Any, creating: bool) -> None:
     """A client may choose the UUID of a new row (null: one is made), never change it."""
     if not creating and "id" in data:
@@ -174,8 +166,8 @@ WORKOUT_SESSION = Resource(
             "routine": exact(WorkoutSession.routine_id, "int"),
             "notes": exact(WorkoutSession.notes, "str"),
             "impression": exact(WorkoutSession.impression, "str"),
-            "time_start": Filter(WorkoutSession.time_start, parser=parse_time),
-            "time_end": Filter(WorkoutSession.time_end, parser=parse_time),
+            "time_start": exact(WorkoutSession.time_start, "time"),
+            "time_end": exact(WorkoutSession.time_end, "time"),
         }
     ),
     default_ordering=(WorkoutSession.date,),
@@ -234,12 +226,12 @@ SLOT = Resource(
 ).register(blp)
 
 
-def default_units(row: Any, data: dict, creating: bool, names: tuple[str, str]) -> None:
-    """New rows count in repetitions and kilograms unless the body says otherwise."""
-    if creating:
-        for attribute, unit in zip(names, (REPETITIONS_UNIT_ID, KILOGRAM_UNIT_ID), strict=True):
-            if attribute not in data:
-                setattr(row, attribute, unit)
+def default_units(row: Any, data: dict, names: tuple[str, str]) -> None:
+    """A new row counts in repetitions and kilograms unless the body says otherwise (set here,
+    not as column defaults, so that an explicit null stays null and checks see the unit)."""
+    for attribute, unit in zip(names, (REPETITIONS_UNIT_ID, KILOGRAM_UNIT_ID), strict=True):
+        if attribute not in data:
+            setattr(row, attribute, unit)
 
 
 def default_rounding(entry: SlotEntry, data: dict, user: Any) -> None:
@@ -259,10 +251,11 @@ def default_rounding(entry: SlotEntry, data: dict, user: Any) -> None:
 
 def prepare_entry(entry: SlotEntry, data: dict, user: Any, creating: bool) -> None:
     """Default units and rounding; a new entry without an order goes after the slot's last."""
-    default_units(entry, data, creating, ("repetition_unit_id", "weight_unit_id"))
-    if creating:
-        default_rounding(entry, data, user)
-    if creating and "order" not in data:
+    if not creating:
+        return
+    default_units(entry, data, ("repetition_unit_id", "weight_unit_id"))
+    default_rounding(entry, data, user)
+    if "order" not in data:
         last = db.session.execute(
             select(func.max(SlotEntry.order)).where(SlotEntry.slot_id == entry.slot_id)
         ).scalar()
@@ -342,13 +335,8 @@ CONFIGS = {name: config_resource(name, model) for name, model in CONFIG_MODELS.i
 def prepare_log(log: WorkoutLog, data: dict, user: Any, creating: bool) -> None:
     """Upstream's checks, and the session of the log's date and routine when none is given."""
     keep_identity(log, data, user, creating)
-    if creating:  # the column defaults, which the checks below must see already
-        for attribute, unit in (
-            ("repetitions_unit_id", REPETITIONS_UNIT_ID),
-            ("weight_unit_id", KILOGRAM_UNIT_ID),
-        ):
-            if attribute not in data:
-                setattr(log, attribute, unit)
+    if creating:
+        default_units(log, data, ("repetitions_unit_id", "weight_unit_id"))
     problems = log_problems(log)
     if problems:
         raise ValidationFailed(problems)

@@ -101,6 +101,13 @@ def parse_datetime(text: str) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
+def parse_time(text: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError("Enter a valid time.") from None
+
+
 def parse_choice(choices: Sequence[str]) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if text not in choices:
@@ -118,6 +125,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "uuid": parse_uuid,
     "date": parse_date,
     "datetime": parse_datetime,
+    "time": parse_time,
 }
 
 

@@ -198,6 +198,7 @@ def filter_parameters(filter_set: filtering.FilterSet) -> list[dict[str, Any]]:
         "uuid": {"type": "string", "format": "uuid"},
         "date": {"type": "string", "format": "date"},
         "datetime": {"type": "string", "format": "date-time"},
+        "time": {"type": "string", "format": "time"},
     }
     parameters = []
     for name, declared, lookup in filter_set.parameters():

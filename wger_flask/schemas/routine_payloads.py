@@ -22,6 +22,7 @@ from wger_flask.schemas.routines import (
     DaySchema,
     DayStructureSchema,
     RoutineStructureSchema,
+    SlotEntryStructureSchema,
     SlotStructureSchema,
 )
 from wger_flask.services.routine_plan import DayPlan
@@ -240,18 +241,18 @@ def prescription_payload(item: Prescription, one_set: bool = False) -> dict[str,
 
 # ------------------------------------------------------------------------------ structure
 
-# Per config relationship: how its ``value`` is written (DecimalString(6, 2) / (2, 1), or int).
+
+def _value_places(schema: Any) -> int | None:
+    """The places of a config schema's ``value`` (a DecimalString), None for an integer."""
+    value = schema._declared_fields["value"]
+    return value.decimal_places if isinstance(value, DecimalString) else None
+
+
+# Per config relationship: how its ``value`` is written, as the structure schema declares it.
 CONFIG_VALUE_PLACES = {
-    "repetitions_configs": 2,
-    "max_repetitions_configs": 2,
-    "weight_configs": 2,
-    "max_weight_configs": 2,
-    "set_nr_configs": None,
-    "max_set_nr_configs": None,
-    "rir_configs": 1,
-    "max_rir_configs": 1,
-    "rest_configs": None,
-    "max_rest_configs": None,
+    name: _value_places(field.nested)
+    for name, field in SlotEntryStructureSchema._declared_fields.items()
+    if isinstance(field, fields.Nested)
 }
 
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from wger_flask.models.routines import KILOGRAM_UNIT_ID, REPETITIONS_UNIT_ID
+
 # Brzycki: 1RM = weight / (1.0278 - 0.0278 × repetitions); upstream builds the constants from
 # floats, and so do we, so the digits agree.
 BRZYCKI_INTERCEPT = Decimal(1.0278)
 BRZYCKI_SLOPE = Decimal(0.0278)
 ZERO = Decimal(0)
-KILOGRAM_UNIT_ID = 1
-REPETITIONS_UNIT_ID = 1
 
 
 @dataclass(slots=True)
