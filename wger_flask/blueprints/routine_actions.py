@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response
 
 from wger_flask.blueprints.routines import ROUTINE, blp
-from wger_flask.models.routines import Routine, utc_today
+from wger_flask.models.routines import utc_today
 from wger_flask.rest import negotiation
 from wger_flask.rest.errors import APIError, not_found
 from wger_flask.rest.loading import Record
@@ -39,8 +39,7 @@ dump_log = compile_dumper(WorkoutLogSchema)
 
 def routine_tree(pk: str, user: Any) -> Record:
     """The routine with everything in it, if ``user`` may read it; a 404 otherwise."""
-    stmt = ROUTINE.visible(user).where(Routine.id == ROUTINE.parse_pk(pk))
-    routine = routine_reads.load_tree(stmt)
+    routine = routine_reads.load_tree(ROUTINE.detail_statement(pk, user))
     if routine is None:
         raise not_found()
     return routine

@@ -50,6 +50,21 @@ def _record(pairs: Any) -> Record:
     return record
 
 
+def records_of(result: Any) -> list[Record]:
+    """All rows of an executed statement as records named by the result's keys."""
+    keys = list(result.keys())
+    return [_record(zip(keys, row, strict=True)) for row in result]
+
+
+def model_columns(model: type) -> list[Any]:
+    """The model's columns for a Core SELECT, each labelled with its attribute's name."""
+    return [
+        column.label(attribute.key) if column.key != attribute.key else column
+        for attribute in inspect(model).column_attrs
+        for column in attribute.columns[:1]
+    ]
+
+
 def _run(stmt: Any, ids: Any, as_list: bool) -> Any:
     """Execute a relation statement on the session's connection (Core: no ORM overhead)."""
     connection = db.session.connection()
@@ -176,11 +191,7 @@ class ReadPlan:
     def __post_init__(self) -> None:
         mapper = inspect(self.model)
         self.table = mapper.local_table
-        self.columns = [
-            column.label(attribute.key) if column.key != attribute.key else column
-            for attribute in mapper.column_attrs
-            for column in attribute.columns[:1]
-        ]
+        self.columns = model_columns(self.model)
         self.primary_key = mapper.primary_key[0]
 
     # ------------------------------------------------------------------ planning
@@ -243,13 +254,10 @@ class ReadPlan:
 
     def page(self, stmt: Select) -> list[Record]:
         """Records for a filtered, ordered, windowed SELECT of the model."""
-        result = db.session.execute(stmt.with_only_columns(*self.columns))
-        keys = list(result.keys())
-        records = [_record(zip(keys, row, strict=True)) for row in result]
-        if records and self.relations:
-            ids_select = stmt.with_only_columns(self.primary_key)
-            self._load_relations(records, ids_select)
-        return records
+        page = records_of(db.session.execute(stmt.with_only_columns(*self.columns)))
+        if page and self.relations:
+            self._load_relations(page, stmt.with_only_columns(self.primary_key))
+        return page
 
     def _parent_ids(self, records: list[Record], ids_select: Select) -> tuple[Any, bool]:
         """The parents' ids as a list (small pages) or as the sub-select (large ones)."""

@@ -157,19 +157,20 @@ class Resource:
         except ValueError:
             raise not_found() from None
 
+    def detail_statement(self, pk: str, user: Any) -> Select:
+        """The SELECT of row ``pk`` among those ``user`` may read (a 404 for a malformed key)."""
+        return self.visible(user).where(self.primary_key == self.parse_pk(pk))
+
     def get_object(self, pk: str, user: Any) -> Any:
         """The ORM row ``pk`` if ``user`` may see it (for writes); a 404 otherwise."""
-        stmt = self.visible(user).where(self.primary_key == self.parse_pk(pk))
-        row = db.session.execute(stmt).scalar_one_or_none()
+        row = db.session.execute(self.detail_statement(pk, user)).scalar_one_or_none()
         if row is None:
             raise not_found()
         return row
 
     def read_object(self, pk: str, user: Any) -> Record:
         """The row ``pk`` as a read record with its nested relations; a 404 otherwise."""
-        record = read_one(
-            self.read_plan, self.visible(user).where(self.primary_key == self.parse_pk(pk))
-        )
+        record = read_one(self.read_plan, self.detail_statement(pk, user))
         if record is None:
             raise not_found()
         return record

@@ -38,7 +38,7 @@ from wger_flask.models.routines import (
     WorkoutLog,
     WorkoutSession,
 )
-from wger_flask.rest.loading import Record
+from wger_flask.rest.loading import Record, model_columns, records_of
 from wger_flask.services.routine_progression import rules_of
 
 # SlotEntry relationship → config model, for every config table.
@@ -49,22 +49,17 @@ CONFIG_RELATIONS = {
 }
 
 
-def _columns(model: type) -> list[Any]:
-    mapper = inspect(model)
-    return [getattr(model, attribute.key) for attribute in mapper.column_attrs]
-
-
 # The statements of the tree, built once: each execution only binds the routine's id.
 ROUTINE_ID = bindparam("routine_id")
-DAYS = select(*_columns(Day)).where(Day.routine_id == ROUTINE_ID).order_by(Day.order, Day.id)
+DAYS = select(*model_columns(Day)).where(Day.routine_id == ROUTINE_ID).order_by(Day.order, Day.id)
 SLOTS = (
-    select(*_columns(Slot))
+    select(*model_columns(Slot))
     .join(Day, Day.id == Slot.day_id)
     .where(Day.routine_id == ROUTINE_ID)
     .order_by(Slot.order, Slot.id)
 )
 ENTRIES = (
-    select(*_columns(SlotEntry))
+    select(*model_columns(SlotEntry))
     .join(Slot, Slot.id == SlotEntry.slot_id)
     .join(Day, Day.id == Slot.day_id)
     .where(Day.routine_id == ROUTINE_ID)
@@ -98,14 +93,7 @@ ConfigRow = namedtuple(  # read-only and the cheapest to make and read: there ar
 
 def _records(stmt: Select, **parameters: Any) -> list[Record]:
     """Rows of a Core statement as records (fetched at once: no per-row round trips)."""
-    result = db.session.connection().execute(stmt, parameters)
-    keys = list(result.keys())
-    records = []
-    for row in result.all():
-        record = Record.__new__(Record)
-        record.__dict__.update(zip(keys, row, strict=True))
-        records.append(record)
-    return records
+    return records_of(db.session.connection().execute(stmt, parameters))
 
 
 def _attach(parents: list[Record], children: list[Record], key: str, name: str) -> None:
@@ -119,7 +107,7 @@ def _attach(parents: list[Record], children: list[Record], key: str, name: str) 
 
 def load_tree(routine_stmt: Select) -> Record | None:
     """The routine selected by ``routine_stmt`` (a select of Routine) with its whole tree."""
-    routines = _records(routine_stmt.with_only_columns(*_columns(Routine)).limit(1))
+    routines = _records(routine_stmt.with_only_columns(*model_columns(Routine)).limit(1))
     if not routines:
         return None
     routine = routines[0]
@@ -199,12 +187,12 @@ def logs_by_entry(routine: Record) -> dict[int, dict[Any, list[Any]]]:
 def sessions_with_logs(routine_id: int) -> list[Record]:
     """The routine's sessions by date, each with its ``logs`` in upstream's order."""
     sessions = _records(
-        select(*_columns(WorkoutSession))
+        select(*model_columns(WorkoutSession))
         .where(WorkoutSession.routine_id == routine_id)
         .order_by(WorkoutSession.date, WorkoutSession.id)
     )
     logs = _records(
-        select(*_columns(WorkoutLog))
+        select(*model_columns(WorkoutLog))
         .join(WorkoutSession, WorkoutSession.id == WorkoutLog.session_id)
         .where(WorkoutSession.routine_id == routine_id)
         .order_by(WorkoutLog.date, WorkoutLog.repetitions, WorkoutLog.weight, WorkoutLog.id)
