@@ -139,6 +139,49 @@ def test_session_get_and_logout_kill_the_token_and_its_refresh_tokens(client, us
     assert client.post("/api/v2/token/refresh", json={"refresh": refresh}).status_code == 401
 
 
+def test_password_change_ends_signed_in_and_pending_app_sessions(client, app, totp_user, user):
+    from wger_flask.extensions import db
+    from wger_flask.models.accounts import User
+    from wger_flask.services import accounts
+
+    signed_in = login_with_totp(client, "alice", totp_user).get_json()["meta"]["session_token"]
+    pending = login(client, "alice").get_json()["meta"]["session_token"]
+    with app.app_context():
+        accounts.set_password(db.session.get(User, user.id), "a brand new passphrase")
+        db.session.commit()
+    gone = client.get("/allauth/app/v1/auth/session", headers={"X-Session-Token": signed_in})
+    assert gone.status_code == 410
+    step = client.post(
+        TWO_FACTOR, json={"code": code_at(totp_user, 2)}, headers={"X-Session-Token": pending}
+    )
+    assert step.status_code == 401 and step.get_json()["meta"] == {"is_authenticated": None}
+
+
+def test_deactivated_users_session_token_stops_at_once(client, app, user):
+    from wger_flask.extensions import db
+    from wger_flask.models.accounts import User
+
+    token = login(client, "alice").get_json()["meta"]["session_token"]
+    with app.app_context():
+        db.session.get(User, user.id).is_active = False
+        db.session.commit()
+    headers = {"X-Session-Token": token}
+    assert client.get("/allauth/app/v1/auth/session", headers=headers).status_code == 401
+    listing = client.get("/allauth/app/v1/account/authenticators", headers=headers)
+    assert listing.status_code == 401
+
+
+def test_a_logged_out_session_lends_nothing_to_its_access_token(client, user):
+    response = login(client, "alice")
+    access, _ = tokens_of(response)
+    client.delete(
+        "/allauth/app/v1/auth/session",
+        headers={"X-Session-Token": response.get_json()["meta"]["session_token"]},
+    )
+    state = client.get("/allauth/app/v1/auth/session", headers=bearer(access))
+    assert state.status_code == 200 and state.get_json()["data"]["methods"] == []
+
+
 def test_anonymous_session_is_401_with_flows(client):
     response = client.get("/allauth/app/v1/auth/session")
     assert response.status_code == 401

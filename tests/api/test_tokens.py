@@ -91,8 +91,13 @@ def test_verify(client, pair):
 
 
 def test_refresh_lifetime_comes_from_the_environment(app, client, user, monkeypatch):
-    monkeypatch.setitem(app.config, "ACCESS_TOKEN_LIFETIME_MINUTES", 3)
-    monkeypatch.setitem(app.config, "REFRESH_TOKEN_LIFETIME_HOURS", 5)
+    from wger_flask.config import TestConfig
+
+    monkeypatch.setenv("ACCESS_TOKEN_LIFETIME", "3")
+    monkeypatch.setenv("REFRESH_TOKEN_LIFETIME", "5")
+    configured = TestConfig()
+    for name in ("ACCESS_TOKEN_LIFETIME_MINUTES", "REFRESH_TOKEN_LIFETIME_HOURS"):
+        monkeypatch.setitem(app.config, name, getattr(configured, name))
     access, refresh = tokens_of(login(client, "alice"))
     for token, seconds in ((access, 180), (refresh, 5 * 3600)):
         claims = jwt.decode(token, options={"verify_signature": False})
@@ -157,16 +162,14 @@ def test_tampered_claims_are_refused(client, pair, other_user):
     assert response.status_code == 401
 
 
-def test_expired_access_token_is_refused(client, app, user):
-    with app.app_context():
-        from wger_flask.extensions import db
-        from wger_flask.models.accounts import User
+def test_expired_access_token_is_refused(client, app, user, monkeypatch):
+    from wger_flask.extensions import db
+    from wger_flask.models.accounts import User
 
-        app.config["ACCESS_TOKEN_LIFETIME_MINUTES"] = -1
-        try:
-            expired = token_service.mint_access(db.session.get(User, user.id))
-        finally:
-            app.config["ACCESS_TOKEN_LIFETIME_MINUTES"] = 10
+    monkeypatch.setitem(app.config, "ACCESS_TOKEN_LIFETIME_MINUTES", -1)
+    with app.app_context():
+        expired = token_service.mint_access(db.session.get(User, user.id))
+    monkeypatch.undo()
     response = client.get("/api/v2/userprofile/", headers=bearer(expired))
     assert response.status_code == 401
     assert response.get_json()["messages"][0]["message"] == "Token is expired"

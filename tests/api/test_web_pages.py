@@ -5,7 +5,7 @@ import re
 import pyotp
 import pytest
 
-from tests.accounts_helpers import PASSWORD, code_at
+from tests.accounts_helpers import PASSWORD, code_at, login
 
 
 def csrf_of(page) -> str:
@@ -131,6 +131,46 @@ def test_api_key_page_mints_lists_and_revokes_refresh_tokens(client, user):
     assert "No refresh token is outstanding" in client.get("/user/api-key").get_data(as_text=True)
 
 
+def test_the_refresh_token_list_shows_when_a_family_began_and_was_last_used(client, user):
+    web_login(client)
+    page = client.get("/user/api-key")
+    minted = client.post(
+        "/user/api-key", data={"action": "mint_refresh_token", "csrf_token": csrf_of(page)}
+    )
+    refresh = re.search(
+        r'<code id="new-refresh-token">([^<]+)</code>', minted.get_data(as_text=True)
+    ).group(1)
+    assert refresh not in client.get("/user/api-key").get_data(as_text=True)  # shown once
+
+    def row() -> list[str]:
+        html = client.get("/user/api-key").get_data(as_text=True)
+        cells = re.search(r"<td>Minted on this page</td>(.*?)</tr>", html, re.S).group(1)
+        return re.findall(r"<td>([^<]*)</td>", cells)
+
+    created, last_used, _ = row()
+    assert last_used == "—"
+    client.post("/api/v2/token/refresh", data={"refresh": refresh})
+    assert row()[0] == created and row()[1] != "—"
+
+
+def test_issue_refresh_token_by_cookie_needs_csrf(client, user):
+    web_login(client)
+    forged = client.post("/api/v2/issue-refresh-token")
+    assert forged.status_code == 403 and "CSRF" in forged.get_json()["detail"]
+    token = csrf_of(client.get("/user/api-key"))
+    issued = client.post("/api/v2/issue-refresh-token", headers={"X-CSRFToken": token})
+    assert issued.status_code == 200 and issued.get_json()["refresh_token"]
+
+
+def test_api_and_page_logins_share_the_accounts_failure_quota(client, user):
+    for _ in range(5):
+        assert login(client, "alice", "a wrong guess").status_code == 400
+    refused = web_login(client)
+    assert refused.status_code == 400
+    assert "Too many failed login attempts" in refused.get_data(as_text=True)
+    assert client.get("/user/api-key").status_code == 302
+
+
 def test_api_key_page_refuses_posts_without_csrf(client, user):
     web_login(client)
     response = client.post("/user/api-key", data={"action": "create_key"})
@@ -187,6 +227,31 @@ def test_two_factor_page_full_cycle(client, user):
         ).status_code
         == 302
     )
+
+    settings = client.get("/user/2fa")
+    wrong = client.post(
+        "/user/2fa",
+        data={"action": "regenerate", "password": "nope", "csrf_token": csrf_of(settings)},
+    )
+    assert wrong.status_code == 400 and not re.findall(r"<li>(\d{8})</li>", wrong.get_data(True))
+    regenerated = client.post(
+        "/user/2fa",
+        data={"action": "regenerate", "password": PASSWORD, "csrf_token": csrf_of(settings)},
+    )
+    new_codes = re.findall(r"<li>(\d{8})</li>", regenerated.get_data(as_text=True))
+    assert len(new_codes) == 10 and set(new_codes).isdisjoint(codes)
+    assert not re.findall(r"<li>(\d{8})</li>", client.get("/user/2fa").get_data(as_text=True))
+    client.post("/user/logout", data={"csrf_token": csrf_of(regenerated)})
+    web_login(client)
+    second = client.get("/user/login/2fa")
+    old_code = client.post(
+        "/user/login/2fa", data={"code": codes[1], "csrf_token": csrf_of(second)}
+    )
+    assert old_code.status_code == 400
+    new_code = client.post(
+        "/user/login/2fa", data={"code": new_codes[0], "csrf_token": csrf_of(second)}
+    )
+    assert new_code.status_code == 302
 
     settings = client.get("/user/2fa")
     refused = client.post(

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
-from itsdangerous import URLSafeTimedSerializer
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -30,14 +29,13 @@ from wger_flask.rest.smorest import (
     set_doc,
 )
 from wger_flask.schemas.accounts import UserprofileSchema
-from wger_flask.services import mail
+from wger_flask.services import accounts, mail
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v2", description="The caller's account")
 
 PROFILE_PLAN = ReadPlan.for_schema(UserProfile, UserprofileSchema)
 dump_profile = compile_dumper(UserprofileSchema)
 profile_writer = UserprofileSchema(partial=True)
-EMAIL_VERIFICATION_SALT = "verify-email"
 
 
 def own_profile(user: User) -> UserProfile:
@@ -80,7 +78,9 @@ class UserprofileView(MethodView):
         profile = own_profile(user)
         if db.session.new:
             db.session.commit()
-        return profile_response(profile)
+            return profile_response(profile)
+        # Nothing written: the loaded row (and its user, already in the session) is dumped as is.
+        return negotiation.render(dump_profile(profile))
 
     def put(self) -> Response:
         return _update()
@@ -91,15 +91,6 @@ class UserprofileView(MethodView):
     def post(self) -> Response:
         """Deprecated alias of PATCH, kept for old clients."""
         return _update()
-
-
-def email_token(user: User) -> str:
-    from flask import current_app
-
-    serializer = URLSafeTimedSerializer(
-        current_app.config["SECRET_KEY"], salt=EMAIL_VERIFICATION_SALT
-    )
-    return serializer.dumps({"user": user.id, "email": user.email})
 
 
 def verify_email() -> Response:
@@ -113,7 +104,7 @@ def verify_email() -> Response:
         return negotiation.render(
             {"status": "verified", "message": "This email is already verified"}
         )
-    link = request.host_url + f"user/verify-email/{email_token(user)}"
+    link = request.host_url + f"user/verify-email/{accounts.email_verification_token(user)}"
     mail.send(
         user.email,
         "Verify your email address for wger",

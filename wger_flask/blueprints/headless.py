@@ -15,12 +15,12 @@ from wger_flask.extensions import csrf, db
 from wger_flask.models.accounts import AppSession, User
 from wger_flask.rest import throttling
 from wger_flask.services import accounts, app_sessions, mfa, tokens
+from wger_flask.services.passwords import verify_password
 
 blp = Blueprint("headless", __name__, url_prefix="/allauth/app/v1")
 csrf.exempt(blp)
 
 RECENT_AUTHENTICATION_SECONDS = 300
-TOO_MANY = "Too many failed login attempts. Try again later."
 
 
 class Gone(Exception):
@@ -65,7 +65,7 @@ def caller() -> Caller:
             found.claims = None
         else:
             if found.session is None and found.claims.get("sid"):
-                found.session = db.session.get(AppSession, found.claims["sid"])
+                found.session = app_sessions.live_by_id(found.claims["sid"])
     return found
 
 
@@ -160,15 +160,10 @@ def login() -> Response:
     if problems:
         return respond.errors(problems)
     field = identifiers[0]
-    identity = f"{field}:{text_field(data, field).lower()}"
-    if throttling.account_locked(throttling.LOGIN_FAILED_ACCOUNT, identity):
-        return respond.error(None, "too_many_login_attempts", TOO_MANY)
     try:
-        user = accounts.check_credentials(field, text_field(data, field), password)
+        user = accounts.log_in(field, text_field(data, field), password)
     except accounts.LoginRefused as refused:
-        throttling.record_failure(throttling.LOGIN_FAILED_ACCOUNT, identity)
         return respond.error(refused.param, refused.code, refused.message)
-    throttling.clear_failures(throttling.LOGIN_FAILED_ACCOUNT, identity)
     if current.user is not None:
         return respond.envelope(409)
     methods = [app_sessions.auth_record("password", **{field: text_field(data, field)})]
@@ -191,15 +186,13 @@ def two_factor_authenticate() -> Response:
     code = text_field(body(), "code")
     if code is None:
         return respond.errors([required("code")])
-    identity = f"user-{user.id}"
-    if throttling.account_locked(throttling.MFA_FAILED_ACCOUNT, identity):
-        return respond.error("code", "too_many_login_attempts", TOO_MANY)
-    verified = mfa.verify(user, code)
+    try:
+        verified = mfa.verify_login_step(user, code)
+    except mfa.TooManyFailures:
+        return respond.error("code", "too_many_login_attempts", accounts.TOO_MANY_FAILURES)
     if verified is None:
         db.session.rollback()
-        throttling.record_failure(throttling.MFA_FAILED_ACCOUNT, identity)
         return respond.error("code", "incorrect_code", "Incorrect code.")
-    throttling.clear_failures(throttling.MFA_FAILED_ACCOUNT, identity)
     methods = list(session.pending["methods"]) + [
         app_sessions.auth_record("mfa", id=verified.authenticator_id, type=verified.type)
     ]
@@ -213,8 +206,6 @@ def reauthenticate() -> Response:
     if current.user is None:
         return respond.not_authenticated()
     password = body().get("password")
-    from wger_flask.services.passwords import verify_password
-
     if not isinstance(password, str) or not verify_password(current.user.password_hash, password):
         return respond.error("password", "incorrect_password", "Incorrect password.")
     return _record_reauthentication(

@@ -29,8 +29,7 @@ def list_authenticators() -> Response:
     current = _signed_in()
     if isinstance(current, Response):
         return current
-    rows = mfa.authenticators(current.user)
-    data = [respond.authenticator_data(rows[kind]) for kind in mfa.active_types(current.user)]
+    data = [respond.authenticator_data(row) for row in mfa.active_authenticators(current.user)]
     return respond.envelope(200, data)
 
 
@@ -117,10 +116,7 @@ def regenerate_recovery_codes() -> Response:
         )
     if not current.recently_authenticated():
         return respond.reauthentication_required(current.user, current.methods)
-    codes = mfa.regenerate_recovery_codes(current.user)
-    db.session.flush()
-    row = mfa.authenticators(current.user)[mfa.RECOVERY_CODES]
-    mfa.reveal_recovery_codes(row)
+    row, codes = mfa.regenerate_recovery_codes(current.user)
     db.session.commit()
     return respond.envelope(200, respond.authenticator_data(row, with_codes=codes))
 

@@ -8,7 +8,7 @@ from flask import Response
 from wger_flask.extensions import csrf, db
 from wger_flask.rest import negotiation
 from wger_flask.rest.auth import current_user
-from wger_flask.rest.errors import APIError, ValidationFailed
+from wger_flask.rest.errors import ValidationFailed, not_authenticated
 from wger_flask.rest.permissions import require_user
 from wger_flask.rest.requests import json_body
 from wger_flask.rest.smorest import AUTHENTICATED, Blueprint, error_response, set_doc
@@ -16,12 +16,6 @@ from wger_flask.services import tokens
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/v2", description="JSON Web Tokens")
 csrf.exempt(blp)
-
-
-def token_not_valid(message: str) -> APIError:
-    return APIError(
-        401, message, code="token_not_valid", headers={"WWW-Authenticate": 'Bearer realm="api"'}
-    )
 
 
 def required_text(field: str) -> str:
@@ -42,6 +36,7 @@ TOKEN_PAIR = _schema(
     ["access", "refresh"],
 )
 BODY_TYPES = ("application/json", "application/x-www-form-urlencoded")
+TOKEN_NOT_VALID = "token_not_valid"
 
 
 @blp.route("/token/refresh/", endpoint="refresh", methods=["POST"])
@@ -52,10 +47,10 @@ def refresh() -> Response:
         pair = tokens.rotate(token)
     except tokens.ReusedToken as refused:
         db.session.commit()  # the family revocation stands although this request fails
-        raise token_not_valid(str(refused)) from None
+        raise not_authenticated(str(refused), TOKEN_NOT_VALID) from None
     except tokens.InvalidToken as refused:
         db.session.rollback()
-        raise token_not_valid(str(refused)) from None
+        raise not_authenticated(str(refused), TOKEN_NOT_VALID) from None
     db.session.commit()
     return negotiation.render({"access": pair.access, "refresh": pair.refresh})
 
@@ -66,7 +61,7 @@ def verify() -> Response:
     try:
         tokens.verify(required_text("token"))
     except tokens.InvalidToken as refused:
-        raise token_not_valid(str(refused)) from None
+        raise not_authenticated(str(refused), TOKEN_NOT_VALID) from None
     return negotiation.render({})
 
 

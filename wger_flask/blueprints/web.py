@@ -22,7 +22,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 
 from wger_flask.extensions import db, login_manager
 from wger_flask.models.accounts import User
@@ -32,7 +32,6 @@ from wger_flask.services import accounts, mfa
 
 blp = Blueprint("web", __name__)
 PENDING_KEY = "pending_2fa"
-EMAIL_LINK_MAX_AGE = 2 * 24 * 3600
 
 
 @login_manager.unauthorized_handler
@@ -95,16 +94,10 @@ def login() -> Any:
 
 def _check_login(login_name: str, password: str) -> tuple[User | None, str]:
     field = "email" if "@" in login_name else "username"
-    identity = f"{field}:{login_name.lower()}"
-    if throttling.account_locked(throttling.LOGIN_FAILED_ACCOUNT, identity):
-        return None, "Too many failed login attempts. Try again in a few minutes."
     try:
-        user = accounts.check_credentials(field, login_name, password)
+        return accounts.log_in(field, login_name, password), ""
     except accounts.LoginRefused as refused:
-        throttling.record_failure(throttling.LOGIN_FAILED_ACCOUNT, identity)
         return None, refused.message
-    throttling.clear_failures(throttling.LOGIN_FAILED_ACCOUNT, identity)
-    return user, ""
 
 
 def pending_user() -> User | None:
@@ -135,16 +128,15 @@ def login_two_factor() -> Any:
         return redirect(url_for("web.login", next=request.args.get("next")))
     error = None
     if request.method == "POST":
-        identity = f"user-{user.id}"
-        if throttling.account_locked(throttling.MFA_FAILED_ACCOUNT, identity):
+        try:
+            verified = mfa.verify_login_step(user, request.form.get("code", ""))
+        except mfa.TooManyFailures:
             error = "Too many wrong codes. Try again in a few minutes."
-        elif mfa.verify(user, request.form.get("code", "")) is None:
-            db.session.rollback()
-            throttling.record_failure(throttling.MFA_FAILED_ACCOUNT, identity)
-            error = "That code is not right (or was already used). Try the next one."
         else:
-            throttling.clear_failures(throttling.MFA_FAILED_ACCOUNT, identity)
-            return _finish(user)
+            if verified is not None:
+                return _finish(user)
+            db.session.rollback()
+            error = "That code is not right (or was already used). Try the next one."
     return render("web/login_2fa.html", 400 if error else 200, error=error)
 
 
@@ -183,9 +175,8 @@ def signup() -> Any:
 @blp.route("/user/verify-email/<token>/")
 def verify_email(token: str) -> Any:
     """The link of the verification mail: marks the address verified."""
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="verify-email")
     try:
-        payload = serializer.loads(token, max_age=EMAIL_LINK_MAX_AGE)
+        payload = accounts.read_email_verification_token(token)
     except SignatureExpired:
         return render(
             "web/message.html",

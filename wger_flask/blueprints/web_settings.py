@@ -127,9 +127,7 @@ def _two_factor_action(user: User, action: str) -> Any:
     if not verify_password(user.password_hash, request.form.get("password", "")):
         return _page(user, 400, password_error="Your password is not right.", failed_action=action)
     if action == "regenerate":
-        codes = mfa.regenerate_recovery_codes(user)
-        db.session.flush()
-        mfa.reveal_recovery_codes(mfa.authenticators(user)[mfa.RECOVERY_CODES])
+        _, codes = mfa.regenerate_recovery_codes(user)
         db.session.commit()
         return _page(user, recovery_codes=codes)
     if action == "disable":

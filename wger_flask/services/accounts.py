@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from sqlalchemy import func, select
+from flask import current_app
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import func, select, update
 
 from wger_flask.extensions import db
-from wger_flask.models.accounts import User, UserProfile
-from wger_flask.services.passwords import hash_password
+from wger_flask.models.accounts import AppSession, User, UserProfile
+from wger_flask.models.types import utcnow
+from wger_flask.rest import throttling
+from wger_flask.services.passwords import hash_password, needs_rehash, verify_password
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -100,6 +105,13 @@ def set_password(user: User, password: str) -> None:
     validate_password(password, user.username)
     user.password_hash = hash_password(password)
     user.auth_generation += 1
+    # JWTs and web sessions carry the generation; the app sessions (X-Session-Token) end here.
+    db.session.execute(
+        update(AppSession)
+        .where(AppSession.user_id == user.id, AppSession.ended.is_(None))
+        .values(ended=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 class LoginRefused(Exception):
@@ -110,6 +122,7 @@ class LoginRefused(Exception):
         self.code, self.message, self.param = code, message, param
 
 
+TOO_MANY_FAILURES = "Too many failed login attempts. Try again later."
 MISMATCH_MESSAGES = {
     "email": "The email address and/or password you specified are not correct.",
     "username": "The username and/or password you specified are not correct.",
@@ -132,8 +145,6 @@ def find_login_user(field: str, identifier: str) -> User | None:
 def check_credentials(field: str, identifier: str, password: str) -> User:
     """The user for a username/email and password, or LoginRefused (same answer and effort
     for an unknown account and a wrong password, so accounts cannot be enumerated)."""
-    from wger_flask.services.passwords import needs_rehash, verify_password
-
     user = find_login_user(field, identifier)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         raise LoginRefused(f"{field}_password_mismatch", MISMATCH_MESSAGES[field], "password")
@@ -142,3 +153,37 @@ def check_credentials(field: str, identifier: str, password: str) -> User:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def log_in(field: str, identifier: str, password: str) -> User:
+    """check_credentials behind the account's quota of failed attempts (the same quota for
+    the headless API and the login page): a locked account is refused before its password
+    is even checked, a failure counts, a success clears the count."""
+    identity = f"{field}:{identifier.strip().lower()}"
+    if throttling.account_locked(throttling.LOGIN_FAILED_ACCOUNT, identity):
+        raise LoginRefused("too_many_login_attempts", TOO_MANY_FAILURES)
+    try:
+        user = check_credentials(field, identifier, password)
+    except LoginRefused:
+        throttling.record_failure(throttling.LOGIN_FAILED_ACCOUNT, identity)
+        raise
+    throttling.clear_failures(throttling.LOGIN_FAILED_ACCOUNT, identity)
+    return user
+
+
+EMAIL_LINK_MAX_AGE = 2 * 24 * 3600
+
+
+def _email_links() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="verify-email")
+
+
+def email_verification_token(user: User) -> str:
+    """The signed token of the verification link: the account and the address it confirms."""
+    return _email_links().dumps({"user": user.id, "email": user.email})
+
+
+def read_email_verification_token(token: str) -> dict[str, Any]:
+    """The token's payload; raises itsdangerous' SignatureExpired (older than two days) or
+    BadSignature."""
+    return _email_links().loads(token, max_age=EMAIL_LINK_MAX_AGE)

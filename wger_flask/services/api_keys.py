@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import secrets
 
 from sqlalchemy import select
@@ -65,7 +64,7 @@ def user_for_key(key: str) -> User | None:
     if row is None:
         return None
     record, user = row
-    if not hmac.compare_digest(record.digest, digest) or not user.is_active:
+    if not user.is_active:
         return None
     now = utcnow()
     if record.last_used is None or now - record.last_used > LAST_USED_RESOLUTION:

@@ -66,7 +66,12 @@ def start_pending(user: User, methods: list[dict[str, Any]]) -> tuple[AppSession
     timeout = dt.timedelta(seconds=current_app.config["MFA_LOGIN_TIMEOUT_SECONDS"])
     session = AppSession(
         digest=_digest(token),
-        pending={"user_id": user.id, "methods": methods, "started": time.time()},
+        pending={
+            "user_id": user.id,
+            "gen": user.auth_generation,
+            "methods": methods,
+            "started": time.time(),
+        },
         methods=[],
         expires=utcnow() + timeout,
     )
@@ -75,12 +80,18 @@ def start_pending(user: User, methods: list[dict[str, Any]]) -> tuple[AppSession
     return session, token
 
 
+def live_by_id(session_id: int) -> AppSession | None:
+    """The session an access token's ``sid`` names, unless it has ended (logged out)."""
+    session = db.session.get(AppSession, session_id)
+    return session if session is not None and session.ended is None else None
+
+
 def pending_user(session: AppSession) -> User | None:
     """The user whose login waits in ``session`` (still active, same credentials)."""
     if session.pending is None or session.user_id is not None:
         return None
     user = db.session.get(User, session.pending["user_id"])
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.auth_generation != session.pending.get("gen"):
         return None
     return user
 
@@ -116,7 +127,4 @@ def end(session: AppSession) -> None:
     """Log out: the token dies (410 from now on) and so do the refresh tokens it issued."""
     session.ended = utcnow()
     session.pending = None
-    if session.user_id is not None:
-        user = db.session.get(User, session.user_id)
-        if user is not None:
-            tokens.revoke_all(user, session_id=session.id)
+    tokens.revoke_session(session.id)

@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 from wger_flask.extensions import db
 from wger_flask.models.accounts import Authenticator, User
 from wger_flask.models.types import utcnow
+from wger_flask.rest import throttling
 
 TOTP = "totp"
 TOTP_SETUP = "totp_setup"
@@ -73,10 +74,14 @@ def authenticators(user: User) -> dict[str, Authenticator]:
     return {row.type: row for row in rows.scalars()}
 
 
-def active_types(user: User) -> list[str]:
-    """The user's second-factor types in allauth's order (recovery_codes, totp)."""
+def active_authenticators(user: User) -> list[Authenticator]:
+    """The user's second factors in allauth's order (recovery_codes, totp)."""
     rows = authenticators(user)
-    return [kind for kind in (RECOVERY_CODES, TOTP) if kind in rows]
+    return [rows[kind] for kind in (RECOVERY_CODES, TOTP) if kind in rows]
+
+
+def active_types(user: User) -> list[str]:
+    return [row.type for row in active_authenticators(user)]
 
 
 def has_totp(user: User) -> bool:
@@ -133,7 +138,7 @@ def activate_totp(user: User, code: str, now: float | None = None) -> Authentica
     db.session.delete(setup)
     totp = Authenticator(user_id=user.id, type=TOTP, data={"secret": secret}, last_counter=step)
     db.session.add(totp)
-    regenerate_recovery_codes(user)
+    regenerate_recovery_codes(user, show_later=True)
     db.session.flush()
     return totp
 
@@ -149,24 +154,32 @@ def _recovery_digest(code: str) -> str:
     return hmac.new(key, f"recovery:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def regenerate_recovery_codes(user: User) -> list[str]:
-    """A fresh set of codes, kept readable until shown once; every older code stops working.
+def regenerate_recovery_codes(
+    user: User, *, show_later: bool = False
+) -> tuple[Authenticator, list[str]]:
+    """A fresh set of codes (every older code stops working) and its authenticator. The codes
+    are for the caller to show now; with ``show_later`` they are also kept readable until
+    ``reveal_recovery_codes`` shows them once (allauth's first GET after activation).
 
     Not committed here."""
     codes = [
         f"{secrets.randbelow(10**RECOVERY_CODE_DIGITS):0{RECOVERY_CODE_DIGITS}d}"
         for _ in range(RECOVERY_CODE_COUNT)
     ]
-    existing = authenticators(user).get(RECOVERY_CODES)
-    data = {"digests": [_recovery_digest(code) for code in codes], "used": [], "unseen": codes}
-    if existing is None:
-        db.session.add(Authenticator(user_id=user.id, type=RECOVERY_CODES, data=data))
+    data: dict = {"digests": [_recovery_digest(code) for code in codes], "used": []}
+    if show_later:
+        data["unseen"] = codes
+    row = authenticators(user).get(RECOVERY_CODES)
+    if row is None:
+        row = Authenticator(user_id=user.id, type=RECOVERY_CODES, data=data)
+        db.session.add(row)
+        db.session.flush()
     else:
-        existing.data = data
-        existing.version += 1
-        existing.created = utcnow()
-        existing.last_used = None
-    return codes
+        row.data = data
+        row.version += 1
+        row.created = utcnow()
+        row.last_used = None
+    return row, codes
 
 
 def recovery_code_counts(row: Authenticator) -> tuple[int, int]:
@@ -199,6 +212,25 @@ def verify(user: User, code: str, now: float | None = None) -> Verified | None:
     if recovery is not None and len(code) == RECOVERY_CODE_DIGITS:
         return _consume_recovery_code(recovery, code)
     return None
+
+
+class TooManyFailures(Exception):
+    """The account has used up its wrong second-factor codes for now."""
+
+
+def verify_login_step(user: User, code: str) -> Verified | None:
+    """verify() for the login's second step (headless API and login page alike), behind the
+    account's quota of wrong codes: a locked account raises TooManyFailures, a wrong code
+    counts, a right one clears the count."""
+    identity = f"user-{user.id}"
+    if throttling.account_locked(throttling.MFA_FAILED_ACCOUNT, identity):
+        raise TooManyFailures()
+    verified = verify(user, code)
+    if verified is None:
+        throttling.record_failure(throttling.MFA_FAILED_ACCOUNT, identity)
+    else:
+        throttling.clear_failures(throttling.MFA_FAILED_ACCOUNT, identity)
+    return verified
 
 
 def _consume_totp(row: Authenticator, step: int) -> Verified | None:

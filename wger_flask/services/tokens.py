@@ -24,6 +24,7 @@ from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
 from sqlalchemy import select, update
+from sqlalchemy.orm import aliased
 
 from wger_flask.extensions import db
 from wger_flask.models.accounts import RefreshToken, User
@@ -219,16 +220,6 @@ def _refuse_lost_rotation(jti: str | None, now: dt.datetime) -> None:
     raise InvalidToken("Token is blacklisted")
 
 
-def revoke_family(family: str) -> int:
-    """Revoke every live token of a family (not committed here)."""
-    return db.session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.family == family, RefreshToken.revoked.is_(None))
-        .values(revoked=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-
-
 def revoke(user: User, jti: str) -> bool:
     """Revoke one of the user's refresh tokens (its whole family: the login it belongs to)."""
     record = db.session.get(RefreshToken, jti)
@@ -237,28 +228,62 @@ def revoke(user: User, jti: str) -> bool:
     return revoke_family(record.family) > 0
 
 
-def revoke_all(user: User, *, session_id: int | None = None) -> int:
-    """Revoke every live refresh token of a user (or only those of one app session)."""
-    stmt = update(RefreshToken).where(
-        RefreshToken.user_id == user.id, RefreshToken.revoked.is_(None)
-    )
-    if session_id is not None:
-        stmt = stmt.where(RefreshToken.session_id == session_id)
+def revoke_all(user: User) -> int:
+    """Revoke every live refresh token of a user (not committed here)."""
+    return _revoke_where(RefreshToken.user_id == user.id)
+
+
+def revoke_session(session_id: int) -> int:
+    """Revoke the live refresh tokens an app session issued (its logout; not committed here)."""
+    return _revoke_where(RefreshToken.session_id == session_id)
+
+
+def revoke_family(family: str) -> int:
+    """Revoke every live token of a family (not committed here)."""
+    return _revoke_where(RefreshToken.family == family)
+
+
+def _revoke_where(condition: Any) -> int:
     return db.session.execute(
-        stmt.values(revoked=utcnow()).execution_options(synchronize_session=False)
+        update(RefreshToken)
+        .where(condition, RefreshToken.revoked.is_(None))
+        .values(revoked=utcnow())
+        .execution_options(synchronize_session=False)
     ).rowcount
 
 
-def outstanding(user: User) -> list[RefreshToken]:
-    """The user's live refresh-token families, newest member of each (for the API-key page)."""
-    now = utcnow()
+@dataclass(frozen=True)
+class Outstanding:
+    """A live refresh-token family as the API-key page lists it."""
+
+    jti: str  # its live member (what "revoke" names)
+    source: str
+    created: dt.datetime  # when the family began (the login, or the minting)
+    last_used: dt.datetime | None  # its last rotation: when the live member was made
+    expires: dt.datetime
+
+
+def outstanding(user: User) -> list[Outstanding]:
+    """The user's live refresh-token families, newest first (one live member each: rotation
+    revokes the predecessor), with their start and last use read off the family."""
+    first = aliased(RefreshToken)
     rows = db.session.execute(
-        select(RefreshToken)
+        select(RefreshToken, first.created)
+        .outerjoin(first, first.jti == RefreshToken.family)
         .where(
             RefreshToken.user_id == user.id,
             RefreshToken.revoked.is_(None),
-            RefreshToken.expires > now,
+            RefreshToken.expires > utcnow(),
         )
         .order_by(RefreshToken.created.desc())
-    ).scalars()
-    return list(rows)
+    )
+    return [
+        Outstanding(
+            jti=live.jti,
+            source=live.source,
+            created=began or live.created,
+            last_used=live.created if live.jti != live.family else None,
+            expires=live.expires,
+        )
+        for live, began in rows
+    ]
