@@ -68,3 +68,13 @@ def test_user_create_and_its_errors(fresh_app):
     assert "email" in bad_email.output.lower()
     missing = runner.invoke(args=["user", "create", "bob"])
     assert missing.exit_code != 0
+
+
+def test_user_create_before_bootstrap_says_what_to_run(fresh_app):
+    runner = fresh_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(args=["user", "create", "early", "--password", "a long passphrase"])
+    assert result.exit_code == 1
+    assert "flask --app wsgi bootstrap" in result.output
+    with fresh_app.app_context():
+        assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 0

@@ -77,9 +77,17 @@ user_group = AppGroup("user", help="User accounts.")
 @click.option("--superuser", is_flag=True, help="Make the user a superuser (and staff).")
 def user_create_command(username: str, password: str, email: str, superuser: bool) -> None:
     """Create a user account."""
-    from wger_flask.models.accounts import User
+    from wger_flask.models.accounts import User, UserProfile
+    from wger_flask.models.core import Language
     from wger_flask.services import accounts
 
+    default_language = UserProfile.__table__.c.notification_language_id.default.arg
+    if db.session.get(Language, default_language) is None:
+        click.echo(
+            "Error: the catalogue (languages) is not loaded: run `flask --app wsgi bootstrap`.",
+            err=True,
+        )
+        sys.exit(1)
     try:
         user = accounts.create_user(username, password, email=email, superuser=superuser)
     except accounts.AccountError as error:

@@ -11,6 +11,7 @@ def test_eleventh_login_from_one_address_is_429(client, user):
     throttled = login(client, "alice")
     assert throttled.status_code == 429
     assert throttled.get_json() == {"status": 429}
+    assert "no-store" in throttled.headers["Cache-Control"]  # as every headless answer
     retry_after = int(throttled.headers["Retry-After"])
     assert 1 <= retry_after <= 60
     assert throttled.headers["RateLimit-Limit"] == "10"

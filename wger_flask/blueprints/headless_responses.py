@@ -13,11 +13,9 @@ from typing import Any
 from flask import Response, current_app
 
 from wger_flask.models.accounts import User
-from wger_flask.rest.negotiation import dumps
+from wger_flask.rest.negotiation import NO_CACHE, dumps
 from wger_flask.services import mfa
 from wger_flask.services.tokens import TokenPair
-
-NO_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
 def envelope(

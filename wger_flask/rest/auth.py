@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 
 from wger_flask.extensions import csrf, db
 from wger_flask.models.accounts import User
-from wger_flask.rest.errors import APIError, not_authenticated
+from wger_flask.rest.errors import CHALLENGE, APIError, not_authenticated
 from wger_flask.services import api_keys, tokens
 
 SESSION, TOKEN, BEARER = "session", "token", "bearer"
@@ -74,7 +74,7 @@ def _by_access_token(token: str) -> User:
                     {"token_class": "AccessToken", "token_type": "access", "message": str(error)}
                 ],
             },
-            headers={"WWW-Authenticate": 'Bearer realm="api"'},
+            headers=CHALLENGE,
         ) from None
 
 

@@ -80,8 +80,12 @@ def _listify(errors: Any) -> Any:
     return [str(errors)]
 
 
+# The challenge of every 401 under /api/v2/ (the contract: standard HTTP, not upstream's 403).
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="api"'}
+
+
 def not_authenticated(detail: str | None = None, code: str | None = None) -> APIError:
-    return APIError(401, detail, code=code, headers={"WWW-Authenticate": 'Bearer realm="api"'})
+    return APIError(401, detail, code=code, headers=CHALLENGE)
 
 
 def permission_denied(detail: str | None = None) -> APIError:
@@ -181,6 +185,7 @@ def allauth_error_response(error: HTTPException) -> Response:
         message = error.description or DETAIL_BY_STATUS.get(status, "")
         payload["errors"] = [{"message": message, "code": error.name.lower().replace(" ", "_")}]
     response = Response(negotiation.dumps(payload), status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = negotiation.NO_CACHE  # as every headless answer
     for key, value in _headers_of(error).items():
         response.headers[key] = value
     return response

@@ -33,6 +33,8 @@ JSON_MIMETYPE = "application/json"
 HTML_MIMETYPE = "text/html"
 
 STATIC_PREFIX = "/static/"
+# Answers about credentials and sessions must not be kept by any cache (allauth sends this).
+NO_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 _SUFFIX_RE = re.compile(r"^(?P<path>/api/v2/.*?)\.(?P<format>json|api)/?$")
 
 
