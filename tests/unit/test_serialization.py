@@ -75,3 +75,22 @@ def test_value_types(amount):
     expected = Sample().dump(obj)
     assert fields_ok == expected
     assert fields_ok["when"] == "2024-01-02T03:04:05+00:00"
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        (decimal.Decimal("2.675"), 2, "2.68"),  # half to even: 7 is odd, goes up
+        (decimal.Decimal("2.665"), 2, "2.66"),  # 6 is even, stays
+        (2.675, 2, "2.68"),  # a float through its text, as DRF (Decimal(2.675) is 2.6749...)
+        (decimal.Decimal("80"), 2, "80.00"),
+        (decimal.Decimal("80.000"), 2, "80.00"),  # same key as 80 for the cache: same text
+        (decimal.Decimal("-0.004"), 2, "-0.00"),
+        (None, 2, None),
+    ],
+)
+def test_decimal_string_is_drfs_rendering(value, places, expected):
+    from wger_flask.schemas.fields import decimal_string
+
+    assert decimal_string(value, places) == expected
+    assert DecimalString(8, places)._serialize(value, "x", None) == expected

@@ -11,14 +11,20 @@ served by marshmallow itself (``field.serialize``), so the output is the same by
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from marshmallow import Schema, fields
 
-from wger_flask.schemas.fields import DateTime, DecimalString, Related, RelatedIds, UUIDString
+from wger_flask.schemas.fields import (
+    DateTime,
+    DecimalString,
+    Related,
+    RelatedIds,
+    UUIDString,
+    decimal_string,
+)
 
 Dumper = Callable[[Any], dict[str, Any]]
 _CACHE: dict[tuple[type[Schema], frozenset[str] | None], Dumper] = {}
@@ -59,16 +65,8 @@ def _uuid_string(value: Any) -> str | None:
 
 
 def _decimal_formatter(field: DecimalString) -> Callable[[Any], str | None]:
-    quantum = decimal.Decimal(1).scaleb(-field.decimal_places)
-
-    def format_decimal(value: Any) -> str | None:
-        if value is None:
-            return None
-        if not isinstance(value, decimal.Decimal):
-            value = decimal.Decimal(str(value))
-        return format(value.quantize(quantum), "f")
-
-    return format_decimal
+    places = field.decimal_places
+    return lambda value: decimal_string(value, places)
 
 
 def _id_list(value: Any) -> list[Any]:

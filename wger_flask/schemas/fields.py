@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import uuid
 from typing import Any
 
@@ -24,6 +25,19 @@ fields.Integer.default_error_messages.update({"invalid": "A valid integer is req
 fields.Decimal.default_error_messages.update({"invalid": "A valid number is required."})
 fields.Boolean.default_error_messages.update({"invalid": "Must be a valid boolean."})
 fields.String.default_error_messages.update({"invalid": "Not a valid string."})
+
+
+@functools.lru_cache(maxsize=8192)
+def decimal_string(value: Any, places: int) -> str | None:
+    """DRF's DecimalField output: ``places`` fixed decimals, rounded half to even; a float goes
+    through its shortest text first, as DRF does. Cached: equal keys give equal strings
+    whatever their exponent (``1.5`` and ``1.50``), so a cached answer is exact."""
+    if value is None:
+        return None
+    if not isinstance(value, decimal.Decimal):
+        value = decimal.Decimal(str(value))
+    quantum = decimal.Decimal(1).scaleb(-places)
+    return format(value.quantize(quantum, rounding=decimal.ROUND_HALF_EVEN), "f")
 
 
 class DecimalString(fields.Decimal):
@@ -66,11 +80,7 @@ class DecimalString(fields.Decimal):
         return decimal.Decimal(1).scaleb(-self.decimal_places)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        if value is None:
-            return None
-        if not isinstance(value, decimal.Decimal):
-            value = decimal.Decimal(str(value))
-        return format(value.quantize(self._quantum()), "f")
+        return decimal_string(value, self.decimal_places)
 
 
 class DateTime(fields.DateTime):

@@ -9,14 +9,14 @@ raw decimals inside the statistics' maps are JSON numbers (DRF's encoder makes t
 from __future__ import annotations
 
 import functools
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import fields
 
 from wger_flask.rest.serialization import compile_dumper
 from wger_flask.schemas.base import BaseSchema
-from wger_flask.schemas.fields import DecimalString
+from wger_flask.schemas.fields import DecimalString, decimal_string
 from wger_flask.schemas.routine_logs import WorkoutLogSchema, WorkoutSessionSchema
 from wger_flask.schemas.routines import (
     DaySchema,
@@ -111,28 +111,14 @@ class LogStatsDataSchema(BaseSchema):
 # ------------------------------------------------------------------------------ decimals
 
 
-QUANTUM = {places: Decimal(1).scaleb(-places) for places in (1, 2)}
-
-
-@functools.lru_cache(maxsize=4096)
-def decimal_string(value: Any, places: int) -> str | None:
-    """DRF's DecimalField: fixed places, half to even. (Equal decimals give equal strings,
-    whatever their exponent, so the cache is exact.)"""
-    if value is None:
-        return None
-    quantized = Decimal(value).quantize(QUANTUM[places], rounding=ROUND_HALF_EVEN)
-    return format(quantized, "f")
-
-
 @functools.lru_cache(maxsize=4096)
 def whole_or_decimal(value: Any, places: int) -> str | None:
     """Upstream's DecimalOrIntegerField: ``"80"`` for whole numbers, else DRF's string."""
-    if value is None:
+    text = decimal_string(value, places)
+    if text is None:
         return None
-    quantized = Decimal(value).quantize(QUANTUM[places], rounding=ROUND_HALF_EVEN)
-    if quantized == quantized.to_integral_value():
-        return str(int(quantized))
-    return format(quantized, "f")
+    quantized = Decimal(text)
+    return str(int(quantized)) if quantized == quantized.to_integral_value() else text
 
 
 def whole(value: Any) -> int | None:
