@@ -25,6 +25,10 @@ def test_page_size_is_capped_and_bad_values_mean_the_default(client):
     assert len(client.get("/api/v2/ingredient-sync/?page_size=5000").get_json()["results"]) == 1000
     assert len(client.get("/api/v2/ingredient-sync/?page_size=0").get_json()["results"]) == 200
     assert len(client.get("/api/v2/ingredient-sync/?page_size=x").get_json()["results"]) == 200
+    assert len(client.get("/api/v2/ingredient-sync/?page_size=-5").get_json()["results"]) == 200
+    # DRF reads the value with int(): a sign or surrounding blanks are fine
+    assert len(client.get("/api/v2/ingredient-sync/?page_size=%2B5").get_json()["results"]) == 5
+    assert len(client.get("/api/v2/ingredient-sync/?page_size=%207").get_json()["results"]) == 7
 
 
 def test_walking_next_links_visits_every_row_once(client):

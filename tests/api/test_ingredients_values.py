@@ -76,3 +76,13 @@ def test_a_unit_of_another_ingredient_is_refused(client):
 def test_unknown_ingredient_is_404(client):
     assert client.get("/api/v2/ingredient/999999/get_values/?amount=1").status_code == 404
     assert client.get("/api/v2/ingredient/x/get_values/?amount=1").status_code == 404
+
+
+def test_values_read_only_the_ingredient_and_its_units(client, count_queries):
+    """``ingredientinfo`` nests language, license and image; get_values needs none of them."""
+    counts = {}
+    for resource in ("ingredient", "ingredientinfo"):
+        with count_queries() as counter:
+            client.get(f"/api/v2/{resource}/10001/get_values/?amount=1&unit=2")
+        counts[resource] = counter.count
+    assert counts == {"ingredient": 2, "ingredientinfo": 2}

@@ -62,3 +62,14 @@ def test_synthesize_adds_rows_the_counts_and_search_see(app, client):
         assert synthesis.synthesize(50, seed=5) == 50  # again: new uuids and barcodes
         db.session.commit()
     assert client.get("/api/v2/ingredient/?limit=1").get_json()["count"] == before + 350
+
+
+def test_the_synthesize_command(app, client):
+    with app.app_context():
+        before = ingredient_counts.total_rows()
+    result = app.test_cli_runner().invoke(
+        args=["catalogue", "synthesize", "--count", "40", "--seed", "9"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "40 synthetic ingredients added" in result.output
+    assert client.get("/api/v2/ingredient/?limit=1").get_json()["count"] == before + 40

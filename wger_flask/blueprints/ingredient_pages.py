@@ -128,8 +128,7 @@ def row_renderer(resource: Resource) -> ingredient_json.RowRenderer:
 def json_rows(resource: Resource, page_stmt: Select) -> Select:
     """``page_stmt`` selecting what renders each row (then its id), per the resource's schema."""
     dialect = db.session.get_bind().dialect.name
-    columns = ingredient_json.renderer(resource.schema, dialect).columns
-    return page_stmt.with_only_columns(*columns, Ingredient.id).select_from(
+    return page_stmt.with_only_columns(*row_renderer(resource).columns, Ingredient.id).select_from(
         ingredient_json.json_source(resource.schema, dialect)
     )
 
@@ -149,10 +148,17 @@ def driver_rows(result: Any) -> list[tuple]:
     return rows
 
 
+def results_opening(head: dict[str, Any]) -> bytes:
+    """``head`` (without results) encoded up to the opening of its ``results`` array."""
+    return orjson.dumps(head)[:-1] + b',"results":['
+
+
+RESULTS_CLOSING = b"]}"
+
+
 def envelope_bytes(head: dict[str, Any], texts: Iterable[bytes]) -> bytes:
     """``head`` (without results) and the rows' JSON as one JSON object."""
-    results = b",".join(texts)
-    return orjson.dumps(head)[:-1] + b',"results":[' + results + b"]}"
+    return results_opening(head) + b",".join(texts) + RESULTS_CLOSING
 
 
 def respond(body: bytes, etag: bool) -> Response:
@@ -190,7 +196,7 @@ def render_page_at_generation(
         return respond(envelope_bytes(head, []), resource.etag)
     ranking = g.get("ingredient_ranking")
     if streaming:
-        return stream_page(head, streamed_rows(resource, stmt, page, ranking), resource)
+        return stream_page(head, streamed_rows(resource, stmt, page), resource)
     if ranking is not None:
         ids = list(ranking[page.offset : page.offset + page.limit])
     elif _is_plain_id_order():
@@ -241,17 +247,11 @@ def texts_by_id(resource: Resource, ids: list[int]) -> list[bytes]:
     return [texts[pk] for pk in ids if pk in texts]
 
 
-def streamed_rows(
-    resource: Resource, stmt: Select, page: pagination.PageRequest, ranking: Any
-) -> Select:
+def streamed_rows(resource: Resource, stmt: Select, page: pagination.PageRequest) -> Select:
     """The statement of a large page: in id order its window's ids are rendered (no work for
-    skipped rows); other orders render the window itself."""
+    skipped rows); other orders (a search's relevance too) render the window itself."""
     page_window = window(stmt, page)
-    if (
-        ranking is None
-        and negotiation.page_context().ordering in ([], ["id"])
-        and not (_is_relevance_search())
-    ):
+    if negotiation.page_context().ordering in ([], ["id"]) and not _is_relevance_search():
         ids = page_window.with_only_columns(Ingredient.id).scalar_subquery()
         by_id = select(Ingredient).where(Ingredient.id.in_(ids)).order_by(Ingredient.id)
         return json_rows(resource, by_id)
@@ -260,7 +260,7 @@ def streamed_rows(
 
 def stream_page(head: dict[str, Any], page_stmt: Select, resource: Resource) -> Response:
     """A large page as a streamed JSON body, from a server-side cursor, chunk by chunk."""
-    opening = orjson.dumps(head)[:-1] + b',"results":['
+    opening = results_opening(head)
 
     def chunks() -> Iterator[bytes]:
         yield opening
@@ -270,6 +270,6 @@ def stream_page(head: dict[str, Any], page_stmt: Select, resource: Resource) -> 
         for rows in result.partitions(STREAM_CHUNK):
             yield separator + b",".join(render(rows))
             separator = b","
-        yield b"]}"
+        yield RESULTS_CLOSING
 
     return negotiation.render_stream(stream_with_context(chunks()))

@@ -32,10 +32,8 @@ PAGE_SIZE_PARAM = "page_size"
 
 def sync_page_size() -> int:
     """DRF's rule: a positive whole number, capped at the maximum; anything else the default."""
-    raw = request.args.get(PAGE_SIZE_PARAM, "").strip()
-    if not (raw.isascii() and raw.isdigit()) or int(raw) == 0:
-        return SYNC_PAGE_SIZE
-    return min(int(raw), SYNC_MAX_PAGE_SIZE)
+    size = pagination.whole_number(request.args.get(PAGE_SIZE_PARAM), strict=True)
+    return min(size, SYNC_MAX_PAGE_SIZE) if size else SYNC_PAGE_SIZE
 
 
 def read_cursor() -> tuple[pagination.Cursor, int | None]:

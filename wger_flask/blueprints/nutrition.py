@@ -33,6 +33,7 @@ from wger_flask.rest.filtering import (
     exact,
     parse_choice,
 )
+from wger_flask.rest.loading import ReadPlan
 from wger_flask.rest.resources import Resource
 from wger_flask.rest.smorest import (
     Blueprint,
@@ -122,7 +123,9 @@ CATALOGUE_LIST = {
     "ordering_fields": INGREDIENT_ORDERING,
     "default_ordering": (Ingredient.id,),
     "count": ingredient_pages.count_rows,
+    "page_renderer": ingredient_pages.render_page,
     "detail_renderer": ingredient_pages.render_detail,
+    "rate_limits": {"list": "ingredient_list", "detail": "ingredient_detail"},
     "etag": True,
 }
 
@@ -132,8 +135,6 @@ INGREDIENT = Resource(
     schema=IngredientSchema,
     summary="Ingredients with their nutritional values per 100 g (for everything nested, "
     "see ingredientinfo).",
-    page_renderer=ingredient_pages.render_page,
-    rate_limits={"list": "ingredient_list", "detail": "ingredient_detail"},
     **CATALOGUE_LIST,
 ).register(blp)
 
@@ -142,8 +143,6 @@ INGREDIENT_INFO = Resource(
     model=Ingredient,
     schema=IngredientInfoSchema,
     summary="Ingredients with their language, license, weight units and image nested.",
-    page_renderer=ingredient_pages.render_page,
-    rate_limits={"list": "ingredient_list", "detail": "ingredient_detail"},
     **CATALOGUE_LIST,
 ).register(blp)
 
@@ -185,9 +184,14 @@ INGREDIENT_WEIGHT_UNIT = Resource(
 # ------------------------------------------------------------------------------ get_values
 
 
+# What get_values reads of an ingredient, whichever resource it hangs under: its columns and
+# weight units (not the language, license and image that ``ingredientinfo`` nests).
+VALUES_PLAN = ReadPlan.for_schema(Ingredient, IngredientValuesSchema, extra=("weight_units",))
+
+
 def get_values_response(resource: Resource, pk: str) -> Response:
     """The nutritional values of ``amount`` (grams, or ``unit``s) of one ingredient."""
-    ingredient = resource.read_object(pk, resource.authorize_read())
+    ingredient = resource.read_object(pk, resource.authorize_read(), VALUES_PLAN)
     errors: dict[str, list[str]] = {}
     amount = unit_id = None
     try:

@@ -30,7 +30,7 @@ CURSOR_PARAM = "cursor"
 CURSOR_OFFSET_CUTOFF = 1000  # DRF's ``offset_cutoff``
 
 
-def _whole_number(raw: str | None, *, strict: bool) -> int | None:
+def whole_number(raw: str | None, *, strict: bool) -> int | None:
     """DRF's ``_positive_int``: a non-negative int (positive when strict), else None."""
     if raw is None:
         return None
@@ -52,8 +52,8 @@ class PageRequest:
 
     @classmethod
     def from_args(cls, args: MultiDict, default_limit: int = DEFAULT_LIMIT) -> PageRequest:
-        limit = _whole_number(args.get(LIMIT_PARAM), strict=True) or default_limit
-        offset = _whole_number(args.get(OFFSET_PARAM), strict=False) or 0
+        limit = whole_number(args.get(LIMIT_PARAM), strict=True) or default_limit
+        offset = whole_number(args.get(OFFSET_PARAM), strict=False) or 0
         return cls(limit=limit, offset=offset)
 
 
@@ -122,7 +122,7 @@ def decode_cursor(raw: str | None) -> Cursor:
     try:
         query = base64.b64decode(raw.encode("ascii")).decode("ascii")
         tokens = parse_qs(query, keep_blank_values=True)
-        offset = _whole_number(tokens.get("o", ["0"])[0], strict=False)
+        offset = whole_number(tokens.get("o", ["0"])[0], strict=False)
         reverse = bool(int(tokens.get("r", ["0"])[0]))
     except (UnicodeError, binascii.Error, ValueError):
         raise InvalidCursor() from None

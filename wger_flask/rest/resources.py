@@ -168,9 +168,10 @@ class Resource:
             raise not_found()
         return row
 
-    def read_object(self, pk: str, user: Any) -> Record:
-        """The row ``pk`` as a read record with its nested relations; a 404 otherwise."""
-        record = read_one(self.read_plan, self.detail_statement(pk, user))
+    def read_object(self, pk: str, user: Any, plan: ReadPlan | None = None) -> Record:
+        """The row ``pk`` as a read record with its nested relations (those of ``plan``, by
+        default the resource's own); a 404 otherwise."""
+        record = read_one(plan or self.read_plan, self.detail_statement(pk, user))
         if record is None:
             raise not_found()
         return record

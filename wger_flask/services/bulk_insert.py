@@ -49,7 +49,7 @@ def insert_rows(table: Table, names: Sequence[str], rows: Sequence[dict[str, Any
 def analyze(table_names: Sequence[str]) -> None:
     """Refresh the planner's statistics after a bulk load (PostgreSQL also vacuums, so that
     index-only scans work at once)."""
-    engine = db.session.get_bind()
+    engine = db.engine  # VACUUM needs a connection of its own, outside any transaction
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             for name in table_names:

@@ -16,7 +16,7 @@ two for every shipped row on both databases. Only whitespace may differ.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,10 +67,6 @@ class Dialect:
 
     def nested(self, subquery: Any) -> Expression:
         return subquery
-
-    def as_text(self, document: Expression) -> Expression:
-        """The outermost document as text (the driver would decode a JSON value)."""
-        return document
 
     def array(self, element: Expression, order: Any) -> Expression:
         raise NotImplementedError
@@ -161,29 +157,28 @@ class PostgreSQLJSON(Dialect):
     def uuid(self, column):
         return cast(column, String)
 
-    def as_text(self, document):
-        return cast(document, String)
-
 
 DIALECTS: dict[str, Dialect] = {"sqlite": SQLiteJSON(), "postgresql": PostgreSQLJSON()}
 
 
-def _fields(schema: type[Schema]) -> list[str]:
-    return list(schema().dump_fields)
-
-
-def _columns_of(dialect: Dialect, schema: type[Schema], model: type, renames: dict) -> list:
-    table = model.__table__
+def _pairs(
+    dialect: Dialect, schema: type[Schema], table: Any, special: Mapping[str, Any] = {}
+) -> list[tuple[str, Expression]]:
+    """(key, expression) for every field of ``schema``, in its order: the ``special``
+    expression (a callable: built only when the schema has the field) or the column's value."""
     return [
-        (name, renames[name] if name in renames else dialect.value(table.columns[name]))
-        for name in _fields(schema)
+        (name, special[name]() if name in special else dialect.value(table.columns[name]))
+        for name in schema().dump_fields
     ]
 
 
 def weight_units(dialect: Dialect) -> Expression:
     unit = IngredientWeightUnit
-    pairs = _columns_of(
-        dialect, IngredientWeightUnitSchema, unit, {"ingredient": unit.ingredient_id}
+    pairs = _pairs(
+        dialect,
+        IngredientWeightUnitSchema,
+        unit.__table__,
+        {"ingredient": lambda: unit.ingredient_id},
     )
     rows = select(dialect.array(dialect.obj(pairs), unit.id)).where(
         unit.ingredient_id == Ingredient.id
@@ -196,7 +191,7 @@ MEDIA_URL = "media_url"
 
 
 def media_url_parameter(host_url: str) -> dict[str, str]:
-    """The execution parameter that ``row_json`` statements need."""
+    """The execution parameter that statements of ``renderer`` columns need."""
     return {MEDIA_URL: host_url + MEDIA_PREFIX}
 
 
@@ -214,14 +209,14 @@ def lookup_documents(dialect_name: str) -> tuple[Any, Any]:
     dialect = DIALECTS[dialect_name]
     documents = []
     for schema, table in ((LanguageSchema, LANGUAGE), (LicenseSchema, LICENSE)):
-        pairs = [(name, dialect.value(table.columns[name])) for name in _fields(schema)]
+        pairs = _pairs(dialect, schema, table)
         documents.append(select(table.c.id, dialect.obj(pairs).label("document")).subquery())
     return documents[0], documents[1]
 
 
 @functools.cache
 def json_source(schema: type[Schema], dialect_name: str) -> Any:
-    """The FROM clause that ``row_json(schema, dialect_name)`` reads."""
+    """The FROM clause that the columns of ``renderer(schema, dialect_name)`` read."""
     table = Ingredient.__table__
     if not _is_info(schema):
         return table
@@ -241,19 +236,18 @@ def _lookup(dialect_name: str, schema: type[Schema], table: Any, position: int) 
     dialect = DIALECTS[dialect_name]
     if dialect_name == "postgresql":
         return dialect.nested(lookup_documents(dialect_name)[position].c.document)
-    return _joined(dialect, schema, table, {})
+    return _joined(dialect, schema, table)
 
 
 def _is_info(schema: type[Schema]) -> bool:
     return "image" in schema._declared_fields
 
 
-def _joined(dialect: Dialect, schema: type[Schema], table: Any, renames: dict) -> Expression:
+def _joined(
+    dialect: Dialect, schema: type[Schema], table: Any, special: Mapping[str, Any] = {}
+) -> Expression:
     """The object of a joined row, or null when the join found none."""
-    pairs = [
-        (name, renames[name] if name in renames else dialect.value(table.columns[name]))
-        for name in _fields(schema)
-    ]
+    pairs = _pairs(dialect, schema, table, special)
     return case((table.c.id.is_(None), None), else_=dialect.obj(pairs))
 
 
@@ -262,12 +256,12 @@ def _image_url() -> Expression:
 
 
 def image(dialect: Dialect) -> Expression:
-    renames = {
-        "ingredient_uuid": dialect.uuid(Ingredient.uuid),
-        "image": _image_url(),
-        "license": IMAGE.c.license_id,
+    special = {
+        "ingredient_uuid": lambda: dialect.uuid(Ingredient.uuid),
+        "image": _image_url,
+        "license": lambda: IMAGE.c.license_id,
     }
-    return _joined(dialect, IngredientImageSchema, IMAGE, renames)
+    return _joined(dialect, IngredientImageSchema, IMAGE, special)
 
 
 def thumbnails(dialect: Dialect) -> Expression:
@@ -275,8 +269,8 @@ def thumbnails(dialect: Dialect) -> Expression:
     return case((IMAGE.c.id.is_(None), None), else_=dialect.obj([("small", url), ("medium", url)]))
 
 
-def _pairs(schema: type[Schema], dialect_name: str) -> list[tuple[str, Expression]]:
-    """(key, expression) for every field of ``schema``, in its order."""
+def _ingredient_pairs(schema: type[Schema], dialect_name: str) -> list[tuple[str, Expression]]:
+    """(key, expression) for every field of an ingredient ``schema``, in its order."""
     dialect = DIALECTS[dialect_name]
     info = _is_info(schema)
     special: dict[str, Callable[[], Expression]] = {
@@ -290,21 +284,7 @@ def _pairs(schema: type[Schema], dialect_name: str) -> list[tuple[str, Expressio
         "image": lambda: image(dialect),
         "thumbnails": lambda: thumbnails(dialect),
     }
-    table = Ingredient.__table__
-    return [
-        (name, special[name]() if name in special else dialect.value(table.columns[name]))
-        for name in _fields(schema)
-    ]
-
-
-@functools.cache
-def row_json(schema: type[Schema], dialect_name: str) -> Expression:
-    """One JSON text per ingredient, as ``schema`` dumps it (flat or info); built once.
-
-    Execute it with ``media_url_parameter(request.host_url)``.
-    """
-    dialect = DIALECTS[dialect_name]
-    return dialect.as_text(dialect.obj(_pairs(schema, dialect_name))).label("json")
+    return _pairs(dialect, schema, Ingredient.__table__, special)
 
 
 NESTED = frozenset({"weight_units", "language", "license", "image", "thumbnails"})
@@ -345,10 +325,14 @@ class RowRenderer:
 
 @functools.cache
 def renderer(schema: type[Schema], dialect_name: str) -> RowRenderer:
-    """The row renderer of ``schema`` on this database; built once."""
-    if dialect_name != "postgresql":
-        return RowRenderer(columns=(row_json(schema, dialect_name),))
-    pairs = _pairs(schema, dialect_name)
+    """The row renderer of ``schema`` on this database; built once.
+
+    Its columns read ``json_source(schema, dialect_name)``; execute them with
+    ``media_url_parameter(request.host_url)``.
+    """
+    pairs = _ingredient_pairs(schema, dialect_name)
+    if dialect_name != "postgresql":  # the whole object in SQL: one JSON text per row
+        return RowRenderer(columns=(DIALECTS[dialect_name].obj(pairs).label("json"),))
     table = Ingredient.__table__
     datetimes = tuple(
         key

@@ -123,8 +123,3 @@ def in_languages(stmt: Select, codes: str) -> Select:
     if not languages:
         return stmt
     return stmt.where(Ingredient.language_id.in_(languages))
-
-
-def by_barcode(stmt: Select, code: str) -> Select:
-    """``code=<barcode>``: exact match, local only (a GET never fetches or writes)."""
-    return stmt.where(Ingredient.code == code)
