@@ -44,3 +44,14 @@ def test_search_page_is_constant_too(client, count_queries):
     with count_queries() as large:
         client.get("/api/v2/exerciseinfo/?name__search=press&limit=500")
     assert small.count == large.count
+
+
+def test_an_authenticated_request_reads_the_user_once(client, count_queries, user, auth_headers):
+    """Authentication is one SELECT of the user; the profile is one more, dumped from the row
+    already loaded (it was read twice, with the user again, before)."""
+    headers = auth_headers(user)
+    client.get("/api/v2/userprofile/", headers=headers)  # warm: nothing lazily created
+    with count_queries() as counter:
+        response = client.get("/api/v2/userprofile/", headers=headers)
+    assert response.status_code == 200
+    assert counter.count == 2, counter.statements
