@@ -75,7 +75,7 @@ def prepare(database_url: str, rows: int) -> int:
 
 COUNT_SNIPPET = (
     "from wger_flask import create_app\n"
-    "from wger_flask.services.ingredient_counts import total_rows\n"
+    "from wger_flask.services.ingredients.counts import total_rows\n"
     "with create_app().app_context(): print(total_rows())"
 )
 

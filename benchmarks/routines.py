@@ -46,10 +46,10 @@ def prepare(app) -> tuple[dict[str, str], dict[str, int]]:
     """A user, their Bearer header and one sized routine per length."""
     from tests.routine_factory import build_routine
     from wger_flask.extensions import db
-    from wger_flask.services import accounts, tokens
+    from wger_flask.services.accounts import tokens, users
 
     with app.app_context():
-        user = accounts.create_user(f"bench{time.time_ns()}", "benchmark password")
+        user = users.create_user(f"bench{time.time_ns()}", "benchmark password")
         db.session.commit()
         routines = {
             label: build_routine(user.id, length_days=days, name=label)

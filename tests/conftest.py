@@ -159,13 +159,13 @@ def client(app):
 @pytest.fixture
 def make_user(app):
     """Create a user (committed into the test's transaction); returns the detached row."""
-    from wger_flask.services import accounts
+    from wger_flask.services.accounts import users
 
     counter = iter(range(1, 10_000))
 
     def make(username: str | None = None, password: str = "correct horse battery", **extra: Any):
         with app.app_context():
-            user = accounts.create_user(
+            user = users.create_user(
                 username or f"user{next(counter)}", password, email=extra.pop("email", "")
             )
             for key, value in extra.items():
@@ -189,7 +189,7 @@ def other_user(make_user):
 @pytest.fixture
 def auth_headers(app):
     """``auth_headers(user)`` → headers with a fresh Bearer access token for that user."""
-    from wger_flask.services import tokens
+    from wger_flask.services.accounts import tokens
 
     def headers(user) -> dict[str, str]:
         with app.app_context():

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 
 from wger_flask.extensions import db
-from wger_flask.models.exercises import Exercise
+from wger_flask.models.catalogue import Exercise
 from wger_flask.models.routines import (
     CONFIG_MODELS,
     Day,

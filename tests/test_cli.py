@@ -7,8 +7,8 @@ from wger_flask import create_app
 from wger_flask.config import TestConfig
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User
-from wger_flask.models.exercises import Exercise
-from wger_flask.services.passwords import verify_password
+from wger_flask.models.catalogue import Exercise
+from wger_flask.services.accounts.passwords import verify_password
 
 
 @pytest.fixture

@@ -70,9 +70,10 @@ def _init_extensions(app: Flask) -> None:
 
     throttling.init_app(app)
 
-    from wger_flask.rest.auth import load_session_user
 
-    login_manager.user_loader(load_session_user)
+    from wger_flask.services.accounts import credentials
+
+    credentials.install(login_manager)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -19,10 +19,20 @@ def migrate_database() -> None:
     upgrade(directory=current_app.extensions["migrate"].directory)
 
 
-def load_catalogue() -> int:
-    from wger_flask.services import catalogue
+def register_shipped_data() -> None:
+    """Each domain says which shipped fixture files it owns, in load order (lookups first)."""
+    from wger_flask.services.catalogue.fixtures import register_fixtures as catalogue_fixtures
+    from wger_flask.services.ingredients.fixtures import register_fixtures as ingredient_fixtures
 
-    report = catalogue.load()
+    catalogue_fixtures()
+    ingredient_fixtures()
+
+
+def load_catalogue() -> int:
+    from wger_flask import fixtures
+
+    register_shipped_data()
+    report = fixtures.load()
     db.session.commit()
     return report.total
 
@@ -53,7 +63,7 @@ def catalogue_load_command() -> None:
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same rows).")
 def catalogue_synthesize_command(count: int, seed: int) -> None:
     """Add a synthetic ingredient catalogue (varied real rows) for benchmarks and scale tests."""
-    from wger_flask.services import ingredient_synthesis
+    from wger_flask.services.ingredients import synthesis as ingredient_synthesis
 
     started = time.monotonic()
 
@@ -78,8 +88,8 @@ user_group = AppGroup("user", help="User accounts.")
 def user_create_command(username: str, password: str, email: str, superuser: bool) -> None:
     """Create a user account."""
     from wger_flask.models.accounts import User, UserProfile
-    from wger_flask.models.core import Language
-    from wger_flask.services import accounts
+    from wger_flask.models.catalogue import Language
+    from wger_flask.services.accounts import users
 
     default_language = UserProfile.__table__.c.notification_language_id.default.arg
     if db.session.get(Language, default_language) is None:
@@ -89,8 +99,8 @@ def user_create_command(username: str, password: str, email: str, superuser: boo
         )
         sys.exit(1)
     try:
-        user = accounts.create_user(username, password, email=email, superuser=superuser)
-    except accounts.AccountError as error:
+        user = users.create_user(username, password, email=email, superuser=superuser)
+    except users.AccountError as error:
         click.echo(f"Error: {error.field}: {error}", err=True)
         sys.exit(1)
     db.session.commit()

@@ -1,14 +1,37 @@
-"""Database engine set-up: SQLite made fit for a server, the same SQL meaning on every backend."""
+"""The models' base and ``db``, and the engine set-up: SQLite made fit for a server, the same
+SQL meaning on every backend.
+
+``db`` lives here rather than in ``extensions.py`` so the generic layer (``rest/``) and the models
+can use it without importing the extensions (which import the generic layer's ``Api``).
+"""
 
 from __future__ import annotations
 
 import sqlite3
 
 from flask import Flask
-from sqlalchemy import event
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
 
-from wger_flask.extensions import db
+# Stable constraint names, so Alembic migrations read the same on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every model."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
 
 
 def _unicode_lower(value: object) -> object:

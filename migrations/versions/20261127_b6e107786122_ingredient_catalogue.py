@@ -144,7 +144,7 @@ def downgrade():
     # ### end Alembic commands ###
 
 
-BLOCK_SIZE = 1024  # ids per block; wger_flask.services.ingredient_counts.BLOCK_SIZE
+BLOCK_SIZE = 1024  # ids per block; wger_flask.services.ingredients.counts.BLOCK_SIZE
 
 # A new generation is a value never used before, even by a transaction that rolled back (a
 # result computed inside it must not match a later generation): a random 64-bit value on

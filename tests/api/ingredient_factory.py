@@ -12,7 +12,7 @@ import pytest
 def make_ingredient(app):
     """``make_ingredient(name=..., units=[(name, gram)], **columns)`` → the new id."""
     from wger_flask.extensions import db
-    from wger_flask.models.nutrition import Ingredient, IngredientWeightUnit
+    from wger_flask.models.ingredients import Ingredient, IngredientWeightUnit
 
     def make(name: str = "Test food", units: list[tuple[str, int]] = (), **columns: Any) -> int:
         values: dict[str, Any] = {

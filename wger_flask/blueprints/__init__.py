@@ -1,4 +1,5 @@
-"""Routes by domain.
+"""Routes by domain, one package each (``accounts``, ``catalogue``, ``ingredients``,
+``routines``), plus the site-wide ``api_root`` and ``health``.
 
 ``api_blueprints`` lists the /api/v2 blueprints in the order their resources appear in the API
 root (upstream's router order); ``site_blueprints`` the rest (allauth headless, web pages).
@@ -9,25 +10,20 @@ from __future__ import annotations
 
 def api_blueprints() -> list:
     """The /api/v2 blueprints, imported lazily so models load after the extensions."""
-    from wger_flask.blueprints import (
-        accounts,
-        core,
-        exercises,
-        nutrition,
-        routine_actions,  # noqa: F401 (adds its routes)
-        routines,
-        tokens,
-    )
+    from wger_flask.blueprints import routines
+    from wger_flask.blueprints.accounts import profile, tokens
+    from wger_flask.blueprints.catalogue import exercises, lookups
+    from wger_flask.blueprints.ingredients import resources as ingredients
 
-    return [routines.blp, core.blp, exercises.blp, nutrition.blp, accounts.blp, tokens.blp]
+    return [routines.blp, lookups.blp, exercises.blp, ingredients.blp, profile.blp, tokens.blp]
 
 
 def site_blueprints() -> list:
     """Blueprints outside the OpenAPI document: /healthz, /allauth/app/v1 and the web pages."""
-    from wger_flask.blueprints import (
+    from wger_flask.blueprints import health
+    from wger_flask.blueprints.accounts import (
         headless,
         headless_account,  # noqa: F401 (adds its routes)
-        health,
         web,
         web_settings,
     )

@@ -3,24 +3,38 @@
 An ``Authorization`` header decides: a bad key or token is a 401 even on public endpoints (as
 DRF does), never a silent fall-back to anonymous. Without the header the session cookie of the
 web pages counts, and then unsafe methods must carry the CSRF token.
+
+The generic layer knows the transports, not the accounts: the accounts domain registers how a
+key and an access token become a user (``register_credential_loader``), as Flask-Login's
+``user_loader`` does for the session cookie.
 """
 
 from __future__ import annotations
 
-from flask import g, request
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, g, request
 from flask_login import current_user as session_user
 from flask_wtf.csrf import CSRFError
 
-from wger_flask.extensions import csrf, db
-from wger_flask.models.accounts import User
-from wger_flask.rest.errors import CHALLENGE, APIError, not_authenticated
-from wger_flask.services import api_keys, tokens
+from wger_flask.database import db
+from wger_flask.rest.errors import APIError, not_authenticated
 
 SESSION, TOKEN, BEARER = "session", "token", "bearer"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+# scheme ("token", "bearer") → credentials → user; a loader answers None or raises APIError(401)
+CredentialLoader = Callable[[str], Any]
+_LOADERS: dict[str, CredentialLoader] = {}
 
-def current_user() -> User | None:
+
+def register_credential_loader(scheme: str, loader: CredentialLoader) -> None:
+    """Let ``Authorization: <scheme> <credentials>`` authenticate through ``loader``."""
+    _LOADERS[scheme.lower()] = loader
+
+
+def current_user() -> Any:
     """The authenticated user of this request, or None; raises 401 for bad credentials."""
     if "_api_user" not in g:
         g._api_user, g.auth_transport = _authenticate()
@@ -32,15 +46,15 @@ def auth_transport() -> str | None:
     return g.auth_transport
 
 
-def _authenticate() -> tuple[User | None, str | None]:
+def _authenticate() -> tuple[Any, str | None]:
     header = request.headers.get("Authorization", "")
     if header.strip():
         scheme, _, credentials = header.strip().partition(" ")
         credentials = credentials.strip()
-        if scheme.lower() == "token":
+        if scheme.lower() == TOKEN:
             return _by_api_key(credentials), TOKEN
-        if scheme.lower() == "bearer":
-            return _by_access_token(credentials), BEARER
+        if scheme.lower() == BEARER:
+            return _loader(BEARER)(credentials), BEARER
         # Another scheme (e.g. Basic) is not ours: as DRF, it authenticates nobody.
     if session_user.is_authenticated:
         if request.method not in SAFE_METHODS:
@@ -49,10 +63,17 @@ def _authenticate() -> tuple[User | None, str | None]:
     return None, None
 
 
-def _by_api_key(key: str) -> User:
+def _loader(scheme: str) -> CredentialLoader:
+    loader = _LOADERS.get(scheme)
+    if loader is None:  # the app was built without the accounts domain
+        raise not_authenticated("Invalid token.")
+    return loader
+
+
+def _by_api_key(key: str) -> Any:
     if not key or " " in key:
         raise not_authenticated("Invalid token header. Token string should not contain spaces.")
-    user = api_keys.user_for_key(key)
+    user = _loader(TOKEN)(key)
     if user is None:
         raise not_authenticated("Invalid token.")
     if db.session.dirty:
@@ -60,38 +81,8 @@ def _by_api_key(key: str) -> User:
     return user
 
 
-def _by_access_token(token: str) -> User:
-    try:
-        return tokens.user_for_access_token(token)
-    except tokens.InvalidToken as error:
-        raise APIError(
-            401,
-            "Given token not valid for any token type",
-            body={
-                "detail": "Given token not valid for any token type",
-                "code": "token_not_valid",
-                "messages": [
-                    {"token_class": "AccessToken", "token_type": "access", "message": str(error)}
-                ],
-            },
-            headers=CHALLENGE,
-        ) from None
-
-
 def _check_csrf() -> None:
     try:
-        csrf.protect()
+        current_app.extensions["csrf"].protect()
     except CSRFError as error:
         raise APIError(403, f"CSRF Failed: {error.description}") from None
-
-
-def load_session_user(session_id: str) -> User | None:
-    """flask-login's loader: the session holds ``"<user id>:<credential generation>"``, so a
-    password change or deactivation ends every open session too."""
-    user_id, _, generation = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or str(user.auth_generation) != generation:
-        return None
-    return user

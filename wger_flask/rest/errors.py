@@ -215,7 +215,7 @@ def handle_http_exception(error: HTTPException) -> Response:
 def handle_database_unavailable(error: DBAPIError) -> Response:
     """A database outage is a 503 the load balancer can act on, never an HTML 500."""
     log.error("database unavailable: %s", error)
-    from wger_flask.extensions import db
+    from wger_flask.database import db
 
     db.session.rollback()
     unavailable = APIError(503, headers={"Retry-After": "5"})
@@ -230,7 +230,7 @@ DATA_DOES_NOT_FIT = "A value does not fit its field (too long or out of range)."
 def handle_data_error(error: DataError) -> Response:
     """A value the database cannot hold (too long, out of range), wherever the statement ran
     (a commit, a flush, a query): the client's 400, and nothing of the request is kept."""
-    from wger_flask.extensions import db
+    from wger_flask.database import db
 
     db.session.rollback()
     return handle_http_exception(ValidationFailed({"non_field_errors": [DATA_DOES_NOT_FIT]}))

@@ -28,7 +28,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.orm import RelationshipDirection, RelationshipProperty
 
-from wger_flask.extensions import db
+from wger_flask.database import db
 from wger_flask.schemas.fields import RelatedIds
 
 # Up to this many parent ids are sent as a list; more go as a sub-select of the page query.

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from wger_flask.extensions import db
+from wger_flask.database import db
 from wger_flask.rest.errors import APIError, not_authenticated
 from wger_flask.rest.filtering import INT64_MAX
 

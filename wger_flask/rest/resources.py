@@ -32,7 +32,7 @@ from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from wger_flask.extensions import db
+from wger_flask.database import db
 from wger_flask.rest import negotiation, ordering, pagination
 from wger_flask.rest.auth import current_user
 from wger_flask.rest.errors import APIError, ValidationFailed, not_found

@@ -23,10 +23,11 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter
 from limits import parse
 from werkzeug.exceptions import HTTPException
 
-from wger_flask.extensions import limiter
+from wger_flask.rest.auth import current_user
 
 LOGIN = "login"
 REGISTRATION = "registration"
@@ -36,8 +37,6 @@ MFA_FAILED_ACCOUNT = "mfa_failed_account"
 
 def client_key() -> str:
     """``user:<id>`` for an authenticated request, else ``ip:<client address>``."""
-    from wger_flask.rest.auth import current_user
-
     try:
         user = current_user()
     except HTTPException:  # bad credentials: the view answers 401; count the address meanwhile
@@ -45,6 +44,9 @@ def client_key() -> str:
     if user is not None:
         return f"user:{user.id}"
     return f"ip:{request.remote_addr or 'unknown'}"
+
+
+limiter = Limiter(key_func=client_key)
 
 
 def quota(scope: str) -> Callable[[], str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
-from wger_flask.models.core import Language
+from wger_flask.models.catalogue import Language
 from wger_flask.schemas.base import BaseSchema
 from wger_flask.schemas.fields import DateTime, DecimalString, Related
 

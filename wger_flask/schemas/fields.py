@@ -14,7 +14,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
-from wger_flask.extensions import db
+from wger_flask.database import db
 from wger_flask.rest.filtering import INT64_MAX
 
 # DRF's wording for the messages every client has seen; set once, for every field.

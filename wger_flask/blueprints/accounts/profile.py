@@ -1,0 +1,220 @@
+"""The caller's own account over the API: /userprofile/, its email verification, and
+/check-permission/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from flask.views import MethodView
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from wger_flask.extensions import db
+from wger_flask.models.accounts import User, UserProfile
+from wger_flask.rest import negotiation, throttling
+from wger_flask.rest.auth import current_user
+from wger_flask.rest.errors import APIError, ValidationFailed
+from wger_flask.rest.loading import ReadPlan, read_one
+from wger_flask.rest.permissions import require_user
+from wger_flask.rest.requests import json_body
+from wger_flask.rest.resources import commit
+from wger_flask.rest.serialization import compile_dumper
+from wger_flask.rest.smorest import (
+    AUTHENTICATED,
+    OPTIONAL_AUTH,
+    VALIDATION_ERROR,
+    Blueprint,
+    error_response,
+    set_doc,
+)
+from wger_flask.schemas.accounts import UserprofileSchema
+from wger_flask.services.accounts import mail, users
+
+blp = Blueprint("accounts", __name__, url_prefix="/api/v2", description="The caller's account")
+
+PROFILE_PLAN = ReadPlan.for_schema(UserProfile, UserprofileSchema)
+dump_profile = compile_dumper(UserprofileSchema)
+profile_writer = UserprofileSchema(partial=True)
+
+
+def own_profile(user: User) -> UserProfile:
+    """The caller's profile row, made on first use for accounts that have none."""
+    profile = db.session.execute(
+        select(UserProfile).where(UserProfile.user_id == user.id)
+    ).scalar_one_or_none()
+    if profile is None:
+        profile = UserProfile(user_id=user.id)
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def profile_response(profile: UserProfile) -> Response:
+    record = read_one(PROFILE_PLAN, select(UserProfile).where(UserProfile.id == profile.id))
+    return negotiation.render(dump_profile(record))
+
+
+def _update() -> Response:
+    user = require_user(current_user())
+    try:
+        changes: dict[str, Any] = profile_writer.load(json_body())
+    except ValidationError as error:
+        raise ValidationFailed(error.normalized_messages()) from None
+    profile = own_profile(user)
+    for key, value in changes.items():
+        setattr(profile, key, value)
+    commit()
+    return profile_response(profile)
+
+
+class UserprofileView(MethodView):
+    """The caller's profile: account facts and preferences (one per user, no id)."""
+
+    decorators = [throttling.throttle(throttling.REGISTRATION, methods=["POST", "PUT", "PATCH"])]
+
+    def get(self) -> Response:
+        user = require_user(current_user())
+        profile = own_profile(user)
+        if db.session.new:
+            db.session.commit()
+            return profile_response(profile)
+        # Nothing written: the loaded row (and its user, already in the session) is dumped as is.
+        return negotiation.render(dump_profile(profile))
+
+    def put(self) -> Response:
+        return _update()
+
+    def patch(self) -> Response:
+        return _update()
+
+    def post(self) -> Response:
+        """Deprecated alias of PATCH, kept for old clients."""
+        return _update()
+
+
+def verify_email() -> Response:
+    """Send the caller a link that verifies their email address."""
+    user = require_user(current_user())
+    if not user.email:
+        return negotiation.render(
+            {"result": "not sent", "message": "The user has no associated email"}
+        )
+    if user.email_verified:
+        return negotiation.render(
+            {"status": "verified", "message": "This email is already verified"}
+        )
+    link = request.host_url + f"user/verify-email/{users.email_verification_token(user)}"
+    mail.send(
+        user.email,
+        "Verify your email address for wger",
+        f"Hello {user.username},\n\nplease confirm your email address by opening this link:\n"
+        f"{link}\n\nThe link is valid for two days.",
+    )
+    return negotiation.render(
+        {"status": "sent", "message": f"A verification email was sent to {user.email}"}
+    )
+
+
+blp.add_url_rule("/userprofile/verify-email/", "verify_email", verify_email, methods=["POST"])
+
+
+def check_permission() -> Response:
+    """Whether the caller has a permission (``?permission=app.codename``)."""
+    name = request.args.get("permission")
+    if not name:
+        raise APIError(400, body="Please pass a permission name in the 'permission' parameter")
+    user = current_user()
+    return negotiation.render({"result": bool(user is not None and user.is_superuser)})
+
+
+blp.add_url_rule("/check-permission/", "check_permission", check_permission, methods=["GET"])
+
+PROFILE_RESPONSE = {
+    "200": {
+        "description": "The profile",
+        "content": {"application/json": {"schema": UserprofileSchema}},
+    },
+    "401": error_response("Authentication credentials were not provided or invalid"),
+}
+PROFILE_WRITE = {
+    "requestBody": {"content": {"application/json": {"schema": UserprofileSchema(partial=True)}}},
+    "responses": {
+        **PROFILE_RESPONSE,
+        "400": VALIDATION_ERROR,
+        "429": error_response("Too many requests: see the Retry-After header"),
+    },
+    "security": AUTHENTICATED,
+}
+set_doc(
+    UserprofileView.get,
+    {
+        "operationId": "userprofile_retrieve",
+        "responses": PROFILE_RESPONSE,
+        "security": AUTHENTICATED,
+    },
+)
+set_doc(UserprofileView.put, {**PROFILE_WRITE, "operationId": "userprofile_update"})
+set_doc(UserprofileView.patch, {**PROFILE_WRITE, "operationId": "userprofile_partial_update"})
+set_doc(
+    UserprofileView.post,
+    {**PROFILE_WRITE, "operationId": "userprofile_update_legacy", "deprecated": True},
+)
+blp.add_url_rule("/userprofile/", view_func=UserprofileView, endpoint="userprofile")
+set_doc(
+    verify_email,
+    {
+        "operationId": "userprofile_verify_email_create",
+        "responses": {
+            "200": {
+                "description": "What happened",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "status": {"type": "string"},
+                                "result": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
+                            "required": ["message"],
+                        }
+                    }
+                },
+            },
+            "401": error_response("Authentication credentials were not provided or invalid"),
+        },
+        "security": AUTHENTICATED,
+    },
+)
+set_doc(
+    check_permission,
+    {
+        "operationId": "check_permission_retrieve",
+        "parameters": [
+            {
+                "in": "query",
+                "name": "permission",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "app_label.codename",
+            }
+        ],
+        "responses": {
+            "200": {
+                "description": "The answer",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"result": {"type": "boolean"}},
+                            "required": ["result"],
+                        }
+                    }
+                },
+            },
+            "400": {"description": "The permission parameter is missing"},
+        },
+        "security": OPTIONAL_AUTH,
+    },
+)

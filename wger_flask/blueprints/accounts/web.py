@@ -1,0 +1,217 @@
+"""The web pages: log in (with the 2FA step), sign up, log out, verify an email address.
+
+Server-rendered, usable without JavaScript, CSRF-protected (flask-wtf) on every form. The
+settings pages (API key, 2FA) are in ``web_settings``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, SignatureExpired
+
+from wger_flask.extensions import db, login_manager
+from wger_flask.models.accounts import User
+from wger_flask.models.types import utcnow
+from wger_flask.rest import throttling
+from wger_flask.services.accounts import mfa, users
+
+blp = Blueprint("web", __name__)
+PENDING_KEY = "pending_2fa"
+
+
+@login_manager.unauthorized_handler
+def ask_to_log_in() -> Response:
+    """Pages that need a login send the browser to it (the API answers 401 instead)."""
+    return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: an open redirect would let a link send users elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("web_settings.api_key")
+
+
+def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    return render_template(template, **context), status
+
+
+def _finish(user: User) -> Response:
+    login_user(user)
+    user.last_login = utcnow()
+    db.session.commit()
+    session.pop(PENDING_KEY, None)
+    flash(f"Welcome, {user.username}!", "success")
+    return redirect(safe_next(request.args.get("next")))
+
+
+@blp.route("/user/login/", methods=["GET", "POST"])
+@throttling.throttle(throttling.LOGIN, methods=["POST"])
+def login() -> Any:
+    """Log in with username or email and password; then the 2FA step if it is on."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(request.args.get("next")))
+    errors: dict[str, str] = {}
+    login_name = request.form.get("login", "").strip()
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        if not login_name:
+            errors["login"] = "Enter your username or email address."
+        if not password:
+            errors["password"] = "Enter your password."
+        if not errors:
+            user, message = _check_login(login_name, password)
+            if user is None:
+                errors["form"] = message
+            elif mfa.has_totp(user):
+                session[PENDING_KEY] = {
+                    "user": user.id,
+                    "gen": user.auth_generation,
+                    "started": time.time(),
+                }
+                return redirect(url_for("web.login_two_factor", next=request.args.get("next")))
+            else:
+                return _finish(user)
+    return render("web/login.html", 400 if errors else 200, errors=errors, login_name=login_name)
+
+
+def _check_login(login_name: str, password: str) -> tuple[User | None, str]:
+    field = "email" if "@" in login_name else "username"
+    try:
+        return users.log_in(field, login_name, password), ""
+    except users.LoginRefused as refused:
+        return None, refused.message
+
+
+def pending_user() -> User | None:
+    """The user whose password was right and who owes the second factor (15 minutes)."""
+    pending = session.get(PENDING_KEY)
+    if not pending:
+        return None
+    timeout = current_app.config["MFA_LOGIN_TIMEOUT_SECONDS"]
+    user = db.session.get(User, pending.get("user"))
+    if (
+        user is None
+        or not user.is_active
+        or user.auth_generation != pending.get("gen")
+        or time.time() - pending.get("started", 0) > timeout
+    ):
+        session.pop(PENDING_KEY, None)
+        return None
+    return user
+
+
+@blp.route("/user/login/2fa/", methods=["GET", "POST"])
+@throttling.throttle(throttling.LOGIN, methods=["POST"])
+def login_two_factor() -> Any:
+    """The second step: a code from the authenticator app, or a recovery code."""
+    user = pending_user()
+    if user is None:
+        flash("Please log in again.", "error")
+        return redirect(url_for("web.login", next=request.args.get("next")))
+    error = None
+    if request.method == "POST":
+        try:
+            verified = mfa.verify_login_step(user, request.form.get("code", ""))
+        except mfa.TooManyFailures:
+            error = "Too many wrong codes. Try again in a few minutes."
+        else:
+            if verified is not None:
+                return _finish(user)
+            db.session.rollback()
+            error = "That code is not right (or was already used). Try the next one."
+    return render("web/login_2fa.html", 400 if error else 200, error=error)
+
+
+@blp.route("/user/logout/", methods=["POST"])
+def logout() -> Response:
+    """Log out (a POST, so a link on another site cannot log you out)."""
+    logout_user()
+    session.clear()
+    flash("You are logged out.", "success")
+    return redirect(url_for("web.login"))
+
+
+@blp.route("/user/signup/", methods=["GET", "POST"])
+@throttling.throttle(throttling.REGISTRATION, methods=["POST"])
+def signup() -> Any:
+    """Create an account (only while registration is open)."""
+    if not current_app.config["ALLOW_REGISTRATION"]:
+        return render("web/signup_closed.html", 403)
+    errors: dict[str, str] = {}
+    values = {key: request.form.get(key, "").strip() for key in ("username", "email")}
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        if password != request.form.get("password2", ""):
+            errors["password2"] = "The two passwords differ."
+        else:
+            try:
+                user = users.create_user(values["username"], password, email=values["email"])
+            except users.AccountError as problem:
+                db.session.rollback()
+                errors[problem.field] = str(problem)
+            else:
+                return _finish(user)
+    return render("web/signup.html", 400 if errors else 200, errors=errors, values=values)
+
+
+@blp.route("/user/verify-email/<token>/")
+def verify_email(token: str) -> Any:
+    """The link of the verification mail: marks the address verified."""
+    try:
+        payload = users.read_email_verification_token(token)
+    except SignatureExpired:
+        return render(
+            "web/message.html",
+            400,
+            title="Link expired",
+            message="This link has expired. Request a new one from the API or your settings.",
+        )
+    except BadSignature:
+        return render(
+            "web/message.html", 400, title="Invalid link", message="This link is not valid."
+        )
+    user = db.session.get(User, payload.get("user"))
+    if user is None or user.email != payload.get("email"):
+        return render(
+            "web/message.html",
+            400,
+            title="Invalid link",
+            message="This link does not match an account's current address.",
+        )
+    user.email_verified = True
+    db.session.commit()
+    return render(
+        "web/message.html", title="Email verified", message=f"Thank you: {user.email} is verified."
+    )
+
+
+@blp.route("/<lang>/user/<path:rest>/")
+def language_prefixed(lang: str, rest: str) -> Response:
+    """Upstream's pages live under a language prefix (/en/user/api-key): send them home."""
+    if len(lang) != 2 or not lang.isalpha():
+        return render("error.html", 404, status=404, title="Not Found", error=None)
+    return redirect(f"/user/{rest}")
+
+
+@blp.route("/")
+@login_required
+def home() -> Response:
+    return redirect(url_for("web_settings.api_key"))

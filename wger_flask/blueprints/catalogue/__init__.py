@@ -1,0 +1,1 @@
+"""Catalogue routes: the shared lookups (languages, licenses, units) and the exercise catalogue."""

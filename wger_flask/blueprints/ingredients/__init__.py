@@ -1,0 +1,1 @@
+"""Ingredient routes: ingredient, ingredientinfo, ingredient-sync, weight units, images."""

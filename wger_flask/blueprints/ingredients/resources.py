@@ -1,0 +1,298 @@
+"""Nutrition: the public ingredient catalogue (read-only), built to stay fast at a million rows.
+
+Resources in upstream's router order: ``ingredient``, ``ingredientinfo``, ``ingredient-sync``,
+``ingredientweightunit``, (nutrition plans come here later), ``ingredient-image``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from sqlalchemy import Select, exists, select
+from werkzeug.datastructures import MultiDict
+
+from wger_flask.blueprints.ingredients import pages as ingredient_pages
+from wger_flask.blueprints.ingredients import sync as ingredient_sync
+from wger_flask.models.ingredients import (
+    NUTRISCORES,
+    Ingredient,
+    IngredientImage,
+    IngredientWeightUnit,
+)
+from wger_flask.rest import negotiation
+from wger_flask.rest.errors import ValidationFailed
+from wger_flask.rest.filtering import (
+    GT,
+    GTE,
+    IN,
+    LT,
+    LTE,
+    Filter,
+    FilterSet,
+    custom,
+    exact,
+    parse_choice,
+)
+from wger_flask.rest.loading import ReadPlan
+from wger_flask.rest.resources import Resource
+from wger_flask.rest.smorest import (
+    Blueprint,
+    filter_parameters,
+    pk_parameter,
+    schema_name,
+    set_doc,
+)
+from wger_flask.rest.throttling import throttle
+from wger_flask.schemas.ingredients import (
+    IngredientImageSchema,
+    IngredientInfoSchema,
+    IngredientSchema,
+    IngredientValuesSchema,
+    IngredientWeightUnitSchema,
+)
+from wger_flask.services.ingredients import search as ingredient_search
+from wger_flask.services.nutrition import values as nutritional_values
+
+blp = Blueprint("nutrition", __name__, url_prefix="/api/v2", description="Nutrition")
+
+
+def search_by_name(stmt: Select, term: str, args: MultiDict) -> Select:
+    return ingredient_search.search(stmt, term)
+
+
+def filter_by_language_codes(stmt: Select, codes: str, args: MultiDict) -> Select:
+    return ingredient_search.in_languages(stmt, codes)
+
+
+def no_count(stmt: Select, filtered: bool) -> int:
+    """The sync pager sends no ``count``: do not compute one."""
+    return 0
+
+
+INGREDIENT_FILTERS = FilterSet(
+    {
+        "id": exact(Ingredient.id, "int", IN, GT, GTE, LT, LTE),
+        "uuid": exact(Ingredient.uuid, "uuid"),
+        "code": exact(Ingredient.code, "str"),
+        "source_name": exact(Ingredient.source_name, "str"),
+        "name": exact(Ingredient.name, "str"),
+        "energy": exact(Ingredient.energy, "int"),
+        "protein": exact(Ingredient.protein, "decimal"),
+        "carbohydrates": exact(Ingredient.carbohydrates, "decimal"),
+        "carbohydrates_sugar": exact(Ingredient.carbohydrates_sugar, "decimal"),
+        "fat": exact(Ingredient.fat, "decimal"),
+        "fat_saturated": exact(Ingredient.fat_saturated, "decimal"),
+        "fiber": exact(Ingredient.fiber, "decimal"),
+        "sodium": exact(Ingredient.sodium, "decimal"),
+        "is_vegan": exact(Ingredient.is_vegan, "bool"),
+        "is_vegetarian": exact(Ingredient.is_vegetarian, "bool"),
+        "nutriscore": Filter(
+            target=Ingredient.nutriscore,
+            lookups=("exact", IN, GT, GTE, LT, LTE),
+            parser=parse_choice(NUTRISCORES),
+        ),
+        "created": exact(Ingredient.created, "datetime", GT, LT),
+        "last_update": exact(Ingredient.last_update, "datetime", GT, LT),
+        "last_imported": exact(Ingredient.last_imported, "datetime", GT, LT),
+        "language": exact(Ingredient.language_id, "int", IN),
+        "license": exact(Ingredient.license_id, "int"),
+        "license_author": exact(Ingredient.license_author, "str"),
+        "name__search": custom(
+            search_by_name,
+            description="Case-insensitive search in names; a barcode (8, 12, 13 or 14 digits) "
+            "is looked up first. Ranked by relevance unless `ordering` is given.",
+        ),
+        "language__code": custom(
+            filter_by_language_codes,
+            description="Filter by language code. Multiple values may be separated by commas. "
+            "Unknown codes are ignored.",
+        ),
+    }
+)
+INGREDIENT_ORDERING = {
+    "id": Ingredient.id,
+    "name": Ingredient.name,
+    "code": Ingredient.code,
+    "uuid": Ingredient.uuid,
+    "remote_id": Ingredient.remote_id,
+    "last_update": Ingredient.last_update,
+    "last_imported": Ingredient.last_imported,
+    "nutriscore": Ingredient.nutriscore,
+}
+CATALOGUE_LIST = {
+    "filters": INGREDIENT_FILTERS,
+    "ordering_fields": INGREDIENT_ORDERING,
+    "default_ordering": (Ingredient.id,),
+    "count": ingredient_pages.count_rows,
+    "page_renderer": ingredient_pages.render_page,
+    "detail_renderer": ingredient_pages.render_detail,
+    "rate_limits": {"list": "ingredient_list", "detail": "ingredient_detail"},
+    "etag": True,
+}
+
+INGREDIENT = Resource(
+    name="ingredient",
+    model=Ingredient,
+    schema=IngredientSchema,
+    summary="Ingredients with their nutritional values per 100 g (for everything nested, "
+    "see ingredientinfo).",
+    **CATALOGUE_LIST,
+).register(blp)
+
+INGREDIENT_INFO = Resource(
+    name="ingredientinfo",
+    model=Ingredient,
+    schema=IngredientInfoSchema,
+    summary="Ingredients with their language, license, weight units and image nested.",
+    **CATALOGUE_LIST,
+).register(blp)
+
+INGREDIENT_SYNC = Resource(
+    name="ingredient-sync",
+    model=Ingredient,
+    schema=IngredientInfoSchema,
+    summary="The whole ingredient catalogue by cursor, in id order, for syncing instances; "
+    "combine with `last_update__gt` for incremental syncs. No `count`.",
+    filters=INGREDIENT_FILTERS,
+    ordering_fields={},
+    default_ordering=(Ingredient.id,),
+    count=no_count,
+    page_renderer=ingredient_sync.render_sync_page,
+    detail_renderer=ingredient_pages.render_detail,
+    list_doc=ingredient_sync.sync_list_doc(
+        schema_name(IngredientInfoSchema), filter_parameters(INGREDIENT_FILTERS)
+    ),
+    rate_limits={"list": "ingredient_sync", "detail": "ingredient_sync"},
+).register(blp)
+
+INGREDIENT_WEIGHT_UNIT = Resource(
+    name="ingredientweightunit",
+    model=IngredientWeightUnit,
+    schema=IngredientWeightUnitSchema,
+    summary="Household units of ingredients (a slice, a cup) and what they weigh.",
+    filters=FilterSet(
+        {
+            "gram": exact(IngredientWeightUnit.gram, "int"),
+            "ingredient": exact(IngredientWeightUnit.ingredient_id, "int"),
+            "name": exact(IngredientWeightUnit.name, "str"),
+        }
+    ),
+    default_ordering=(IngredientWeightUnit.id,),
+    etag=True,
+).register(blp)
+
+
+# ------------------------------------------------------------------------------ get_values
+
+
+# What get_values reads of an ingredient, whichever resource it hangs under: its columns and
+# weight units (not the language, license and image that ``ingredientinfo`` nests).
+VALUES_PLAN = ReadPlan.for_schema(Ingredient, IngredientValuesSchema, extra=("weight_units",))
+
+
+def get_values_response(resource: Resource, pk: str) -> Response:
+    """The nutritional values of ``amount`` (grams, or ``unit``s) of one ingredient."""
+    ingredient = resource.read_object(pk, resource.authorize_read(), VALUES_PLAN)
+    errors: dict[str, list[str]] = {}
+    amount = unit_id = None
+    try:
+        amount = nutritional_values.parse_amount(request.args.get("amount"))
+    except ValueError as error:
+        errors["amount"] = [str(error)]
+    try:
+        unit_id = nutritional_values.parse_unit_id(request.args.get("unit"))
+    except ValueError as error:
+        errors["unit"] = [str(error)]
+    grams = {unit.id: unit.gram for unit in ingredient.weight_units}
+    if unit_id is not None and unit_id not in grams:
+        errors["unit"] = [nutritional_values.INVALID_CHOICE]
+    if errors or amount is None:
+        raise ValidationFailed(errors)
+    values = nutritional_values.values_for(vars(ingredient), amount, grams.get(unit_id))
+    return negotiation.render(values)
+
+
+GET_VALUES_DOC = {
+    "summary": "Nutritional values of an amount of this ingredient",
+    "parameters": [
+        {
+            "in": "query",
+            "name": "amount",
+            "required": True,
+            "schema": {"type": "number", "format": "double"},
+            "description": "The amount (at most 5 digits, 2 decimal places): grams, or units.",
+        },
+        {
+            "in": "query",
+            "name": "unit",
+            "required": False,
+            "schema": {"type": "integer"},
+            "description": "ID of one of this ingredient's weight units. Defaults to grams.",
+        },
+    ],
+    "responses": {
+        "200": {
+            "description": "The values for that amount",
+            "content": {"application/json": {"schema": IngredientValuesSchema}},
+        },
+        "400": {"description": "Invalid amount or unit, per field"},
+        "404": {"description": "Not found"},
+    },
+    "security": [],
+}
+
+
+def add_get_values(resource: Resource) -> None:
+    """``<resource>/{id}/get_values/``, counted in the resource's detail quota."""
+
+    def view(id: str) -> Response:
+        return get_values_response(resource, id)
+
+    view.__doc__ = "Nutritional values of an amount of this ingredient, in grams or a unit."
+    # flask-limiter knows a decorated view by module and name: one name per route.
+    view.__name__ = view.__qualname__ = f"{resource.name.replace('-', '_')}_get_values"
+    set_doc(view, {**GET_VALUES_DOC, "operationId": f"{resource.name}_get_values_retrieve"})
+    blp.add_url_rule(
+        f"/{resource.name}/<id>/get_values/",
+        endpoint=f"{resource.name}-get-values",
+        view_func=throttle(resource.rate_limits["detail"])(view),
+        methods=["GET"],
+        tags=[resource.name],
+        parameters=[pk_parameter(resource)],
+    )
+
+
+add_get_values(INGREDIENT)
+add_get_values(INGREDIENT_INFO)
+
+
+# ------------------------------------------------------------------------------ images
+
+
+def images_of_ingredient_uuid(stmt: Select, value: Any, args: MultiDict) -> Select:
+    return stmt.where(
+        exists(
+            select(Ingredient.id).where(
+                Ingredient.id == IngredientImage.ingredient_id, Ingredient.uuid == value
+            )
+        )
+    )
+
+
+# Upstream registers nutrition plans, meals and the diary between the weight units and this.
+INGREDIENT_IMAGE = Resource(
+    name="ingredient-image",
+    model=IngredientImage,
+    schema=IngredientImageSchema,
+    summary="Ingredient images (none are shipped with this server's catalogue).",
+    filters=FilterSet(
+        {
+            "uuid": exact(IngredientImage.uuid, "uuid"),
+            "ingredient_id": exact(IngredientImage.ingredient_id, "int"),
+            "ingredient__uuid": custom(images_of_ingredient_uuid, kind="uuid"),
+        }
+    ),
+    default_ordering=(IngredientImage.id,),
+    etag=True,
+).register(blp)

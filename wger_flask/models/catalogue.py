@@ -1,0 +1,280 @@
+"""The exercise catalogue and the shared lookups: languages, licenses, repetition and weight units, exercises with their translations, aliases, comments and media."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid as uuid_module
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from wger_flask.extensions import db
+from wger_flask.models.types import GUID, UTCDateTime, utcnow
+
+
+class Language(db.Model):
+    __tablename__ = "core_language"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    short_name: Mapped[str] = mapped_column(String(2), unique=True)
+    full_name: Mapped[str] = mapped_column(String(30))
+    full_name_en: Mapped[str] = mapped_column(String(30), default="")
+
+    def __repr__(self) -> str:
+        return f"<Language {self.short_name}>"
+
+
+class License(db.Model):
+    __tablename__ = "core_license"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(60))
+    short_name: Mapped[str] = mapped_column(String(15))
+    url: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class RepetitionUnit(db.Model):
+    __tablename__ = "core_repetitionunit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    unit_type: Mapped[str] = mapped_column(String(20), default="REPETITIONS")
+    multiplier: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class WeightUnit(db.Model):
+    __tablename__ = "core_weightunit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+DEFAULT_LICENSE_ID = 2  # CC-BY-SA 4
+
+
+class LicensedMixin:
+    """The license columns every catalogue row carries (upstream's AbstractLicenseModel)."""
+
+    license_id: Mapped[int] = mapped_column(
+        ForeignKey("core_license.id"), default=DEFAULT_LICENSE_ID
+    )
+
+    @declared_attr
+    def license(cls) -> Mapped[License]:
+        return relationship(License)
+
+    license_title: Mapped[str] = mapped_column(String(300), default="")
+    license_object_url: Mapped[str] = mapped_column(String(200), default="")
+    license_author: Mapped[str] = mapped_column(String(3500), default="")
+    license_author_url: Mapped[str] = mapped_column(String(200), default="")
+    license_derivative_source_url: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ExerciseCategory(db.Model):
+    __tablename__ = "exercises_exercisecategory"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Equipment(db.Model):
+    __tablename__ = "exercises_equipment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+
+
+class Muscle(db.Model):
+    __tablename__ = "exercises_muscle"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    name_en: Mapped[str] = mapped_column(String(50), default="")
+    is_front: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+exercise_muscles = Table(
+    "exercises_exercise_muscles",
+    db.metadata,
+    Column(
+        "exercise_id", ForeignKey("exercises_exercise.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("muscle_id", ForeignKey("exercises_muscle.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_exercises_exercise_muscles_muscle", "muscle_id"),
+)
+
+exercise_muscles_secondary = Table(
+    "exercises_exercise_muscles_secondary",
+    db.metadata,
+    Column(
+        "exercise_id", ForeignKey("exercises_exercise.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("muscle_id", ForeignKey("exercises_muscle.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_exercises_exercise_muscles_secondary_muscle", "muscle_id"),
+)
+
+exercise_equipment = Table(
+    "exercises_exercise_equipment",
+    db.metadata,
+    Column(
+        "exercise_id", ForeignKey("exercises_exercise.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "equipment_id", ForeignKey("exercises_equipment.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Index("ix_exercises_exercise_equipment_equipment", "equipment_id"),
+)
+
+
+class Exercise(LicensedMixin, db.Model):
+    """An exercise ("base" upstream): category, muscles and equipment; names live in translations."""
+
+    __tablename__ = "exercises_exercise"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(GUID, unique=True, default=uuid_module.uuid4)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("exercises_exercisecategory.id"), index=True
+    )
+    variation_group: Mapped[uuid_module.UUID | None] = mapped_column(
+        GUID, nullable=True, index=True
+    )
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_update: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    category: Mapped[ExerciseCategory] = relationship()
+    muscles: Mapped[list[Muscle]] = relationship(secondary=exercise_muscles, order_by=Muscle.id)
+    muscles_secondary: Mapped[list[Muscle]] = relationship(
+        secondary=exercise_muscles_secondary, order_by=Muscle.id
+    )
+    equipment: Mapped[list[Equipment]] = relationship(
+        secondary=exercise_equipment, order_by=Equipment.id
+    )
+    translations: Mapped[list[Translation]] = relationship(
+        back_populates="exercise", order_by="Translation.id"
+    )
+    images: Mapped[list[ExerciseImage]] = relationship(
+        back_populates="exercise", order_by="(ExerciseImage.is_main.desc(), ExerciseImage.id)"
+    )
+    videos: Mapped[list[ExerciseVideo]] = relationship(
+        back_populates="exercise", order_by="(ExerciseVideo.is_main.desc(), ExerciseVideo.id)"
+    )
+
+
+class Translation(LicensedMixin, db.Model):
+    """An exercise's name and description in one language."""
+
+    __tablename__ = "exercises_translation"
+    __table_args__ = (UniqueConstraint("exercise_id", "language_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(GUID, unique=True, default=uuid_module.uuid4)
+    exercise_id: Mapped[int] = mapped_column(
+        ForeignKey("exercises_exercise.id", ondelete="CASCADE"), index=True
+    )
+    language_id: Mapped[int] = mapped_column(ForeignKey("core_language.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_source: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_update: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    exercise: Mapped[Exercise] = relationship(back_populates="translations")
+    language: Mapped[Language] = relationship()
+    aliases: Mapped[list[Alias]] = relationship(back_populates="translation", order_by="Alias.id")
+    notes: Mapped[list[ExerciseComment]] = relationship(
+        back_populates="translation", order_by="ExerciseComment.id"
+    )
+
+
+class Alias(db.Model):
+    __tablename__ = "exercises_alias"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(GUID, unique=True, default=uuid_module.uuid4)
+    translation_id: Mapped[int] = mapped_column(
+        ForeignKey("exercises_translation.id", ondelete="CASCADE"), index=True
+    )
+    alias: Mapped[str] = mapped_column(String(200))
+
+    translation: Mapped[Translation] = relationship(back_populates="aliases")
+
+
+class ExerciseComment(db.Model):
+    __tablename__ = "exercises_exercisecomment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(GUID, unique=True, default=uuid_module.uuid4)
+    translation_id: Mapped[int] = mapped_column(
+        ForeignKey("exercises_translation.id", ondelete="CASCADE"), index=True
+    )
+    comment: Mapped[str] = mapped_column(String(200))
+
+    translation: Mapped[Translation] = relationship(back_populates="notes")
+
+
+class ExerciseImage(LicensedMixin, db.Model):
+    __tablename__ = "exercises_exerciseimage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(GUID, unique=True, default=uuid_module.uuid4)
+    exercise_id: Mapped[int] = mapped_column(
+        ForeignKey("exercises_exercise.id", ondelete="CASCADE"), index=True
+    )
+    image: Mapped[str] = mapped_column(String(255))
+    is_main: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_ai_generated: Mapped[bool] = mapped_column(Boolean, default=False)
+    style: Mapped[str] = mapped_column(String(1), default="4")
+    width: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    height: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_update: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    exercise: Mapped[Exercise] = relationship(back_populates="images")
+
+
+class ExerciseVideo(LicensedMixin, db.Model):
+    __tablename__ = "exercises_exercisevideo"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(GUID, unique=True, default=uuid_module.uuid4)
+    exercise_id: Mapped[int] = mapped_column(
+        ForeignKey("exercises_exercise.id", ondelete="CASCADE"), index=True
+    )
+    video: Mapped[str] = mapped_column(String(255))
+    is_main: Mapped[bool] = mapped_column(Boolean, default=False)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    duration: Mapped[decimal.Decimal] = mapped_column(Numeric(12, 2), default=0)
+    width: Mapped[int] = mapped_column(Integer, default=0)
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    codec: Mapped[str] = mapped_column(String(30), default="")
+    codec_long: Mapped[str] = mapped_column(String(100), default="")
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_update: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    exercise: Mapped[Exercise] = relationship(back_populates="videos")
+
+
+class DeletionLog(db.Model):
+    """Catalogue rows deleted upstream, so syncing clients can drop them too."""
+
+    __tablename__ = "exercises_deletionlog"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model_type: Mapped[str] = mapped_column(String(16))
+    uuid: Mapped[uuid_module.UUID] = mapped_column(GUID)
+    replaced_by: Mapped[uuid_module.UUID | None] = mapped_column(GUID, nullable=True)
+    timestamp: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    comment: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,50 @@
+"""How the accounts domain plugs into the generic layer's authentication: a ``Token`` key, a
+``Bearer`` access token and the web session cookie each become a user here (``install``)."""
+
+from __future__ import annotations
+
+from flask_login import LoginManager
+
+from wger_flask.database import db
+from wger_flask.models.accounts import User
+from wger_flask.rest import auth
+from wger_flask.rest.errors import CHALLENGE, APIError
+from wger_flask.services.accounts import api_keys, tokens
+
+
+def install(login_manager: LoginManager) -> None:
+    """Register the loaders of the three transports (called once by ``create_app``)."""
+    auth.register_credential_loader(auth.TOKEN, api_keys.user_for_key)
+    auth.register_credential_loader(auth.BEARER, user_for_access_token)
+    login_manager.user_loader(load_session_user)
+
+
+def user_for_access_token(token: str) -> User:
+    """The user of a Bearer access token; a bad one is simplejwt's 401 body."""
+    try:
+        return tokens.user_for_access_token(token)
+    except tokens.InvalidToken as error:
+        raise APIError(
+            401,
+            "Given token not valid for any token type",
+            body={
+                "detail": "Given token not valid for any token type",
+                "code": "token_not_valid",
+                "messages": [
+                    {"token_class": "AccessToken", "token_type": "access", "message": str(error)}
+                ],
+            },
+            headers=CHALLENGE,
+        ) from None
+
+
+def load_session_user(session_id: str) -> User | None:
+    """flask-login's loader: the session holds ``"<user id>:<credential generation>"``, so a
+    password change or deactivation ends every open session too."""
+    user_id, _, generation = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or str(user.auth_generation) != generation:
+        return None
+    return user

@@ -1,0 +1,189 @@
+"""Creating and changing accounts: usernames, emails and passwords checked in one place."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import current_app
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import func, select, update
+
+from wger_flask.extensions import db
+from wger_flask.models.accounts import AppSession, User, UserProfile
+from wger_flask.models.types import utcnow
+from wger_flask.rest import throttling
+from wger_flask.services.accounts.passwords import hash_password, needs_rehash, verify_password
+
+USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 8
+
+
+class AccountError(ValueError):
+    """Bad input for an account: ``field`` names what is wrong, ``code`` is allauth's error
+    code, the message says how to fix it."""
+
+    def __init__(self, field: str, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.field = field
+        self.code = code
+
+
+def validate_username(username: str) -> str:
+    username = (username or "").strip()
+    if not USERNAME_RE.match(username):
+        raise AccountError(
+            "username",
+            "Enter a valid username: up to 150 letters, digits and @/./+/-/_ characters.",
+        )
+    taken = db.session.execute(
+        select(User.id).where(func.lower(User.username) == username.lower())
+    ).first()
+    if taken:
+        raise AccountError(
+            "username", "A user with that username already exists.", "username_taken"
+        )
+    return username
+
+
+def validate_email(email: str, *, required: bool = False) -> str:
+    email = (email or "").strip()
+    if not email:
+        if required:
+            raise AccountError("email", "This field is required.", "required")
+        return ""
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise AccountError("email", "Enter a valid email address.")
+    taken = db.session.execute(
+        select(User.id).where(func.lower(User.email) == email.lower())
+    ).first()
+    if taken:
+        raise AccountError(
+            "email", "A user is already registered with this email address.", "email_taken"
+        )
+    return email
+
+
+def validate_password(password: str, username: str = "") -> str:
+    if not password or not password.strip():
+        raise AccountError("password", "This field is required.", "required")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            "password",
+            f"This password is too short. It must contain at least {MIN_PASSWORD_LENGTH} characters.",
+            "password_too_short",
+        )
+    if username and password.lower() == username.lower():
+        raise AccountError(
+            "password", "The password is too similar to the username.", "password_too_similar"
+        )
+    return password
+
+
+def create_user(username: str, password: str, *, email: str = "", superuser: bool = False) -> User:
+    """A new active account (not committed)."""
+    username = validate_username(username)
+    email = validate_email(email)
+    validate_password(password, username)
+    user = User(
+        username=username,
+        email=email,
+        password_hash=hash_password(password),
+        is_superuser=superuser,
+        is_staff=superuser,
+        is_active=True,
+    )
+    user.profile = UserProfile()
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Change the password; every session and token made before stops working."""
+    validate_password(password, user.username)
+    user.password_hash = hash_password(password)
+    user.auth_generation += 1
+    # JWTs and web sessions carry the generation; the app sessions (X-Session-Token) end here.
+    db.session.execute(
+        update(AppSession)
+        .where(AppSession.user_id == user.id, AppSession.ended.is_(None))
+        .values(ended=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+class LoginRefused(Exception):
+    """Credentials that do not open an account: allauth's error ``code`` and message."""
+
+    def __init__(self, code: str, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.param = code, message, param
+
+
+TOO_MANY_FAILURES = "Too many failed login attempts. Try again later."
+MISMATCH_MESSAGES = {
+    "email": "The email address and/or password you specified are not correct.",
+    "username": "The username and/or password you specified are not correct.",
+}
+
+
+def find_login_user(field: str, identifier: str) -> User | None:
+    """The account a login names, by username or email (case-insensitive)."""
+    column = User.email if field == "email" else User.username
+    rows = (
+        db.session.execute(
+            select(User).where(func.lower(column) == identifier.strip().lower()).limit(2)
+        )
+        .scalars()
+        .all()
+    )
+    return rows[0] if len(rows) == 1 else None
+
+
+def check_credentials(field: str, identifier: str, password: str) -> User:
+    """The user for a username/email and password, or LoginRefused (same answer and effort
+    for an unknown account and a wrong password, so accounts cannot be enumerated)."""
+    user = find_login_user(field, identifier)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        raise LoginRefused(f"{field}_password_mismatch", MISMATCH_MESSAGES[field], "password")
+    if not user.is_active:
+        raise LoginRefused("account_inactive", "This account is currently inactive.")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def log_in(field: str, identifier: str, password: str) -> User:
+    """check_credentials behind the account's quota of failed attempts (the same quota for
+    the headless API and the login page): a locked account is refused before its password
+    is even checked, a failure counts, a success clears the count."""
+    identity = f"{field}:{identifier.strip().lower()}"
+    if throttling.account_locked(throttling.LOGIN_FAILED_ACCOUNT, identity):
+        raise LoginRefused("too_many_login_attempts", TOO_MANY_FAILURES)
+    try:
+        user = check_credentials(field, identifier, password)
+    except LoginRefused:
+        throttling.record_failure(throttling.LOGIN_FAILED_ACCOUNT, identity)
+        raise
+    throttling.clear_failures(throttling.LOGIN_FAILED_ACCOUNT, identity)
+    return user
+
+
+EMAIL_LINK_MAX_AGE = 2 * 24 * 3600
+
+
+def _email_links() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="verify-email")
+
+
+def email_verification_token(user: User) -> str:
+    """The signed token of the verification link: the account and the address it confirms."""
+    return _email_links().dumps({"user": user.id, "email": user.email})
+
+
+def read_email_verification_token(token: str) -> dict[str, Any]:
+    """The token's payload; raises itsdangerous' SignatureExpired (older than two days) or
+    BadSignature."""
+    return _email_links().loads(token, max_age=EMAIL_LINK_MAX_AGE)

@@ -1,0 +1,103 @@
+"""Filtered counts and search rankings of the ingredient table, kept per query shape until the
+table changes.
+
+A filtered count (``?language=2``) or a search (``?name__search=cheddar``) must evaluate every
+matching row: tens or hundreds of milliseconds at a million rows. The catalogue changes rarely
+and is read constantly, so each worker keeps the result per query shape (the applied filters)
+together with the table's **generation**: a number the migration's triggers renew, in the
+same transaction, on every insert, update and delete of an ingredient (by this server or by
+anyone with SQL access), to a value never used before (a sequence on PostgreSQL, a random
+64-bit number on SQLite), so a result computed inside a transaction that rolled back can never
+match a later generation. A request reads the generation (one primary-key look-up) and uses a
+kept result only if it was computed at that generation: a result is never stale, only
+recomputed. For a search the kept result is the ranked list of matching ids, so its pages are
+read by id, and its ``count`` is the list's length.
+
+The cache is an optimisation local to one process: nothing else depends on it, so workers and
+hosts need not share it. Its size is bounded (entries and ids per entry).
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from wger_flask.extensions import db
+from wger_flask.models.ingredients import IngredientGeneration
+
+MAX_ENTRIES = 512
+MAX_RANKED_IDS = 500_000  # larger rankings keep only their count
+MAX_KEPT_IDS = 2_000_000  # all rankings together: 16 MB per worker at most
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A result computed at one generation: a count, and for searches the ranked ids."""
+
+    generation: int
+    count: int
+    ranked_ids: array | None = None
+
+
+class QueryCache:
+    """A bounded, thread-safe LRU of ``Kept`` results by query shape."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_ids: int = MAX_KEPT_IDS) -> None:
+        self.max_entries = max_entries
+        self.max_ids = max_ids
+        self._entries: OrderedDict[Hashable, Kept] = OrderedDict()
+        self._ids = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, generation: int) -> Kept | None:
+        with self._lock:
+            kept = self._entries.get(key)
+            if kept is None or kept.generation != generation:
+                return None
+            self._entries.move_to_end(key)
+            return kept
+
+    def put(self, key: Hashable, kept: Kept) -> None:
+        with self._lock:
+            self._drop(key)
+            self._entries[key] = kept
+            self._ids += _size(kept)
+            while len(self._entries) > self.max_entries or (
+                self._ids > self.max_ids and len(self._entries) > 1
+            ):
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: Hashable) -> None:
+        kept = self._entries.pop(key, None)
+        if kept is not None:
+            self._ids -= _size(kept)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._ids = 0
+
+
+def _size(kept: Kept) -> int:
+    return len(kept.ranked_ids) if kept.ranked_ids is not None else 0
+
+
+CACHE = QueryCache()
+
+
+CURRENT_GENERATION = select(IngredientGeneration.value).where(IngredientGeneration.id == 1)
+
+
+def generation() -> int:
+    """The ingredient table's current generation (trigger-kept)."""
+    return int(db.session.connection().execute(CURRENT_GENERATION).scalar() or 0)
+
+
+def ranked(ids: list[int]) -> array | None:
+    """Ids compactly (8 bytes each), or None when there are too many to keep."""
+    return array("q", ids) if len(ids) <= MAX_RANKED_IDS else None

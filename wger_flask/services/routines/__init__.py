@@ -1,0 +1,7 @@
+"""Routines: the schedule of days, config stacking (progression), sets and supersets, the
+computed plans, logs and statistics.
+
+Pure functions (``schedule``, ``progression``, ``sets``, ``plan``) take plain data; ``reads``
+loads the routine tree in a fixed number of statements. May import: models.routines,
+models.catalogue (read-only) and the generic layer's loading helpers.
+"""
