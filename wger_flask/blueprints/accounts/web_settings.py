@@ -42,6 +42,21 @@ def show_once(endpoint: str, **secrets: Any) -> Any:
     return redirect(url_for(endpoint))
 
 
+@blp.before_app_request
+def drop_secrets_meant_for_another_page() -> None:
+    """A waiting secret is for the very next page: any other web page's GET drops it. (The
+    API's answers do not look at the session, so they stay free of ``Vary: Cookie``.)"""
+    if not request.path.startswith("/user/") or SHOW_ONCE_KEY not in session:
+        return
+    waiting = session.get(SHOW_ONCE_KEY)
+    if (
+        waiting
+        and request.method == "GET"
+        and request.endpoint not in (waiting.get("endpoint"), "static")
+    ):
+        session.pop(SHOW_ONCE_KEY, None)
+
+
 def take_shown_once(endpoint: str) -> dict[str, Any]:
     """The secrets waiting for this page's GET, removed from the session as they are read."""
     waiting = session.pop(SHOW_ONCE_KEY, None)
