@@ -222,8 +222,9 @@ def test_reset_link_sets_a_new_password_once(client, user):
     assert login(client, "alice", NEW_PASSWORD).status_code == 200
     assert login(client, "alice").status_code == 400
     assert (
-        client.get("/api/v2/userprofile/", headers={"Authorization": f"Bearer {access}"})
-        .status_code
+        client.get(
+            "/api/v2/userprofile/", headers={"Authorization": f"Bearer {access}"}
+        ).status_code
         == 401
     )
     used = client.get(link)
@@ -341,9 +342,7 @@ def test_deactivation_needs_the_password_and_ends_everything(client, user):
     access, _ = tokens_of(login(client, "alice"))
     web_login(client)
     refused = post_form(client, "/user/account/deactivate/", "/user/account/", password="x")
-    assert refused.status_code == 400 and 'id="deactivate-password-error"' in refused.get_data(
-        True
-    )
+    assert refused.status_code == 400 and 'id="deactivate-password-error"' in refused.get_data(True)
     done = post_form(client, "/user/account/deactivate/", "/user/account/", password=PASSWORD)
     assert done.status_code == 302 and done.headers["Location"].endswith("/user/login/")
     assert client.get("/user/account/").status_code == 302
@@ -441,9 +440,12 @@ def test_delete_removes_the_account_and_all_its_data(client, app, user, alice, m
         assert db.session.scalar(select(func.count()).select_from(WorkoutLog)) == 0
         assert db.session.scalar(select(func.count()).select_from(ApiKey)) == 0
         assert db.session.scalar(select(func.count()).select_from(UserProfile)) == 1
-        assert db.session.scalar(
-            select(func.count()).select_from(AppSession).where(AppSession.user_id == user.id)
-        ) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(AppSession).where(AppSession.user_id == user.id)
+            )
+            == 0
+        )
     assert login(client, "alice").status_code == 400
 
 
