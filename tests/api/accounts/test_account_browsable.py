@@ -143,3 +143,33 @@ def test_docs_pages_load_nothing_from_another_site(client):
     for path in ("/api/v2/schema/redoc/", "/api/v2/schema/swagger-ui/"):
         page = client.get(path).get_data(as_text=True)
         assert not re.findall(r'(?:src|href)="(?:https?:)?//', page), path
+
+
+def test_the_override_leaves_other_bodies_untouched():
+    import io
+
+    from wger_flask.rest.negotiation import apply_form_override
+
+    def environ(body: bytes, **extra):
+        return {
+            "REQUEST_METHOD": "POST",
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+            **extra,
+        }
+
+    plain = environ(b"refresh=abc")
+    apply_form_override(plain)
+    assert plain["REQUEST_METHOD"] == "POST" and plain["wsgi.input"].read() == b"refresh=abc"
+    multipart = environ(b"_method=DELETE&_content=", CONTENT_TYPE="multipart/form-data; b=x")
+    apply_form_override(multipart)
+    assert multipart["REQUEST_METHOD"] == "POST"
+    put = environ(b"_method=put&_content=%7B%7D&csrf_token=t", HTTP_X_CSRFTOKEN="header")
+    apply_form_override(put)
+    assert (put["REQUEST_METHOD"], put["CONTENT_TYPE"], put["wsgi.input"].read()) == (
+        "PUT",
+        "application/json",
+        b"{}",
+    )
+    assert put["HTTP_X_CSRFTOKEN"] == "header"  # a header the client sent wins

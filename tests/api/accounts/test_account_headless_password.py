@@ -204,3 +204,13 @@ def test_a_key_of_one_user_cannot_reset_another(client, user, other_user):
     client.post(RESET, json={"key": key, "password": NEW_PASSWORD})
     assert login(client, "alice").status_code == 200  # alice untouched
     assert login(client, "mallory", NEW_PASSWORD).status_code == 200
+
+
+def test_the_reset_key_never_reaches_an_info_log_line(client, user, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        client.post(REQUEST, json={"email": "alice@example.com"})
+    key = reset_key(mail.outbox[0])
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "alice@example.com" in logged and key not in logged
