@@ -503,3 +503,23 @@ def test_a_secret_waiting_for_one_page_is_not_shown_on_another(client, user):
     client.post("/user/api-key/", data={"action": "create_key", "csrf_token": csrf_of(page)})
     assert "new-key" not in client.get("/user/2fa/").get_data(as_text=True)
     assert 'id="new-key"' not in client.get("/user/api-key/").get_data(as_text=True)
+
+
+@pytest.mark.skipif(
+    not hasattr(UserProfile, "time_zone"), reason="the profile has no time_zone column yet"
+)
+def test_the_time_zone_is_an_iana_name(client, user):
+    web_login(client)
+    saved = post_form(
+        client,
+        "/user/account/profile/",
+        "/user/account/",
+        weight_unit="kg",
+        time_zone="Europe/Berlin",
+    )
+    assert saved.status_code == 302
+    assert client.get("/api/v2/userprofile/").get_json()["time_zone"] == "Europe/Berlin"
+    bad = post_form(
+        client, "/user/account/profile/", "/user/account/", weight_unit="kg", time_zone="Mars/Base"
+    )
+    assert bad.status_code == 400 and 'id="time_zone-error"' in bad.get_data(as_text=True)

@@ -8,6 +8,8 @@ CSRF token (flask-wtf) and work without JavaScript.
 
 from __future__ import annotations
 
+import functools
+import zoneinfo
 from typing import Any
 
 from flask import (
@@ -24,13 +26,23 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from wger_flask.blueprints.accounts.web import safe_next
 from wger_flask.extensions import db
-from wger_flask.models.accounts import User
+from wger_flask.models.accounts import User, UserProfile
 from wger_flask.rest import negotiation, throttling
 from wger_flask.services.accounts import lifecycle, users
 
 blp = Blueprint("web_account", __name__, url_prefix="/user")
 
 WEIGHT_UNITS = {"kg": "Kilograms (kg)", "lb": "Pounds (lb)"}
+# The profile's time zone (the released 2.7 client's ``time_zone``) comes with its column; the
+# page offers it wherever the model has it.
+HAS_TIME_ZONE = hasattr(UserProfile, "time_zone")
+
+
+@functools.cache
+def known_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 WRONG_PASSWORD = "Your password is not right."
 RESET_SENT = (
     "If an account uses this address, a link to choose a new password is on its way. "
@@ -64,6 +76,7 @@ def account_page(user: User, status: int = 200, **extra: Any) -> tuple[str, int]
         user=user,
         profile=user.profile,
         weight_units=WEIGHT_UNITS,
+        has_time_zone=HAS_TIME_ZONE,
         errors=errors,
         **extra,
     )
@@ -121,7 +134,7 @@ def change_email() -> Any:
 @blp.route("/account/profile/", methods=["POST"])
 @login_required
 def update_profile() -> Any:
-    """The settings users change here: the weight unit and the weight reminder."""
+    """The settings users change here: weight unit, weight reminder and time zone."""
     user = me()
     errors: dict[str, str] = {}
     unit = request.form.get("weight_unit", "")
@@ -130,10 +143,15 @@ def update_profile() -> Any:
     raw_days = request.form.get("num_days_weight_reminder", "0").strip() or "0"
     if not raw_days.isdigit() or int(raw_days) > 30:
         errors["num_days_weight_reminder"] = "Enter a whole number of days from 0 to 30."
+    zone = request.form.get("time_zone", "").strip()
+    if HAS_TIME_ZONE and zone and zone not in known_time_zones():
+        errors["time_zone"] = 'Enter an IANA time zone name such as "Europe/Berlin", or nothing.'
     if errors:
         return account_page(user, 400, errors=errors)
     user.profile.weight_unit = unit
     user.profile.num_days_weight_reminder = int(raw_days)
+    if HAS_TIME_ZONE:
+        user.profile.time_zone = zone
     db.session.commit()
     flash("Your settings are saved.", "success")
     return redirect(url_for("web_account.account"))
