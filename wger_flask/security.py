@@ -1,0 +1,63 @@
+"""Browser protections on every response (Flask-Talisman) and the server-side web session.
+
+The policy, for every page (the API's JSON answers get the same headers; they are harmless
+there and ``nosniff`` matters most on them):
+
+- ``Content-Security-Policy``: everything from this origin only, no inline script or style
+  (no ``'unsafe-inline'``, no ``'unsafe-eval'``); a per-request nonce in ``style-src`` for the
+  ``<style>`` elements ReDoc creates (it is handed the nonce), ``data:`` images (Swagger UI's
+  icons, the QR code), ``blob:`` workers (ReDoc's search), ``frame-ancestors 'none'``,
+  ``form-action 'self'``, ``base-uri 'none'``, ``object-src 'none'``.
+- ``X-Frame-Options: DENY`` (for browsers that predate ``frame-ancestors``),
+  ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``.
+- ``Strict-Transport-Security`` on answers that came over HTTPS, when
+  ``STRICT_TRANSPORT_SECURITY`` is on (off by default: plain-HTTP development).
+- Cookies: ``HttpOnly``, ``SameSite=Lax``, and ``Secure`` when ``SESSION_COOKIE_SECURE`` is
+  on or the request came over HTTPS (directly or through the ``NUMBER_OF_PROXIES`` trusted
+  proxies; ``ProxyFix`` sets the scheme).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_talisman import Talisman
+
+SELF = "'self'"
+CONTENT_SECURITY_POLICY = {
+    "default-src": SELF,
+    "script-src": SELF,
+    "style-src": SELF,
+    "img-src": [SELF, "data:"],
+    "font-src": SELF,
+    "connect-src": SELF,
+    "worker-src": [SELF, "blob:"],
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": SELF,
+    "frame-ancestors": "'none'",
+}
+
+talisman = Talisman()
+
+
+def init_app(app: Flask) -> None:
+    """Install the headers and the server-side session (called once by ``create_app``)."""
+    from wger_flask.blueprints.accounts.session_store import ServerSessionInterface
+
+    app.session_interface = ServerSessionInterface()
+    talisman.init_app(
+        app,
+        force_https=False,  # a proxy in front terminates TLS and redirects; tests speak HTTP
+        frame_options="DENY",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy_nonce_in=["style-src"],
+        referrer_policy="same-origin",
+        strict_transport_security=app.config["STRICT_TRANSPORT_SECURITY"],
+        strict_transport_security_max_age=app.config["STRICT_TRANSPORT_SECURITY_MAX_AGE"],
+        strict_transport_security_include_subdomains=False,
+        session_cookie_secure=False,  # per request instead: see session_store
+        session_cookie_http_only=True,
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
+        x_content_type_options=True,
+        permissions_policy={"camera": "()", "microphone": "()", "geolocation": "()"},
+    )
