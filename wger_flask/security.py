@@ -4,9 +4,9 @@ The policy, for every page (the API's JSON answers get the same headers; they ar
 there and ``nosniff`` matters most on them):
 
 - ``Content-Security-Policy``: everything from this origin only, no inline script or style
-  (no ``'unsafe-inline'``, no ``'unsafe-eval'``); a per-request nonce in ``style-src`` for the
-  ``<style>`` elements ReDoc creates (it is handed the nonce), ``data:`` images (Swagger UI's
-  icons, the QR code), ``blob:`` workers (ReDoc's search), ``frame-ancestors 'none'``,
+  (no ``'unsafe-inline'``, no ``'unsafe-eval'``; three fixed inline styles of the vendored
+  viewers allowed by hash, see ``STYLE_HASHES``), ``data:`` images (Swagger UI's icons), ``blob:`` workers (ReDoc's
+  search), ``frame-ancestors 'none'``,
   ``form-action 'self'``, ``base-uri 'none'``, ``object-src 'none'``.
 - ``X-Frame-Options: DENY`` (for browsers that predate ``frame-ancestors``),
   ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``.
@@ -23,10 +23,23 @@ from flask import Flask
 from flask_talisman import Talisman
 
 SELF = "'self'"
+# The only inline styles allowed, each by the SHA-256 of its exact text (a <style> with any
+# other content, e.g. an injected one, is refused):
+# - the empty string: Swagger UI and ReDoc (styled-components) create EMPTY <style> elements
+#   and fill them through the CSSOM (``insertRule``), which CSP does not govern;
+# - Swagger UI 5.35.0's logo: an SVG with a fixed <style> of two rules;
+# - ReDoc 2.5.4's perfect-scrollbar stylesheet, which its bundle writes into a <style>.
+# A nonce cannot serve: browsers hide it from ``getAttribute``, where ReDoc reads it. When a
+# vendored viewer is updated, the browser test names the new hash of any changed style.
+STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # "" (empty <style>)
+    "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='",  # Swagger UI's logo
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",  # ReDoc's perfect-scrollbar
+]
 CONTENT_SECURITY_POLICY = {
     "default-src": SELF,
     "script-src": SELF,
-    "style-src": SELF,
+    "style-src": [SELF, *STYLE_HASHES, "'report-sample'"],
     "img-src": [SELF, "data:"],
     "font-src": SELF,
     "connect-src": SELF,
@@ -50,7 +63,6 @@ def init_app(app: Flask) -> None:
         force_https=False,  # a proxy in front terminates TLS and redirects; tests speak HTTP
         frame_options="DENY",
         content_security_policy=CONTENT_SECURITY_POLICY,
-        content_security_policy_nonce_in=["style-src"],
         referrer_policy="same-origin",
         strict_transport_security=app.config["STRICT_TRANSPORT_SECURITY"],
         strict_transport_security_max_age=app.config["STRICT_TRANSPORT_SECURITY_MAX_AGE"],

@@ -25,7 +25,8 @@ def site_blueprints() -> list:
         headless,
         headless_account,  # noqa: F401 (adds its routes)
         web,
+        web_sessions,
         web_settings,
     )
 
-    return [health.blp, headless.blp, web.blp, web_settings.blp]
+    return [health.blp, headless.blp, web.blp, web_settings.blp, web_sessions.blp]
