@@ -50,15 +50,13 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": "'none'",
 }
 
-talisman = Talisman()
-
 
 def init_app(app: Flask) -> None:
     """Install the headers and the server-side session (called once by ``create_app``)."""
     from wger_flask.blueprints.accounts.session_store import ServerSessionInterface
 
     app.session_interface = ServerSessionInterface()
-    talisman.init_app(
+    app.extensions["talisman"] = Talisman(  # one per app: its settings live on the object
         app,
         force_https=False,  # a proxy in front terminates TLS and redirects; tests speak HTTP
         frame_options="DENY",
