@@ -317,3 +317,28 @@ def test_the_cookie_is_secure_when_a_trusted_proxy_says_https(app, monkeypatch, 
     monkeypatch.setattr(app, "wsgi_app", ProxyFix(app.wsgi_app, x_for=1, x_proto=1))
     trusted = app.test_client().get("/user/login", headers=forwarded)
     assert "; Secure" in trusted.headers["Set-Cookie"]
+
+
+def test_keep_signed_in_after_a_password_change_rotates_the_changing_browser(app, client, user):
+    """What a password-change page does: every other session ends, this browser continues
+    under a new id."""
+    import flask
+
+    from wger_flask.blueprints.accounts.session_store import keep_signed_in
+
+    web_login(client)
+    old = cookie_of(client)
+    elsewhere = app.test_client()
+    web_login(elsewhere)
+    with app.test_request_context("/user/account/", headers={"Cookie": f"{COOKIE}={old}"}):
+        me = db.session.get(User, user.id)
+        users.set_password(me, "a brand new passphrase")
+        keep_signed_in(me)
+        db.session.commit()
+        response = app.response_class()
+        app.session_interface.save_session(app, flask.session, response)
+        new = response.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    assert new != old
+    assert signed_in(app, new)
+    assert not signed_in(app, old)
+    assert not signed_in(app, cookie_of(elsewhere))

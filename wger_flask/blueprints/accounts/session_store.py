@@ -76,11 +76,14 @@ class ServerSession(CallbackDict, SessionMixin):
         self.clear()
 
 
-def session_user() -> User | None:
-    """The signed-in user of this request's browser session, as loaded with the session."""
+def keep_signed_in(user: User) -> None:
+    """After a change that ended every session of ``user`` (``users.set_password``), keep the
+    browser that made the change signed in, under a new session id. Not committed here."""
     from flask import session
+    from flask_login import login_user
 
-    return getattr(session, "user", None)
+    session.rotate(user)
+    login_user(user)
 
 
 class ServerSessionInterface(SessionInterface):

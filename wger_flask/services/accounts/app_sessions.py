@@ -57,8 +57,8 @@ def lookup(token: str | None) -> AppSession | None:
     if not token or len(token) > 128:
         return None
     session = db.session.execute(
-        select(AppSession).where(AppSession.digest == _digest(token))
-    ).scalar_one_or_none()
+        select(AppSession).where(AppSession.digest == _digest(token), AppSession.kind == APP)
+    ).scalar_one_or_none()  # a browser session's cookie is no X-Session-Token
     if session is None or session.ended is not None or session.expires <= utcnow():
         return None
     if session.pending is not None and session.user_id is None and _pending_expired(session):
@@ -95,7 +95,8 @@ def start_pending(user: User, methods: list[dict[str, Any]]) -> tuple[AppSession
 def live_by_id(session_id: int) -> AppSession | None:
     """The session an access token's ``sid`` names, unless it has ended (logged out)."""
     session = db.session.get(AppSession, session_id)
-    return session if session is not None and session.ended is None else None
+    live = session is not None and session.ended is None and session.kind == APP
+    return session if live else None
 
 
 def _device() -> dict[str, Any]:
