@@ -342,3 +342,16 @@ def test_keep_signed_in_after_a_password_change_rotates_the_changing_browser(app
     assert signed_in(app, new)
     assert not signed_in(app, old)
     assert not signed_in(app, cookie_of(elsewhere))
+
+
+def test_the_sessions_page_costs_two_statements(client, user, count_queries):
+    """The session with its user, then the user's live sessions: whatever their number."""
+    web_login(client)
+    login(client, "alice")
+    login(client, "alice")
+    client.get("/user/sessions/")
+    with count_queries() as counter:
+        response = client.get("/user/sessions/")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count("<tr>") == 4  # header + 1 browser + 2 apps
+    assert counter.count == 2, counter.statements

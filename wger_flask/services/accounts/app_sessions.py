@@ -108,13 +108,6 @@ def _device() -> dict[str, Any]:
     return {"user_agent": agent, "address": (request.remote_addr or "")[:45], "last_seen": utcnow()}
 
 
-def note_use(session: AppSession) -> None:
-    """Remember that a session was used (at most once a minute; not committed here)."""
-    now = utcnow()
-    if session.last_seen is None or now - session.last_seen > LAST_SEEN_RESOLUTION:
-        session.last_seen = now
-
-
 def pending_user(session: AppSession) -> User | None:
     """The user whose login waits in ``session`` (still active, same credentials)."""
     if session.pending is None or session.user_id is not None:
