@@ -70,9 +70,11 @@ def _init_extensions(app: Flask) -> None:
 
     throttling.init_app(app)
 
+    from wger_flask import security
     from wger_flask.services.accounts import credentials
 
     credentials.install(login_manager)
+    security.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

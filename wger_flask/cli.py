@@ -86,8 +86,16 @@ user_group = AppGroup("user", help="User accounts.")
 @click.option("--password", required=True, help="The new user's password.")
 @click.option("--email", default="", help="Email address.")
 @click.option("--superuser", is_flag=True, help="Make the user a superuser (and staff).")
-def user_create_command(username: str, password: str, email: str, superuser: bool) -> None:
-    """Create a user account."""
+@click.option(
+    "--verified/--unverified",
+    default=True,
+    show_default=True,
+    help="Whether the email address counts as verified (you, the administrator, vouch for it).",
+)
+def user_create_command(
+    username: str, password: str, email: str, superuser: bool, verified: bool
+) -> None:
+    """Create a user account (its email address verified unless --unverified)."""
     from wger_flask.models.accounts import User, UserProfile
     from wger_flask.models.catalogue import Language
     from wger_flask.services.accounts import users
@@ -100,7 +108,9 @@ def user_create_command(username: str, password: str, email: str, superuser: boo
         )
         sys.exit(1)
     try:
-        user = users.create_user(username, password, email=email, superuser=superuser)
+        user = users.create_user(
+            username, password, email=email, superuser=superuser, email_verified=verified
+        )
     except users.AccountError as error:
         click.echo(f"Error: {error.field}: {error}", err=True)
         sys.exit(1)
@@ -183,7 +193,36 @@ def user_delete_command(username: str, yes: bool) -> None:
     click.echo(f"Deleted {name!r} and all its data.")
 
 
+@user_group.command("logout-everywhere")
+@click.argument("username")
+def user_logout_everywhere_command(username: str) -> None:
+    """End every browser and app session and refresh token of an account (its key stays)."""
+    from wger_flask.services.accounts import users
+
+    user = _find_user(username)
+    users.end_all_sessions(user)
+    db.session.commit()
+    click.echo(f"Every session of {user.username!r} has ended.")
+
+
+sessions_group = AppGroup("sessions", help="Server-side sessions (web pages and apps).")
+
+
+@sessions_group.command("purge")
+@click.option("--days", default=30, show_default=True, help="Keep ended sessions this long.")
+def sessions_purge_command(days: int) -> None:
+    """Delete sessions ended or expired over DAYS ago, and idle anonymous ones (run daily)."""
+    import datetime as dt
+
+    from wger_flask.services.accounts import app_sessions
+
+    removed = app_sessions.purge(dt.timedelta(days=days))
+    db.session.commit()
+    click.echo(f"{removed} sessions deleted.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(bootstrap_command)
     app.cli.add_command(catalogue_group)
     app.cli.add_command(user_group)
+    app.cli.add_command(sessions_group)

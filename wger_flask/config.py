@@ -108,7 +108,10 @@ class Config:
             "ingredient_list": "120/minute",  # GET ingredient and ingredientinfo lists
             "ingredient_detail": "300/minute",  # their detail routes (and get_values)
             "ingredient_sync": "600/minute",
-            "login_failed_account": "5/5minute",  # failed passwords per username or email
+            # Failed passwords for one username or email: from one client address, and from
+            # all addresses together (higher, so a stranger cannot lock the owner out).
+            "login_failed_address": "5/5minute",
+            "login_failed_account": "50/5minute",
             "mfa_failed_account": "5/5minute",  # wrong second-factor codes per account
             "verification_mail": "1/3minute",  # verification mails per account
             "password_reset": "20/minute",  # reset requests per client
@@ -134,6 +137,16 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+        # Web sessions live on the server: ended after this many idle minutes, and this many
+        # hours after the login whatever happens (OWASP ASVS 3.3.2 level 2: 30 min / 12 h).
+        self.SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT", 30, minimum=1)
+        self.SESSION_LIFETIME_HOURS = env_int("SESSION_LIFETIME", 12, minimum=1)
+        # Strict-Transport-Security on answers that came over HTTPS (directly or through the
+        # NUMBER_OF_PROXIES trusted proxies). Off by default: plain-HTTP development.
+        self.STRICT_TRANSPORT_SECURITY = env_bool("STRICT_TRANSPORT_SECURITY", False)
+        self.STRICT_TRANSPORT_SECURITY_MAX_AGE = env_int(
+            "STRICT_TRANSPORT_SECURITY_MAX_AGE", 365 * 24 * 3600
+        )
 
         # The API's OpenAPI document (flask-smorest); the UIs are served by api_root.
         self.API_TITLE = "wger"

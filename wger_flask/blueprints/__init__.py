@@ -27,7 +27,15 @@ def site_blueprints() -> list:
         headless_password,  # noqa: F401 (adds its routes)
         web,
         web_account,
+        web_sessions,
         web_settings,
     )
 
-    return [health.blp, headless.blp, web.blp, web_settings.blp, web_account.blp]
+    return [
+        health.blp,
+        headless.blp,
+        web.blp,
+        web_settings.blp,
+        web_account.blp,
+        web_sessions.blp,
+    ]

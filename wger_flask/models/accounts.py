@@ -112,10 +112,19 @@ class ApiKey(db.Model):
 
 
 class AppSession(db.Model):
-    """An allauth-headless app session (``X-Session-Token``): a pending login or a signed-in
-    app. Only the token's SHA-256 digest is stored; an ended session answers 410."""
+    """A session on the server, of one of two kinds:
+
+    - ``app``: an allauth-headless app session (``X-Session-Token``), a pending login or a
+      signed-in app; an ended one answers 410. Its access tokens carry its id (``sid``).
+    - ``browser``: the web pages' session; the cookie holds only the random token, the
+      session's content (CSRF token, flashed messages, the login) lives in ``data``.
+
+    Only the token's SHA-256 digest is stored. Logout, a password change, deactivation and
+    "log out everywhere" set ``ended``: a replayed token is then worth nothing.
+    """
 
     __tablename__ = "accounts_appsession"
+    __table_args__ = (Index("ix_accounts_appsession_expires", "expires"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
@@ -129,6 +138,13 @@ class AppSession(db.Model):
     created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     ended: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    kind: Mapped[str] = mapped_column(String(8), default="app", server_default="app")
+    # A browser session's content (the dict behind ``flask.session``).
+    data: Mapped[dict | None] = mapped_column(JSONDocument, nullable=True)
+    # Shown on the sessions page: the device, the address, the last request (to the minute).
+    user_agent: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    address: Mapped[str] = mapped_column(String(45), default="", server_default="")
+    last_seen: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class RefreshToken(db.Model):

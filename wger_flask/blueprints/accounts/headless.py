@@ -161,7 +161,7 @@ def login() -> Response:
         return respond.errors(problems)
     field = identifiers[0]
     try:
-        user = users.log_in(field, text_field(data, field), password)
+        user = users.log_in(field, text_field(data, field), password, request.remote_addr)
     except users.LoginRefused as refused:
         return respond.error(refused.param, refused.code, refused.message)
     if current.user is not None:

@@ -26,7 +26,6 @@ from itsdangerous import BadSignature, SignatureExpired
 
 from wger_flask.extensions import db, login_manager
 from wger_flask.models.accounts import User
-from wger_flask.models.types import utcnow
 from wger_flask.rest import throttling
 from wger_flask.services.accounts import mfa, users
 
@@ -54,10 +53,11 @@ def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
 
 
 def _finish(user: User) -> Response:
-    login_user(user)
-    user.last_login = utcnow()
-    db.session.commit()
+    """Signed in: a new session id (the one used before the login ends: no fixation)."""
     session.pop(PENDING_KEY, None)
+    session.rotate(user)
+    login_user(user)
+    db.session.commit()
     flash(f"Welcome, {user.username}!", "success")
     return redirect(safe_next(request.args.get("next")))
 
@@ -86,6 +86,8 @@ def login() -> Any:
                     "gen": user.auth_generation,
                     "started": time.time(),
                 }
+                session.rotate(None)  # the password step is done: a new id for the next
+                db.session.commit()
                 return redirect(url_for("web.login_two_factor", next=request.args.get("next")))
             else:
                 return _finish(user)
@@ -95,7 +97,7 @@ def login() -> Any:
 def _check_login(login_name: str, password: str) -> tuple[User | None, str]:
     field = "email" if "@" in login_name else "username"
     try:
-        return users.log_in(field, login_name, password), ""
+        return users.log_in(field, login_name, password, request.remote_addr), ""
     except users.LoginRefused as refused:
         return None, refused.message
 
@@ -142,9 +144,11 @@ def login_two_factor() -> Any:
 
 @blp.route("/user/logout/", methods=["POST"])
 def logout() -> Response:
-    """Log out (a POST, so a link on another site cannot log you out)."""
+    """Log out (a POST, so a link on another site cannot log you out): the session ends on
+    the server, so a copy of the cookie is worth nothing from now on."""
     logout_user()
-    session.clear()
+    session.end()
+    db.session.commit()
     flash("You are logged out.", "success")
     return redirect(url_for("web.login"))
 

@@ -22,8 +22,10 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
+from wger_flask import security
+from wger_flask.blueprints.accounts import session_store
 from wger_flask.blueprints.accounts.web import safe_next
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User, UserProfile
@@ -59,7 +61,8 @@ def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
 
 
 def _no_referrer(response: Response) -> Response:
-    """Pages whose URL holds a secret must not leak it to the next site in a Referer."""
+    """Pages whose URL holds a secret must not leak it to the next site in a Referer (the
+    view also carries ``security.referrer_policy``, so the security headers agree)."""
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = negotiation.NO_CACHE
     return response
@@ -184,8 +187,8 @@ def change_password() -> Any:
                 db.session.rollback()
                 errors["new_password"] = str(problem)
         if not errors:
+            session_store.keep_signed_in(user)  # this browser stays, under a new session id
             db.session.commit()
-            login_user(user)  # this browser stays signed in, at the new credential generation
             flash(
                 "Your password is changed. Every other session, app login, refresh token and "
                 "your API key have ended: sign in again elsewhere and create a new key if you "
@@ -225,6 +228,7 @@ def request_password_reset() -> Any:
 
 @blp.route("/password/reset/<key>/", methods=["GET", "POST"])
 @throttling.throttle(lifecycle.PASSWORD_RESET_CONFIRM, methods=["POST"])
+@security.referrer_policy("no-referrer")
 def reset_password(key: str) -> Any:
     """The link of the reset mail: choose a new password (the link then stops working)."""
     try:
@@ -251,10 +255,7 @@ def reset_password(key: str) -> Any:
                 errors["new_password"] = str(problem)
             else:
                 db.session.commit()
-                logout_user()
-                session.clear()
-                flash("Your password is changed. Log in with the new one.", "success")
-                return redirect(url_for("web.login"))
+                return _leave("Your password is changed. Log in with the new one.")
     body, status = render(
         "web/password_reset_confirm.html", 400 if errors else 200, errors=errors, user=user
     )
@@ -273,8 +274,11 @@ def _confirmed(user: User) -> bool:
 
 
 def _leave(message: str) -> Response:
+    """Sign this browser out (its server session has ended or gone with the account) and say
+    so on the login page, through a fresh anonymous session."""
     logout_user()
-    session.clear()
+    session.end()
+    db.session.commit()
     flash(message, "success")
     return redirect(url_for("web.login"))
 

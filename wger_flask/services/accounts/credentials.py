@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+from flask import session as flask_session
 from flask_login import LoginManager
 
-from wger_flask.database import db
 from wger_flask.models.accounts import User
 from wger_flask.rest import auth
 from wger_flask.rest.errors import CHALLENGE, APIError
@@ -39,12 +39,10 @@ def user_for_access_token(token: str) -> User:
 
 
 def load_session_user(session_id: str) -> User | None:
-    """flask-login's loader: the session holds ``"<user id>:<credential generation>"``, so a
-    password change or deactivation ends every open session too."""
-    user_id, _, generation = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or str(user.auth_generation) != generation:
+    """flask-login's loader. The login lives in the server-side session, which was read with
+    its user in one statement (``blueprints.accounts.session_store``): no query here. The
+    session's ``"<user id>:<credential generation>"`` must still name that user as they are."""
+    user = getattr(flask_session, "user", None)
+    if user is None or not user.is_active or user.get_id() != session_id:
         return None
     return user

@@ -40,7 +40,7 @@ from wger_flask.models.accounts import (
 )
 from wger_flask.models.types import utcnow
 from wger_flask.rest import throttling
-from wger_flask.services.accounts import api_keys, mail, tokens, users
+from wger_flask.services.accounts import api_keys, mail, users
 from wger_flask.services.accounts.passwords import verify_password
 
 # The domains whose data an export holds and a deletion removes, in export order. Each names
@@ -91,16 +91,10 @@ def check_password(user: User, password: str) -> None:
 
 
 def end_credentials(user: User) -> None:
-    """End everything that stands for the user: web and app sessions and JWTs (through the
-    credential generation), refresh tokens (revoked) and the API key (deleted). Not
-    committed."""
-    user.auth_generation += 1
-    db.session.execute(
-        AppSession.__table__.update()
-        .where(AppSession.user_id == user.id, AppSession.ended.is_(None))
-        .values(ended=utcnow())
-    )
-    tokens.revoke_all(user)
+    """End everything that stands for the user: ``users.end_all_sessions`` (web and app
+    sessions, JWTs through the credential generation, refresh tokens revoked) and the API key
+    (deleted, so the API-key page lists nothing that no longer works). Not committed."""
+    users.end_all_sessions(user)
     api_keys.revoke(user)
 
 
@@ -113,8 +107,7 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def set_new_password(user: User, new: str) -> None:
     """Set a password that passed the sign-up rules; ends every session and token."""
-    users.set_password(user, new)  # validates and bumps the credential generation
-    tokens.revoke_all(user)
+    users.set_password(user, new)  # validates; ends every session and token
     api_keys.revoke(user)
 
 
@@ -243,8 +236,8 @@ def change_email(user: User, password: str, new_email: str) -> str:
 def deactivate(user: User) -> None:
     """Switch the account off: it cannot log in, every session and token ends. An
     administrator can switch it on again (``flask user activate``). Not committed."""
-    user.is_active = False
-    end_credentials(user)
+    users.deactivate(user)
+    api_keys.revoke(user)
 
 
 def activate(user: User) -> None:
@@ -302,7 +295,7 @@ def export_accounts(user_id: int) -> dict[str, list[dict[str, Any]]]:
         ),
         "app_session": table_rows(
             select(AppSession.__table__).where(AppSession.user_id == user_id),
-            without=("digest", "pending", "methods"),
+            without=("digest", "pending", "methods", "data"),  # data: CSRF token, one-time secrets
         ),
         "refresh_token": table_rows(
             select(RefreshToken.__table__).where(RefreshToken.user_id == user_id)

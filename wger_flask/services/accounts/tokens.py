@@ -23,11 +23,11 @@ import jwt as pyjwt
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import aliased
 
 from wger_flask.extensions import db
-from wger_flask.models.accounts import RefreshToken, User
+from wger_flask.models.accounts import AppSession, RefreshToken, User
 from wger_flask.models.types import utcnow
 
 ACCESS = "access"
@@ -62,12 +62,19 @@ def _claims(user: User, token_type: str, auth_time: float | None) -> dict[str, A
 
 
 def mint_access(
-    user: User, auth_time: float | None = None, *, session_id: int | None = None
+    user: User,
+    auth_time: float | None = None,
+    *,
+    session_id: int | None = None,
+    family: str | None = None,
 ) -> str:
-    """A short-lived access token for ``user`` (``sid``: the app session it belongs to)."""
+    """A short-lived access token for ``user``: ``sid`` names the app session and ``fam`` the
+    refresh-token family it was minted with; when either ends, the token stops working."""
     claims = _claims(user, ACCESS, auth_time)
     if session_id is not None:
         claims["sid"] = session_id
+    if family is not None:
+        claims["fam"] = family
     return create_access_token(
         identity=str(user.id), expires_delta=access_lifetime(), additional_claims=claims
     )
@@ -108,9 +115,10 @@ def mint_pair(
     user: User, source: str, *, session_id: int | None = None, auth_time: float | None = None
 ) -> TokenPair:
     """Access and refresh token for a fresh login (a new refresh-token family)."""
+    family = str(uuid.uuid4())  # the first refresh token's jti names its family
     return TokenPair(
-        mint_access(user, auth_time, session_id=session_id),
-        mint_refresh(user, source, session_id=session_id, auth_time=auth_time),
+        mint_access(user, auth_time, session_id=session_id, family=family),
+        mint_refresh(user, source, session_id=session_id, auth_time=auth_time, jti=family),
     )
 
 
@@ -129,23 +137,55 @@ def decode(token: str, expected_type: str | None) -> dict[str, Any]:
         raise InvalidToken("Token has no type")
     if expected_type is not None and token_type != expected_type:
         raise InvalidToken("Token has wrong type")
-    if not isinstance(claims.get("sub"), str) or claims.get("user_id") != claims["sub"]:
+    if not isinstance(claims.get("exp"), int) or isinstance(claims["exp"], bool):
+        raise InvalidToken("Token has no expiry")  # a token that never expires is refused
+    if user_id_of(claims) is None or claims.get("user_id") != claims["sub"]:
         raise InvalidToken("Token contained no recognizable user identification")
     return claims
 
 
+MAX_ID = 2**63 - 1  # a 64-bit signed id: anything else is refused before it reaches SQL
+
+
+def user_id_of(claims: dict[str, Any]) -> int | None:
+    """``sub`` as a user id: plain decimal digits of a positive 64-bit integer, else None."""
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub.isascii() or not sub.isdigit() or len(sub) > 19:
+        return None
+    value = int(sub)
+    return value if 0 < value <= MAX_ID and str(value) == sub else None
+
+
 def user_for_claims(claims: dict[str, Any]) -> User:
-    """The active user the claims name, at the credential generation they were minted in."""
-    try:
-        user_id = int(claims["sub"])
-    except (KeyError, ValueError):
-        raise InvalidToken("Token contained no recognizable user identification") from None
-    user = db.session.get(User, user_id)
-    if user is None:
+    """The active user the claims name, at the credential generation they were minted in, and
+    still live: the app session (``sid``) and refresh-token family (``fam``) an access token
+    came from must not have ended. Those checks ride on the user lookup: ONE statement."""
+    user_id = user_id_of(claims)
+    if user_id is None:
+        raise InvalidToken("Token contained no recognizable user identification")
+    checks = [User]
+    sid, fam = claims.get("sid"), claims.get("fam")
+    if isinstance(sid, int) and not isinstance(sid, bool):
+        checks.append(
+            exists()
+            .where(AppSession.id == sid, AppSession.ended.is_(None))
+            .correlate(None)
+            .label("session_live")
+        )
+    if isinstance(fam, str) and claims.get("token_type") == ACCESS:
+        checks.append(
+            exists()
+            .where(RefreshToken.family == fam, RefreshToken.revoked.is_(None))
+            .correlate(None)
+            .label("family_live")
+        )
+    row = db.session.execute(select(*checks).where(User.id == user_id)).first()
+    if row is None:
         raise InvalidToken("User not found")
+    user, *live = row
     if not user.is_active:
         raise InvalidToken("User is inactive")
-    if claims.get("gen") != user.auth_generation:
+    if claims.get("gen") != user.auth_generation or not all(live):
         raise InvalidToken("Token is invalid")
     return user
 
@@ -195,6 +235,13 @@ def rotate(token: str) -> TokenPair:
     record = db.session.get(RefreshToken, jti)
     if record is None or record.user_id != user.id:
         raise InvalidToken("Token is invalid")
+    if record.session_id is not None:  # the app session's "last seen" on the sessions page
+        db.session.execute(
+            update(AppSession)
+            .where(AppSession.id == record.session_id)
+            .values(last_seen=now)
+            .execution_options(synchronize_session=False)
+        )
     refresh = mint_refresh(
         user,
         record.source,
@@ -203,7 +250,9 @@ def rotate(token: str) -> TokenPair:
         auth_time=claims.get("auth_time"),
         jti=new_jti,
     )
-    access = mint_access(user, claims.get("auth_time"), session_id=record.session_id)
+    access = mint_access(
+        user, claims.get("auth_time"), session_id=record.session_id, family=record.family
+    )
     return TokenPair(access, refresh)
 
 

@@ -7,17 +7,20 @@ from typing import Any
 
 from flask import current_app
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from wger_flask.extensions import db
-from wger_flask.models.accounts import AppSession, User, UserProfile
-from wger_flask.models.types import utcnow
+from wger_flask.models.accounts import User, UserProfile
 from wger_flask.rest import throttling
+from wger_flask.services.accounts import app_sessions, tokens
 from wger_flask.services.accounts.passwords import hash_password, needs_rehash, verify_password
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
+# The per-address bucket of failed passwords (``RATE_LIMITS`` in config.py); the per-account
+# one is the generic layer's ``throttling.LOGIN_FAILED_ACCOUNT``.
+LOGIN_FAILED_ADDRESS = "login_failed_address"
 
 
 class AccountError(ValueError):
@@ -81,14 +84,23 @@ def validate_password(password: str, username: str = "") -> str:
     return password
 
 
-def create_user(username: str, password: str, *, email: str = "", superuser: bool = False) -> User:
-    """A new active account (not committed)."""
+def create_user(
+    username: str,
+    password: str,
+    *,
+    email: str = "",
+    superuser: bool = False,
+    email_verified: bool = False,
+) -> User:
+    """A new active account (not committed). ``email_verified``: someone trusted vouches for
+    the address (an administrator creating the account on the command line)."""
     username = validate_username(username)
     email = validate_email(email)
     validate_password(password, username)
     user = User(
         username=username,
         email=email,
+        email_verified=bool(email) and email_verified,
         password_hash=hash_password(password),
         is_superuser=superuser,
         is_staff=superuser,
@@ -101,17 +113,26 @@ def create_user(username: str, password: str, *, email: str = "", superuser: boo
 
 
 def set_password(user: User, password: str) -> None:
-    """Change the password; every session and token made before stops working."""
+    """Change the password; every session (browser and app) and token made before stops
+    working at once (not committed here)."""
     validate_password(password, user.username)
     user.password_hash = hash_password(password)
+    end_all_sessions(user)
+
+
+def end_all_sessions(user: User) -> None:
+    """ "Log out everywhere": every browser and app session ends, every refresh token is
+    revoked, and the credential generation moves on so every access token and pending login
+    made before is refused (not committed here). The permanent API key is left alone."""
     user.auth_generation += 1
-    # JWTs and web sessions carry the generation; the app sessions (X-Session-Token) end here.
-    db.session.execute(
-        update(AppSession)
-        .where(AppSession.user_id == user.id, AppSession.ended.is_(None))
-        .values(ended=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    app_sessions.end_all(user)
+    tokens.revoke_all(user)
+
+
+def deactivate(user: User) -> None:
+    """Deactivate an account: it can no longer log in, and everything it had open ends."""
+    user.is_active = False
+    end_all_sessions(user)
 
 
 class LoginRefused(Exception):
@@ -155,19 +176,29 @@ def check_credentials(field: str, identifier: str, password: str) -> User:
     return user
 
 
-def log_in(field: str, identifier: str, password: str) -> User:
-    """check_credentials behind the account's quota of failed attempts (the same quota for
-    the headless API and the login page): a locked account is refused before its password
-    is even checked, a failure counts, a success clears the count."""
-    identity = f"{field}:{identifier.strip().lower()}"
-    if throttling.account_locked(throttling.LOGIN_FAILED_ACCOUNT, identity):
+def log_in(field: str, identifier: str, password: str, address: str | None = None) -> User:
+    """check_credentials behind two quotas of failed attempts (the same for the headless API
+    and the login page), as OWASP ASVS 2.2.1 asks:
+
+    - per account and client address (5 in 5 minutes): one client guessing is stopped soon;
+    - per account from all addresses (50 in 5 minutes): a spread-out attack is bounded too.
+
+    A stranger's failures use up only their own address's quota, so the owner's right
+    password from their own address keeps working. A locked bucket refuses before the
+    password is even checked; a success clears that address's count."""
+    account = f"{field}:{identifier.strip().lower()}"
+    from_here = f"{account}|{address or 'unknown'}"
+    if throttling.account_locked(LOGIN_FAILED_ADDRESS, from_here) or throttling.account_locked(
+        throttling.LOGIN_FAILED_ACCOUNT, account
+    ):
         raise LoginRefused("too_many_login_attempts", TOO_MANY_FAILURES)
     try:
         user = check_credentials(field, identifier, password)
     except LoginRefused:
-        throttling.record_failure(throttling.LOGIN_FAILED_ACCOUNT, identity)
+        throttling.record_failure(LOGIN_FAILED_ADDRESS, from_here)
+        throttling.record_failure(throttling.LOGIN_FAILED_ACCOUNT, account)
         raise
-    throttling.clear_failures(throttling.LOGIN_FAILED_ACCOUNT, identity)
+    throttling.clear_failures(LOGIN_FAILED_ADDRESS, from_here)
     return user
 
 
