@@ -74,6 +74,9 @@ def _init_extensions(app: Flask) -> None:
     from wger_flask.services.accounts import credentials
 
     credentials.install(login_manager)
+    from wger_flask.services import trophies
+
+    trophies.install()  # statistics and trophies follow every workout write
 
 
 def _register_blueprints(app: Flask) -> None:
