@@ -23,11 +23,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, event, inspect, select
+from sqlalchemy import Connection, event, func, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from wger_flask.models.accounts import UserProfile
 from wger_flask.models.routines import Day, Routine, Slot, SlotEntry, WorkoutLog, WorkoutSession
+from wger_flask.models.trophies import UserTrophy
 from wger_flask.services.trophies import checkers, store
 from wger_flask.services.trophies.history import (
     LogEntry,
@@ -82,6 +83,8 @@ class Changes:
     added_logs: list[LogEntry] = field(default_factory=list)
     removed_sessions: list[SessionEntry] = field(default_factory=list)
     added_sessions: list[SessionEntry] = field(default_factory=list)
+    # records whose logs the database deletes (their award rows cascade away with them)
+    records_lost: int = 0
 
 
 @dataclass
@@ -90,6 +93,7 @@ class Pending:
     # objects whose new values are read after the flush: (kind, object)
     arriving: list[tuple[str, Any]] = field(default_factory=list)
     recompute: set[int] = field(default_factory=set)
+    deleted_logs: list[Any] = field(default_factory=list)
 
 
 def install() -> None:
@@ -172,6 +176,24 @@ def before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         elif isinstance(obj, UserProfile) and _profile_switched(obj):
             pending = pending or pending_of(session)
             pending.recompute.add(obj.user_id)
+    if pending is not None:
+        _count_lost_records(session, pending)
+
+
+def _count_lost_records(session: Session, pending: Pending) -> None:
+    """How many of each user's records leave with the logs deleted in this flush (their
+    award rows cascade away in the database, unseen by the tracker)."""
+    if not pending.deleted_logs:
+        return
+    earned = UserTrophy.__table__
+    rows = session.connection().execute(
+        select(earned.c.user_id, func.count())
+        .where(earned.c.log_id.in_(pending.deleted_logs))
+        .group_by(earned.c.user_id)
+    )
+    for user_id, count in rows:
+        pending.changes[user_id].records_lost += count
+    pending.deleted_logs = []
 
 
 def _profile_switched(profile: UserProfile) -> bool:
@@ -190,6 +212,8 @@ def _leaving(session: Session, pending: Pending, obj: Any) -> None:
         values, known = _snapshot(obj, LOG_FIELDS, old=True)
         if known and known_user:
             pending.changes[user_id].removed_logs.append(LogEntry(*values))
+            if obj in session.deleted:
+                pending.deleted_logs.append(obj.id)
         else:
             pending.recompute.add(obj.user_id)
         return
@@ -204,9 +228,9 @@ def _leaving(session: Session, pending: Pending, obj: Any) -> None:
         rows = session.connection().execute(
             select(*store.LOG_COLUMNS).where(WorkoutLog.session_id == entry.id)
         )
-        pending.changes[user_id].removed_logs.extend(
-            store.log_entry(row) for row in rows if row[0] not in explicit
-        )
+        cascaded = [store.log_entry(row) for row in rows if row[0] not in explicit]
+        pending.changes[user_id].removed_logs.extend(cascaded)
+        pending.deleted_logs.extend(log.id for log in cascaded)
 
 
 def _owners(connection: Connection, model: type, ids: Any = None, condition: Any = None) -> set:
@@ -298,7 +322,7 @@ def apply(connection: Connection, user_id: int, change: Changes) -> None:
     trophies = None
     if change.added_logs or change.removed_logs:
         trophies = store.catalogue(connection, user_id)
-        moved = _apply_records(connection, user_id, trophies, change)
+        moved = _apply_records(connection, user_id, trophies, change) - change.records_lost
         if moved:
             stats["personal_records"] += moved
             aspects.add("records")
@@ -336,7 +360,8 @@ def _apply_sessions(
         days = before  # the same days, moved times only
     else:
         days = day_facts(store.workout_days(connection, user_id))
-    if days != before:
+    if days != before or set(new_days) != old_days:
+        # the set of workout days may have changed even where the streaks did not
         stats.update(store.with_day_facts(stats, days))
         aspects.add("days")
     times = [time for _, time in added.values() if time is not None]
