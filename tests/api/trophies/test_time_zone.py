@@ -11,7 +11,9 @@ def test_time_zone_is_validated_and_kept(client, alice):
         bad = client.patch("/api/v2/userprofile/", json={"time_zone": wrong}, headers=alice)
         assert bad.status_code == 400, wrong
         assert list(bad.get_json()) == ["time_zone"]
-    assert client.get("/api/v2/userprofile/", headers=alice).get_json()["time_zone"] == "Europe/Berlin"
+    assert (
+        client.get("/api/v2/userprofile/", headers=alice).get_json()["time_zone"] == "Europe/Berlin"
+    )
     cleared = client.patch("/api/v2/userprofile/", json={"time_zone": ""}, headers=alice)
     assert cleared.status_code == 200 and cleared.get_json()["time_zone"] == ""
 

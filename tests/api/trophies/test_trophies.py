@@ -5,7 +5,6 @@ from __future__ import annotations
 from tests.api.trophies.helpers import earned, log, progress, session, statistics
 
 
-
 def test_anonymous_reads_the_visible_catalogue(client):
     body = client.get("/api/v2/trophy/").get_json()
     assert body["count"] == 11
@@ -46,7 +45,10 @@ def test_hidden_trophies_once_earned_or_to_staff(client, alice, make_user, auth_
     assert hidden["count"] == 0
     early = session(client, alice, "2026-03-03", "05:15")
     log(client, alice, early["id"])
-    names = [r["name"] for r in client.get("/api/v2/trophy/?is_hidden=True", headers=alice).get_json()["results"]]
+    names = [
+        r["name"]
+        for r in client.get("/api/v2/trophy/?is_hidden=True", headers=alice).get_json()["results"]
+    ]
     assert names == ["Early Bird", "Personal Record"]
     staff = auth_headers(make_user("coach", is_staff=True))
     assert client.get("/api/v2/trophy/?limit=50", headers=staff).get_json()["count"] == 21
@@ -175,5 +177,3 @@ def test_a_foreign_session_in_a_log_body_is_refused(client, alice, mallory):
     assert response.status_code == 403
     assert client.get("/api/v2/user-statistics/", headers=alice).get_json()["count"] == 0
     assert statistics(client, mallory)["total_weight_lifted"] == "0.00"
-
-

@@ -31,7 +31,7 @@ def recompute(user_ids: Any = None) -> dict[str, int]:
 
     from wger_flask.extensions import db
     from wger_flask.models.accounts import User
-    from wger_flask.services.trophies.recompute import recompute_user
+    from wger_flask.services.trophies.rebuild import recompute_user
 
     connection = db.session.connection()
     ids = user_ids if user_ids is not None else db.session.execute(select(User.id)).scalars()

@@ -279,7 +279,7 @@ def after_flush(session: Session, flush_context: Any) -> None:
     changes, recompute = pending.changes, pending.recompute
     session.info[INFO_KEY] = Pending()
     connection = session.connection()
-    from wger_flask.services.trophies.recompute import recompute_user
+    from wger_flask.services.trophies.rebuild import recompute_user
 
     for user_id in recompute:
         recompute_user(connection, user_id)
@@ -307,7 +307,7 @@ def apply(connection: Connection, user_id: int, change: Changes) -> None:
             store.mark_stale(connection, user_id)
         return
     if state.stats is None or state.stats["stale"]:
-        from wger_flask.services.trophies.recompute import recompute_user
+        from wger_flask.services.trophies.rebuild import recompute_user
 
         recompute_user(connection, user_id)
         return
