@@ -92,7 +92,7 @@ def upgrade():
     )
     with op.batch_alter_table('trophies_usertrophy', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_trophies_usertrophy_log_id'), ['log_id'], unique=False)
-        batch_op.create_index('ix_trophies_usertrophy_record', ['user_id', 'exercise_id', 'record_at'], unique=False)
+        batch_op.create_index('ix_trophies_usertrophy_record', ['user_id', 'exercise_id', 'record_at', 'log_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_trophies_usertrophy_trophy_id'), ['trophy_id'], unique=False)
         batch_op.create_index('ix_trophies_usertrophy_user_earned', ['user_id', 'earned_at'], unique=False)
         batch_op.create_index('uq_trophies_usertrophy_once', ['user_id', 'trophy_id'], unique=True, sqlite_where=sa.text('log_id IS NULL'), postgresql_where=sa.text('log_id IS NULL'))

@@ -63,7 +63,7 @@ class UserTrophy(db.Model):
     __owner__ = ()
     __table_args__ = (
         Index("ix_trophies_usertrophy_user_earned", "user_id", "earned_at"),
-        Index("ix_trophies_usertrophy_record", "user_id", "exercise_id", "record_at"),
+        Index("ix_trophies_usertrophy_record", "user_id", "exercise_id", "record_at", "log_id"),
         # A trophy that is not a record is earned at most once (concurrent awards collide).
         Index(
             "uq_trophies_usertrophy_once",

@@ -4,13 +4,14 @@ and earned trophies. Every function takes the transaction's connection; nothing 
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from wger_flask.models.accounts import UserProfile
 from wger_flask.models.routines import WorkoutLog, WorkoutSession
@@ -172,21 +173,54 @@ def present_month_days(connection: Connection, user_id: int, targets: set[int]) 
 # ------------------------------------------------------------------------------ trophies
 
 
-def catalogue(connection: Connection, user_id: int) -> list[Any]:
-    """The active trophies, each with whether the user holds it (one statement)."""
-    held = exists().where(EARNED.c.user_id == user_id, EARNED.c.trophy_id == Trophy.id)
+@dataclass(frozen=True)
+class CatalogueEntry:
+    id: int
+    checker_class: str
+    checker_params: Any
+    is_repeatable: bool
+    held: bool = False
+
+
+# The active trophies per database, read again after CATALOGUE_SECONDS: the catalogue only
+# changes when shipped data is loaded, and a write should not decode it every time.
+CATALOGUE_SECONDS = 300.0
+_CATALOGUE: dict[str, tuple[float, list[CatalogueEntry]]] = {}
+
+
+def active_trophies(connection: Connection) -> list[CatalogueEntry]:
+    key = connection.engine.url.render_as_string()
+    cached = _CATALOGUE.get(key)
+    if cached is not None and time.monotonic() - cached[0] < CATALOGUE_SECONDS:
+        return cached[1]
     stmt = (
-        select(
-            Trophy.id,
-            Trophy.checker_class,
-            Trophy.checker_params,
-            Trophy.is_repeatable,
-            held.label("held"),
-        )
+        select(Trophy.id, Trophy.checker_class, Trophy.checker_params, Trophy.is_repeatable)
         .where(Trophy.is_active.is_(True))
         .order_by(Trophy.order, Trophy.id)
     )
-    return list(connection.execute(stmt))
+    entries = [CatalogueEntry(*row) for row in connection.execute(stmt)]
+    if entries:
+        _CATALOGUE[key] = (time.monotonic(), entries)
+    return entries
+
+
+def catalogue(connection: Connection, user_id: int) -> list[CatalogueEntry]:
+    """The active trophies, each with whether the user holds it (one statement)."""
+    held = set(
+        connection.execute(
+            select(EARNED.c.trophy_id).where(EARNED.c.user_id == user_id, EARNED.c.log_id.is_(None))
+        ).scalars()
+    )
+    return [
+        CatalogueEntry(
+            entry.id,
+            entry.checker_class,
+            entry.checker_params,
+            entry.is_repeatable,
+            entry.id in held,
+        )
+        for entry in active_trophies(connection)
+    ]
 
 
 def record_trophy(trophies: Iterable[Any]) -> int | None:
