@@ -94,6 +94,7 @@ class Pending:
     arriving: list[tuple[str, Any]] = field(default_factory=list)
     recompute: set[int] = field(default_factory=set)
     deleted_logs: list[Any] = field(default_factory=list)
+    after_bulk: set[int] = field(default_factory=set)
 
 
 def install() -> None:
@@ -259,7 +260,8 @@ def on_execute(state: ORMExecuteState) -> None:
         users = set(connection.execute(stmt).scalars())
     else:
         return
-    pending_of(state.session).recompute |= users
+    # recomputed at commit: an autoflush may still run between here and the DELETE itself
+    pending_of(state.session).after_bulk |= users
 
 
 # ------------------------------------------------------------------------------ applying
@@ -277,7 +279,7 @@ def after_flush(session: Session, flush_context: Any) -> None:
             entry = SessionEntry(*(getattr(obj, name) for name in SESSION_FIELDS))
             pending.changes[obj.user_id].added_sessions.append(entry)
     changes, recompute = pending.changes, pending.recompute
-    session.info[INFO_KEY] = Pending()
+    session.info[INFO_KEY] = Pending(after_bulk=pending.after_bulk)
     connection = session.connection()
     from wger_flask.services.trophies.rebuild import recompute_user
 
@@ -289,14 +291,18 @@ def after_flush(session: Session, flush_context: Any) -> None:
 
 
 def before_commit(session: Session) -> None:
-    """Bulk deletions noted since the last flush are recomputed before the commit."""
+    """Owners of workouts a bulk DELETE removed are recomputed before the commit."""
     pending = session.info.get(INFO_KEY)
-    if pending is None or not pending.recompute:
+    if pending is None or not pending.after_bulk:
         return
+    users = pending.after_bulk
+    pending.after_bulk = set()
     session.flush()
-    pending = session.info.get(INFO_KEY)
-    if pending is not None and pending.recompute:
-        after_flush(session, None)
+    from wger_flask.services.trophies.rebuild import recompute_user
+
+    connection = session.connection()
+    for user_id in users:
+        recompute_user(connection, user_id)
 
 
 def apply(connection: Connection, user_id: int, change: Changes) -> None:
