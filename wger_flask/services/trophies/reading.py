@@ -66,7 +66,7 @@ def _iso(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        return value.astimezone(dt.UTC).isoformat()  # as the API's datetimes
     return value.isoformat()
 
 
