@@ -24,3 +24,21 @@ def test_time_zone_is_documented(client):
     assert profile["properties"]["time_zone"]["type"] == "string"
     for name in ("Trophy", "UserTrophy", "UserStatistics", "TrophyProgress"):
         assert name in schema, name
+
+
+def test_a_new_time_zone_rereads_sessions_not_logs(client, alice, count_queries):
+    from tests.api.trophies.helpers import log, session, statistics
+
+    for day in ("2026-03-07", "2026-03-08", "2026-03-09"):
+        made = session(client, alice, day, "06:30")
+        log(client, alice, made["id"])
+    before = statistics(client, alice)
+    with count_queries() as counter:
+        response = client.patch(
+            "/api/v2/userprofile/", json={"time_zone": "Asia/Tokyo"}, headers=alice
+        )
+    assert response.status_code == 200
+    assert not [s for s in counter.statements if "FROM manager_workoutlog" in s]
+    after = statistics(client, alice)
+    # dates and start times sent as local values do not move with the zone
+    assert {**after, "last_updated": None} == {**before, "last_updated": None}

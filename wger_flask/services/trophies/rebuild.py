@@ -14,7 +14,14 @@ from sqlalchemy import Connection, delete, insert, select
 from wger_flask.models.routines import WorkoutLog, WorkoutSession
 from wger_flask.models.trophies import SessionFact, UserTrophy
 from wger_flask.services.trophies import checkers, store
-from wger_flask.services.trophies.history import Summary, summarize, zone_of
+from wger_flask.services.trophies.history import (
+    Summary,
+    day_facts,
+    month_day,
+    session_moment,
+    summarize,
+    zone_of,
+)
 
 EARNED = UserTrophy.__table__
 
@@ -97,3 +104,29 @@ def _reconcile_records(
     if missing:
         connection.execute(insert(EARNED), missing)
     return len(wanted)
+
+
+def rezone_user(connection: Connection, user_id: int) -> None:
+    """After a time-zone change: the local days and times of the sessions again (reading the
+    sessions, not the logs: volume and records do not depend on the zone)."""
+    state = store.load_state(connection, user_id)
+    if not state.enabled or state.stats is None or state.stats["stale"]:
+        recompute_user(connection, user_id)
+        return
+    zone = zone_of(state.time_zone)
+    sessions = connection.execute(
+        select(*store.session_columns()).where(WorkoutSession.user_id == user_id)
+    )
+    moments = {row[0]: session_moment(store.session_entry(row), zone) for row in sessions}
+    connection.execute(delete(SessionFact).where(SessionFact.user_id == user_id))
+    store.replace_facts(connection, user_id, [], moments)
+    times = [time for _, time in moments.values() if time is not None]
+    month_days = {month_day(day) for day, _ in moments.values()}
+    stats = store.with_day_facts(dict(state.stats), day_facts(day for day, _ in moments.values()))
+    stats["earliest_workout_time"] = min(times, default=None)
+    stats["latest_workout_time"] = max(times, default=None)
+    stats["worked_out_jan_1"] = 101 in month_days
+    store.save_stats(connection, user_id, stats, new=False)
+    facts = store.facts_for_checkers(stats, month_days)
+    trophies = store.catalogue(connection, user_id)
+    store.settle(connection, user_id, trophies, facts, {"days", "times"})

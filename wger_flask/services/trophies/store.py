@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from wger_flask.models.accounts import UserProfile
 from wger_flask.models.routines import WorkoutLog, WorkoutSession
@@ -43,15 +43,22 @@ class State:
     stats: dict[str, Any] | None = None
 
 
+# The advisory-lock namespace of per-user trophy work on PostgreSQL ("tr" in ASCII).
+LOCK_SPACE = 0x7472
+
+
 def load_state(connection: Connection, user_id: int) -> State:
-    """The statistics row (locked for this transaction on PostgreSQL) and the profile."""
+    """The statistics row and the profile. On PostgreSQL the user's trophy work is serialized
+    first (a transaction-scoped advisory lock): concurrent writes of one user, even their very
+    first, apply one after the other on committed data. SQLite serializes writers anyway."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(LOCK_SPACE, user_id)))
     profile = (UserProfile.time_zone, UserProfile.trophies_enabled)
     row = connection.execute(
         select(STATS, *profile)
         .select_from(STATS)
         .outerjoin(UserProfile, UserProfile.user_id == STATS.c.user_id)
         .where(STATS.c.user_id == user_id)
-        .with_for_update(of=STATS)
     ).first()
     if row is None:
         found = connection.execute(select(*profile).where(UserProfile.user_id == user_id)).first()

@@ -12,8 +12,8 @@ transaction, after the flush that wrote it:
   exercises touched, then awards or withdraws the trophies whose facts moved.
 
 Writes that delete workouts by cascade (a routine, day, slot or slot entry, also as a bulk
-``DELETE``) recompute their owners from the logs, as does a change of the profile's time zone
-or switching trophies back on. ``trophies_enabled = false``: nothing is tracked (the row is
+``DELETE``) recompute their owners from the logs, as does switching trophies back on; a new
+time zone re-derives the local days and times from the sessions. ``trophies_enabled = false``: nothing is tracked (the row is
 marked stale and recomputed when they come back on).
 """
 
@@ -95,6 +95,7 @@ class Pending:
     recompute: set[int] = field(default_factory=set)
     deleted_logs: list[Any] = field(default_factory=list)
     after_bulk: set[int] = field(default_factory=set)
+    rezone: set[int] = field(default_factory=set)
 
 
 def install() -> None:
@@ -174,9 +175,11 @@ def before_flush(session: Session, flush_context: Any, instances: Any) -> None:
                 _leaving(session, pending, obj)
                 kind = "log" if isinstance(obj, WorkoutLog) else "session"
                 pending.arriving.append((kind, obj))
-        elif isinstance(obj, UserProfile) and _profile_switched(obj):
-            pending = pending or pending_of(session)
-            pending.recompute.add(obj.user_id)
+        elif isinstance(obj, UserProfile):
+            switched = _profile_switched(obj)
+            if switched:
+                pending = pending or pending_of(session)
+                (pending.recompute if switched == "on" else pending.rezone).add(obj.user_id)
     if pending is not None:
         _count_lost_records(session, pending)
 
@@ -197,13 +200,15 @@ def _count_lost_records(session: Session, pending: Pending) -> None:
     pending.deleted_logs = []
 
 
-def _profile_switched(profile: UserProfile) -> bool:
-    """A new time zone moves local days and times; trophies switched back on catch up."""
+def _profile_switched(profile: UserProfile) -> str | None:
+    """ "on": trophies switched back on (catch up); "zone": a new time zone moves local days."""
     state = inspect(profile)
-    if state.attrs.time_zone.history.has_changes():
-        return True
     switched = state.attrs.trophies_enabled.history
-    return bool(switched.has_changes() and switched.added and switched.added[0])
+    if switched.has_changes() and switched.added and switched.added[0]:
+        return "on"
+    if state.attrs.time_zone.history.has_changes():
+        return "zone"
+    return None
 
 
 def _leaving(session: Session, pending: Pending, obj: Any) -> None:
@@ -278,13 +283,15 @@ def after_flush(session: Session, flush_context: Any) -> None:
         else:
             entry = SessionEntry(*(getattr(obj, name) for name in SESSION_FIELDS))
             pending.changes[obj.user_id].added_sessions.append(entry)
-    changes, recompute = pending.changes, pending.recompute
+    changes, recompute, rezone = pending.changes, pending.recompute, pending.rezone
     session.info[INFO_KEY] = Pending(after_bulk=pending.after_bulk)
     connection = session.connection()
-    from wger_flask.services.trophies.rebuild import recompute_user
+    from wger_flask.services.trophies.rebuild import recompute_user, rezone_user
 
     for user_id in recompute:
         recompute_user(connection, user_id)
+    for user_id in rezone - recompute:
+        rezone_user(connection, user_id)
     for user_id, change in changes.items():
         if user_id not in recompute:
             apply(connection, user_id, change)
