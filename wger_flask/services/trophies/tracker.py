@@ -138,9 +138,8 @@ def _old_value(obj: Any, name: str) -> tuple[Any, bool]:
     return getattr(obj, name), True
 
 
-def _snapshot(obj: Any, names: tuple[str, ...], old: bool) -> tuple[tuple, bool]:
-    if not old:
-        return tuple(getattr(obj, name) for name in names), True
+def _snapshot(obj: Any, names: tuple[str, ...]) -> tuple[tuple, bool]:
+    """The values before this flush, and whether all of them are known."""
     values, known = [], True
     for name in names:
         value, ok = _old_value(obj, name)
@@ -215,7 +214,7 @@ def _leaving(session: Session, pending: Pending, obj: Any) -> None:
     """Note the values an existing log or session had before this flush."""
     user_id, known_user = _old_value(obj, "user_id")
     if isinstance(obj, WorkoutLog):
-        values, known = _snapshot(obj, LOG_FIELDS, old=True)
+        values, known = _snapshot(obj, LOG_FIELDS)
         if known and known_user:
             pending.changes[user_id].removed_logs.append(LogEntry(*values))
             if obj in session.deleted:
@@ -223,7 +222,7 @@ def _leaving(session: Session, pending: Pending, obj: Any) -> None:
         else:
             pending.recompute.add(obj.user_id)
         return
-    values, known = _snapshot(obj, SESSION_FIELDS, old=True)
+    values, known = _snapshot(obj, SESSION_FIELDS)
     if not (known and known_user):
         pending.recompute.add(obj.user_id)
         return
