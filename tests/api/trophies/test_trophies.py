@@ -177,3 +177,15 @@ def test_a_foreign_session_in_a_log_body_is_refused(client, alice, mallory):
     assert response.status_code == 403
     assert client.get("/api/v2/user-statistics/", headers=alice).get_json()["count"] == 0
     assert statistics(client, mallory)["total_weight_lifted"] == "0.00"
+
+
+def test_details_of_what_does_not_exist_are_404(client, alice):
+    for url in ("/api/v2/trophy/999/", "/api/v2/trophy/abc/", "/api/v2/user-trophy/1/"):
+        assert client.get(url, headers=alice).status_code == 404, url
+    assert client.get("/api/v2/user-statistics/x/", headers=alice).status_code == 404
+
+
+def test_the_api_root_lists_the_trophy_routes(client):
+    root = client.get("/api/v2/").get_json()
+    for name in ("trophy", "user-trophy", "user-statistics"):
+        assert root[name].endswith(f"/api/v2/{name}/"), name

@@ -18,6 +18,7 @@ from wger_flask.services.trophies.history import (
     extend_days,
     one_rep_max,
     personal_records,
+    session_moment,
     summarize,
     volume_mg,
 )
@@ -264,3 +265,17 @@ def test_records_are_each_exercises_running_best_in_date_order():
         [(Decimal(103), BENCH), (Decimal(105), BENCH), (Decimal(60), SQUAT)]
     )
     assert verdict("personal_record", {}, logs=logs).earned
+
+
+def test_a_naive_start_instant_is_taken_as_utc():
+    naive = SessionEntry(uuid.uuid4(), dt.date(2026, 3, 1), None, dt.datetime(2026, 3, 1, 10, 30))
+    aware = SessionEntry(naive.id, naive.date, None, naive.datetime_start.replace(tzinfo=UTC))
+    zone = ZoneInfo("America/New_York")
+    assert (
+        session_moment(naive, zone)
+        == session_moment(aware, zone)
+        == (
+            dt.date(2026, 3, 1),
+            dt.time(5, 30),
+        )
+    )

@@ -139,7 +139,10 @@ def session_moment(session: SessionEntry, zone: dt.tzinfo) -> tuple[dt.date, dt.
     """The local day and start time of a session: ``datetime_start`` (an instant) in the
     user's zone when there is one, else the ``date`` and ``time_start`` the client gave."""
     if session.datetime_start is not None:
-        local = session.datetime_start.astimezone(zone)
+        instant = session.datetime_start
+        if instant.tzinfo is None:  # a naive instant is UTC, as the database stores it
+            instant = instant.replace(tzinfo=UTC)
+        local = instant.astimezone(zone)
         return local.date(), local.time().replace(microsecond=0, tzinfo=None)
     start = session.time_start.replace(microsecond=0) if session.time_start else None
     return session.date, start
