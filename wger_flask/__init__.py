@@ -76,6 +76,10 @@ def _init_extensions(app: Flask) -> None:
     credentials.install(login_manager)
     security.init_app(app)
 
+    from wger_flask.services import trophies
+
+    trophies.install()  # statistics and trophies follow every workout write
+
 
 def _register_blueprints(app: Flask) -> None:
     from wger_flask.blueprints import api_blueprints, site_blueprints

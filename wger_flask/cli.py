@@ -24,9 +24,11 @@ def register_shipped_data() -> None:
     """Each domain says which shipped fixture files it owns, in load order (lookups first)."""
     from wger_flask.services.catalogue.fixtures import register_fixtures as catalogue_fixtures
     from wger_flask.services.ingredients.fixtures import register_fixtures as ingredient_fixtures
+    from wger_flask.services.trophies.fixtures import register_fixtures as trophy_fixtures
 
     catalogue_fixtures()
     ingredient_fixtures()
+    trophy_fixtures()
 
 
 def load_catalogue() -> int:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -90,6 +91,9 @@ class UserProfile(db.Model):
     calories: Mapped[int | None] = mapped_column(Integer, nullable=True, default=2500)
     weight_unit: Mapped[str] = mapped_column(String(2), default="kg")
     num_days_weight_reminder: Mapped[int] = mapped_column(Integer, default=0)
+    # IANA zone name ("Europe/Berlin"); empty: none reported yet, the server's UTC is used.
+    time_zone: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    trophies_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     user: Mapped[User] = relationship(back_populates="profile")
 

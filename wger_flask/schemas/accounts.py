@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import zoneinfo
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
@@ -27,6 +29,17 @@ def validate_birthdate(value: dt.date) -> None:
     today = dt.date.today()
     if not _years_ago(100, today) <= value <= _years_ago(10, today):
         raise ValidationError("The birthdate must be between 10 and 100 years ago.")
+
+
+@functools.cache
+def known_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA zone name ("Europe/Berlin"), or empty for none (the server's UTC is used)."""
+    if value and value not in known_time_zones():
+        raise ValidationError(f'"{value}" is not a known IANA time zone, e.g. "Europe/Berlin".')
 
 
 def is_trustworthy(profile: Any) -> bool:
@@ -81,3 +94,10 @@ class UserprofileSchema(BaseSchema):
     calories = _int(1500, 5000, allow_none=True)
     weight_unit = _choice(["kg", "lb"])
     num_days_weight_reminder = _int(0, 30)
+    time_zone = fields.String(
+        validate=[validate.Length(max=50), validate_time_zone],
+        metadata={"description": 'IANA time zone name, e.g. "Europe/Berlin"; empty: UTC'},
+    )
+    trophies_enabled = fields.Boolean(
+        metadata={"description": "Track statistics and award trophies for this account"}
+    )

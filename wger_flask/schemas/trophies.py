@@ -1,0 +1,131 @@
+"""Schemas of the trophy resources: trophies, earned trophies, progress, user statistics.
+
+Everything is read-only (upstream's serializers). A statistics record carries ``zone``, the
+user's time zone, set by the view: the current streaks are "alive" relative to their today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import request
+from marshmallow import fields, validate
+
+from wger_flask.models.trophies import TROPHY_TYPES
+from wger_flask.schemas.base import BaseSchema
+from wger_flask.schemas.fields import DateTime, UUIDString
+from wger_flask.services.trophies import current_streak, current_weekend_streak, kg_of
+
+# One badge per trophy type, drawn for this project (upstream's images are not shipped).
+IMAGE_PATH = "static/trophies/{trophy_type}.svg"
+
+
+def image_url(trophy: Any) -> str:
+    """The badge of the trophy's type, as an absolute URL on the request's host."""
+    return request.host_url + IMAGE_PATH.format(trophy_type=trophy.trophy_type)
+
+
+class TrophySchema(BaseSchema):
+    """A trophy of the catalogue."""
+
+    id = fields.Integer(dump_only=True)
+    uuid = UUIDString(dump_only=True)
+    name = fields.String(dump_only=True)
+    description = fields.String(dump_only=True)
+    image = fields.Function(
+        image_url,
+        dump_only=True,
+        metadata={"type": "string", "nullable": True, "description": "URL of the badge"},
+    )
+    trophy_type = fields.String(dump_only=True, validate=validate.OneOf(TROPHY_TYPES))
+    is_hidden = fields.Boolean(
+        dump_only=True, metadata={"description": "If true, hidden until earned"}
+    )
+    is_progressive = fields.Boolean(
+        dump_only=True, metadata={"description": "If true, shows progress towards completion"}
+    )
+    is_repeatable = fields.Boolean(
+        dump_only=True, metadata={"description": "If true, can be earned several times"}
+    )
+    order = fields.Integer(dump_only=True)
+
+
+class UserTrophySchema(BaseSchema):
+    """A trophy the caller earned."""
+
+    id = fields.Integer(dump_only=True)
+    trophy = fields.Nested(TrophySchema, dump_only=True)
+    earned_at = DateTime(dump_only=True)
+    progress = fields.Float(dump_only=True)
+    is_notified = fields.Boolean(dump_only=True)
+    context_data = fields.Raw(
+        dump_only=True,
+        allow_none=True,
+        metadata={"nullable": True, "description": "What earned it (a record's log)"},
+    )
+
+
+class TrophyProgressSchema(BaseSchema):
+    """One trophy with the caller's progress towards it."""
+
+    trophy = fields.Nested(TrophySchema, dump_only=True)
+    is_earned = fields.Boolean()
+    earned_at = DateTime(allow_none=True)
+    progress = fields.Float(metadata={"description": "0 to 100"})
+    current_value = fields.String(allow_none=True)
+    target_value = fields.String(allow_none=True)
+    progress_display = fields.String(allow_none=True)
+
+
+def _zone(stats: Any) -> dt.tzinfo:
+    return getattr(stats, "zone", dt.UTC)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class UserStatisticsSchema(BaseSchema):
+    """The caller's workout statistics."""
+
+    id = fields.Integer(dump_only=True)
+    total_weight_lifted = fields.Function(
+        lambda stats: str(kg_of(stats.volume_mg)),
+        dump_only=True,
+        metadata={"type": "string", "format": "decimal", "description": "In kg"},
+    )
+    total_workouts = fields.Integer(dump_only=True)
+    current_streak = fields.Function(
+        lambda stats: current_streak(stats, _zone(stats)),
+        dump_only=True,
+        metadata={"type": "integer", "description": "Consecutive days up to today/yesterday"},
+    )
+    longest_streak = fields.Integer(dump_only=True)
+    last_workout_date = fields.Function(
+        lambda stats: _text(stats.last_workout_date),
+        dump_only=True,
+        metadata={"type": "string", "format": "date", "nullable": True},
+    )
+    earliest_workout_time = fields.Function(
+        lambda stats: _text(stats.earliest_workout_time),
+        dump_only=True,
+        metadata={"type": "string", "format": "time", "nullable": True},
+    )
+    latest_workout_time = fields.Function(
+        lambda stats: _text(stats.latest_workout_time),
+        dump_only=True,
+        metadata={"type": "string", "format": "time", "nullable": True},
+    )
+    weekend_workout_streak = fields.Function(
+        lambda stats: current_weekend_streak(stats, _zone(stats)),
+        dump_only=True,
+        metadata={"type": "integer", "description": "Consecutive complete weekends"},
+    )
+    last_complete_weekend_date = fields.Function(
+        lambda stats: _text(stats.last_complete_weekend_date),
+        dump_only=True,
+        metadata={"type": "string", "format": "date", "nullable": True},
+    )
+    worked_out_jan_1 = fields.Boolean(dump_only=True)
+    last_updated = DateTime(dump_only=True)
