@@ -14,8 +14,17 @@ def api_blueprints() -> list:
     from wger_flask.blueprints.accounts import profile, tokens
     from wger_flask.blueprints.catalogue import exercises, lookups
     from wger_flask.blueprints.ingredients import resources as ingredients
+    from wger_flask.blueprints.nutrition import blp as nutrition
 
-    return [routines.blp, lookups.blp, exercises.blp, ingredients.blp, profile.blp, tokens.blp]
+    return [
+        routines.blp,
+        lookups.blp,
+        exercises.blp,
+        ingredients.blp,
+        nutrition,
+        profile.blp,
+        tokens.blp,
+    ]
 
 
 def site_blueprints() -> list:
