@@ -48,8 +48,17 @@ def client_uuid() -> UUIDString:
     )
 
 
+class WholeNumber(fields.Integer):
+    """An integer that refuses a fractional number instead of truncating it (as DRF)."""
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
 def goal(what: str) -> fields.Integer:
-    return fields.Integer(
+    return WholeNumber(
         allow_none=True,
         validate=[at_least(0), at_most(INTEGER_MAX)],
         metadata={"description": f"Daily goal: {what} (null: none)"},
