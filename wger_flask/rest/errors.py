@@ -10,11 +10,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from wger_flask.rest import negotiation
+
+# app.extensions key of the callable giving a 429's Retry-After (set by rest.throttling)
+RETRY_AFTER_PROVIDER = "wger_retry_after"
 
 log = logging.getLogger(__name__)
 
@@ -104,10 +107,15 @@ def method_not_allowed_detail(method: str) -> str:
 # Rendering
 
 
-def _throttled_detail() -> str:
-    from wger_flask.rest.throttling import retry_after_seconds
+def _retry_after_seconds() -> int:
+    """Seconds until a throttled client may try again, from the rate limiter that
+    ``rest.throttling.init_app`` registers (1 when none answers)."""
+    provider = current_app.extensions.get(RETRY_AFTER_PROVIDER)
+    return (provider() if provider is not None else None) or 1
 
-    seconds = retry_after_seconds() or 1
+
+def _throttled_detail() -> str:
+    seconds = _retry_after_seconds()
     return f"Request was throttled. Expected available in {seconds} second{'s' if seconds != 1 else ''}."
 
 
@@ -154,9 +162,7 @@ def _headers_of(error: HTTPException) -> dict[str, str]:
         if valid:
             headers["Allow"] = ", ".join(valid)
     if error.code == 429:
-        from wger_flask.rest.throttling import retry_after_seconds
-
-        headers["Retry-After"] = str(retry_after_seconds() or 1)
+        headers["Retry-After"] = str(_retry_after_seconds())
     return headers
 
 

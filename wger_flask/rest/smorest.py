@@ -6,7 +6,7 @@ once), so resource code only declares what is its own.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -14,8 +14,8 @@ from marshmallow import Schema, fields
 
 from wger_flask.rest import filtering
 
-if TYPE_CHECKING:  # pragma: no cover
-    from wger_flask.rest.resources import Resource
+# A ``rest.resources.Resource`` (not imported: that module builds on this one).
+Resource = Any
 
 SECURITY_SCHEMES = {
     "tokenAuth": {
@@ -142,7 +142,7 @@ class Blueprint(flask_smorest.Blueprint):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.resources: list[Resource] = []
+        self.resources: list = []  # the rest.resources.Resource declarations, in order
 
 
 def set_doc(function: Any, operation: dict[str, Any]) -> None:

@@ -28,6 +28,7 @@ from limits import parse
 from werkzeug.exceptions import HTTPException
 
 from wger_flask.rest.auth import current_user
+from wger_flask.rest.errors import RETRY_AFTER_PROVIDER
 
 LOGIN = "login"
 REGISTRATION = "registration"
@@ -120,6 +121,7 @@ def clear_failures(scope: str, identity: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Bind the limiter with the project's choices; register the header hook."""
+    app.extensions[RETRY_AFTER_PROVIDER] = retry_after_seconds
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)  # ours: delta-seconds reset
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)

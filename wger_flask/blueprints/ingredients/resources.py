@@ -1,7 +1,8 @@
-"""Nutrition: the public ingredient catalogue (read-only), built to stay fast at a million rows.
+"""Ingredients: the public ingredient catalogue (read-only), built to stay fast at a million rows.
 
 Resources in upstream's router order: ``ingredient``, ``ingredientinfo``, ``ingredient-sync``,
-``ingredientweightunit``, (nutrition plans come here later), ``ingredient-image``.
+``ingredientweightunit``, ``ingredient-image`` (upstream lists the nutrition plans between the
+last two). The blueprint keeps the name "nutrition": it is the OpenAPI tag clients see.
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ from wger_flask.schemas.ingredients import (
     IngredientValuesSchema,
     IngredientWeightUnitSchema,
 )
+from wger_flask.services import nutrition
 from wger_flask.services.ingredients import search as ingredient_search
-from wger_flask.services.nutrition import values as nutritional_values
 
 blp = Blueprint("nutrition", __name__, url_prefix="/api/v2", description="Nutrition")
 
@@ -197,19 +198,19 @@ def get_values_response(resource: Resource, pk: str) -> Response:
     errors: dict[str, list[str]] = {}
     amount = unit_id = None
     try:
-        amount = nutritional_values.parse_amount(request.args.get("amount"))
+        amount = nutrition.parse_amount(request.args.get("amount"))
     except ValueError as error:
         errors["amount"] = [str(error)]
     try:
-        unit_id = nutritional_values.parse_unit_id(request.args.get("unit"))
+        unit_id = nutrition.parse_unit_id(request.args.get("unit"))
     except ValueError as error:
         errors["unit"] = [str(error)]
     grams = {unit.id: unit.gram for unit in ingredient.weight_units}
     if unit_id is not None and unit_id not in grams:
-        errors["unit"] = [nutritional_values.INVALID_CHOICE]
+        errors["unit"] = [nutrition.INVALID_CHOICE]
     if errors or amount is None:
         raise ValidationFailed(errors)
-    values = nutritional_values.values_for(vars(ingredient), amount, grams.get(unit_id))
+    values = nutrition.values_for(vars(ingredient), amount, grams.get(unit_id))
     return negotiation.render(values)
 
 

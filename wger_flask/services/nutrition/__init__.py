@@ -7,5 +7,11 @@ user's rows. May import: models.ingredients and models.nutrition (read-only), sc
 """
 
 from wger_flask.services.nutrition.export import export_user
+from wger_flask.services.nutrition.values import (
+    INVALID_CHOICE,
+    parse_amount,
+    parse_unit_id,
+    values_for,
+)
 
-__all__ = ["export_user"]
+__all__ = ["INVALID_CHOICE", "export_user", "parse_amount", "parse_unit_id", "values_for"]
