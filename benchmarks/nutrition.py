@@ -90,6 +90,7 @@ def main() -> None:
         "plan info list (1 plan)": "/api/v2/nutritionplaninfo/",
         "diary of a day (of 1,095)": f"/api/v2/nutritiondiary/?datetime__date={middle}",
         "diary, first page (of 1,095)": "/api/v2/nutritiondiary/",
+        "reference: userprofile": "/api/v2/userprofile/",
     }
     with app.app_context():
         engine = app.extensions["sqlalchemy"].engine.dialect.name

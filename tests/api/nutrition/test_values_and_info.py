@@ -208,19 +208,36 @@ def build_plan(api, foods, meals: int, items: int) -> str:
     return plan["id"]
 
 
-@pytest.mark.parametrize("route", ["nutritionplaninfo/{}/", "nutritionplan/{}/nutritional_values/"])
+@pytest.mark.parametrize(
+    ("route", "statements"),
+    [
+        # the user; the plan; its meals; their items; every item's ingredient, rendered
+        ("nutritionplaninfo/{}/", 5),
+        # the user; the plan outer-joined to its items, their units and ingredients
+        ("nutritionplan/{}/nutritional_values/", 2),
+    ],
+)
 def test_constant_statements_whatever_the_plans_size(
-    client, alice, api, foods, count_queries, route
+    client, alice, api, foods, count_queries, route, statements
 ):
     small, large = build_plan(api, foods, 1, 1), build_plan(api, foods, 6, 8)
-    counts = {}
-    for name, plan_id in (("small", small), ("large", large)):
+    for plan_id in (small, large):
         with count_queries() as counter:
             response = client.get("/api/v2/" + route.format(plan_id), headers=alice)
         assert response.status_code == 200
-        counts[name] = counter.count
-    assert counts["small"] == counts["large"], counts
-    assert counts["large"] <= 6, counts
+        assert counter.count == statements, counter.statements
+
+
+@pytest.mark.parametrize("resource", ["meal", "mealitem", "nutritiondiary"])
+def test_other_values_are_one_statement_after_the_user(
+    client, alice, api, foods, day, count_queries, resource
+):
+    entry = api.log(day["plan"], foods.bread, "2", weight_unit=foods.slice)
+    pk = {"meal": day["breakfast"], "mealitem": day["bread"], "nutritiondiary": entry}[resource]
+    with count_queries() as counter:
+        response = client.get(f"/api/v2/{resource}/{pk['id']}/nutritional_values/", headers=alice)
+    assert response.status_code == 200
+    assert counter.count == 2, counter.statements
 
 
 def test_plan_info_list_is_constant_too(client, alice, api, foods, count_queries):

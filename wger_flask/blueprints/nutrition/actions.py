@@ -1,7 +1,7 @@
 """``{id}/nutritional_values/`` of plans, plan infos, meals, meal items and diary entries.
 
-Each is the owner's only (another user's object: 404) and reads with a constant number of
-statements: the object's visibility, then (for plans and meals) their items' values in one.
+Each is the owner's only (another user's object: 404) and reads with one statement whatever the
+size of the plan or meal: the object (in the caller's scope) outer-joined to its items.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from wger_flask.blueprints.nutrition.resources import (
     NUTRITION_PLAN_INFO,
     blp,
 )
-from wger_flask.extensions import db
 from wger_flask.rest import negotiation
 from wger_flask.rest.errors import not_found
 from wger_flask.rest.resources import Resource
@@ -28,28 +27,18 @@ from wger_flask.services.nutrition import reads
 from wger_flask.services.nutrition.values import NutritionalValues
 
 
-def _visible_id(resource: Resource, pk: str, user: Any) -> Any:
-    """The key of row ``pk`` if ``user`` may see it; a 404 otherwise (one statement)."""
-    stmt = resource.detail_statement(pk, user).with_only_columns(resource.primary_key)
-    found = db.session.execute(stmt.limit(1)).scalar_one_or_none()
-    if found is None:
-        raise not_found()
-    return found
+def plan_values(resource: Resource, pk: str) -> NutritionalValues | None:
+    return reads.plan_total(resource.detail_statement(pk, resource.authorize_read()))
 
 
-def plan_values(resource: Resource, pk: str) -> NutritionalValues:
-    return reads.plan_total(_visible_id(resource, pk, resource.authorize_read()))
+def meal_values(resource: Resource, pk: str) -> NutritionalValues | None:
+    return reads.meal_total(resource.detail_statement(pk, resource.authorize_read()))
 
 
-def meal_values(resource: Resource, pk: str) -> NutritionalValues:
-    return reads.meal_total(_visible_id(resource, pk, resource.authorize_read()))
-
-
-def item_values(resource: Resource, pk: str) -> NutritionalValues:
-    found = reads.one_item(resource.detail_statement(pk, resource.authorize_read()), resource.model)
-    if found is None:
-        raise not_found()
-    return found
+def item_values(resource: Resource, pk: str) -> NutritionalValues | None:
+    return reads.item_total(
+        resource.detail_statement(pk, resource.authorize_read()), resource.model
+    )
 
 
 SUMMARIES = {
@@ -65,7 +54,10 @@ def add_nutritional_values(resource: Resource, compute: Any) -> None:
     """``<resource>/{id}/nutritional_values/`` (GET only)."""
 
     def view(id: str) -> Response:
-        return negotiation.render(compute(resource, id).as_dict())
+        result = compute(resource, id)
+        if result is None:
+            raise not_found()
+        return negotiation.render(result.as_dict())
 
     view.__doc__ = SUMMARIES[resource.name]
     view.__name__ = view.__qualname__ = f"{resource.name}_nutritional_values"
