@@ -4,6 +4,9 @@ per-worker cache, SQL-rendered JSON pages, the shipped fixtures and the syntheti
 May import: models.ingredients, models.catalogue (read-only, for nested language and license),
 schemas.ingredients, the catalogue's public functions (``services.catalogue``) and
 ``wger_flask.fixtures``.
+
+Public to other domains: ``info_documents`` (ingredients as ``ingredientinfo`` renders them, e.g.
+nested in a nutrition plan's meal items).
 """
 
 from __future__ import annotations
