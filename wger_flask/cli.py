@@ -1,4 +1,5 @@
-"""The ``flask`` commands: ``bootstrap``, ``user create``, ``catalogue load``."""
+"""The ``flask`` commands: ``bootstrap``, ``user create/activate/deactivate/export/delete``,
+``catalogue load``."""
 
 from __future__ import annotations
 
@@ -107,6 +108,79 @@ def user_create_command(username: str, password: str, email: str, superuser: boo
     total = db.session.execute(select(func.count()).select_from(User)).scalar_one()
     kind = "superuser" if superuser else "user"
     click.echo(f"Created {kind} {user.username!r} (id {user.id}); {total} users in all.")
+
+
+def _find_user(username: str):
+    from wger_flask.models.accounts import User
+
+    user = db.session.execute(
+        select(User).where(func.lower(User.username) == username.strip().lower())
+    ).scalar_one_or_none()
+    if user is None:
+        click.echo(f"Error: no user {username!r}.", err=True)
+        sys.exit(1)
+    return user
+
+
+@user_group.command("deactivate")
+@click.argument("username")
+def user_deactivate_command(username: str) -> None:
+    """Switch an account off: no login; every session, token and the API key end."""
+    from wger_flask.services.accounts import lifecycle
+
+    user = _find_user(username)
+    lifecycle.deactivate(user)
+    db.session.commit()
+    click.echo(f"Deactivated {user.username!r}: every session and token has ended.")
+
+
+@user_group.command("activate")
+@click.argument("username")
+def user_activate_command(username: str) -> None:
+    """Switch a deactivated account on again (it logs in with its password)."""
+    from wger_flask.services.accounts import lifecycle
+
+    user = _find_user(username)
+    lifecycle.activate(user)
+    db.session.commit()
+    click.echo(f"Activated {user.username!r}.")
+
+
+@user_group.command("export")
+@click.argument("username")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default="-",
+    show_default=True,
+    help="File to write the JSON to (- for standard output).",
+)
+def user_export_command(username: str, output: str) -> None:
+    """Write all of a user's data as one JSON document (what the account page downloads)."""
+    from wger_flask.rest.negotiation import dumps
+    from wger_flask.services.accounts import lifecycle
+
+    document = dumps(lifecycle.export_user(_find_user(username)), indent=2)
+    with click.open_file(output, "wb") as handle:
+        handle.write(document + b"\n")
+    if output != "-":
+        click.echo(f"Exported {username!r} to {output}.", err=True)
+
+
+@user_group.command("delete")
+@click.argument("username")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def user_delete_command(username: str, yes: bool) -> None:
+    """Delete an account with all its data and files (export it first if it is wanted)."""
+    from wger_flask.services.accounts import lifecycle
+
+    user = _find_user(username)
+    if not yes:
+        click.confirm(f"Delete {user.username!r} and all its data for good?", abort=True)
+    name = user.username
+    lifecycle.delete_user(user)
+    click.echo(f"Deleted {name!r} and all its data.")
 
 
 def register(app: Flask) -> None:

@@ -110,6 +110,11 @@ class Config:
             "ingredient_sync": "600/minute",
             "login_failed_account": "5/5minute",  # failed passwords per username or email
             "mfa_failed_account": "5/5minute",  # wrong second-factor codes per account
+            "verification_mail": "1/3minute",  # verification mails per account
+            "password_reset": "20/minute",  # reset requests per client
+            "password_reset_address": "5/hour",  # reset mails per address (known or not)
+            "password_reset_confirm": "20/minute",  # new passwords from a reset link, per client
+            "password_change": "5/minute",  # password changes per account
         }
         self.RATE_LIMITS = {
             scope: os.environ.get(f"RATE_LIMIT_{scope.upper()}", value)
@@ -121,6 +126,8 @@ class Config:
         self.MAIL_SMTP_HOST = os.environ.get("MAIL_SMTP_HOST", "localhost")
         self.MAIL_SMTP_PORT = env_int("MAIL_SMTP_PORT", 25)
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "wger <noreply@localhost>")
+        # The log backend shows verification and reset links in full only at DEBUG.
+        self.MAIL_LOG_LEVEL = os.environ.get("MAIL_LOG_LEVEL", "INFO").upper()
 
         # Cookies of the web pages
         self.SESSION_COOKIE_HTTPONLY = True

@@ -33,8 +33,10 @@ def site_blueprints() -> list:
     from wger_flask.blueprints.accounts import (
         headless,
         headless_account,  # noqa: F401 (adds its routes)
+        headless_password,  # noqa: F401 (adds its routes)
         web,
+        web_account,
         web_settings,
     )
 
-    return [health.blp, headless.blp, web.blp, web_settings.blp]
+    return [health.blp, headless.blp, web.blp, web_settings.blp, web_account.blp]

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import io
 import json
 import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs
 
 import orjson
 from flask import Response, current_app, g, render_template, request
@@ -53,6 +55,8 @@ class PathNormalizer:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "") or "/"
+        if path.startswith("/api/v2/"):
+            apply_form_override(environ)
         if path.startswith("/api/v2/") and "." in path:
             match = _SUFFIX_RE.match(path)
             if match:
@@ -63,6 +67,49 @@ class PathNormalizer:
             path += "/"
         environ["PATH_INFO"] = path
         return self.wsgi_app(environ, start_response)
+
+
+# The browsable page's write forms, usable without JavaScript (DRF's raw-data form): a plain
+# HTML form POST carrying ``_method``, ``_content_type`` and ``_content`` becomes that method
+# with that body before routing; its ``csrf_token`` field moves to the X-CSRFToken header,
+# where the API's cookie-session check looks for it. Nothing else changes: the request is
+# authenticated and CSRF-checked like any other.
+FORM_OVERRIDE_ENVIRON_KEY = "wger.form_override"
+FORM_MIMETYPE = "application/x-www-form-urlencoded"
+OVERRIDE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+MAX_FORM_OVERRIDE_BYTES = 2 * 1024 * 1024
+
+
+def apply_form_override(environ: dict[str, Any]) -> None:
+    """Turn a browsable-page form POST into the request it stands for (in place)."""
+    if environ.get("REQUEST_METHOD") != "POST":
+        return
+    if environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower() != FORM_MIMETYPE:
+        return
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return
+    if length <= 0 or length > MAX_FORM_OVERRIDE_BYTES:
+        return
+    raw = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(raw)  # untouched for everyone else
+    if b"_content" not in raw:
+        return
+    fields = parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
+    method = (fields.get("_method") or ["POST"])[0].upper()
+    if "_content" not in fields or method not in OVERRIDE_METHODS:
+        return
+    content = fields["_content"][0].encode() if method != "DELETE" else b""
+    content_type = (fields.get("_content_type") or [JSON_MIMETYPE])[0].strip() or JSON_MIMETYPE
+    environ["REQUEST_METHOD"] = method
+    environ["CONTENT_TYPE"] = content_type
+    environ["CONTENT_LENGTH"] = str(len(content))
+    environ["wsgi.input"] = io.BytesIO(content)
+    environ[FORM_OVERRIDE_ENVIRON_KEY] = True
+    token = (fields.get("csrf_token") or [""])[0]
+    if token and "HTTP_X_CSRFTOKEN" not in environ:
+        environ["HTTP_X_CSRFTOKEN"] = token
 
 
 @dataclass(frozen=True)
@@ -218,13 +265,102 @@ def page_context() -> PageContext:
     return context
 
 
-_URL_RE = re.compile(r"(&#34;)(https?://[^\s&<>]+?)(&#34;)")
+# A JSON string that is a whole URL, in the escaped text: it ends at its closing quote (an
+# escaped ``&#34;``), so a query's ``&`` (escaped ``&amp;``) stays part of it.
+_URL_RE = re.compile(r"(&#34;)(https?://(?:(?!&#34;)[^\s<>\\])+)(&#34;)")
 
 
 def _urlize_json(text: str) -> Markup:
     """Escape the pretty JSON and make the URL strings in it clickable."""
     escaped = str(escape(text))
     return Markup(_URL_RE.sub(r'\1<a href="\2">\2</a>\3', escaped))
+
+
+@dataclass(frozen=True)
+class WriteForm:
+    """One of the browsable page's request forms: a method and the body it starts with."""
+
+    method: str
+    content: str = ""
+
+
+def _page_resource() -> tuple[Any, bool] | None:
+    """The declared resource (``rest.resources.Resource``) answering this request, if any,
+    and whether this is its detail route; found through the blueprint's registry."""
+    blueprint = current_app.blueprints.get(request.blueprint or "")
+    endpoint = (request.endpoint or "").rsplit(".", 1)[-1]
+    for resource in getattr(blueprint, "resources", None) or ():
+        if endpoint == f"{resource.name}-list":
+            return resource, False
+        if endpoint == f"{resource.name}-detail":
+            return resource, True
+    return None
+
+
+def _blank_value(schema_field: Any) -> Any:
+    """What a new object's field starts as in the form (DRF's raw form: empty values)."""
+    from marshmallow import fields as ma
+    from marshmallow import missing
+
+    default = schema_field.load_default
+    if default is not missing:
+        return default() if callable(default) else default
+    if isinstance(schema_field, ma.Boolean):
+        return False
+    if isinstance(schema_field, (ma.DateTime,)):
+        return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    if isinstance(schema_field, ma.Date):
+        return dt.date.today().isoformat()
+    if isinstance(schema_field, ma.String):
+        return ""
+    if isinstance(schema_field, ma.List):
+        return []
+    if isinstance(schema_field, ma.Dict):
+        return {}
+    return None
+
+
+def _writable_fields(resource: Any) -> dict[str, Any]:
+    """The fields a client may send, by their wire name."""
+    schema = resource.create_schema
+    return {
+        (item.data_key or name): item for name, item in schema.fields.items() if not item.dump_only
+    }
+
+
+def _write_forms(data: Any, status: int, allowed: list[str]) -> list[WriteForm]:
+    """The request forms of this page: POST (list or action) pre-filled with the resource's
+    fields, PUT and PATCH with the object's current values, DELETE; only for a signed-in
+    user who may write here."""
+    from flask_login import current_user as session_user
+
+    if not session_user.is_authenticated:
+        return []
+    found = _page_resource()
+    resource, is_detail = found if found else (None, False)
+    if resource is not None and resource.can_write is not None:
+        try:
+            if not resource.can_write(session_user):
+                return []
+        except Exception:  # a predicate that needs more than the user: leave the forms
+            pass
+    writable = _writable_fields(resource) if resource is not None else None
+    forms = []
+    if "POST" in allowed:
+        if writable is not None and not is_detail:
+            start = {key: _blank_value(item) for key, item in writable.items()}
+        else:
+            start = {}
+        forms.append(WriteForm("POST", dumps(start, indent=4).decode()))
+    current = data if isinstance(data, dict) and status == 200 else {}
+    if writable is not None:
+        current = {key: value for key, value in current.items() if key in writable}
+    for method in ("PUT", "PATCH"):
+        if method in allowed:
+            forms.append(WriteForm(method, dumps(current, indent=4).decode()))
+    if "DELETE" in allowed:
+        forms.append(WriteForm("DELETE"))
+    return forms
 
 
 def _view_docstring() -> str:
@@ -271,8 +407,15 @@ def render_browsable(data: Any, status: int, headers: dict[str, str] | None = No
         filters=context.filters,
         ordering=context.ordering,
         json_url=json_url,
+        write_forms=_write_forms(data, status, allowed),
+        form_action=request.path,
     )
-    response = Response(body, status=status, mimetype=HTML_MIMETYPE)
+    # A 204 has no body, so a browser would stay on the form's page as if nothing happened:
+    # the answer to a form of this page is shown with its status, on a 200 page.
+    sent_status = (
+        200 if status == 204 and request.environ.get(FORM_OVERRIDE_ENVIRON_KEY) else status
+    )
+    response = Response(body, status=sent_status, mimetype=HTML_MIMETYPE)
     for key, value in (headers or {}).items():
         response.headers[key] = value
     response.headers["Vary"] = "Accept"

@@ -74,7 +74,9 @@ def test_api_key_page_creates_shows_once_and_the_key_works(client, user):
     web_login(client)
     page = client.get("/user/api-key")
     created = client.post(
-        "/user/api-key", data={"action": "create_key", "csrf_token": csrf_of(page)}
+        "/user/api-key",
+        data={"action": "create_key", "csrf_token": csrf_of(page)},
+        follow_redirects=True,
     )
     html = created.get_data(as_text=True)
     key = re.search(r'<code id="new-key">([0-9a-f]{40})</code>', html).group(1)
@@ -85,7 +87,9 @@ def test_api_key_page_creates_shows_once_and_the_key_works(client, user):
     shown_again = client.get("/user/api-key").get_data(as_text=True)
     assert key not in shown_again and key[:8] in shown_again
     rotated = client.post(
-        "/user/api-key", data={"action": "rotate_key", "csrf_token": csrf_of(created)}
+        "/user/api-key",
+        data={"action": "rotate_key", "csrf_token": csrf_of(created)},
+        follow_redirects=True,
     )
     new_key = re.search(
         r'<code id="new-key">([0-9a-f]{40})</code>', rotated.get_data(as_text=True)
@@ -107,7 +111,9 @@ def test_api_key_page_mints_lists_and_revokes_refresh_tokens(client, user):
     web_login(client)
     page = client.get("/user/api-key")
     minted = client.post(
-        "/user/api-key", data={"action": "mint_refresh_token", "csrf_token": csrf_of(page)}
+        "/user/api-key",
+        data={"action": "mint_refresh_token", "csrf_token": csrf_of(page)},
+        follow_redirects=True,
     )
     html = minted.get_data(as_text=True)
     refresh = re.search(r'<code id="new-refresh-token">([^<]+)</code>', html).group(1)
@@ -135,7 +141,9 @@ def test_the_refresh_token_list_shows_when_a_family_began_and_was_last_used(clie
     web_login(client)
     page = client.get("/user/api-key")
     minted = client.post(
-        "/user/api-key", data={"action": "mint_refresh_token", "csrf_token": csrf_of(page)}
+        "/user/api-key",
+        data={"action": "mint_refresh_token", "csrf_token": csrf_of(page)},
+        follow_redirects=True,
     )
     refresh = re.search(
         r'<code id="new-refresh-token">([^<]+)</code>', minted.get_data(as_text=True)
@@ -199,7 +207,9 @@ def test_two_factor_page_full_cycle(client, user):
     )
     assert wrong.status_code == 400 and 'id="code-error"' in wrong.get_data(as_text=True)
     enabled = client.post(
-        "/user/2fa", data={"action": "enable", "code": totp.now(), "csrf_token": csrf_of(page)}
+        "/user/2fa",
+        data={"action": "enable", "code": totp.now(), "csrf_token": csrf_of(page)},
+        follow_redirects=True,
     )
     codes = re.findall(r"<li>(\d{8})</li>", enabled.get_data(as_text=True))
     assert len(codes) == 10
@@ -237,6 +247,7 @@ def test_two_factor_page_full_cycle(client, user):
     regenerated = client.post(
         "/user/2fa",
         data={"action": "regenerate", "password": PASSWORD, "csrf_token": csrf_of(settings)},
+        follow_redirects=True,
     )
     new_codes = re.findall(r"<li>(\d{8})</li>", regenerated.get_data(as_text=True))
     assert len(new_codes) == 10 and set(new_codes).isdisjoint(codes)

@@ -1,14 +1,16 @@
 """The settings pages: "API key" (permanent key, long-lived refresh tokens) and 2FA set-up.
 
-Every secret is shown exactly once, in the answer to the POST that made it, and is never
-stored in readable form (keys and codes as digests; refresh tokens only by their id).
+Every action answers with a redirect (POST/redirect/GET), so reloading a page never repeats
+it. A secret the action made (API key, refresh token, recovery codes) rides along in the
+session for exactly one GET, which shows it and drops it: it is shown once and never stored
+in readable form (keys and codes as digests; refresh tokens only by their id).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from wger_flask.extensions import db
@@ -27,8 +29,40 @@ REFRESH_SOURCES = {
 }
 
 
+SHOW_ONCE_KEY = "show_once"
+
+
 def me() -> User:
     return db.session.get(User, current_user.id)
+
+
+def show_once(endpoint: str, **secrets: Any) -> Any:
+    """Redirect to ``endpoint``'s page, which shows ``secrets`` on its next GET only."""
+    session[SHOW_ONCE_KEY] = {"endpoint": endpoint, "secrets": secrets}
+    return redirect(url_for(endpoint))
+
+
+@blp.before_app_request
+def drop_secrets_meant_for_another_page() -> None:
+    """A waiting secret is for the very next page: any other web page's GET drops it. (The
+    API's answers do not look at the session, so they stay free of ``Vary: Cookie``.)"""
+    if not request.path.startswith("/user/") or SHOW_ONCE_KEY not in session:
+        return
+    waiting = session.get(SHOW_ONCE_KEY)
+    if (
+        waiting
+        and request.method == "GET"
+        and request.endpoint not in (waiting.get("endpoint"), "static")
+    ):
+        session.pop(SHOW_ONCE_KEY, None)
+
+
+def take_shown_once(endpoint: str) -> dict[str, Any]:
+    """The secrets waiting for this page's GET, removed from the session as they are read."""
+    waiting = session.pop(SHOW_ONCE_KEY, None)
+    if not waiting or waiting.get("endpoint") != endpoint:
+        return {}
+    return dict(waiting.get("secrets") or {})
 
 
 def api_key_page(user: User, status: int = 200, **shown: Any) -> tuple[str, int]:
@@ -49,19 +83,21 @@ def api_key() -> Any:
     """The permanent API key and long-lived refresh tokens: create, rotate, revoke."""
     user = me()
     if request.method == "GET":
-        return api_key_page(user)
+        shown = take_shown_once("web_settings.api_key")
+        shown = {k: v for k, v in shown.items() if k in ("new_key", "new_refresh_token")}
+        return api_key_page(user, **shown)
     action = request.form.get("action", "")
     if action in ("create_key", "rotate_key"):
         new_key = api_keys.issue(user)
         db.session.commit()
-        return api_key_page(user, new_key=new_key)
+        return show_once("web_settings.api_key", new_key=new_key)
     if action == "delete_key":
         api_keys.revoke(user)
         flash("Your API key is deleted: it no longer works.", "success")
     elif action == "mint_refresh_token":
         token = tokens.mint_refresh(user, "api-key-page")
         db.session.commit()
-        return api_key_page(user, new_refresh_token=token)
+        return show_once("web_settings.api_key", new_refresh_token=token)
     elif action == "revoke_refresh_token":
         if tokens.revoke(user, request.form.get("jti", "")):
             flash("The refresh token is revoked.", "success")
@@ -82,7 +118,12 @@ def two_factor() -> Any:
     if request.method == "POST":
         return _two_factor_action(user, request.form.get("action", ""))
     if mfa.has_totp(user):
-        return _page(user)
+        shown = take_shown_once("web_settings.two_factor")
+        return _page(
+            user,
+            recovery_codes=shown.get("recovery_codes"),
+            just_enabled=bool(shown.get("just_enabled")),
+        )
     if user.email and not user.email_verified:
         return _page(user, unverified=True)
     return _setup_page(user)
@@ -121,7 +162,7 @@ def _two_factor_action(user: User, action: str) -> Any:
             )
         codes = mfa.reveal_recovery_codes(mfa.authenticators(user)[mfa.RECOVERY_CODES])
         db.session.commit()
-        return _page(user, just_enabled=True, recovery_codes=codes)
+        return show_once("web_settings.two_factor", recovery_codes=codes, just_enabled=True)
     if not mfa.has_totp(user):
         return redirect(url_for("web_settings.two_factor"))
     if not verify_password(user.password_hash, request.form.get("password", "")):
@@ -129,7 +170,7 @@ def _two_factor_action(user: User, action: str) -> Any:
     if action == "regenerate":
         _, codes = mfa.regenerate_recovery_codes(user)
         db.session.commit()
-        return _page(user, recovery_codes=codes)
+        return show_once("web_settings.two_factor", recovery_codes=codes)
     if action == "disable":
         mfa.deactivate(user)
         db.session.commit()
@@ -143,5 +184,6 @@ def settings_navigation() -> dict[str, Any]:
         "settings_pages": [
             ("web_settings.api_key", "API key"),
             ("web_settings.two_factor", "Two-factor authentication"),
+            ("web_account.account", "Account"),
         ]
     }

@@ -5,3 +5,7 @@ Pure functions (``schedule``, ``progression``, ``sets``, ``plan``) take plain da
 loads the routine tree in a fixed number of statements. May import: models.routines,
 models.catalogue (read-only) and the generic layer's loading helpers.
 """
+
+from wger_flask.services.routines.export import export_user
+
+__all__ = ["export_user"]
