@@ -45,3 +45,21 @@ def test_deleting_the_user_deletes_their_nutrition_data(app, user, api, foods):
         for model in (NutritionPlan, Meal, MealItem, LogItem):
             assert db.session.execute(select(func.count()).select_from(model)).scalar() == 0
         db.session.rollback()
+
+
+def test_fits_the_account_exports_registry(app, user, api, foods, monkeypatch):
+    """Wired into ``services.accounts.lifecycle.DOMAINS`` (one name), the account export holds
+    the nutrition rows and encodes as the download does."""
+    import orjson
+
+    from wger_flask.extensions import db
+    from wger_flask.models.accounts import User
+    from wger_flask.rest.negotiation import dumps
+    from wger_flask.services.accounts import lifecycle
+
+    plan = api.plan(description="Exported")
+    monkeypatch.setattr(lifecycle, "DOMAINS", (*lifecycle.DOMAINS, "nutrition"))
+    with app.app_context():
+        document = lifecycle.export_user(db.session.get(User, user.id))
+        encoded = dumps(document, indent=2)
+    assert orjson.loads(encoded)["data"]["nutrition"]["nutritionplan"] == [plan]
