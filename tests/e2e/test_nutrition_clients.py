@@ -283,8 +283,9 @@ def test_mcp_nutrition_tools_against_the_server(live_server, foods):
     asyncio.run(scenario())
 
 
-def test_ownership_over_http(live_server):
-    """Another user's plan is a 404; a foreign plan in a body is a 403 that writes nothing."""
+def test_ownership_over_http(live_server, foods):
+    """Another user's plan, meal, item or diary entry is a 404 on every method and on its
+    values; a foreign plan or meal in a body is a 403 that writes nothing."""
     owner, attacker = new_api_key(live_server, "owner"), new_api_key(live_server, "attacker")
 
     def send(method: str, path: str, key: str, body: Any = None) -> tuple[int, Any]:
@@ -301,19 +302,48 @@ def test_ownership_over_http(live_server):
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
 
-    status, plan = send("POST", "/api/v2/nutritionplan/", owner, {"description": "Owner's"})
-    assert status == 201
-    for method, suffix in (
-        ("GET", ""),
-        ("PATCH", ""),
-        ("PUT", ""),
-        ("DELETE", ""),
-        ("GET", "nutritional_values/"),
-    ):
-        status, _ = send(method, f"/api/v2/nutritionplan/{plan['id']}/{suffix}", attacker, {})
-        assert status == 404, (method, suffix)
-    assert send("GET", f"/api/v2/nutritionplaninfo/{plan['id']}/", attacker)[0] == 404
-    status, _ = send("POST", "/api/v2/meal/", attacker, {"plan": plan["id"], "name": "x"})
-    assert status == 403
-    assert send("GET", f"/api/v2/meal/?plan={plan['id']}", owner)[1]["count"] == 0
-    assert send("GET", f"/api/v2/nutritionplan/{plan['id']}/", owner)[1] == plan
+    def created(path: str, body: dict) -> dict:
+        status, row = send("POST", path, owner, body)
+        assert status == 201, row
+        return row
+
+    ingredient = foods["plain"]["id"]
+    plan = created("/api/v2/nutritionplan/", {"description": "Owner's"})
+    meal = created("/api/v2/meal/", {"plan": plan["id"], "name": "Lunch"})
+    item = created(
+        "/api/v2/mealitem/", {"meal": meal["id"], "ingredient": ingredient, "amount": "5"}
+    )
+    entry = created(
+        "/api/v2/nutritiondiary/", {"plan": plan["id"], "ingredient": ingredient, "amount": "5"}
+    )
+    owned = {
+        "nutritionplan": plan,
+        "nutritionplaninfo": plan,
+        "meal": meal,
+        "mealitem": item,
+        "nutritiondiary": entry,
+    }
+    before = {
+        name: send("GET", f"/api/v2/{name}/{row['id']}/", owner)[1] for name, row in owned.items()
+    }
+    for name, row in owned.items():
+        url = f"/api/v2/{name}/{row['id']}/"
+        methods = ["GET"] if name == "nutritionplaninfo" else ["GET", "PATCH", "PUT", "DELETE"]
+        for method in methods:
+            assert send(method, url, attacker, {"amount": "999"})[0] == 404, (method, url)
+        assert send("GET", url + "nutritional_values/", attacker)[0] == 404, url
+        assert send("GET", f"/api/v2/{name}/", attacker)[1]["count"] == 0
+    foreign_parents = [
+        ("/api/v2/meal/", {"plan": plan["id"], "name": "x"}),
+        ("/api/v2/mealitem/", {"meal": meal["id"], "ingredient": ingredient, "amount": "1"}),
+        ("/api/v2/nutritiondiary/", {"plan": plan["id"], "ingredient": ingredient, "amount": "1"}),
+    ]
+    for path, body in foreign_parents:
+        assert send("POST", path, attacker, body)[0] == 403, path
+    after = {
+        name: send("GET", f"/api/v2/{name}/{row['id']}/", owner)[1] for name, row in owned.items()
+    }
+    assert after == before
+    assert send("GET", f"/api/v2/meal/?plan={plan['id']}", owner)[1]["count"] == 1
+    assert send("GET", "/api/v2/mealitem/", owner)[1]["count"] == 1
+    assert send("GET", "/api/v2/nutritiondiary/", owner)[1]["count"] == 1
