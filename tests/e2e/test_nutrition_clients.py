@@ -2,7 +2,7 @@
 (``wger-api-client`` 2.7.0) builds a plan with meals, items and diary entries and reads the plan
 info and every ``nutritional_values`` route; the MCP server's nutrition tools (``wger-mcp``
 2.7.0, called in-process with its own settings, HTTP client and ``Token`` key) do the same
-through their tool functions. Every value is compared with one computed here by hand from the
+through all 17 of their tools. Every value is compared with one computed here by hand from the
 ingredients' figures per 100 g."""
 
 from __future__ import annotations
@@ -275,6 +275,20 @@ def test_mcp_nutrition_tools_against_the_server(live_server, foods):
             deleted = await call(server, "delete_log_item", log_item_id=logged["id"])
             assert deleted["deleted"] is True
             assert len(await call(server, "list_log_items", when="2026-06-01")) == 1
+            calories = await call(
+                server,
+                "calculate_daily_calories",
+                weight_kg=80.0,
+                height_cm=180.0,
+                age=30,
+                sex="male",
+                apply_to_profile=True,
+            )
+            # Mifflin-St Jeor: 10 × 80 + 6.25 × 180 − 5 × 30 + 5 = 1780; × 1.55 = 2759
+            assert calories["target_kcal"] == 2759
+            assert calories["profile_update"] == {"applied": True, "calories": 2759}
+            profile = await call(server, "update_user_profile", calories=2500)
+            assert profile["calories"] == 2500
             assert (await call(server, "delete_nutrition_plan", plan_id=plan["id"]))["deleted"]
             assert await call(server, "list_nutrition_plans") == []
         finally:
