@@ -122,3 +122,8 @@ def test_energy_in_kilojoules():
 @pytest.mark.parametrize("amount", [D(1), D("999.99"), D(1000)])
 def test_get_values_answers_the_same_as_an_item(amount):
     assert values.values_for(BREAD, amount, 35) == values.item_values(BREAD, amount, 35).as_dict()
+
+
+def test_floats_count_by_their_text_not_their_binary_expansion():
+    # 0.3 g fat per 100 g × 10 g = 0.03 exactly (Decimal(0.3) would be 0.2999…)
+    assert values.item_values({**APPLE, "fat": 0.3}, 10.0).fat == D("0.03")

@@ -15,7 +15,6 @@ from typing import Any
 from flask import Response, request
 
 from wger_flask.rest import negotiation, pagination
-from wger_flask.rest.errors import not_found
 from wger_flask.rest.loading import Record
 from wger_flask.rest.serialization import compile_dumper
 from wger_flask.schemas.fields import decimal_string
@@ -84,6 +83,4 @@ def render_page(resource: Any, stmt: Any, page: pagination.PageRequest, total: i
 def render_detail(resource: Any, pk: str, user: Any) -> Response:
     """The resource's ``detail_renderer``: one plan, nested (another user's: 404)."""
     record = resource.read_object(pk, user)
-    if record is None:
-        raise not_found()
     return negotiation.render(render_plans([record])[0])

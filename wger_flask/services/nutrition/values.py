@@ -133,15 +133,24 @@ def item_values(
     """The values of one meal item or diary entry: ``amount`` grams, or ``amount`` units of
     ``unit_gram`` grams each, of an ingredient with these values per 100 g (numbers or their
     decimal strings). An optional nutrient the ingredient lacks (or has as zero) is None."""
-    weight = decimal.Decimal(amount) if unit_gram is None else decimal.Decimal(amount) * unit_gram
+    weight = _exact(amount) if unit_gram is None else _exact(amount) * unit_gram
     values: dict[str, decimal.Decimal | None] = {}
     for name in ORDER:
         figure = per_100g.get(name)
-        if name in OPTIONAL and (figure is None or not decimal.Decimal(figure)):
+        number = ZERO if figure is None else _exact(figure)
+        if name in OPTIONAL and not number:
             values[name] = None
             continue
-        values[name] = decimal.Decimal(figure or 0) * weight / HUNDRED
+        values[name] = number * weight / HUNDRED
     return NutritionalValues(**values)
+
+
+def _exact(number: Any) -> decimal.Decimal:
+    """A decimal, a whole number, a decimal string or a float (by its shortest text, so 0.3 is
+    0.3 and not its binary expansion)."""
+    if isinstance(number, float):
+        return decimal.Decimal(repr(number))
+    return decimal.Decimal(number)
 
 
 def total(parts: Iterable[NutritionalValues]) -> NutritionalValues:
