@@ -14,6 +14,7 @@ def api_blueprints() -> list:
     from wger_flask.blueprints.accounts import profile, tokens
     from wger_flask.blueprints.catalogue import exercises, lookups
     from wger_flask.blueprints.ingredients import resources as ingredients
+    from wger_flask.blueprints.nutrition import blp as nutrition
     from wger_flask.blueprints.trophies import blp as trophies
 
     return [
@@ -21,6 +22,7 @@ def api_blueprints() -> list:
         lookups.blp,
         exercises.blp,
         ingredients.blp,
+        nutrition,
         profile.blp,
         tokens.blp,
         trophies,
