@@ -10,17 +10,25 @@ from __future__ import annotations
 
 def api_blueprints() -> list:
     """The /api/v2 blueprints, imported lazily so models load after the extensions."""
-    from wger_flask.blueprints import routines
+    from wger_flask.blueprints import body, routines
     from wger_flask.blueprints.accounts import profile, tokens
     from wger_flask.blueprints.catalogue import exercises, lookups
     from wger_flask.blueprints.ingredients import resources as ingredients
 
-    return [routines.blp, lookups.blp, exercises.blp, ingredients.blp, profile.blp, tokens.blp]
+    return [
+        routines.blp,
+        lookups.blp,
+        exercises.blp,
+        ingredients.blp,
+        profile.blp,
+        tokens.blp,
+        body.blp,
+    ]
 
 
 def site_blueprints() -> list:
     """Blueprints outside the OpenAPI document: /healthz, /allauth/app/v1 and the web pages."""
-    from wger_flask.blueprints import health
+    from wger_flask.blueprints import health, media
     from wger_flask.blueprints.accounts import (
         headless,
         headless_account,  # noqa: F401 (adds its routes)
@@ -28,4 +36,4 @@ def site_blueprints() -> list:
         web_settings,
     )
 
-    return [health.blp, headless.blp, web.blp, web_settings.blp]
+    return [health.blp, headless.blp, web.blp, web_settings.blp, media.blp]

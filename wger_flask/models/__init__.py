@@ -1,3 +1,3 @@
 """SQLAlchemy models by domain; importing this package registers every table."""
 
-from wger_flask.models import accounts, catalogue, ingredients, routines  # noqa: F401
+from wger_flask.models import accounts, body, catalogue, ingredients, routines  # noqa: F401

@@ -1,0 +1,254 @@
+"""Measurements condensed in SQL: per category, calendar bucket and unit (``aggregate``), and
+how often each value occurs (``value_counts``).
+
+Buckets are cut in the caller's time zone. PostgreSQL converts with ``timezone()``; SQLite has
+no time zones, so the UTC offsets of the zone over the queried span are computed here and
+applied as one ``CASE`` on the stored UTC time (a handful of DST transitions a year). Either
+way the grouping is one ``GROUP BY`` in the database, never a loop over rows in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, case, func, literal, literal_column, select
+from sqlalchemy.orm import Session
+
+from wger_flask.models.body import Measurement, MeasurementCategory
+
+BUCKETS = ("auto", "hour", "day", "week", "month")
+# Nominal lengths, to choose the finest bucket that keeps a series under max_points.
+BUCKET_LENGTH = {
+    "hour": dt.timedelta(hours=1),
+    "day": dt.timedelta(days=1),
+    "week": dt.timedelta(weeks=1),
+    "month": dt.timedelta(days=31),
+}
+CENT = decimal.Decimal("0.01")
+UTC = zoneinfo.ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The time zone and span the buckets are cut in."""
+
+    zone: zoneinfo.ZoneInfo
+    start: dt.datetime | None  # UTC, inclusive
+    end: dt.datetime | None  # UTC
+
+
+def unit_expression() -> Any:
+    """A reading's own unit (``extra_data.unit``) or else its category's."""
+    own = func.nullif(Measurement.extra_data["unit"].as_string(), "")
+    return func.coalesce(own, MeasurementCategory.unit)
+
+
+def owned(stmt: Select, user_id: int) -> Select:
+    return stmt.join(MeasurementCategory, Measurement.category_id == MeasurementCategory.id).where(
+        MeasurementCategory.user_id == user_id
+    )
+
+
+def span(session: Session, filtered: Select) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """First and last reading among the filtered rows (one indexed statement)."""
+    inner = filtered.with_only_columns(Measurement.date).order_by(None).subquery()
+    first, last = session.execute(select(func.min(inner.c.date), func.max(inner.c.date))).one()
+    return _as_utc(first), _as_utc(last)
+
+
+def _as_utc(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def choose_bucket(first: dt.datetime | None, last: dt.datetime | None, max_points: int) -> str:
+    """The finest bucket whose count over the span stays within ``max_points``."""
+    if first is None or last is None:
+        return "day"
+    length = last - first
+    for bucket in ("hour", "day", "week", "month"):
+        if length / BUCKET_LENGTH[bucket] + 1 <= max_points:
+            return bucket
+    return "month"
+
+
+def offset_transitions(
+    zone: zoneinfo.ZoneInfo, first: dt.datetime, last: dt.datetime
+) -> list[tuple[dt.datetime, dt.timedelta]]:
+    """The zone's UTC offsets over [first, last]: ``[(from_utc, offset), ...]``, first entry
+    from ``first``. Days are stepped; a change is narrowed to the minute by bisection."""
+    day = dt.timedelta(days=1)
+    start = first - day
+    current = start.astimezone(zone).utcoffset()
+    changes = [(start, current)]
+    moment = start
+    while moment <= last + day:
+        following = moment + day
+        offset = following.astimezone(zone).utcoffset()
+        if offset != current:
+            low, high = moment, following
+            while high - low > dt.timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(zone).utcoffset() == current:
+                    low = middle
+                else:
+                    high = middle
+            changes.append((high, offset))
+            current = offset
+        moment = following
+    return changes
+
+
+def local_time_sqlite(window: Window, first: dt.datetime, last: dt.datetime) -> Any:
+    """The stored UTC time shifted into the window's zone, as SQLite text."""
+    column = Measurement.date
+    changes = offset_transitions(window.zone, first, last)
+    modifiers = [f"{int(offset.total_seconds() // 60):+d} minutes" for _, offset in changes]
+    if len(set(modifiers)) == 1:
+        return column if modifiers[0] == "+0 minutes" else func.datetime(column, modifiers[0])
+    whens = [
+        (column < changes[index + 1][0], literal(modifiers[index]))
+        for index in range(len(changes) - 1)
+    ]
+    return func.datetime(column, case(*whens, else_=literal(modifiers[-1])))
+
+
+def bucket_expression(dialect: str, bucket: str, window: Window, first: Any, last: Any) -> Any:
+    """The local start of each reading's bucket (naive local time, or its text on SQLite)."""
+    if dialect == "postgresql":
+        local = func.timezone(window.zone.key, func.timezone("UTC", Measurement.date))
+        return func.date_trunc(bucket, local)
+    local = local_time_sqlite(window, first, last)
+    if bucket == "hour":
+        return func.strftime("%Y-%m-%d %H:00:00", local)
+    if bucket == "day":
+        return func.date(local)
+    if bucket == "week":  # the Monday of the week
+        return func.date(local, "weekday 0", "-6 days")
+    return func.strftime("%Y-%m-01", local)
+
+
+def bucket_start(value: Any, zone: zoneinfo.ZoneInfo) -> str:
+    """A bucket's local start as ISO 8601 with the zone's offset at that moment."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time.min)
+    return value.replace(tzinfo=None).replace(tzinfo=zone).isoformat()
+
+
+def decimal_text(value: Any) -> str:
+    if not isinstance(value, decimal.Decimal):
+        value = decimal.Decimal(str(value))
+    return format(value.quantize(CENT, rounding=decimal.ROUND_HALF_EVEN), "f")
+
+
+def aggregate(
+    session: Session, filtered: Select, bucket: str, max_points: int, window: Window
+) -> list[dict[str, Any]]:
+    """``filtered`` (a select of the caller's measurements) condensed per category, bucket and
+    unit: ``[{count, sum, min, max, category, start, unit}]`` ordered by category and start."""
+    first, last = span(session, filtered)
+    if first is None:
+        return []
+    first = max(first, window.start) if window.start else first
+    last = min(last, window.end) if window.end else last
+    if bucket == "auto":
+        bucket = choose_bucket(first, last, max_points)
+    dialect = session.get_bind().dialect.name
+    # Grouped by output name: the expressions carry bound parameters (the zone), which
+    # PostgreSQL would not match between SELECT and GROUP BY.
+    start = bucket_expression(dialect, bucket, window, first, last).label("bucket_start")
+    unit = unit_expression().label("reading_unit")
+    by_start, by_unit = literal_column("bucket_start"), literal_column("reading_unit")
+    stmt = (
+        filtered.with_only_columns(
+            Measurement.category_id,
+            start,
+            unit,
+            func.count().label("count"),
+            func.sum(Measurement.value).label("sum"),
+            func.min(Measurement.value).label("min"),
+            func.max(Measurement.value).label("max"),
+        )
+        .order_by(None)
+        .group_by(Measurement.category_id, by_start, by_unit)
+        .order_by(Measurement.category_id, by_start, by_unit)
+    )
+    return [
+        {
+            "count": row.count,
+            "sum": decimal_text(row.sum),
+            "min": decimal_text(row.min),
+            "max": decimal_text(row.max),
+            "category": str(row.category_id),
+            "start": bucket_start(row.bucket_start, window.zone),
+            "unit": row.reading_unit,
+        }
+        for row in session.execute(stmt)
+    ]
+
+
+def value_counts(
+    session: Session, filtered: Select, summed_per_day: bool, window: Window
+) -> list[dict[str, Any]]:
+    """How often each value occurs per category and unit (``summed_per_day``: each day's sum
+    counts as one value), with its newest reading: ``[{category, value, unit, count, newest}]``."""
+    unit = unit_expression().label("reading_unit")
+    by_unit = literal_column("reading_unit")
+    if summed_per_day:
+        first, last = span(session, filtered)
+        if first is None:
+            return []
+        dialect = session.get_bind().dialect.name
+        day = bucket_expression(dialect, "day", window, first, last).label("bucket_start")
+        daily = (
+            filtered.with_only_columns(
+                Measurement.category_id.label("category_id"),
+                day,
+                unit,
+                func.sum(Measurement.value).label("value"),
+                func.max(Measurement.date).label("newest"),
+            )
+            .order_by(None)
+            .group_by(Measurement.category_id, literal_column("bucket_start"), by_unit)
+            .subquery()
+        )
+        stmt = select(
+            daily.c.category_id,
+            daily.c.value,
+            daily.c.reading_unit,
+            func.count().label("count"),
+            func.max(daily.c.newest).label("newest"),
+        ).group_by(daily.c.category_id, daily.c.value, daily.c.reading_unit)
+        order = (daily.c.category_id, func.count().desc(), daily.c.value)
+    else:
+        stmt = (
+            filtered.with_only_columns(
+                Measurement.category_id,
+                Measurement.value,
+                unit,
+                func.count().label("count"),
+                func.max(Measurement.date).label("newest"),
+            )
+            .order_by(None)
+            .group_by(Measurement.category_id, Measurement.value, by_unit)
+        )
+        order = (Measurement.category_id, func.count().desc(), Measurement.value)
+    return [
+        {
+            "category": str(row.category_id),
+            "value": decimal_text(row.value),
+            "unit": row.reading_unit,
+            "count": row.count,
+            "newest": _as_utc(row.newest).isoformat(),
+        }
+        for row in session.execute(stmt.order_by(*order))
+    ]
