@@ -46,6 +46,7 @@ class DecimalNumber(fields.Decimal):
     def __init__(self, max_digits: int, places: int, **kwargs: Any) -> None:
         super().__init__(places=places, **kwargs)
         self.max_digits = max_digits
+        self.decimal_places = places
         self.metadata.setdefault("type", "number")
         self.metadata.setdefault("format", "double")
 
@@ -58,16 +59,16 @@ class DecimalNumber(fields.Decimal):
             raise self.make_error("invalid") from None
         if not number.is_finite():
             raise self.make_error("invalid")
-        quantum = decimal.Decimal(1).scaleb(-self.places)
+        quantum = decimal.Decimal(1).scaleb(-self.decimal_places)
         rounded = number.quantize(quantum, rounding=decimal.ROUND_HALF_EVEN)
         if rounded != number:
             raise ValidationError(
-                f"Ensure that there are no more than {self.places} decimal places."
+                f"Ensure that there are no more than {self.decimal_places} decimal places."
             )
-        if abs(rounded) >= decimal.Decimal(10) ** (self.max_digits - self.places):
+        whole = self.max_digits - self.decimal_places
+        if abs(rounded) >= decimal.Decimal(10) ** whole:
             raise ValidationError(
-                f"Ensure that there are no more than {self.max_digits - self.places} digits "
-                "before the decimal point."
+                f"Ensure that there are no more than {whole} digits before the decimal point."
             )
         return rounded
 

@@ -140,6 +140,8 @@ def check_category(category: MeasurementCategory, data: dict, user: Any, creatin
     keep_identity(category, data, creating)
     before = {} if creating else previous_values(category, CATEGORY_FIELDS)
     if creating:
+        # first: a typed category of the user's must not take an official one's place
+        categories.ensure_official_categories(db.session, user.id)
         category.metric_type = category.metric_type or CUSTOM
         if "unit" not in data:
             category.unit = DEFAULT_UNITS.get(category.metric_type, "")
