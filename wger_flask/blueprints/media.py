@@ -13,6 +13,8 @@ blp = Blueprint("media", __name__, url_prefix=media.URL_PREFIX.rstrip("/"))
 @blp.get("/<path:name>")
 def serve(name: str):
     """One stored file, or a 404 (unknown name, directory, unsafe path, other extension)."""
+    # The app's PathNormalizer gives every path a trailing slash (static files aside).
+    name = name.removesuffix("/")
     store = media.storage()
     try:
         path = store.path(name)

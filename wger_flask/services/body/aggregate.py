@@ -83,7 +83,8 @@ def offset_transitions(
     zone: zoneinfo.ZoneInfo, first: dt.datetime, last: dt.datetime
 ) -> list[tuple[dt.datetime, dt.timedelta]]:
     """The zone's UTC offsets over [first, last]: ``[(from_utc, offset), ...]``, first entry
-    from ``first``. Days are stepped; a change is narrowed to the minute by bisection."""
+    from ``first``. Days are stepped; a change is narrowed to its exact second by bisection
+    (zones change offset on whole seconds)."""
     day = dt.timedelta(days=1)
     start = first - day
     current = start.astimezone(zone).utcoffset()
@@ -93,17 +94,24 @@ def offset_transitions(
         following = moment + day
         offset = following.astimezone(zone).utcoffset()
         if offset != current:
-            low, high = moment, following
-            while high - low > dt.timedelta(minutes=1):
-                middle = low + (high - low) / 2
-                if middle.astimezone(zone).utcoffset() == current:
-                    low = middle
-                else:
-                    high = middle
-            changes.append((high, offset))
+            changes.append((first_second_of(zone, moment, following, current), offset))
             current = offset
         moment = following
     return changes
+
+
+def first_second_of(
+    zone: zoneinfo.ZoneInfo, low: dt.datetime, high: dt.datetime, before: dt.timedelta | None
+) -> dt.datetime:
+    """The first whole second in (low, high] whose offset is no longer ``before``."""
+    low_second, high_second = int(low.timestamp()), int(high.timestamp())
+    while high_second - low_second > 1:
+        middle = (low_second + high_second) // 2
+        if dt.datetime.fromtimestamp(middle, zone).utcoffset() == before:
+            low_second = middle
+        else:
+            high_second = middle
+    return dt.datetime.fromtimestamp(high_second, dt.UTC)
 
 
 def local_time_sqlite(window: Window, first: dt.datetime, last: dt.datetime) -> Any:
