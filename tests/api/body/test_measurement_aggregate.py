@@ -11,6 +11,7 @@ import pytest
 from wger_flask.extensions import db
 from wger_flask.models.body import Measurement, MeasurementCategory
 from wger_flask.models.types import uuid7
+from wger_flask.services.body import aggregate as aggregate_service
 
 URL = "/api/v2/measurement/aggregate/"
 COUNTS = "/api/v2/measurement/value-counts/"
@@ -89,8 +90,13 @@ def test_week_starts_on_monday_and_month_on_the_first(client, alice, waist, add)
     assert [row["start"] for row in month] == ["2026-11-01T00:00:00+00:00"]
 
 
-def test_hours_across_a_dst_change_match_python(client, alice, waist, add):
-    """Every 5 hours over the March change in Berlin: the buckets are those zoneinfo gives."""
+@pytest.mark.parametrize("table_buckets_max", [4000, 1], ids=["bucket table", "offset shift"])
+def test_hours_across_a_dst_change_match_python(
+    client, alice, waist, add, monkeypatch, table_buckets_max
+):
+    """Every 5 hours over the March change in Berlin: the buckets are those zoneinfo gives,
+    whichever way SQLite cuts them (a joined table of bounds, or each reading shifted)."""
+    monkeypatch.setattr(aggregate_service, "TABLE_BUCKETS_MAX", table_buckets_max)
     zone = zoneinfo.ZoneInfo("Europe/Berlin")
     start = dt.datetime(2026, 3, 27, 0, 0, tzinfo=dt.UTC)
     moments = [start + dt.timedelta(hours=5 * step) for step in range(30)]

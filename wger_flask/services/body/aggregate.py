@@ -1,24 +1,37 @@
 """Measurements condensed in SQL: per category, calendar bucket and unit (``aggregate``), and
 how often each value occurs (``value_counts``).
 
-Buckets are cut in the caller's time zone. PostgreSQL converts with ``timezone()``; SQLite has
-no time zones, so the UTC offsets of the zone over the queried span are computed here and
-applied as one ``CASE`` on the stored UTC time (a handful of DST transitions a year). Either
-way the grouping is one ``GROUP BY`` in the database, never a loop over rows in Python.
+Buckets are cut in the caller's time zone. PostgreSQL converts with ``timezone()`` and
+``date_trunc``. SQLite has no time zones: the buckets' UTC bounds are computed here and joined
+as a table (see ``grouping``), or, for very many buckets, the zone's UTC offsets over the span
+are applied as one ``CASE`` on the stored UTC time. Either way the grouping is one ``GROUP BY``
+in the database, never a loop over rows in Python.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, literal_column, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    case,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    values,
+)
 from sqlalchemy.orm import Session
 
 from wger_flask.models.body import Measurement, MeasurementCategory
+from wger_flask.models.types import UTCDateTime
 
 BUCKETS = ("auto", "hour", "day", "week", "month")
 # Nominal lengths, to choose the finest bucket that keeps a series under max_points.
@@ -29,6 +42,9 @@ BUCKET_LENGTH = {
     "month": dt.timedelta(days=31),
 }
 CENT = decimal.Decimal("0.01")
+# Up to this many buckets are joined as a table on SQLite (3 parameters each, well within
+# SQLite's 32,766); beyond, each reading is shifted by the zone's offset instead.
+TABLE_BUCKETS_MAX = 4000
 UTC = zoneinfo.ZoneInfo("UTC")
 
 
@@ -143,6 +159,45 @@ def bucket_expression(dialect: str, bucket: str, window: Window, first: Any, las
     return func.strftime("%Y-%m-01", local)
 
 
+def truncate(local: dt.datetime, bucket: str) -> dt.datetime:
+    """The start of the bucket holding a naive local time."""
+    if bucket == "hour":
+        return local.replace(minute=0, second=0, microsecond=0)
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if bucket == "day":
+        return day
+    if bucket == "week":
+        return day - dt.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def following(local: dt.datetime, bucket: str) -> dt.datetime:
+    if bucket == "hour":
+        return local + dt.timedelta(hours=1)
+    if bucket == "day":
+        return local + dt.timedelta(days=1)
+    if bucket == "week":
+        return local + dt.timedelta(weeks=1)
+    return (local.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def local_buckets(
+    zone: zoneinfo.ZoneInfo, bucket: str, first: dt.datetime, last: dt.datetime, limit: int
+) -> list[tuple[dt.datetime, dt.datetime]] | None:
+    """The buckets covering [first, last] as (local start, UTC start) pairs, closed by one more
+    start; None when there would be more than ``limit``."""
+    local = truncate(first.astimezone(zone).replace(tzinfo=None), bucket)
+    starts = []
+    while True:
+        utc = local.replace(tzinfo=zone).astimezone(dt.UTC)
+        starts.append((local, utc))
+        if utc > last:
+            return starts
+        if len(starts) > limit:
+            return None
+        local = following(local, bucket)
+
+
 def bucket_start(value: Any, zone: zoneinfo.ZoneInfo) -> str:
     """A bucket's local start as ISO 8601 with the zone's offset at that moment."""
     if isinstance(value, str):
@@ -171,15 +226,27 @@ def aggregate(
     if bucket == "auto":
         bucket = choose_bucket(first, last, max_points)
     dialect = session.get_bind().dialect.name
+    if dialect != "postgresql":
+        starts = local_buckets(window.zone, bucket, first, last, TABLE_BUCKETS_MAX)
+        if starts is not None:
+            return aggregate_per_bucket(session, filtered, starts, window.zone)
+    return aggregate_grouped(
+        session, filtered, bucket_expression(dialect, bucket, window, first, last), window.zone
+    )
+
+
+def aggregate_grouped(
+    session: Session, filtered: Select, bucket: Any, zone: zoneinfo.ZoneInfo
+) -> list[dict[str, Any]]:
+    """One GROUP BY on (category, bucket expression, unit)."""
     # Grouped by output name: the expressions carry bound parameters (the zone), which
     # PostgreSQL would not match between SELECT and GROUP BY.
-    start = bucket_expression(dialect, bucket, window, first, last).label("bucket_start")
     unit = unit_expression().label("reading_unit")
     by_start, by_unit = literal_column("bucket_start"), literal_column("reading_unit")
     stmt = (
         filtered.with_only_columns(
             Measurement.category_id,
-            start,
+            bucket.label("bucket_start"),
             unit,
             func.count().label("count"),
             func.sum(Measurement.value).label("sum"),
@@ -191,17 +258,91 @@ def aggregate(
         .order_by(Measurement.category_id, by_start, by_unit)
     )
     return [
-        {
-            "count": row.count,
-            "sum": decimal_text(row.sum),
-            "min": decimal_text(row.min),
-            "max": decimal_text(row.max),
-            "category": str(row.category_id),
-            "start": bucket_start(row.bucket_start, window.zone),
-            "unit": row.reading_unit,
-        }
+        bucket_row(
+            row.category_id,
+            bucket_start(row.bucket_start, zone),
+            row.reading_unit,
+            (row.count, row.sum, row.min, row.max),
+        )
         for row in session.execute(stmt)
     ]
+
+
+def aggregate_per_bucket(
+    session: Session,
+    filtered: Select,
+    starts: list[tuple[dt.datetime, dt.datetime]],
+    zone: zoneinfo.ZoneInfo,
+) -> list[dict[str, Any]]:
+    """SQLite: the buckets' UTC bounds (computed here, exact over DST changes) as a VALUES
+    table; per bucket, one index range scan grouped by (category, unit) in a correlated
+    subquery. No date function runs per reading, and the planner cannot turn the join around
+    (scanning every bucket per reading); each bucket's groups come back as one JSON array."""
+    bounds = [(index, starts[index][1], starts[index + 1][1]) for index in range(len(starts) - 1)]
+    table = (
+        values(
+            column("number", Integer),
+            column("since", UTCDateTime()),
+            column("until", UTCDateTime()),
+            name="buckets",
+        )
+        .data(bounds)
+        .cte("buckets")  # SQLite names the columns of VALUES only in a WITH clause
+    )
+    groups = (
+        filtered.with_only_columns(
+            Measurement.category_id.label("category_id"),
+            unit_expression().label("reading_unit"),
+            func.count().label("count"),
+            func.sum(Measurement.value).label("total"),
+            func.min(Measurement.value).label("low"),
+            func.max(Measurement.value).label("high"),
+        )
+        .where(Measurement.date >= table.c.since, Measurement.date < table.c.until)
+        .order_by(None)
+        .group_by(Measurement.category_id, literal_column("reading_unit"))
+        .correlate(table)
+        .subquery("groups")
+    )
+    per_bucket = (
+        select(
+            func.json_group_array(
+                func.json_array(
+                    groups.c.category_id,
+                    groups.c.reading_unit,
+                    groups.c.count,
+                    groups.c.total,
+                    groups.c.low,
+                    groups.c.high,
+                )
+            )
+        )
+        .select_from(groups)
+        .correlate(table)
+        .scalar_subquery()
+    )
+    stmt = select(table.c.number, per_bucket.label("groups")).order_by(table.c.number)
+    labels = [local.replace(tzinfo=zone).isoformat() for local, _ in starts]
+    keyed = [
+        ((str(category), number, unit or ""), bucket_row(category, labels[number], unit, figures))
+        for number, encoded in session.execute(stmt)
+        for category, unit, *figures in json.loads(encoded)
+    ]
+    keyed.sort(key=lambda pair: pair[0])  # by category, then time (as the GROUP BY path)
+    return [row for _, row in keyed]
+
+
+def bucket_row(category: Any, start: str, unit: Any, figures: Any) -> dict[str, Any]:
+    count, total, low, high = figures
+    return {
+        "count": count,
+        "sum": decimal_text(total),
+        "min": decimal_text(low),
+        "max": decimal_text(high),
+        "category": str(category),
+        "start": start,
+        "unit": unit,
+    }
 
 
 def value_counts(
