@@ -18,20 +18,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    Integer,
     Select,
+    String,
+    bindparam,
     case,
-    column,
     func,
     literal,
     literal_column,
     select,
-    values,
 )
 from sqlalchemy.orm import Session
 
 from wger_flask.models.body import Measurement, MeasurementCategory
-from wger_flask.models.types import UTCDateTime
 
 BUCKETS = ("auto", "hour", "day", "week", "month")
 # Nominal lengths, to choose the finest bucket that keeps a series under max_points.
@@ -42,8 +40,8 @@ BUCKET_LENGTH = {
     "month": dt.timedelta(days=31),
 }
 CENT = decimal.Decimal("0.01")
-# Up to this many buckets are joined as a table on SQLite (3 parameters each, well within
-# SQLite's 32,766); beyond, each reading is shifted by the zone's offset instead.
+# Up to this many buckets are scanned one by one on SQLite; beyond (hours over years), each
+# reading is shifted by the zone's offset instead.
 TABLE_BUCKETS_MAX = 4000
 UTC = zoneinfo.ZoneInfo("UTC")
 
@@ -71,8 +69,12 @@ def owned(stmt: Select, user_id: int) -> Select:
 
 def span(session: Session, filtered: Select) -> tuple[dt.datetime | None, dt.datetime | None]:
     """First and last reading among the filtered rows (one indexed statement)."""
-    inner = filtered.with_only_columns(Measurement.date).order_by(None).subquery()
-    first, last = session.execute(select(func.min(inner.c.date), func.max(inner.c.date))).one()
+    # Two ordered LIMIT 1 reads: each is one step along the (category_id, date) index, where
+    # MIN and MAX together would scan every matching row.
+    dates = filtered.with_only_columns(Measurement.date)
+    first_date = dates.order_by(Measurement.date.asc()).limit(1).scalar_subquery()
+    last_date = dates.order_by(Measurement.date.desc()).limit(1).scalar_subquery()
+    first, last = session.execute(select(first_date, last_date)).one()
     return _as_utc(first), _as_utc(last)
 
 
@@ -208,9 +210,16 @@ def bucket_start(value: Any, zone: zoneinfo.ZoneInfo) -> str:
 
 
 def decimal_text(value: Any) -> str:
-    if not isinstance(value, decimal.Decimal):
-        value = decimal.Decimal(str(value))
+    """Two places. A float (SQLite's sums) is a sum of two-place values, off by far less than
+    half a cent, so its rounding to two places is exact."""
+    if isinstance(value, (float, int)):
+        return f"{value:.2f}"
     return format(value.quantize(CENT, rounding=decimal.ROUND_HALF_EVEN), "f")
+
+
+def stored_text(moment: dt.datetime) -> str:
+    """A UTC time as SQLite holds it (SQLAlchemy's storage format), for text comparison."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def aggregate(
@@ -274,21 +283,22 @@ def aggregate_per_bucket(
     starts: list[tuple[dt.datetime, dt.datetime]],
     zone: zoneinfo.ZoneInfo,
 ) -> list[dict[str, Any]]:
-    """SQLite: the buckets' UTC bounds (computed here, exact over DST changes) as a VALUES
-    table; per bucket, one index range scan grouped by (category, unit) in a correlated
-    subquery. No date function runs per reading, and the planner cannot turn the join around
+    """SQLite: the buckets' UTC bounds (computed here, exact over DST changes) as a table;
+    per bucket, one index range scan grouped by (category, unit) in a correlated subquery. No date function runs per reading, and the planner cannot turn the join around
     (scanning every bucket per reading); each bucket's groups come back as one JSON array."""
-    bounds = [(index, starts[index][1], starts[index + 1][1]) for index in range(len(starts) - 1)]
+    bounds = [
+        [stored_text(starts[index][1]), stored_text(starts[index + 1][1])]
+        for index in range(len(starts) - 1)
+    ]
+    # One JSON parameter expanded by json_each: the statement is the same for any number of
+    # buckets, so SQLAlchemy compiles it once.
     table = (
-        values(
-            column("number", Integer),
-            column("since", UTCDateTime()),
-            column("until", UTCDateTime()),
-            name="buckets",
-        )
-        .data(bounds)
-        .cte("buckets")  # SQLite names the columns of VALUES only in a WITH clause
+        func.json_each(bindparam("bucket_bounds", json.dumps(bounds), type_=String()))
+        .table_valued("key", "value")
+        .alias("buckets")
     )
+    since = func.json_extract(table.c.value, "$[0]")
+    until = func.json_extract(table.c.value, "$[1]")
     groups = (
         filtered.with_only_columns(
             Measurement.category_id.label("category_id"),
@@ -298,7 +308,7 @@ def aggregate_per_bucket(
             func.min(Measurement.value).label("low"),
             func.max(Measurement.value).label("high"),
         )
-        .where(Measurement.date >= table.c.since, Measurement.date < table.c.until)
+        .where(Measurement.date >= since, Measurement.date < until)
         .order_by(None)
         .group_by(Measurement.category_id, literal_column("reading_unit"))
         .correlate(table)
@@ -321,7 +331,7 @@ def aggregate_per_bucket(
         .correlate(table)
         .scalar_subquery()
     )
-    stmt = select(table.c.number, per_bucket.label("groups")).order_by(table.c.number)
+    stmt = select(table.c.key, per_bucket.label("groups")).order_by(table.c.key)
     labels = [local.replace(tzinfo=zone).isoformat() for local, _ in starts]
     keyed = [
         ((str(category), number, unit or ""), bucket_row(category, labels[number], unit, figures))
