@@ -229,8 +229,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50, help="timed requests per query")
     parser.add_argument("--database-url", help="an empty database (default: a new SQLite file)")
     parser.add_argument("--skip-upload", action="store_true")
+    parser.add_argument("--only-upload", action="store_true")
     args = parser.parse_args()
-    aggregate_benchmark(args.database_url, args.requests)
+    if not args.only_upload:
+        aggregate_benchmark(args.database_url, args.requests)
     if not args.skip_upload:
         upload_benchmark()
 

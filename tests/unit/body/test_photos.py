@@ -53,3 +53,26 @@ def test_store_photo_strips_metadata_and_keeps_mode(app, tmp_path):
     picture = Image.open(path)
     assert picture.format == "PNG" and picture.mode == "RGBA"
     assert (stored.width, stored.height) == (4, 4)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_clean_removes_metadata_of_every_format_and_applies_orientation(fmt):
+    from PIL import PngImagePlugin
+
+    from wger_flask.services.body.photos import FORMATS, clean, encode
+
+    exif = Image.Exif()
+    exif[0x010F] = "SpyCam"
+    exif[0x0112] = 6  # shown rotated by 90°
+    options = {"exif": exif.tobytes()}
+    if fmt == "PNG":
+        options["pnginfo"] = PngImagePlugin.PngInfo()
+        options["pnginfo"].add_text("Comment", "secret-text")
+    original = encoded(fmt, (30, 10), **options)
+    cleaned = clean(decode(original, 1000))
+    output = io.BytesIO()
+    encode(cleaned, FORMATS[fmt], output)
+    data = output.getvalue()
+    assert b"SpyCam" not in data and b"secret-text" not in data
+    stored = Image.open(io.BytesIO(data))
+    assert stored.format == fmt and stored.size == (10, 30) and not stored.getexif()

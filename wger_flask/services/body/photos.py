@@ -93,7 +93,9 @@ def decode(stream: IO[bytes], max_pixels: int) -> Image.Image:
 
 def clean(picture: Image.Image) -> Image.Image:
     """The picture upright, in a mode its format stores, with no metadata attached."""
-    upright = ImageOps.exif_transpose(picture) or picture
+    # In place: without an orientation nothing is copied (the default returns a copy).
+    ImageOps.exif_transpose(picture, in_place=True)
+    upright = picture
     if picture.format == "JPEG" and upright.mode not in ("RGB", "L"):
         upright = upright.convert("RGB")
     elif upright.mode not in ("RGB", "RGBA", "L", "LA"):
@@ -106,7 +108,8 @@ def clean(picture: Image.Image) -> Image.Image:
 
 def encode(picture: Image.Image, extension: str, handle: IO[bytes]) -> None:
     if extension == "jpg":
-        picture.save(handle, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        # no optimize/progressive: Pillow would buffer the whole encoded image for them
+        picture.save(handle, "JPEG", quality=JPEG_QUALITY)
     elif extension == "png":
         picture.save(handle, "PNG", optimize=False)
     else:
