@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, request
+from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy import inspect, select
 
 from wger_flask.extensions import db
@@ -289,11 +290,8 @@ class GalleryResource(Resource):
         schema = self.patch_schema if request.method == "PATCH" else self.create_schema
         try:
             data = schema.load(fields)
-        except Exception as error:  # marshmallow's ValidationError
-            messages = getattr(error, "normalized_messages", None)
-            if messages is None:
-                raise
-            raise ValidationFailed(messages()) from None
+        except MarshmallowValidationError as error:
+            raise ValidationFailed(error.normalized_messages()) from None
         return data, request.files.get("image")
 
     def store(self, upload: Any, user: Any) -> Any:
@@ -326,7 +324,7 @@ class GalleryResource(Resource):
     def create_response(self) -> Any:
         user = self.authorize_write()
         data, upload = self.multipart()
-        if upload is None or not upload.filename and not upload.stream:
+        if upload is None:
             raise ValidationFailed({"image": ["No file was submitted."]})
         obj = self.save_with_photo(self.model(), data, upload, user, creating=True)
         return negotiation.render(self.dump(self.reread(obj)), 201)
