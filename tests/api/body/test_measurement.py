@@ -82,6 +82,12 @@ def test_sources_and_extra_data(client, alice):
     assert row["extra_data"] == {"device": "x"}
     apple = client.get(f"{URL}?source=apple", headers=alice).get_json()
     assert apple["count"] == 1
+    assert client.get(f"{URL}?source__in=apple,google", headers=alice).get_json()["count"] == 2
+    bad = client.get(f"{URL}?source=fitbit", headers=alice)
+    assert bad.status_code == 400 and "source" in bad.get_json()
+    for extra in ({"unit": 5}, {"unit": ""}, {"unit": "x" * 31}):
+        response = post(client, alice, category=waist, value=1, extra_data=extra)
+        assert response.status_code == 400 and "extra_data" in response.get_json()
 
 
 def test_importing_an_external_id_twice_does_not_duplicate(client, alice):

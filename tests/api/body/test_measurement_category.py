@@ -39,6 +39,10 @@ def test_body_weight_lookup_as_the_released_clients_send_it(client, alice):
         assert body_weight["unit"] == "kg" and body_weight["name"] == "Body weight"
     assert categories(client, alice, "&metric_type=body_weight&is_official=false") == []
     assert len(categories(client, alice, "&is_official=maybe")) == len(OFFICIAL)
+    bad = client.get(f"{URL}?metric_type=mood", headers=alice)
+    assert bad.status_code == 400 and "metric_type" in bad.get_json()
+    both = categories(client, alice, "&metric_type__in=body_weight,height")
+    assert {row["metric_type"] for row in both} == {"body_weight", "height"}
 
 
 def test_shape_has_every_2_7_field(client, alice):

@@ -16,6 +16,7 @@ from sqlalchemy import inspect, select
 from wger_flask.extensions import db
 from wger_flask.models.body import (
     CUSTOM,
+    SOURCES,
     GalleryImage,
     Measurement,
     MeasurementCategory,
@@ -24,7 +25,19 @@ from wger_flask.models.body import (
 from wger_flask.models.types import utcnow, uuid7
 from wger_flask.rest import negotiation
 from wger_flask.rest.errors import APIError, ValidationFailed
-from wger_flask.rest.filtering import GT, GTE, IN, LT, LTE, Filter, FilterSet, Ignore, exact
+from wger_flask.rest.filtering import (
+    EXACT,
+    GT,
+    GTE,
+    IN,
+    LT,
+    LTE,
+    Filter,
+    FilterSet,
+    Ignore,
+    exact,
+    parse_choice,
+)
 from wger_flask.rest.permissions import check_parents
 from wger_flask.rest.requests import json_body
 from wger_flask.rest.resources import CRUD, Resource, commit
@@ -36,7 +49,7 @@ from wger_flask.schemas.body import (
     WeightEntrySchema,
 )
 from wger_flask.services.body import categories, gallery_folder
-from wger_flask.services.body.metrics import DEFAULT_UNITS
+from wger_flask.services.body.metrics import DEFAULT_UNITS, METRIC_TYPES
 from wger_flask.services.body.photos import PhotoRejected, store_photo
 from wger_flask.services.media import storage
 
@@ -183,7 +196,11 @@ MEASUREMENT_CATEGORY = Resource(
             "id": exact(MeasurementCategory.id, "uuid", IN),
             "name": exact(MeasurementCategory.name, "str"),
             "unit": exact(MeasurementCategory.unit, "str"),
-            "metric_type": exact(MeasurementCategory.metric_type, "str", IN),
+            "metric_type": Filter(
+                target=MeasurementCategory.metric_type,
+                lookups=(EXACT, IN),
+                parser=parse_choice(METRIC_TYPES),
+            ),
             "is_official": Filter(
                 target=MeasurementCategory.is_official, kind="bool", parser=parse_flag
             ),
@@ -263,7 +280,9 @@ MEASUREMENT = MeasurementResource(
             "id": exact(Measurement.id, "uuid", IN),
             "category": exact(Measurement.category_id, "uuid", IN),
             "date": exact(Measurement.date, "datetime", *COMPARE),
-            "source": exact(Measurement.source, "str", IN),
+            "source": Filter(
+                target=Measurement.source, lookups=(EXACT, IN), parser=parse_choice(SOURCES)
+            ),
         }
     ),
     ordering_fields={

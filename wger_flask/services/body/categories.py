@@ -23,6 +23,7 @@ from wger_flask.services.body.metrics import (
 )
 
 Problems = dict[str, list[str]]
+UNIT_MAX_LENGTH = 30  # as a category's unit
 
 
 def ensure_official_categories(session: Session, user_id: int) -> bool:
@@ -189,8 +190,10 @@ def reading_problems(category: Any, value: decimal.Decimal | None, extra_data: A
     if category.dynamic_type not in (None, NO_DYNAMIC_TYPE):
         return {"category": ["The entries of a calculated category are made by the server."]}
     unit = category.unit
-    if isinstance(extra_data, dict) and isinstance(extra_data.get("unit"), str):
+    if isinstance(extra_data, dict) and extra_data.get("unit") is not None:
         unit = extra_data["unit"]
+        if not isinstance(unit, str) or not 0 < len(unit) <= UNIT_MAX_LENGTH:
+            return {"extra_data": [f"The unit must be text of 1 to {UNIT_MAX_LENGTH} characters."]}
         if category.metric_type in MASS_METRICS and unit not in MASS_UNITS:
             return {"extra_data": ["The unit of a body weight is kg or lb."]}
     if value is None:
