@@ -88,7 +88,7 @@ def time_route(client, url: str, headers: dict[str, str], requests: int) -> dict
         response = client.get(url, headers=headers)
         cpu.append((time.process_time() - started_cpu) * 1000)
         wall.append((time.perf_counter() - started_wall) * 1000)
-        assert response.status_code == 200, (url, response.status_code, response.data[:300])
+        assert response.status_code == 200
     return {
         "wall_p50": statistics.median(wall),
         "wall_p99": statistics.quantiles(wall, n=100)[98],
