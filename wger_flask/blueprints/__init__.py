@@ -10,28 +10,27 @@ from __future__ import annotations
 
 def api_blueprints() -> list:
     """The /api/v2 blueprints, imported lazily so models load after the extensions."""
-    from wger_flask.blueprints import routines
+    from wger_flask.blueprints import body, nutrition, routines, trophies
     from wger_flask.blueprints.accounts import profile, tokens
     from wger_flask.blueprints.catalogue import exercises, lookups
     from wger_flask.blueprints.ingredients import resources as ingredients
-    from wger_flask.blueprints.nutrition import blp as nutrition
-    from wger_flask.blueprints.trophies import blp as trophies
 
     return [
         routines.blp,
         lookups.blp,
         exercises.blp,
         ingredients.blp,
-        nutrition,
+        nutrition.blp,
         profile.blp,
         tokens.blp,
-        trophies,
+        trophies.blp,
+        body.blp,
     ]
 
 
 def site_blueprints() -> list:
     """Blueprints outside the OpenAPI document: /healthz, /allauth/app/v1 and the web pages."""
-    from wger_flask.blueprints import health
+    from wger_flask.blueprints import health, media
     from wger_flask.blueprints.accounts import (
         headless,
         headless_account,  # noqa: F401 (adds its routes)
@@ -49,4 +48,5 @@ def site_blueprints() -> list:
         web_settings.blp,
         web_account.blp,
         web_sessions.blp,
+        media.blp,
     ]

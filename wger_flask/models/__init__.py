@@ -2,6 +2,7 @@
 
 from wger_flask.models import (  # noqa: F401
     accounts,
+    body,
     catalogue,
     ingredients,
     nutrition,
