@@ -7,6 +7,12 @@ from typing import Any
 from sqlalchemy import Select, exists, select
 from werkzeug.datastructures import MultiDict
 
+from wger_flask.blueprints.catalogue.caching import (
+    CachedResource,
+    counted_with_the_page,
+    exerciseinfo_detail,
+    exerciseinfo_page,
+)
 from wger_flask.models.catalogue import (
     Alias,
     DeletionLog,
@@ -20,7 +26,7 @@ from wger_flask.models.catalogue import (
     Translation,
 )
 from wger_flask.rest.filtering import IN, FilterSet, custom, exact
-from wger_flask.rest.resources import CRUD, Resource
+from wger_flask.rest.resources import CRUD
 from wger_flask.rest.smorest import Blueprint
 from wger_flask.schemas.catalogue import (
     DeletionLogSchema,
@@ -66,7 +72,7 @@ def name_contains(stmt: Select, term: str, args: MultiDict) -> Select:
 
 
 # Upstream's router order for this part of the API root.
-EXERCISE_INFO = Resource(
+EXERCISE_INFO = CachedResource(
     name="exerciseinfo",
     model=Exercise,
     schema=ExerciseInfoSchema,
@@ -97,10 +103,13 @@ EXERCISE_INFO = Resource(
         }
     ),
     default_ordering=(Exercise.id,),
+    count=counted_with_the_page,
+    page_renderer=exerciseinfo_page,
+    detail_renderer=exerciseinfo_detail,
     etag=True,
 ).register(blp)
 
-EXERCISE_TRANSLATION = Resource(
+EXERCISE_TRANSLATION = CachedResource(
     name="exercise-translation",
     model=Translation,
     schema=ExerciseTranslationSchema,
@@ -121,7 +130,7 @@ EXERCISE_TRANSLATION = Resource(
     etag=True,
 ).register(blp)
 
-EXERCISE = Resource(
+EXERCISE = CachedResource(
     name="exercise",
     model=Exercise,
     schema=ExerciseSchema,
@@ -141,7 +150,7 @@ EXERCISE = Resource(
     etag=True,
 ).register(blp)
 
-EQUIPMENT = Resource(
+EQUIPMENT = CachedResource(
     name="equipment",
     model=Equipment,
     schema=EquipmentSchema,
@@ -151,7 +160,7 @@ EQUIPMENT = Resource(
     etag=True,
 ).register(blp)
 
-DELETION_LOG = Resource(
+DELETION_LOG = CachedResource(
     name="deletion-log",
     model=DeletionLog,
     schema=DeletionLogSchema,
@@ -161,7 +170,7 @@ DELETION_LOG = Resource(
     etag=True,
 ).register(blp)
 
-EXERCISE_CATEGORY = Resource(
+EXERCISE_CATEGORY = CachedResource(
     name="exercisecategory",
     model=ExerciseCategory,
     schema=ExerciseCategorySchema,
@@ -171,7 +180,7 @@ EXERCISE_CATEGORY = Resource(
     etag=True,
 ).register(blp)
 
-VIDEO = Resource(
+VIDEO = CachedResource(
     name="video",
     model=ExerciseVideo,
     schema=ExerciseVideoSchema,
@@ -190,7 +199,7 @@ VIDEO = Resource(
     etag=True,
 ).register(blp)
 
-EXERCISE_IMAGE = Resource(
+EXERCISE_IMAGE = CachedResource(
     name="exerciseimage",
     model=ExerciseImage,
     schema=ExerciseImageSchema,
@@ -221,7 +230,7 @@ def comments_in_language(stmt: Select, language_id: int, args: MultiDict) -> Sel
     )
 
 
-EXERCISE_COMMENT = Resource(
+EXERCISE_COMMENT = CachedResource(
     name="exercisecomment",
     model=ExerciseComment,
     schema=ExerciseCommentSchema,
@@ -239,7 +248,7 @@ EXERCISE_COMMENT = Resource(
     etag=True,
 ).register(blp)
 
-EXERCISE_ALIAS = Resource(
+EXERCISE_ALIAS = CachedResource(
     name="exercisealias",
     model=Alias,
     schema=ExerciseAliasSchema,
@@ -256,7 +265,7 @@ EXERCISE_ALIAS = Resource(
     etag=True,
 ).register(blp)
 
-MUSCLE = Resource(
+MUSCLE = CachedResource(
     name="muscle",
     model=Muscle,
     schema=MuscleSchema,

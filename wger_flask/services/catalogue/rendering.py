@@ -1,0 +1,152 @@
+"""What was rendered from the catalogue, kept in each worker's memory and checked against the
+database's numbers (``generation``) on every read.
+
+- **Pieces**: each exercise's JSON (per kind, e.g. ``exerciseinfo``) with the stamp it was
+  rendered at. A page is its pieces joined; a write re-renders only the exercises it touched.
+  URLs in pieces point at ``HOST``, a placeholder replaced by the request's own host when a
+  page is assembled (the same piece serves every host name the server answers to).
+- **Responses**: whole JSON answers (body and ETag) by request (URL, format) with the
+  generation they were computed at; any write to the catalogue makes them all stale at once.
+
+Why memory and not the database: a kept response is served with one primary-key look-up and
+no other work; the pieces need no writes on reads (a GET never writes) and no schema of their
+own. Why it is still right on every worker and host: nothing kept is used unless the number it
+was computed at is the one the database holds now, and the triggers renew those numbers in
+the writing transaction. Both stores are bounded (bytes), so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+# Not a host anyone can own (.invalid is reserved), and random per process: a text in the
+# catalogue cannot forge it.
+HOST = f"https://{secrets.token_hex(8)}.invalid/"
+HOST_BYTES = HOST.encode()
+
+MAX_PIECE_BYTES = 16 * 1024 * 1024  # all pieces of a worker (the 872 exerciseinfo: ~4.5 MB)
+MAX_RESPONSE_BYTES = 4 * 1024 * 1024  # all kept responses of a worker
+MAX_KEPT_RESPONSE = 1024 * 1024  # a larger answer is assembled from its pieces every time
+
+
+class PieceStore:
+    """Rendered JSON by (kind, id), each with the stamp it was rendered at."""
+
+    def __init__(self, max_bytes: int = MAX_PIECE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._pieces: dict[tuple[str, int], tuple[int, bytes]] = {}
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, kind: str, id_: int, stamp: int | None) -> bytes | None:
+        if stamp is None:
+            return None
+        kept = self._pieces.get((kind, id_))
+        return kept[1] if kept is not None and kept[0] == stamp else None
+
+    def put(self, kind: str, id_: int, stamp: int | None, piece: bytes) -> None:
+        if stamp is None:
+            return
+        with self._lock:
+            old = self._pieces.pop((kind, id_), None)
+            if old is not None:
+                self._size -= len(old[1])
+            if self._size + len(piece) > self.max_bytes:
+                return  # full: render this one again next time (a catalogue far past ours)
+            self._pieces[(kind, id_)] = (stamp, piece)
+            self._size += len(piece)
+
+    def __len__(self) -> int:
+        return len(self._pieces)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pieces.clear()
+            self._size = 0
+
+
+@dataclass(frozen=True)
+class KeptResponse:
+    generation: int
+    body: bytes
+    etag: str
+
+
+class ResponseStore:
+    """Whole JSON answers by request key: a thread-safe LRU bounded in bytes."""
+
+    def __init__(
+        self, max_bytes: int = MAX_RESPONSE_BYTES, max_response: int = MAX_KEPT_RESPONSE
+    ) -> None:
+        self.max_bytes = max_bytes
+        self.max_response = max_response
+        self._kept: OrderedDict[Hashable, KeptResponse] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, generation: int) -> KeptResponse | None:
+        kept = self._kept.get(key)
+        if kept is None or kept.generation != generation:
+            return None
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+        return kept
+
+    def put(self, key: Hashable, kept: KeptResponse) -> None:
+        if len(kept.body) > self.max_response:
+            return
+        with self._lock:
+            old = self._kept.pop(key, None)
+            if old is not None:
+                self._size -= len(old.body)
+            self._kept[key] = kept
+            self._size += len(kept.body)
+            while self._size > self.max_bytes:
+                _, dropped = self._kept.popitem(last=False)
+                self._size -= len(dropped.body)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._size = 0
+
+
+@dataclass
+class RenderedCatalogue:
+    """One app's (one worker's) kept pieces and responses."""
+
+    pieces: PieceStore
+    responses: ResponseStore
+
+    def clear(self) -> None:
+        self.pieces.clear()
+        self.responses.clear()
+
+
+EXTENSION = "wger_catalogue_rendered"
+
+
+def rendered(app: Flask | None = None) -> RenderedCatalogue:
+    """The current app's stores (created on first use)."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    stores = app.extensions.get(EXTENSION)
+    if stores is None:
+        stores = app.extensions.setdefault(
+            EXTENSION, RenderedCatalogue(PieceStore(), ResponseStore())
+        )
+    return stores
+
+
+def forget_rendered(app: Flask) -> None:
+    """Drop everything an app keeps (tests measuring a cold page)."""
+    rendered(app).clear()
