@@ -102,7 +102,8 @@ def compress_response(response: Response) -> Response:
     it (and a 304 to those that hold it already)."""
     if request.method not in ("GET", "HEAD") or not _compressible(response):
         return response
-    response.vary.add("Accept-Encoding")
+    vary = response.headers.get("Vary")
+    response.headers["Vary"] = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
     if not accepts_gzip(request.headers.get("Accept-Encoding")):
         return response
     tag, weak = response.get_etag()

@@ -45,11 +45,16 @@ def generation() -> int:
 
 
 def response_key() -> tuple[Any, ...]:
-    """What a kept answer depends on besides the catalogue: the URL (scheme, host, path, query),
-    the spelling of the path (``.json`` links) and the JSON indent."""
+    """What a kept answer depends on besides the catalogue: scheme, host, path (as the client
+    spelt it: ``.json`` links), query string and JSON indent (the WSGI values ``request.url``
+    is made of, without the cost of making it)."""
+    environ = request.environ
     return (
-        request.url,
-        request.environ.get(negotiation.ORIGINAL_PATH_ENVIRON_KEY),
+        environ["wsgi.url_scheme"],
+        environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get(negotiation.ORIGINAL_PATH_ENVIRON_KEY) or environ.get("PATH_INFO"),
+        environ.get("QUERY_STRING", ""),
         negotiation.negotiated().indent,
     )
 
@@ -85,12 +90,20 @@ class CachedResource(Resource):
     """A public catalogue resource whose JSON answers are kept per catalogue generation."""
 
     def list_response(self) -> Any:
-        self.authorize_read()  # bad credentials are a 401 whether or not an answer is kept
+        self.check_credentials()
         return answer_kept(lambda: Resource.list_response(self))
 
     def retrieve_response(self, pk: str) -> Any:
-        self.authorize_read()
+        self.check_credentials()
         return answer_kept(lambda: Resource.retrieve_response(self, pk))
+
+    def check_credentials(self) -> None:
+        """Bad credentials are a 401 whether or not an answer is kept. A request with neither
+        an ``Authorization`` header nor a cookie is anonymous: nothing to check (everyone may
+        read the catalogue)."""
+        environ = request.environ
+        if "HTTP_AUTHORIZATION" in environ or "HTTP_COOKIE" in environ:
+            self.authorize_read()
 
 
 # --------------------------------------------------------------------------------------
