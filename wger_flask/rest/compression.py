@@ -22,7 +22,7 @@ from flask import Flask, Response, request
 
 MIN_SIZE = 1024  # smaller bodies fit a packet or two anyway
 LEVEL = 6
-MAX_KEPT_BYTES = 2 * 1024 * 1024  # compressed bodies kept per worker
+MAX_KEPT_BYTES = 1024 * 1024  # compressed bodies kept per worker
 GZIP_SUFFIX = "-gzip"
 
 

@@ -1,5 +1,7 @@
 """The per-worker stores of rendered catalogue JSON, and gzip negotiation."""
 
+import zlib
+
 import pytest
 
 from wger_flask.rest.compression import CompressedBodies, accepts_gzip
@@ -24,15 +26,19 @@ def test_a_piece_without_a_stamp_is_never_kept():
     assert len(store) == 0
 
 
-def test_pieces_stay_within_their_bytes():
-    store = PieceStore(max_bytes=10)
-    store.put("k", 1, 1, b"12345")
-    store.put("k", 2, 1, b"12345")
-    store.put("k", 3, 1, b"12345")  # no room: rendered again next time
+def test_pieces_are_kept_deflated_within_their_bytes():
+    piece = b'{"name": "Curl", "muscles": []}' * 50
+    deflated = len(zlib.compress(piece, 6))
+    assert deflated < len(piece) / 10
+    store = PieceStore(max_bytes=2 * deflated + 16)
+    store.put("k", 1, 1, piece)
+    store.put("k", 2, 1, piece)
+    store.put("k", 3, 1, piece)  # no room: rendered again next time
     assert store.get("k", 3, 1) is None
-    store.put("k", 1, 2, b"1")  # replacing frees the old piece's bytes
-    store.put("k", 3, 1, b"1234")
-    assert store.get("k", 3, 1) == b"1234"
+    assert store.get("k", 1, 1) == piece
+    store.put("k", 1, 2, b"{}")  # replacing frees the old piece's bytes
+    store.put("k", 3, 1, piece)
+    assert store.get("k", 3, 1) == piece
 
 
 def test_a_response_is_used_only_at_its_generation():
