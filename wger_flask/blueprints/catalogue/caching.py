@@ -150,6 +150,9 @@ def _pieces(resource: Resource, rows: list[Any]) -> list[bytes]:
                 environ.pop(HOST_URL_ENVIRON_KEY, None)
             else:
                 environ[HOST_URL_ENVIRON_KEY] = own_host
+        if len(missing) >= rendering.TRIM_AFTER_PIECES:
+            del records, missing
+            rendering.give_back_memory()
     return pieces  # type: ignore[return-value]
 
 

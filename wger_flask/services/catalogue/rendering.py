@@ -20,12 +20,14 @@ the writing transaction. Both stores are bounded (bytes), so memory stays flat.
 
 from __future__ import annotations
 
+import ctypes
 import secrets
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -35,7 +37,7 @@ HOST = f"https://{secrets.token_hex(8)}.invalid/"
 HOST_BYTES = HOST.encode()
 
 MAX_PIECE_BYTES = 8 * 1024 * 1024  # all (deflated) pieces of a worker: 872 exerciseinfo ~0.8 MB
-MAX_RESPONSE_BYTES = 3 * 1024 * 1024  # all kept responses of a worker
+MAX_RESPONSE_BYTES = 3 * 1024 * 1024 // 2  # all kept responses of a worker
 MAX_KEPT_RESPONSE = 1024 * 1024
 PIECE_LEVEL = 6  # a larger answer is assembled from its pieces every time
 
@@ -137,6 +139,23 @@ class RenderedCatalogue:
     def clear(self) -> None:
         self.pieces.clear()
         self.responses.clear()
+
+
+# Rendering many pieces at once (a first page of 100, a whole-catalogue download) leaves
+# megabytes of freed rows and dicts in the C heap; glibc keeps them unless asked to give them
+# back. Asked after large renders only (it walks the heap: about a millisecond).
+TRIM_AFTER_PIECES = 50
+
+
+def _malloc_trim() -> Callable[[], Any]:
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return lambda: None
+    return lambda: trim(0)
+
+
+give_back_memory = _malloc_trim()
 
 
 EXTENSION = "wger_catalogue_rendered"
