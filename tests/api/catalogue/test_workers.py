@@ -385,3 +385,27 @@ def test_a_write_renders_again_only_the_exercises_it_touched(workers, writer, ex
     )
     moved = stamps()
     assert {key for key in after if after[key] != moved.get(key)} == users
+
+
+def test_a_database_outage_is_a_503_even_for_a_kept_answer(workers, monkeypatch):
+    """The generation is read off the ORM session: a driver error there is still the 503."""
+    app = workers[0]
+    read(app, "/api/v2/muscle/")
+    with app.app_context():
+        engine = db.engine
+    dbapi = engine.dialect.loaded_dbapi
+
+    class Unreachable:
+        def cursor(self):
+            return self
+
+        def execute(self, *args):
+            raise dbapi.OperationalError("server closed the connection unexpectedly")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(type(engine), "raw_connection", lambda self: Unreachable())
+    response = app.test_client().get("/api/v2/muscle/")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from wger_flask.extensions import db
 from wger_flask.models.catalogue import CatalogueGeneration, Exercise, ExerciseStamp
@@ -47,16 +48,19 @@ def current_generation() -> int:
     session = db.session()  # this request's session
     bind = session.get_bind()
     if isinstance(bind, Engine) and not session.in_transaction():
-        connection = bind.raw_connection()
+        connection = bind.raw_connection()  # an outage raises SQLAlchemy's errors here...
         try:
             cursor = connection.cursor()
             cursor.execute(GENERATION_SQL)
             row = cursor.fetchone()
             cursor.close()
+        except bind.dialect.loaded_dbapi.Error as error:  # ...and the driver's here
+            dbapi_error = bind.dialect.loaded_dbapi.Error
+            raise DBAPIError.instance(GENERATION_SQL, {}, error, dbapi_error) from error
         finally:
             connection.close()
         return int(row[0]) if row else 0
-    return int(session.connection().execute(CURRENT_GENERATION).scalar() or 0)
+    return int(db.session.execute(CURRENT_GENERATION).scalar() or 0)
 
 
 def with_stamps(stmt: Select, columns: list[Any], *after: Any) -> Select:
