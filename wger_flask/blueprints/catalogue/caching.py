@@ -51,7 +51,7 @@ def response_key() -> tuple[Any, ...]:
     environ = request.environ
     return (
         environ["wsgi.url_scheme"],
-        environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+        environ.get("HTTP_HOST") or (environ.get("SERVER_NAME"), environ.get("SERVER_PORT")),
         environ.get("SCRIPT_NAME", ""),
         environ.get(negotiation.ORIGINAL_PATH_ENVIRON_KEY) or environ.get("PATH_INFO"),
         environ.get("QUERY_STRING", ""),
@@ -102,7 +102,7 @@ class CachedResource(Resource):
         an ``Authorization`` header nor a cookie is anonymous: nothing to check (everyone may
         read the catalogue)."""
         environ = request.environ
-        if "HTTP_AUTHORIZATION" in environ or "HTTP_COOKIE" in environ:
+        if not self.public or "HTTP_AUTHORIZATION" in environ or "HTTP_COOKIE" in environ:
             self.authorize_read()
 
 
@@ -122,12 +122,12 @@ def _pieces(resource: Resource, rows: list[Any]) -> list[bytes]:
     kind = resource.name
     plan = resource.read_plan
     keys = [column.key for column in plan.columns]
-    width = len(keys)
+    width, id_position = len(keys), keys.index(plan.primary_key.key)
     pieces: list[bytes | None] = []
     missing: list[tuple[int, Record, Any]] = []
     for position, row in enumerate(rows):
         stamp = row[width]
-        piece = store.get(kind, row[0], stamp)
+        piece = store.get(kind, row[id_position], stamp)
         if piece is None:
             record = Record.__new__(Record)
             record.__dict__.update(zip(keys, row[:width], strict=True))
