@@ -207,7 +207,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="alternating runs; the best is kept")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="workers of the server started here")
-    parser.add_argument("--only", help="only routes whose name contains this")
+    parser.add_argument(
+        "--only", help="only routes whose name contains one of these (comma-separated)"
+    )
     parser.add_argument(
         "--tool", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python"
     )
@@ -216,7 +218,8 @@ def main() -> None:
         raise SystemExit("--duration must be 1..120 s and --rounds 1..10")
     baseline_url = args.baseline_url.rstrip("/")
     check_loopback(baseline_url)
-    routes = [route for route in ROUTES if not args.only or args.only in route[0]]
+    wanted = [part.strip() for part in (args.only or "").split(",") if part.strip()]
+    routes = [route for route in ROUTES if not wanted or any(w in route[0] for w in wanted)]
     if args.tool == "python":
         routes = [route for route in routes if not route[2]]  # it sends no extra headers
     environment = {"WEB_CONCURRENCY": str(args.workers), "GUNICORN_THREADS": "1"}
