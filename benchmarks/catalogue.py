@@ -70,6 +70,10 @@ def tiers(repeat: int) -> None:
             "from kept pieces": stores.responses.clear,
             "cold": stores.clear,
         }
+        print(
+            "SQL statements are counted through SQLAlchemy: add 1 to each, the generation "
+            "look-up, which runs on the driver directly.\n"
+        )
         print("| page | tier | ms per request (median) | SQL statements |")
         print("|---|---|---:|---:|")
         for path in TIER_PATHS:

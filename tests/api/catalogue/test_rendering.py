@@ -53,11 +53,26 @@ def test_a_kept_answer_costs_one_statement(client, cold, count_queries):
 
 
 def test_a_page_of_kept_pieces_costs_two_statements(client, cold, count_queries):
-    client.get("/api/v2/exerciseinfo/?limit=40")
+    first = client.get("/api/v2/exerciseinfo/?limit=40").get_json()
     with count_queries() as counter:
         body = client.get("/api/v2/exerciseinfo/?limit=20&offset=20").get_json()
     assert counter.count == 2, counter.statements  # the generation; the page with its stamps
-    assert len(body["results"]) == 20
+    assert body["results"] == first["results"][20:]
+    assert body["count"] == first["count"] == 872
+
+
+def test_only_the_first_page_of_a_query_counts(client, cold, count_queries):
+    search = "/api/v2/exerciseinfo/?name__search=press&language__code=en&limit=5"
+    with count_queries() as first:
+        counted = client.get(search).get_json()
+    with count_queries() as second:
+        following = client.get(search + "&offset=5").get_json()
+    assert any("OVER" in statement for statement in first.statements)
+    assert not any("OVER" in statement for statement in second.statements)
+    assert following["count"] == counted["count"] > 5
+    assert following["previous"] is not None
+    past_the_end = client.get(search + f"&offset={counted['count'] + 10}").get_json()
+    assert past_the_end["count"] == counted["count"] and past_the_end["results"] == []
 
 
 @pytest.mark.parametrize(
@@ -188,3 +203,16 @@ def test_a_write_in_the_requests_transaction_is_read_at_once(client, app, cold):
     after = client.get(path)
     assert "Zz renamed" in [t["name"] for t in after.get_json()["translations"]]
     assert after.headers["ETag"] != before.headers["ETag"]
+
+
+def test_a_first_request_past_the_end_still_counts(client, cold):
+    expected = client.get("/api/v2/exercise/?limit=1").get_json()["count"]
+    body = client.get("/api/v2/exerciseinfo/?offset=5000").get_json()
+    assert body == {
+        "count": expected,
+        "next": None,
+        "previous": "http://localhost/api/v2/exerciseinfo/?limit=20&offset=4980",
+        "results": [],
+    }
+    nothing = client.get("/api/v2/exerciseinfo/?name__search=zzzqqq").get_json()
+    assert nothing["count"] == 0 and nothing["results"] == []

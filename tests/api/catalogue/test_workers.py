@@ -339,6 +339,7 @@ def test_language_write(workers, writer, exercise):
 def test_exercise_write_and_delete(workers, writer, exercise):
     """A new exercise shows in the list; deleted, it is gone (its kept piece is never used)."""
     listing = "/api/v2/exerciseinfo/?limit=1&ordering=-id"
+    total = read(workers[0], listing).get_json()["count"]
     with kept_on_both(workers, listing):
         new_id = writer(
             "INSERT INTO exercises_exercise (uuid, category_id, created, last_update, "
@@ -348,10 +349,14 @@ def test_exercise_write_and_delete(workers, writer, exercise):
             e=exercise["id"],
         )[0][0]
     for app in workers:
-        assert read(app, listing).get_json()["results"][0]["id"] == new_id
+        body = read(app, listing).get_json()
+        assert body["results"][0]["id"] == new_id
+        assert body["count"] == total + 1
     writer("DELETE FROM exercises_exercise WHERE id = :id", id=new_id)
     for app in workers:
-        assert read(app, listing).get_json()["results"][0]["id"] != new_id
+        body = read(app, listing).get_json()
+        assert body["results"][0]["id"] != new_id
+        assert body["count"] == total
         assert app.test_client().get(f"/api/v2/exerciseinfo/{new_id}/").status_code == 404
 
 

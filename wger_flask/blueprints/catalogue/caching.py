@@ -168,19 +168,29 @@ def _send(body: bytes, etag: bool) -> Response:
 
 
 def exerciseinfo_page(resource: Resource, stmt: Select, page: pagination.PageRequest, _: int):
-    """The ``page_renderer`` of exerciseinfo: one statement for the page, pieces for the rows."""
-    total_column = func.count().over().label("total")
-    page_stmt = catalogue_generation.with_stamps(stmt, resource.read_plan.columns, total_column)
-    page_stmt = page_stmt.limit(page.limit).offset(page.offset)
-    rows = db.session.execute(page_stmt).all()
-    if rows:
-        total = rows[0][-1]
+    """The ``page_renderer`` of exerciseinfo: one statement for the page, pieces for the rows.
+
+    The first page of a query shape at a generation counts its rows with a window function in
+    the page statement (no statement of its own); the count is kept for the following pages,
+    whose statement then reads only their window (the window function scans every row)."""
+    counts = rendering.rendered().counts
+    shape = (resource.name, tuple(negotiation.page_context().filters))
+    current = generation()
+    total = counts.get(shape, current)
+    counting = total is None
+    after = (func.count().over().label("total"),) if counting else ()
+    page_stmt = catalogue_generation.with_stamps(stmt, resource.read_plan.columns, *after)
+    rows = db.session.execute(page_stmt.limit(page.limit).offset(page.offset)).all()
+    if counting:
+        if rows:
+            total = rows[0][-1]
+        elif page.offset:  # past the end: count on its own
+            count = select(func.count()).select_from(stmt.order_by(None).subquery())
+            total = db.session.execute(count).scalar_one()
+        else:
+            total = 0
         rows = [row[:-1] for row in rows]
-    elif page.offset:  # past the end: count on its own
-        count = select(func.count()).select_from(stmt.order_by(None).subquery())
-        total = db.session.execute(count).scalar_one()
-    else:
-        total = 0
+        counts.put(shape, current, total)
     head = pagination.envelope(page, total, [])
     negotiation.page_context().pagination = {"next": head["next"], "previous": head["previous"]}
     opening = negotiation.dumps(head)[: -len(b"[]}")]

@@ -8,6 +8,8 @@ database's numbers (``generation``) on every read.
   whole need it.
   URLs in pieces point at ``HOST``, a placeholder replaced by the request's own host when a
   page is assembled (the same piece serves every host name the server answers to).
+- **Counts**: a list's total per query shape (its filters) and generation, so the pages after
+  the first of a list do not count again.
 - **Responses**: whole JSON answers (body and ETag) by request (URL, format) with the
   generation they were computed at; any write to the catalogue makes them all stale at once.
 
@@ -26,7 +28,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, current_app
@@ -39,7 +41,8 @@ HOST_BYTES = HOST.encode()
 MAX_PIECE_BYTES = 8 * 1024 * 1024  # all (deflated) pieces of a worker: 872 exerciseinfo ~0.8 MB
 MAX_RESPONSE_BYTES = 3 * 1024 * 1024 // 2  # all kept responses of a worker
 MAX_KEPT_RESPONSE = 1024 * 1024
-PIECE_LEVEL = 6  # a larger answer is assembled from its pieces every time
+PIECE_LEVEL = 6
+MAX_COUNTS = 4096  # a larger answer is assembled from its pieces every time
 
 
 class PieceStore:
@@ -129,16 +132,41 @@ class ResponseStore:
             self._size = 0
 
 
+class CountStore:
+    """List counts by query shape (the applied filters), each with its generation."""
+
+    def __init__(self, max_entries: int = MAX_COUNTS) -> None:
+        self.max_entries = max_entries
+        self._counts: dict[Hashable, tuple[int, int]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, shape: Hashable, generation: int) -> int | None:
+        kept = self._counts.get(shape)
+        return kept[1] if kept is not None and kept[0] == generation else None
+
+    def put(self, shape: Hashable, generation: int, count: int) -> None:
+        with self._lock:
+            if len(self._counts) >= self.max_entries and shape not in self._counts:
+                self._counts.clear()  # many shapes (searches): start again
+            self._counts[shape] = (generation, count)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
 @dataclass
 class RenderedCatalogue:
-    """One app's (one worker's) kept pieces and responses."""
+    """One app's (one worker's) kept pieces, responses and list counts."""
 
     pieces: PieceStore
     responses: ResponseStore
+    counts: CountStore = field(default_factory=lambda: CountStore())
 
     def clear(self) -> None:
         self.pieces.clear()
         self.responses.clear()
+        self.counts.clear()
 
 
 # Rendering many pieces at once (a first page of 100, a whole-catalogue download) leaves
