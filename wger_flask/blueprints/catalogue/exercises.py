@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
 from sqlalchemy import Select, exists, select
 from werkzeug.datastructures import MultiDict
 
@@ -56,13 +57,21 @@ def with_translations(stmt: Select, user: Any) -> Select:
     return stmt.where(exists(select(Translation.id).where(Translation.exercise_id == Exercise.id)))
 
 
+def requested_languages(codes: str | None) -> list[int] | None:
+    """The language ids of ``language__code`` (unknown codes mean English), looked up once per
+    request: the search and the language filter both need them."""
+    memo = g.setdefault("exercise_languages", {})
+    if codes not in memo:
+        memo[codes] = exercise_search.language_ids(codes, unknown_means_english=True)
+    return memo[codes]
+
+
 def search_by_name(stmt: Select, term: str, args: MultiDict) -> Select:
-    languages = exercise_search.language_ids(args.get("language__code"), unknown_means_english=True)
-    return exercise_search.search(stmt, term, languages)
+    return exercise_search.search(stmt, term, requested_languages(args.get("language__code")))
 
 
 def filter_by_language(stmt: Select, codes: str, args: MultiDict) -> Select:
-    languages = exercise_search.language_ids(codes, unknown_means_english=True)
+    languages = requested_languages(codes)
     return stmt if not languages else exercise_search.in_languages(stmt, languages)
 
 
