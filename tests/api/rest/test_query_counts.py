@@ -11,6 +11,7 @@ def cold_catalogue(app):
     see tests/api/catalogue/test_rendering.py)."""
     forget_rendered(app)
 
+
 LISTS = [
     "exerciseinfo",
     "exercise",
