@@ -7,7 +7,9 @@ can use it without importing the extensions (which import the generic layer's ``
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from typing import Any
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
@@ -50,6 +52,44 @@ def configure_sqlite(dbapi_connection: sqlite3.Connection, busy_timeout_ms: int)
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
 
+WRITE_LOCKED = "wger_write_locked"
+_READ_WORDS = frozenset({"SELECT", "PRAGMA", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK", "RELEASE"})
+_WRITE_IN_CTE = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+def is_write_statement(statement: str) -> bool:
+    """Whether a statement may write (conservative: anything but a plain read counts)."""
+    head = statement.lstrip().split(None, 1)
+    if not head:
+        return False
+    word = head[0].upper()
+    if word == "WITH":
+        return bool(_WRITE_IN_CTE.search(statement))
+    return word not in _READ_WORDS
+
+
+def take_write_lock(connection: Any, statement: str) -> None:
+    """Before the first writing statement of a SQLite transaction, hold the write lock.
+
+    A transaction that read under a plain ``BEGIN`` and then writes cannot wait for the lock:
+    SQLite answers "database is locked" at once (its snapshot may be stale), whatever the busy
+    timeout. So at the first write the read-only transaction is ended and a
+    ``BEGIN IMMEDIATE`` takes its place: that waits up to the busy timeout for the lock, and
+    from there on the transaction sees every committed row (PostgreSQL's READ COMMITTED, which
+    also lets a later statement see rows committed after an earlier one). Nothing is lost:
+    until this point the transaction only read (any statement but a read counts as a write).
+    Reads never take the lock, so they stay concurrent under WAL; the lock is held from the
+    first write to the commit only, not while a request hashes a password between two reads.
+    """
+    if connection.info.get(WRITE_LOCKED, True) or not is_write_statement(statement):
+        return
+    raw = connection.connection.dbapi_connection
+    if raw.in_transaction:
+        raw.execute("ROLLBACK")
+    raw.execute("BEGIN IMMEDIATE")  # "database is locked" after the busy timeout: a 503
+    connection.info[WRITE_LOCKED] = True
+
+
 def init_engine(app: Flask) -> None:
     """Attach the connection hooks to the app's engine (called once per app)."""
     engine: Engine = db.engine
@@ -68,7 +108,12 @@ def init_engine(app: Flask) -> None:
 
         @event.listens_for(engine, "begin")
         def do_begin(connection):
+            connection.info[WRITE_LOCKED] = False
             connection.exec_driver_sql("BEGIN")
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def lock_before_writing(connection, cursor, statement, parameters, context, many):
+            take_write_lock(connection, statement)
     elif engine.dialect.name == "postgresql":
 
         @event.listens_for(engine, "connect")

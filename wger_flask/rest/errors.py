@@ -236,6 +236,20 @@ def handle_data_error(error: DataError) -> Response:
     return handle_http_exception(ValidationFailed({"non_field_errors": [DATA_DOES_NOT_FIT]}))
 
 
+OUT_OF_RANGE = "A date or number is outside the range this server can compute with."
+
+
+def handle_overflow(error: OverflowError) -> Response:
+    """Arithmetic past the calendar's or a number's end, on a value the client sent (a date
+    at 9999-12-31 plus a day): the client's 400. Field types and filters catch what they can
+    name first; this is the backstop, so it is never a 500."""
+    from wger_flask.database import db
+
+    log.info("overflow on %s %s: %s", request.method, request.path, error)
+    db.session.rollback()
+    return handle_http_exception(ValidationFailed({"non_field_errors": [OUT_OF_RANGE]}))
+
+
 def handle_unexpected(error: Exception) -> Response:
     """Anything else: logged with its traceback, answered as a plain 500 in the right shape."""
     if isinstance(error, HTTPException):
@@ -248,4 +262,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(DataError, handle_data_error)
+    app.register_error_handler(OverflowError, handle_overflow)
     app.register_error_handler(Exception, handle_unexpected)
