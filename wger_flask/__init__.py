@@ -70,7 +70,6 @@ def _init_extensions(app: Flask) -> None:
 
     throttling.init_app(app)
 
-
     from wger_flask.services.accounts import credentials
 
     credentials.install(login_manager)

@@ -7,13 +7,14 @@ can use it without importing the extensions (which import the generic layer's ``
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 from typing import Any
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -83,11 +84,34 @@ def take_write_lock(connection: Any, statement: str) -> None:
     """
     if connection.info.get(WRITE_LOCKED, True) or not is_write_statement(statement):
         return
+    hold_write_lock(connection)
+
+
+def hold_write_lock(connection: Any) -> None:
+    """Turn the connection's read-only SQLite transaction into a writing one (waiting up to
+    the busy timeout for the lock); nothing when it already writes or is not in one."""
+    if connection.info.get(WRITE_LOCKED, True):
+        return
     raw = connection.connection.dbapi_connection
     if raw.in_transaction:
         raw.execute("ROLLBACK")
     raw.execute("BEGIN IMMEDIATE")  # "database is locked" after the busy timeout: a 503
     connection.info[WRITE_LOCKED] = True
+
+
+def serialize_on(session: Any, *key: object) -> None:
+    """Hold a lock named by ``key`` until the transaction ends, so that two requests that
+    look for a row and insert it when missing run one after the other, on every backend:
+    a transaction-scoped advisory lock on PostgreSQL, the database's write lock on SQLite."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        digest = hashlib.blake2b(repr(key).encode(), digest_size=8).digest()
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"),
+            {"key": int.from_bytes(digest, "big", signed=True)},
+        )
+    elif connection.dialect.name == "sqlite":
+        hold_write_lock(connection)
 
 
 def init_engine(app: Flask) -> None:

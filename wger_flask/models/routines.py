@@ -289,6 +289,10 @@ class WorkoutSession(db.Model):
     impression: Mapped[str] = mapped_column(String(2), default="2")
     time_start: Mapped[dt.time | None] = mapped_column(Time, nullable=True)
     time_end: Mapped[dt.time | None] = mapped_column(Time, nullable=True)
+    # The released 2.7 shape: when it started and ended. ``date``, ``time_start`` and
+    # ``time_end`` (2.6) are kept beside them, in step (``services.routines.sessions``).
+    datetime_start: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    datetime_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     logs: Mapped[list[WorkoutLog]] = relationship(
         back_populates="session",

@@ -25,14 +25,18 @@ def test_datetime_filters_past_the_calendar_are_400(client, alice, url, paramete
 
 
 def test_the_calendars_last_day_filters(client, alice):
-    create(client, alice, "workoutlog", exercise=EXERCISE, date="9999-12-31T23:00:00Z", repetitions="5")
+    create(
+        client, alice, "workoutlog", exercise=EXERCISE, date="9999-12-31T23:00:00Z", repetitions="5"
+    )
     found = results(client, alice, "/api/v2/workoutlog/?date__date=9999-12-31")
     assert [row["date"] for row in found] == ["9999-12-31T23:00:00+00:00"]
 
 
 def test_a_log_dated_past_the_calendar_is_400_and_writes_nothing(client, alice):
     response = client.post(
-        "/api/v2/workoutlog/", json={"exercise": EXERCISE, "repetitions": "5", "date": EDGE}, headers=alice
+        "/api/v2/workoutlog/",
+        json={"exercise": EXERCISE, "repetitions": "5", "date": EDGE},
+        headers=alice,
     )
     assert response.status_code == 400, response.get_json()
     assert list(response.get_json()) == ["date"]

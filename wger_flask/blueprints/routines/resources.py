@@ -28,7 +28,7 @@ from wger_flask.models.routines import (
 )
 from wger_flask.models.types import utcnow, uuid7
 from wger_flask.rest.errors import ValidationFailed
-from wger_flask.rest.filtering import DATE, GT, GTE, IN, LT, LTE, FilterSet, exact
+from wger_flask.rest.filtering import DATE, EXACT, GT, GTE, IN, LT, LTE, Filter, FilterSet, exact
 from wger_flask.rest.resources import CRUD, LIST, READ_ONLY, RETRIEVE, Resource
 from wger_flask.rest.smorest import Blueprint
 from wger_flask.schemas.routines.logs import WorkoutLogSchema, WorkoutSessionSchema
@@ -39,7 +39,7 @@ from wger_flask.schemas.routines.tree import (
     SlotEntrySchema,
     SlotSchema,
 )
-from wger_flask.services.routines.logs import log_problems, session_for
+from wger_flask.services.routines.logs import log_problems, session_for, sync_session_times
 
 blp = Blueprint(
     "routines",
@@ -152,11 +152,20 @@ def keep_identity(row: Any, data: dict, user: Any, creating: bool) -> None:
         row.id = uuid7()
 
 
+def prepare_session(row: Any, data: dict, user: Any, creating: bool) -> None:
+    """A client-chosen id kept; the 2.6 and 2.7 times in step, whichever the body holds."""
+    keep_identity(row, data, user, creating)
+    sync_session_times(row, data, creating, utcnow())
+
+
+SESSION_TIMES = (EXACT, DATE, *COMPARE)
+
 WORKOUT_SESSION = Resource(
     name="workoutsession",
     model=WorkoutSession,
     schema=WorkoutSessionSchema,
-    summary="Your workout sessions: date, routine and day, notes, impression, times.",
+    summary="Your workout sessions: when (datetime_start/datetime_end, and the 2.6 date, "
+    "time_start, time_end), routine and day, notes, impression.",
     actions=CRUD,
     public=False,
     parents={"routine": Routine, "day": Day},
@@ -168,10 +177,12 @@ WORKOUT_SESSION = Resource(
             "impression": exact(WorkoutSession.impression, "str"),
             "time_start": exact(WorkoutSession.time_start, "time"),
             "time_end": exact(WorkoutSession.time_end, "time"),
+            "datetime_start": Filter(WorkoutSession.datetime_start, "datetime", SESSION_TIMES),
+            "datetime_end": Filter(WorkoutSession.datetime_end, "datetime", SESSION_TIMES),
         }
     ),
-    default_ordering=(WorkoutSession.date,),
-    before_save=keep_identity,
+    default_ordering=(WorkoutSession.date, WorkoutSession.datetime_start),
+    before_save=prepare_session,
 ).register(blp)
 
 
@@ -343,7 +354,7 @@ def prepare_log(log: WorkoutLog, data: dict, user: Any, creating: bool) -> None:
     if log.date is None:
         log.date = utcnow()
     if log.session_id is None:
-        log.session_id = session_for(db.session, user.id, log.date.date(), log.routine_id).id
+        log.session_id = session_for(db.session, user.id, log.date, log.routine_id).id
 
 
 WORKOUT_LOG = Resource(
