@@ -70,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
 
     throttling.init_app(app)
 
+
     from wger_flask.services.accounts import credentials
 
     credentials.install(login_manager)
