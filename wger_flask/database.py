@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import sys
 from typing import Any
 
 from flask import Flask
@@ -114,9 +115,62 @@ def serialize_on(session: Any, *key: object) -> None:
         hold_write_lock(connection)
 
 
+def describe_unreachable(url: str, error: BaseException) -> str:
+    """One line saying which database could not be used and why (no password shown)."""
+    from sqlalchemy.engine import make_url
+
+    shown = make_url(url).render_as_string(hide_password=True)
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return f"wger-flask: cannot use the database {shown}: {reason[0] if reason else error}"
+
+
+def check_database(url: str) -> str | None:
+    """Connect once and look for the schema: None when the database is ready, else one line
+    saying what is wrong (unreachable, missing, or never bootstrapped)."""
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url, connect_args=_connect_timeout(url))
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return (
+                    f"wger-flask: the database {engine.url.render_as_string(hide_password=True)}"
+                    " has no tables yet: run `flask --app wsgi bootstrap` (`make run` does)."
+                )
+    except Exception as error:
+        return describe_unreachable(url, error)
+    finally:
+        engine.dispose()
+    return None
+
+
+def _connect_timeout(url: str) -> dict[str, Any]:
+    return {"connect_timeout": 5} if url.startswith("postgresql") else {}
+
+
+def _one_line_for_database_errors(url: str) -> None:
+    """A command that dies because the database cannot be reached (``flask bootstrap`` on a
+    missing database) ends with one clear line instead of a traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], value: BaseException, traceback: Any) -> None:
+        if isinstance(value, OperationalError) and value.connection_invalidated is False:
+            print(describe_unreachable(url, value), file=sys.stderr)
+            return
+        previous(kind, value, traceback)
+
+    hook.wger_database_hook = True  # type: ignore[attr-defined]
+    if not getattr(previous, "wger_database_hook", False):
+        sys.excepthook = hook
+
+
 def init_engine(app: Flask) -> None:
     """Attach the connection hooks to the app's engine (called once per app)."""
     engine: Engine = db.engine
+    if not app.testing:
+        _one_line_for_database_errors(app.config["SQLALCHEMY_DATABASE_URI"])
     if engine.dialect.name == "sqlite":
         timeout = app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000)
 
