@@ -114,7 +114,9 @@ def test_parallel_routines_and_logs_never_fail_and_all_are_stored(busy_server, s
     created = Counter(kind for kind, status in outcomes if status == 201)
 
     user = "(SELECT id FROM auth_user WHERE username = 'writer')"
-    routines = count(server_database, f"SELECT count(*) FROM manager_routine WHERE user_id = {user}")
+    routines = count(
+        server_database, f"SELECT count(*) FROM manager_routine WHERE user_id = {user}"
+    )
     assert routines == created["routine"] + 1
     logs = count(
         server_database,
