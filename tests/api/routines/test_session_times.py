@@ -105,3 +105,13 @@ def test_a_reused_client_chosen_id_names_the_id(client, alice, mallory):
     )
     assert again.status_code == 400
     assert again.get_json() == {"id": ["An object with this id already exists."]}
+
+
+def test_an_end_before_the_start_is_400(client, alice):
+    response = client.post(
+        "/api/v2/workoutsession/",
+        json={"datetime_start": "2024-01-02T10:00:00Z", "datetime_end": "2024-01-02T09:00:00Z"},
+        headers=alice,
+    )
+    assert response.status_code == 400
+    assert response.get_json() == {"datetime_end": ["The end cannot be before the start."]}

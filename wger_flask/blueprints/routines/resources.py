@@ -156,6 +156,8 @@ def prepare_session(row: Any, data: dict, user: Any, creating: bool) -> None:
     """A client-chosen id kept; the 2.6 and 2.7 times in step, whichever the body holds."""
     keep_identity(row, data, user, creating)
     sync_session_times(row, data, creating, utcnow())
+    if row.datetime_end is not None and row.datetime_end < row.datetime_start:
+        raise ValidationFailed({"datetime_end": ["The end cannot be before the start."]})
 
 
 SESSION_TIMES = (EXACT, DATE, *COMPARE)
@@ -173,6 +175,7 @@ WORKOUT_SESSION = Resource(
         {
             "date": exact(WorkoutSession.date, "date"),
             "routine": exact(WorkoutSession.routine_id, "int"),
+            "day": exact(WorkoutSession.day_id, "int"),
             "notes": exact(WorkoutSession.notes, "str"),
             "impression": exact(WorkoutSession.impression, "str"),
             "time_start": exact(WorkoutSession.time_start, "time"),
