@@ -166,32 +166,34 @@ def _one_line_for_database_errors(url: str) -> None:
         sys.excepthook = hook
 
 
+def install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
+    """The connection settings of ``configure_sqlite`` and the transaction handling of
+    ``take_write_lock`` on a SQLite engine."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):
+        configure_sqlite(dbapi_connection, busy_timeout_ms)
+        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs; let
+        # SQLAlchemy emit BEGIN itself (the documented recipe).
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def do_begin(connection):
+        connection.info[WRITE_LOCKED] = False
+        connection.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def lock_before_writing(connection, cursor, statement, parameters, context, many):
+        take_write_lock(connection, statement)
+
+
 def init_engine(app: Flask) -> None:
     """Attach the connection hooks to the app's engine (called once per app)."""
     engine: Engine = db.engine
     if not app.testing:
         _one_line_for_database_errors(app.config["SQLALCHEMY_DATABASE_URI"])
     if engine.dialect.name == "sqlite":
-        timeout = app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000)
-
-        @event.listens_for(engine, "connect")
-        def on_connect(dbapi_connection, connection_record):
-            configure_sqlite(dbapi_connection, timeout)
-
-        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs; let
-        # SQLAlchemy emit BEGIN itself (the documented recipe).
-        @event.listens_for(engine, "connect")
-        def no_implicit_begin(dbapi_connection, connection_record):
-            dbapi_connection.isolation_level = None
-
-        @event.listens_for(engine, "begin")
-        def do_begin(connection):
-            connection.info[WRITE_LOCKED] = False
-            connection.exec_driver_sql("BEGIN")
-
-        @event.listens_for(engine, "before_cursor_execute")
-        def lock_before_writing(connection, cursor, statement, parameters, context, many):
-            take_write_lock(connection, statement)
+        install_sqlite_hooks(engine, app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
     elif engine.dialect.name == "postgresql":
 
         @event.listens_for(engine, "connect")
