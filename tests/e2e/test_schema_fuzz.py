@@ -122,3 +122,4 @@ def test_no_generated_request_gets_a_server_error(live_server, fuzz_key, tmp_pat
     tested = int(re.search(r"Tested: (\d+)", output).group(1))
     assert tested == operations >= 180, output[-3000:]  # every operation of the document ran
     assert generated == passed >= operations, output[-3000:]
+    print(f"schemathesis: {operations} operations, {generated} cases, {passed} passed")
