@@ -31,12 +31,22 @@ bootstrap: $(RUN_STAMP)
 run: bootstrap
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-## Install everything and run the whole test suite: on SQLite, then on PostgreSQL
-## (a fresh database; the run says it is skipped when no PostgreSQL server answers).
+## Install everything and run the whole test suite: on SQLite, then on PostgreSQL (a fresh
+## database), the second even when the first fails. The last line sums both up and says
+## plainly when PostgreSQL was skipped and why; the exit status fails if anything failed.
 test: $(TEST_STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	$(BIN)/python -m pytest --database=postgres $(PYTEST_ARGS)
+	@lint=passed; sqlite=passed; postgres=passed; \
+	$(BIN)/ruff check . || lint=FAILED; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS) || sqlite=FAILED; \
+	reason=$$($(BIN)/python -m tests.postgres_status); \
+	if [ -n "$$reason" ]; then \
+		postgres="SKIPPED ($$reason)"; \
+		echo "make test: the PostgreSQL suite is SKIPPED: $$reason"; \
+	else \
+		$(BIN)/python -m pytest --database=postgres $(PYTEST_ARGS) || postgres=FAILED; \
+	fi; \
+	echo "make test: lint $$lint; SQLite suite $$sqlite; PostgreSQL suite $$postgres"; \
+	[ "$$lint" = passed ] && [ "$$sqlite" = passed ] && [ "$$postgres" != FAILED ]
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

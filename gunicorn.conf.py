@@ -2,7 +2,8 @@
 
 In-process rate-limit counters are only right inside one process: with more than one worker
 they must live in Redis (``RATELIMIT_STORAGE_URI=redis://...``), so starting several workers
-without it is refused instead of silently multiplying every quota.
+without it is refused (``on_starting``, on the final worker count, ``-w`` included) instead of
+silently multiplying every quota.
 """
 
 import os
@@ -20,24 +21,52 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
-def _check_rate_limit_storage() -> None:
-    storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    enabled = os.environ.get("RATELIMIT_ENABLED", "true").strip().lower() not in (
+def rate_limit_refusal(worker_count: int, environ: dict[str, str]) -> str | None:
+    """Why ``worker_count`` workers must not start with these settings (None: they may)."""
+    storage = environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    enabled = environ.get("RATELIMIT_ENABLED", "true").strip().lower() not in (
         "0",
         "false",
         "no",
         "off",
     )
-    if workers > 1 and enabled and storage.startswith("memory"):
-        raise SystemExit(
-            f"Refusing to start {workers} workers with in-process rate-limit counters: each worker "
-            "would count on its own and every quota would be multiplied. Set "
-            "RATELIMIT_STORAGE_URI=redis://HOST:6379/0 (shared counters), or WEB_CONCURRENCY=1 "
-            "(one worker, more GUNICORN_THREADS), or RATELIMIT_ENABLED=false."
+    if worker_count > 1 and enabled and storage.startswith("memory"):
+        return (
+            f"Refusing to start {worker_count} workers with in-process rate-limit counters: each "
+            "worker would count on its own and every quota would be multiplied. Set "
+            "RATELIMIT_STORAGE_URI=redis://HOST:6379/0 (shared counters), or one worker "
+            "(WEB_CONCURRENCY=1 or -w 1; more GUNICORN_THREADS), or RATELIMIT_ENABLED=false."
         )
+    return None
 
 
-_check_rate_limit_storage()
+def on_starting(server) -> None:
+    """Before any worker starts, on the final settings (``-w`` on the command line included):
+    refuse what would run wrong, each with one line (gunicorn prints "Error: ..." and exits 1).
+
+    - several workers with in-process rate-limit counters (every quota multiplied);
+    - a setting the app refuses (a short ``SECRET_KEY``, a malformed ``DATABASE_URL``);
+    - a database that cannot be reached or was never bootstrapped.
+
+    The final worker count goes to the workers as ``WGER_WORKERS``: while Redis is down each
+    allows its share of every quota.
+    """
+    count = server.cfg.workers
+    refusal = rate_limit_refusal(count, dict(os.environ))
+    if refusal:
+        raise RuntimeError(refusal)
+    os.environ["WGER_WORKERS"] = str(count)
+
+    from wger_flask.config import Config
+    from wger_flask.database import check_database
+
+    try:
+        config = Config()
+    except SystemExit as error:
+        raise RuntimeError(str(error.code)) from None
+    problem = check_database(config.SQLALCHEMY_DATABASE_URI)
+    if problem:
+        raise RuntimeError(problem)
 
 
 def post_worker_init(worker) -> None:

@@ -107,7 +107,13 @@ def build_logs(user_id: int, routine_id: int, *, sessions: int = 1, logs: int = 
     start = db.session.get(Routine, routine_id).start
     for number in range(sessions):
         date = start + dt.timedelta(days=number)
-        session = WorkoutSession(id=uuid7(), user_id=user_id, routine_id=routine_id, date=date)
+        session = WorkoutSession(
+            id=uuid7(),
+            user_id=user_id,
+            routine_id=routine_id,
+            date=date,
+            datetime_start=dt.datetime.combine(date, dt.time(18), tzinfo=dt.UTC),
+        )
         db.session.add(session)
         db.session.flush()
         for position in range(logs):

@@ -51,6 +51,44 @@ def instance_path() -> Path:
     return Path(os.environ.get("WGER_INSTANCE_PATH", default)).resolve()
 
 
+class ConfigurationError(SystemExit):
+    """A setting the server cannot start with: ends the process with this one line (a
+    ``SystemExit`` prints its message, not a traceback)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"wger-flask: {message}")
+
+
+MIN_SECRET_KEY_BYTES = 32  # HS256 needs a key at least as long as its hash (RFC 7518 3.2)
+
+
+def checked_secret_key(value: str, name: str = "SECRET_KEY") -> str:
+    """A signing key given in the environment, refused when too short to sign with."""
+    if len(value.encode()) < MIN_SECRET_KEY_BYTES:
+        raise ConfigurationError(
+            f"{name} is {len(value.encode())} bytes long; it must be at least "
+            f"{MIN_SECRET_KEY_BYTES} (e.g. python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'), or unset it to use a generated one."
+        )
+    return value
+
+
+def checked_database_url(url: str) -> str:
+    """A URL SQLAlchemy can use, for a driver that is installed; one clear line otherwise."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+        parsed.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as error:
+        raise ConfigurationError(
+            f"DATABASE_URL is not a usable database URL ({error}); expected e.g. "
+            "postgresql://USER:PASSWORD@HOST:5432/NAME or sqlite:////path/to/wger.sqlite3"
+        ) from None
+    return url
+
+
 def persistent_secret_key(folder: Path) -> str:
     """A random key made once per instance folder, so every worker signs alike."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -78,11 +116,14 @@ class Config:
 
     def __init__(self) -> None:
         folder = instance_path()
+        folder.mkdir(parents=True, exist_ok=True)  # the SQLite file lives here, whatever the key
         self.INSTANCE_PATH = str(folder)
-        self.SECRET_KEY = os.environ.get("SECRET_KEY") or persistent_secret_key(folder)
+        given_key = os.environ.get("SECRET_KEY")
+        self.SECRET_KEY = checked_secret_key(given_key) if given_key else None
+        self.SECRET_KEY = self.SECRET_KEY or persistent_secret_key(folder)
         default_db = f"sqlite:///{folder / 'wger.sqlite3'}"
-        self.SQLALCHEMY_DATABASE_URI = normalize_database_url(
-            os.environ.get("DATABASE_URL", default_db)
+        self.SQLALCHEMY_DATABASE_URI = checked_database_url(
+            normalize_database_url(os.environ.get("DATABASE_URL") or default_db)
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
@@ -90,7 +131,12 @@ class Config:
         # Tokens (the seed: ACCESS_TOKEN_LIFETIME minutes, REFRESH_TOKEN_LIFETIME hours)
         self.ACCESS_TOKEN_LIFETIME_MINUTES = env_int("ACCESS_TOKEN_LIFETIME", 10, minimum=1)
         self.REFRESH_TOKEN_LIFETIME_HOURS = env_int("REFRESH_TOKEN_LIFETIME", 2880, minimum=1)
-        self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or self.SECRET_KEY
+        given_jwt_key = os.environ.get("JWT_SECRET_KEY")
+        self.JWT_SECRET_KEY = (
+            checked_secret_key(given_jwt_key, "JWT_SECRET_KEY")
+            if given_jwt_key
+            else self.SECRET_KEY
+        )
         self.MFA_LOGIN_TIMEOUT_SECONDS = env_int("MFA_LOGIN_TIMEOUT", 900, minimum=1)
         self.ALLOW_REGISTRATION = env_bool("ALLOW_REGISTRATION", True)
 
@@ -99,6 +145,9 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         # Namespace of the counters in shared storage (several deployments on one Redis).
         self.RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "wger")
+        # Worker processes serving this deployment (set by gunicorn.conf.py from the final
+        # worker count): while the shared storage is down each allows its share of a quota.
+        self.WORKERS = env_int("WGER_WORKERS", env_int("WEB_CONCURRENCY", 1), minimum=1)
         self.NUMBER_OF_PROXIES = env_int("NUMBER_OF_PROXIES", 0)
         # Quotas per scope ("N/period", the limits library's notation); RATE_LIMIT_<SCOPE>
         # overrides one, e.g. RATE_LIMIT_LOGIN="20/minute".

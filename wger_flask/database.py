@@ -7,11 +7,15 @@ can use it without importing the extensions (which import the generic layer's ``
 
 from __future__ import annotations
 
+import hashlib
+import re
 import sqlite3
+import sys
+from typing import Any
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -50,25 +54,146 @@ def configure_sqlite(dbapi_connection: sqlite3.Connection, busy_timeout_ms: int)
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
 
+WRITE_LOCKED = "wger_write_locked"
+_READ_WORDS = frozenset({"SELECT", "PRAGMA", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK", "RELEASE"})
+_WRITE_IN_CTE = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+def is_write_statement(statement: str) -> bool:
+    """Whether a statement may write (conservative: anything but a plain read counts)."""
+    head = statement.lstrip().split(None, 1)
+    if not head:
+        return False
+    word = head[0].upper()
+    if word == "WITH":
+        return bool(_WRITE_IN_CTE.search(statement))
+    return word not in _READ_WORDS
+
+
+def take_write_lock(connection: Any, statement: str) -> None:
+    """Before the first writing statement of a SQLite transaction, hold the write lock.
+
+    A transaction that read under a plain ``BEGIN`` and then writes cannot wait for the lock:
+    SQLite answers "database is locked" at once (its snapshot may be stale), whatever the busy
+    timeout. So at the first write the read-only transaction is ended and a
+    ``BEGIN IMMEDIATE`` takes its place: that waits up to the busy timeout for the lock, and
+    from there on the transaction sees every committed row (PostgreSQL's READ COMMITTED, which
+    also lets a later statement see rows committed after an earlier one). Nothing is lost:
+    until this point the transaction only read (any statement but a read counts as a write).
+    Reads never take the lock, so they stay concurrent under WAL; the lock is held from the
+    first write to the commit only, not while a request hashes a password between two reads.
+    """
+    if connection.info.get(WRITE_LOCKED, True) or not is_write_statement(statement):
+        return
+    hold_write_lock(connection)
+
+
+def hold_write_lock(connection: Any) -> None:
+    """Turn the connection's read-only SQLite transaction into a writing one (waiting up to
+    the busy timeout for the lock); nothing when it already writes or is not in one."""
+    if connection.info.get(WRITE_LOCKED, True):
+        return
+    raw = connection.connection.dbapi_connection
+    if raw.in_transaction:
+        raw.execute("ROLLBACK")
+    raw.execute("BEGIN IMMEDIATE")  # "database is locked" after the busy timeout: a 503
+    connection.info[WRITE_LOCKED] = True
+
+
+def serialize_on(session: Any, *key: object) -> None:
+    """Hold a lock named by ``key`` until the transaction ends, so that two requests that
+    look for a row and insert it when missing run one after the other, on every backend:
+    a transaction-scoped advisory lock on PostgreSQL, the database's write lock on SQLite."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        digest = hashlib.blake2b(repr(key).encode(), digest_size=8).digest()
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"),
+            {"key": int.from_bytes(digest, "big", signed=True)},
+        )
+    elif connection.dialect.name == "sqlite":
+        hold_write_lock(connection)
+
+
+def describe_unreachable(url: str, error: BaseException) -> str:
+    """One line saying which database could not be used and why (no password shown)."""
+    from sqlalchemy.engine import make_url
+
+    shown = make_url(url).render_as_string(hide_password=True)
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return f"wger-flask: cannot use the database {shown}: {reason[0] if reason else error}"
+
+
+def check_database(url: str) -> str | None:
+    """Connect once and look for the schema: None when the database is ready, else one line
+    saying what is wrong (unreachable, missing, or never bootstrapped)."""
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url, connect_args=_connect_timeout(url))
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return (
+                    f"wger-flask: the database {engine.url.render_as_string(hide_password=True)}"
+                    " has no tables yet: run `flask --app wsgi bootstrap` (`make run` does)."
+                )
+    except Exception as error:
+        return describe_unreachable(url, error)
+    finally:
+        engine.dispose()
+    return None
+
+
+def _connect_timeout(url: str) -> dict[str, Any]:
+    return {"connect_timeout": 5} if url.startswith("postgresql") else {}
+
+
+def _one_line_for_database_errors(url: str) -> None:
+    """A command that dies because the database cannot be reached (``flask bootstrap`` on a
+    missing database) ends with one clear line instead of a traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], value: BaseException, traceback: Any) -> None:
+        if isinstance(value, OperationalError) and value.connection_invalidated is False:
+            print(describe_unreachable(url, value), file=sys.stderr)
+            return
+        previous(kind, value, traceback)
+
+    hook.wger_database_hook = True  # type: ignore[attr-defined]
+    if not getattr(previous, "wger_database_hook", False):
+        sys.excepthook = hook
+
+
+def install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
+    """The connection settings of ``configure_sqlite`` and the transaction handling of
+    ``take_write_lock`` on a SQLite engine."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):
+        configure_sqlite(dbapi_connection, busy_timeout_ms)
+        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs; let
+        # SQLAlchemy emit BEGIN itself (the documented recipe).
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def do_begin(connection):
+        connection.info[WRITE_LOCKED] = False
+        connection.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def lock_before_writing(connection, cursor, statement, parameters, context, many):
+        take_write_lock(connection, statement)
+
+
 def init_engine(app: Flask) -> None:
     """Attach the connection hooks to the app's engine (called once per app)."""
     engine: Engine = db.engine
+    if not app.testing:
+        _one_line_for_database_errors(app.config["SQLALCHEMY_DATABASE_URI"])
     if engine.dialect.name == "sqlite":
-        timeout = app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000)
-
-        @event.listens_for(engine, "connect")
-        def on_connect(dbapi_connection, connection_record):
-            configure_sqlite(dbapi_connection, timeout)
-
-        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs; let
-        # SQLAlchemy emit BEGIN itself (the documented recipe).
-        @event.listens_for(engine, "connect")
-        def no_implicit_begin(dbapi_connection, connection_record):
-            dbapi_connection.isolation_level = None
-
-        @event.listens_for(engine, "begin")
-        def do_begin(connection):
-            connection.exec_driver_sql("BEGIN")
+        install_sqlite_hooks(engine, app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
     elif engine.dialect.name == "postgresql":
 
         @event.listens_for(engine, "connect")

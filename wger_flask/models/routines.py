@@ -266,6 +266,15 @@ class MaxRiRConfig(ProgressionConfig, db.Model):
     value_type = Numeric(2, 1)
 
 
+def _start_of_date(context) -> dt.datetime:
+    """A session stored with only its ``date`` starts at that date's midnight (UTC); with no
+    date either, now. (The API fills both itself: ``services.routines.logs``.)"""
+    day = context.get_current_parameters().get("date")
+    if day is None:
+        return utcnow()
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
 class WorkoutSession(db.Model):
     """A performed workout: its date, the routine and day it followed, notes, impression."""
 
@@ -289,6 +298,12 @@ class WorkoutSession(db.Model):
     impression: Mapped[str] = mapped_column(String(2), default="2")
     time_start: Mapped[dt.time | None] = mapped_column(Time, nullable=True)
     time_end: Mapped[dt.time | None] = mapped_column(Time, nullable=True)
+    # The released 2.7 shape: when it started and ended. ``date``, ``time_start`` and
+    # ``time_end`` (2.6) are kept beside them, in step (``services.routines.logs``).
+    datetime_start: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime, default=_start_of_date, index=True
+    )
+    datetime_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     logs: Mapped[list[WorkoutLog]] = relationship(
         back_populates="session",

@@ -8,10 +8,11 @@ registered by ``register_error_handlers`` turn the exception into the body the c
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Flask, Response, current_app, render_template, request
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from wger_flask.rest import negotiation
@@ -242,6 +243,63 @@ def handle_data_error(error: DataError) -> Response:
     return handle_http_exception(ValidationFailed({"non_field_errors": [DATA_DOES_NOT_FIT]}))
 
 
+def integrity_errors(error: Exception) -> dict[str, list[str]]:
+    """The client's view of a broken constraint, naming the fields (DRF's wording): one
+    unique column → ``{"name": ["... already exists."]}``; several → the unique set."""
+    message = str(getattr(error, "orig", error))
+    columns = unique_columns(message)
+    if columns:
+        # foreign keys go by their field's name; the owner is implicit in every request
+        names = [column.removesuffix("_id") if column != "id" else column for column in columns]
+        named = [name for name in names if name != "user"] or names
+        if len(named) == 1:
+            return {named[0]: [f"An object with this {named[0]} already exists."]}
+        return {"non_field_errors": [f"The fields {', '.join(named)} must make a unique set."]}
+    lowered = message.lower()
+    if "unique" in lowered or "duplicate" in lowered:
+        return {"non_field_errors": ["The fields must make a unique set: such a row exists."]}
+    if "foreign key" in lowered:
+        return {"non_field_errors": ["A related object does not exist."]}
+    return {"non_field_errors": ["The data conflicts with stored data."]}
+
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$", re.MULTILINE)
+_POSTGRES_KEY = re.compile(r"Key \((.+?)\)=\(")
+
+
+def unique_columns(message: str) -> list[str] | None:
+    """The columns of a unique violation, from SQLite's or PostgreSQL's message."""
+    found = _SQLITE_UNIQUE.search(message)
+    if found:
+        return [part.strip().rsplit(".", 1)[-1] for part in found.group(1).split(",")]
+    found = _POSTGRES_KEY.search(message)
+    if found and ("unique" in message or "duplicate key" in message):
+        return [part.strip().strip('"') for part in found.group(1).split(",")]
+    return None
+
+
+def handle_integrity_error(error: IntegrityError) -> Response:
+    """A constraint the request broke outside the commit point (an early flush): a 400."""
+    from wger_flask.database import db
+
+    db.session.rollback()
+    return handle_http_exception(ValidationFailed(integrity_errors(error)))
+
+
+OUT_OF_RANGE = "A date or number is outside the range this server can compute with."
+
+
+def handle_overflow(error: OverflowError) -> Response:
+    """Arithmetic past the calendar's or a number's end, on a value the client sent (a date
+    at 9999-12-31 plus a day): the client's 400. Field types and filters catch what they can
+    name first; this is the backstop, so it is never a 500."""
+    from wger_flask.database import db
+
+    log.info("overflow on %s %s: %s", request.method, request.path, error)
+    db.session.rollback()
+    return handle_http_exception(ValidationFailed({"non_field_errors": [OUT_OF_RANGE]}))
+
+
 def handle_unexpected(error: Exception) -> Response:
     """Anything else: logged with its traceback, answered as a plain 500 in the right shape."""
     if isinstance(error, HTTPException):
@@ -254,4 +312,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(DataError, handle_data_error)
+    app.register_error_handler(OverflowError, handle_overflow)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(Exception, handle_unexpected)

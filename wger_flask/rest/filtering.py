@@ -90,15 +90,28 @@ def parse_date(text: str) -> dt.date:
 
 
 def parse_datetime(text: str) -> dt.datetime:
-    """ISO 8601; a naive value means UTC; a date alone means its midnight."""
+    """ISO 8601; a naive value means UTC; a date alone means its midnight. A moment whose UTC
+    time falls outside the calendar (``9999-12-31T23:59:59-14:00``) is malformed too."""
     stripped = text.strip().replace(" ", "+") if "T" in text else text.strip()
     try:
         value = dt.datetime.fromisoformat(stripped)
     except ValueError:
         raise ValueError("Enter a valid date/time.") from None
+    return as_utc(value)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """``value`` in UTC (naive: taken as UTC); ValueError when UTC has no such moment."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+        return value.replace(tzinfo=dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(CALENDAR_OVERFLOW) from None
+
+
+CALENDAR_OVERFLOW = "Date/time is outside the supported range (years 1 to 9999, in UTC)."
+NUL_MESSAGE = "Null characters are not allowed."
 
 
 def parse_time(text: str) -> dt.time:
@@ -203,6 +216,8 @@ class FilterSet:
 def _apply_one(stmt: Select, declared: Filter, lookup: str, raw: str, args: MultiDict) -> Select:
     if raw == "":
         raise Ignore()  # django-filter: an empty value means "no filter"
+    if "\x00" in raw:  # no database stores it alike (PostgreSQL refuses it): DRF's answer
+        raise ValueError(NUL_MESSAGE)
     if declared.method is not None:
         return declared.method(stmt, declared.parse(raw), args)
     if lookup == IN:
@@ -253,4 +268,6 @@ def _condition(declared: Filter, lookup: str, value: Any) -> ColumnElement[bool]
 def _date_of(column: Any, day: dt.date) -> ColumnElement[bool]:
     """``datetime__date=YYYY-MM-DD`` as a half-open range, so an index on the column is used."""
     start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+    if day == dt.date.max:  # the calendar's last day has no next one
+        return column >= start
     return and_(column >= start, column < start + dt.timedelta(days=1))

@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from wger_flask.database import db
 from wger_flask.rest import negotiation, ordering, pagination
 from wger_flask.rest.auth import current_user
-from wger_flask.rest.errors import APIError, ValidationFailed, not_found
+from wger_flask.rest.errors import APIError, ValidationFailed, integrity_errors, not_found
 from wger_flask.rest.filtering import INT64_MAX, FilterSet
 from wger_flask.rest.loading import ReadPlan, Record, read_one
 from wger_flask.rest.permissions import check_parents, owner_path, require_user, scope_to_owner
@@ -324,22 +324,13 @@ class Resource:
 
 
 def commit() -> None:
-    """The request's one commit point; an integrity error is the client's 400, not a 500
-    (a value the database cannot hold is answered by ``errors.handle_data_error``)."""
+    """The request's one commit point; an integrity error is the client's 400 naming the
+    fields, not a 500 (a value the database cannot hold is ``errors.handle_data_error``'s)."""
     try:
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
-        raise ValidationFailed({"non_field_errors": [integrity_message(error)]}) from None
-
-
-def integrity_message(error: IntegrityError) -> str:
-    text = str(error.orig).lower()
-    if "unique" in text or "duplicate" in text:
-        return "The fields must make a unique set: such a row already exists."
-    if "foreign key" in text:
-        return "A related object does not exist."
-    return "The data conflicts with stored data."
+        raise ValidationFailed(integrity_errors(error)) from None
 
 
 def make_views(resource: Resource) -> tuple[type[MethodView], type[MethodView]]:

@@ -9,8 +9,12 @@
 - Keyed per user when the request is authenticated, else per client IP. The IP is the socket
   address, or the ``X-Forwarded-For`` hop that ``NUMBER_OF_PROXIES`` trusted proxies vouch for
   (``ProxyFix`` in ``create_app``), so a client cannot pick its own key.
-- If the storage becomes unreachable, counting falls back to the worker's memory (logged) and
-  the API keeps serving; the shared storage is retried with back-off.
+- If the storage becomes unreachable, counting falls back to the worker's memory (logged once
+  per worker) and the API keeps serving; the shared storage is retried with back-off and
+  used again as soon as it answers. While it is down each of the ``WORKERS`` workers allows
+  its share of every quota (``quota // workers``, at least 1), so the deployment as a whole
+  never lets more through than the quota.
+- Every key, the per-account failure counters' too, starts with ``RATELIMIT_KEY_PREFIX``.
 - Headers on throttled routes: ``RateLimit-Limit``, ``RateLimit-Remaining``, ``RateLimit-Reset``
   (seconds until the window frees a request), and ``Retry-After`` on a 429.
 """
@@ -24,7 +28,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter
-from limits import parse
+from limits import RateLimitItem, parse
 from werkzeug.exceptions import HTTPException
 
 from wger_flask.rest.auth import current_user
@@ -51,8 +55,29 @@ limiter = Limiter(key_func=client_key)
 
 
 def quota(scope: str) -> Callable[[], str]:
-    """The configured quota of a scope, read per request (so tests and config can change it)."""
-    return lambda: current_app.config["RATE_LIMITS"][scope]
+    """The configured quota of a scope, read per request (so tests and config can change it);
+    a worker's share of it while the shared storage is down."""
+    return lambda: str(effective_limit(scope))
+
+
+def storage_down() -> bool:
+    """Whether counting has fallen back to this worker's memory (the shared storage failed)."""
+    return bool(getattr(limiter, "_storage_dead", False))
+
+
+def effective_limit(scope: str) -> RateLimitItem:
+    """The quota of ``scope`` as a limit: the whole of it while counts are shared, this
+    worker's share (``amount // WORKERS``, at least 1) while they are not."""
+    limit = parse(current_app.config["RATE_LIMITS"][scope])
+    workers = max(1, int(current_app.config.get("WORKERS", 1)))
+    if (
+        workers == 1
+        or not storage_down()
+        or current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory")
+    ):
+        return limit
+    share = max(1, limit.amount // workers)
+    return type(limit)(share, limit.multiples, limit.namespace)
 
 
 def throttle(scope: str, methods: list[str] | None = None) -> Any:
@@ -93,16 +118,27 @@ def add_headers(response: Response) -> Response:
 
 
 def _account_counter(operation: str, scope: str, identity: str, fallback: bool) -> bool:
-    """Run one of the limiter's ``test``/``hit``/``clear`` on an account's bucket; ``fallback``
-    when limits are off or the storage fails (logged): a lost count must not block logins."""
+    """Run one of the limiter's ``test``/``hit``/``clear`` on an account's bucket (its key
+    under ``RATELIMIT_KEY_PREFIX``). When the shared storage fails, counting goes on in this
+    worker's memory like every other limit (logged once); ``fallback`` when limits are off or
+    even that fails: a lost count must not block logins."""
     if not limiter.enabled:
         return fallback
-    limit = parse(current_app.config["RATE_LIMITS"][scope])
-    try:
-        return bool(getattr(limiter.limiter, operation)(limit, scope, identity.lower()))
-    except Exception:
-        current_app.logger.warning("rate-limit storage unreachable", exc_info=True)
-        return fallback
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
+    for _attempt in range(2):
+        limit = effective_limit(scope)
+        try:
+            return bool(getattr(limiter.limiter, operation)(limit, prefix, scope, identity.lower()))
+        except Exception:
+            if not storage_down() and limiter._in_memory_fallback_enabled:
+                current_app.logger.warning(
+                    "Rate limit storage unreachable - falling back to in-memory storage"
+                )
+                limiter._storage_dead = True  # flask-limiter's own switch: it retries later
+                continue
+            current_app.logger.warning("rate-limit counting failed", exc_info=True)
+            return fallback
+    return fallback
 
 
 def account_locked(scope: str, identity: str) -> bool:

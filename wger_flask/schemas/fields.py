@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import ValidationError, fields
 
 from wger_flask.database import db
-from wger_flask.rest.filtering import INT64_MAX
+from wger_flask.rest.filtering import CALENDAR_OVERFLOW, INT64_MAX, NUL_MESSAGE, as_utc
 
 # DRF's wording for the messages every client has seen; set once, for every field.
 fields.Field.default_error_messages.update(
@@ -24,7 +24,28 @@ fields.Field.default_error_messages.update(
 fields.Integer.default_error_messages.update({"invalid": "A valid integer is required."})
 fields.Decimal.default_error_messages.update({"invalid": "A valid number is required."})
 fields.Boolean.default_error_messages.update({"invalid": "Must be a valid boolean."})
-fields.String.default_error_messages.update({"invalid": "Not a valid string."})
+fields.String.default_error_messages.update(
+    {"invalid": "Not a valid string.", "null_characters": NUL_MESSAGE}
+)
+
+
+def _refuse_nul(deserialize: Any) -> Any:
+    """Every text field of every schema refuses a NUL character, as DRF's CharField does:
+    PostgreSQL cannot store one and SQLite would keep a value no search can match."""
+
+    @functools.wraps(deserialize)
+    def checked(self: fields.String, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        result = deserialize(self, value, attr, data, **kwargs)
+        if isinstance(result, str) and "\x00" in result:
+            raise self.make_error("null_characters")
+        return result
+
+    checked.refuses_nul = True  # type: ignore[attr-defined]
+    return checked
+
+
+if not getattr(fields.String._deserialize, "refuses_nul", False):
+    fields.String._deserialize = _refuse_nul(fields.String._deserialize)  # type: ignore[method-assign]
 
 
 @functools.lru_cache(maxsize=8192)
@@ -98,9 +119,10 @@ class DateTime(fields.DateTime):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.datetime:
         result = super()._deserialize(value, attr, data, **kwargs)
-        if result.tzinfo is None:
-            result = result.replace(tzinfo=dt.UTC)
-        return result
+        try:  # stored in UTC: 9999-12-31T23:59:59-14:00 has no such moment
+            return as_utc(result)
+        except ValueError:
+            raise ValidationError(CALENDAR_OVERFLOW) from None
 
 
 class UUIDString(fields.UUID):

@@ -6,7 +6,10 @@ import pytest
 
 from tests.api.routine_api import EXERCISE, OTHER_EXERCISE, create, ids, plan, results
 
-SESSION_FIELDS = {"id", "routine", "day", "date", "notes", "impression", "time_start", "time_end"}
+SESSION_FIELDS = {
+    "id", "routine", "day", "date", "notes", "impression", "time_start", "time_end",
+    "datetime_start", "datetime_end",
+}  # fmt: skip
 LOG_FIELDS = {
     "id", "date", "session", "routine", "iteration", "slot_entry", "next_log", "exercise",
     "repetitions_unit", "repetitions", "repetitions_target", "weight_unit", "weight",

@@ -28,7 +28,7 @@ from wger_flask.models.routines import (
 )
 from wger_flask.models.types import utcnow, uuid7
 from wger_flask.rest.errors import ValidationFailed
-from wger_flask.rest.filtering import DATE, GT, GTE, IN, LT, LTE, FilterSet, exact
+from wger_flask.rest.filtering import DATE, EXACT, GT, GTE, IN, LT, LTE, Filter, FilterSet, exact
 from wger_flask.rest.resources import CRUD, LIST, READ_ONLY, RETRIEVE, Resource
 from wger_flask.rest.smorest import Blueprint
 from wger_flask.schemas.routines.logs import WorkoutLogSchema, WorkoutSessionSchema
@@ -39,7 +39,12 @@ from wger_flask.schemas.routines.tree import (
     SlotEntrySchema,
     SlotSchema,
 )
-from wger_flask.services.routines.logs import log_problems, session_for
+from wger_flask.services.routines.logs import (
+    log_problems,
+    profile_zone,
+    session_for,
+    sync_session_times,
+)
 
 blp = Blueprint(
     "routines",
@@ -152,11 +157,25 @@ def keep_identity(row: Any, data: dict, user: Any, creating: bool) -> None:
         row.id = uuid7()
 
 
+def prepare_session(row: Any, data: dict, user: Any, creating: bool) -> None:
+    """A client-chosen id kept; the 2.6 and 2.7 times in step, whichever the body holds."""
+    keep_identity(row, data, user, creating)
+    zone = db.session.execute(
+        select(UserProfile.time_zone).where(UserProfile.user_id == user.id)
+    ).scalar()
+    sync_session_times(row, data, creating, utcnow(), profile_zone(zone))
+    if row.datetime_end is not None and row.datetime_end < row.datetime_start:
+        raise ValidationFailed({"datetime_end": ["The end cannot be before the start."]})
+
+
+SESSION_TIMES = (EXACT, DATE, *COMPARE)
+
 WORKOUT_SESSION = Resource(
     name="workoutsession",
     model=WorkoutSession,
     schema=WorkoutSessionSchema,
-    summary="Your workout sessions: date, routine and day, notes, impression, times.",
+    summary="Your workout sessions: when (datetime_start/datetime_end, and the 2.6 date, "
+    "time_start, time_end), routine and day, notes, impression.",
     actions=CRUD,
     public=False,
     parents={"routine": Routine, "day": Day},
@@ -164,14 +183,17 @@ WORKOUT_SESSION = Resource(
         {
             "date": exact(WorkoutSession.date, "date"),
             "routine": exact(WorkoutSession.routine_id, "int"),
+            "day": exact(WorkoutSession.day_id, "int"),
             "notes": exact(WorkoutSession.notes, "str"),
             "impression": exact(WorkoutSession.impression, "str"),
             "time_start": exact(WorkoutSession.time_start, "time"),
             "time_end": exact(WorkoutSession.time_end, "time"),
+            "datetime_start": Filter(WorkoutSession.datetime_start, "datetime", SESSION_TIMES),
+            "datetime_end": Filter(WorkoutSession.datetime_end, "datetime", SESSION_TIMES),
         }
     ),
-    default_ordering=(WorkoutSession.date,),
-    before_save=keep_identity,
+    default_ordering=(WorkoutSession.date, WorkoutSession.datetime_start),
+    before_save=prepare_session,
 ).register(blp)
 
 
@@ -343,7 +365,7 @@ def prepare_log(log: WorkoutLog, data: dict, user: Any, creating: bool) -> None:
     if log.date is None:
         log.date = utcnow()
     if log.session_id is None:
-        log.session_id = session_for(db.session, user.id, log.date.date(), log.routine_id).id
+        log.session_id = session_for(db.session, user.id, log.date, log.routine_id).id
 
 
 WORKOUT_LOG = Resource(

@@ -47,6 +47,13 @@ class WorkoutSessionSchema(BaseSchema):
     )
     time_start = fields.Time(allow_none=True)
     time_end = fields.Time(allow_none=True)
+    datetime_start = DateTime(
+        metadata={"description": "When the workout started (2.7; `date` and `time_start` follow)"}
+    )
+    datetime_end = DateTime(
+        allow_none=True,
+        metadata={"description": "When the workout ended (2.7; `time_end` follows)"},
+    )
 
 
 class WorkoutLogSchema(BaseSchema):

@@ -136,16 +136,29 @@ def personal_records(logs: Iterable[LogEntry]) -> list[tuple[LogEntry, Decimal]]
 
 
 def session_moment(session: SessionEntry, zone: dt.tzinfo) -> tuple[dt.date, dt.time | None]:
-    """The local day and start time of a session: ``datetime_start`` (an instant) in the
-    user's zone when there is one, else the ``date`` and ``time_start`` the client gave."""
-    if session.datetime_start is not None:
-        instant = session.datetime_start
-        if instant.tzinfo is None:  # a naive instant is UTC, as the database stores it
-            instant = instant.replace(tzinfo=UTC)
-        local = instant.astimezone(zone)
-        return local.date(), local.time().replace(microsecond=0, tzinfo=None)
-    start = session.time_start.replace(microsecond=0) if session.time_start else None
-    return session.date, start
+    """The local day and start time of a session. The wall clock the session holds (``date``
+    and ``time_start``, kept in the user's zone when written) wins; without a ``time_start``,
+    ``datetime_start`` (an instant) read in the user's zone, unless it is only a bare date's
+    midnight (a 2.6 client's ``date``, a log's day): that is no time of day, so it neither earns
+    nor spoils an early-bird or night-owl trophy."""
+    if session.time_start is not None:
+        return session.date, session.time_start.replace(microsecond=0)
+    instant = session.datetime_start
+    if instant is None:
+        return session.date, None
+    if instant.tzinfo is None:  # a naive instant is UTC, as the database stores it
+        instant = instant.replace(tzinfo=UTC)
+    local = instant.astimezone(zone)
+    if session.date is not None and _is_midnight_of(session.date, instant, local):
+        return session.date, None
+    return local.date(), local.time().replace(microsecond=0, tzinfo=None)
+
+
+def _is_midnight_of(day: dt.date, instant: dt.datetime, local: dt.datetime) -> bool:
+    midnight = dt.datetime.combine(day, dt.time.min)
+    return local.replace(tzinfo=None) == midnight or (
+        instant.astimezone(UTC).replace(tzinfo=None) == midnight
+    )
 
 
 def month_day(day: dt.date) -> int:
