@@ -163,13 +163,20 @@ class Exercise(LicensedMixin, db.Model):
         secondary=exercise_equipment, order_by=Equipment.id
     )
     translations: Mapped[list[Translation]] = relationship(
-        back_populates="exercise", order_by="Translation.id"
+        back_populates="exercise", order_by="Translation.id", passive_deletes=True
     )
     images: Mapped[list[ExerciseImage]] = relationship(
-        back_populates="exercise", order_by="(ExerciseImage.is_main.desc(), ExerciseImage.id)"
+        back_populates="exercise",
+        order_by="(ExerciseImage.is_main.desc(), ExerciseImage.id)",
+        passive_deletes=True,
     )
     videos: Mapped[list[ExerciseVideo]] = relationship(
-        back_populates="exercise", order_by="(ExerciseVideo.is_main.desc(), ExerciseVideo.id)"
+        back_populates="exercise",
+        order_by="(ExerciseVideo.is_main.desc(), ExerciseVideo.id)",
+        passive_deletes=True,
+    )
+    history: Mapped[list[AuthorHistory]] = relationship(
+        viewonly=True, order_by="AuthorHistory.id", foreign_keys="AuthorHistory.exercise_id"
     )
 
 
@@ -193,9 +200,14 @@ class Translation(LicensedMixin, db.Model):
 
     exercise: Mapped[Exercise] = relationship(back_populates="translations")
     language: Mapped[Language] = relationship()
-    aliases: Mapped[list[Alias]] = relationship(back_populates="translation", order_by="Alias.id")
+    aliases: Mapped[list[Alias]] = relationship(
+        back_populates="translation", order_by="Alias.id", passive_deletes=True
+    )
     notes: Mapped[list[ExerciseComment]] = relationship(
-        back_populates="translation", order_by="ExerciseComment.id"
+        back_populates="translation", order_by="ExerciseComment.id", passive_deletes=True
+    )
+    history: Mapped[list[AuthorHistory]] = relationship(
+        viewonly=True, order_by="AuthorHistory.id", foreign_keys="AuthorHistory.translation_id"
     )
 
 
@@ -243,6 +255,9 @@ class ExerciseImage(LicensedMixin, db.Model):
     last_update: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     exercise: Mapped[Exercise] = relationship(back_populates="images")
+    history: Mapped[list[AuthorHistory]] = relationship(
+        viewonly=True, order_by="AuthorHistory.id", foreign_keys="AuthorHistory.image_id"
+    )
 
 
 class ExerciseVideo(LicensedMixin, db.Model):
@@ -265,6 +280,9 @@ class ExerciseVideo(LicensedMixin, db.Model):
     last_update: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     exercise: Mapped[Exercise] = relationship(back_populates="videos")
+    history: Mapped[list[AuthorHistory]] = relationship(
+        viewonly=True, order_by="AuthorHistory.id", foreign_keys="AuthorHistory.video_id"
+    )
 
 
 class DeletionLog(db.Model):
@@ -278,3 +296,35 @@ class DeletionLog(db.Model):
     replaced_by: Mapped[uuid_module.UUID | None] = mapped_column(GUID, nullable=True)
     timestamp: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     comment: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AuthorHistory(db.Model):
+    """One save of a licensed catalogue row: who saved it and the author it credited then.
+
+    ``author_history`` (and exerciseinfo's ``total_authors_history``) are the authors of these
+    rows, as upstream derives them from its change history. Exactly one of the four row
+    columns is set; the history goes with its row. The saving account is kept for moderation
+    and forgotten (NULL) when the account is deleted: the attribution is the license's, not
+    the account's.
+    """
+
+    __tablename__ = "exercises_authorhistory"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exercise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercises_exercise.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    translation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercises_translation.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    image_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercises_exerciseimage.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    video_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercises_exercisevideo.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    license_author: Mapped[str] = mapped_column(String(3500), default="")
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("auth_user.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    changed: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

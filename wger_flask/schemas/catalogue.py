@@ -62,8 +62,15 @@ def absolute_url(path: str) -> str:
 
 
 def author_history(row: Any) -> list[str]:
-    """The authors a catalogue row credits (no edit history is kept: its current author)."""
-    return [row.license_author] if row.license_author else []
+    """The distinct authors a catalogue row credited over its saves, oldest first, its current
+    one included (``history``: rows of ``exercises_authorhistory``, read with the row)."""
+    seen: dict[str, None] = {}
+    for entry in getattr(row, "history", None) or ():
+        if entry.license_author:
+            seen.setdefault(entry.license_author, None)
+    if row.license_author:
+        seen.setdefault(row.license_author, None)
+    return list(seen)
 
 
 class LicenseFieldsMixin(BaseSchema):

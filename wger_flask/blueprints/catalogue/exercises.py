@@ -1,4 +1,6 @@
-"""The exercise catalogue: public, read-only (writes are refused: 401 anonymous, 403 otherwise)."""
+"""The exercise catalogue: public reads; writes by contributors (``contributions``: a
+trustworthy account or one with the add permission adds and edits, the delete permission
+deletes; 401 anonymous, 403 otherwise)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, exists, select
 from werkzeug.datastructures import MultiDict
 
+from wger_flask.blueprints.catalogue import contributions
 from wger_flask.models.catalogue import (
     Alias,
     DeletionLog,
@@ -38,11 +41,6 @@ from wger_flask.schemas.catalogue import (
 from wger_flask.services.catalogue import search as exercise_search
 
 blp = Blueprint("exercises", __name__, url_prefix="/api/v2", description="The exercise catalogue")
-
-
-def catalogue_is_read_only(user: Any) -> bool:
-    """Nobody edits the shared catalogue through this server: it ships upstream's data."""
-    return False
 
 
 def with_translations(stmt: Select, user: Any) -> Select:
@@ -97,6 +95,7 @@ EXERCISE_INFO = Resource(
         }
     ),
     default_ordering=(Exercise.id,),
+    prefetch=("history", "translations.history", "images.history", "videos.history"),
     etag=True,
 ).register(blp)
 
@@ -106,7 +105,9 @@ EXERCISE_TRANSLATION = Resource(
     schema=ExerciseTranslationSchema,
     summary="An exercise's name and description in one language.",
     actions=CRUD,
-    can_write=catalogue_is_read_only,
+    can_write=contributions.may_contribute,
+    before_save=contributions.save_translation,
+    before_delete=contributions.delete_translation,
     filters=FilterSet(
         {
             "uuid": exact(Translation.uuid, "uuid"),
@@ -127,7 +128,9 @@ EXERCISE = Resource(
     schema=ExerciseSchema,
     summary="Exercises: category, muscles and equipment (names are in exercise-translation).",
     actions=CRUD,
-    can_write=catalogue_is_read_only,
+    can_write=contributions.may_contribute,
+    before_save=contributions.record_history,
+    before_delete=contributions.delete_exercise,
     scope=with_translations,
     filters=FilterSet(
         {
@@ -177,7 +180,10 @@ VIDEO = Resource(
     schema=ExerciseVideoSchema,
     summary="Exercise videos (none are shipped with this server's catalogue).",
     actions=CRUD,
-    can_write=catalogue_is_read_only,
+    can_write=contributions.may_contribute,
+    before_save=contributions.record_history,
+    before_delete=contributions.delete_media,
+    prefetch=("history",),
     filters=FilterSet(
         {
             "is_main": exact(ExerciseVideo.is_main, "bool"),
@@ -196,7 +202,10 @@ EXERCISE_IMAGE = Resource(
     schema=ExerciseImageSchema,
     summary="Exercise images (none are shipped with this server's catalogue).",
     actions=CRUD,
-    can_write=catalogue_is_read_only,
+    can_write=contributions.may_contribute,
+    before_save=contributions.record_history,
+    before_delete=contributions.delete_media,
+    prefetch=("history",),
     filters=FilterSet(
         {
             "is_main": exact(ExerciseImage.is_main, "bool"),
@@ -227,7 +236,7 @@ EXERCISE_COMMENT = Resource(
     schema=ExerciseCommentSchema,
     summary="Notes on how to do an exercise correctly, per translation.",
     actions=CRUD,
-    can_write=catalogue_is_read_only,
+    can_write=contributions.may_contribute,
     filters=FilterSet(
         {
             "comment": exact(ExerciseComment.comment, "str"),
@@ -245,7 +254,7 @@ EXERCISE_ALIAS = Resource(
     schema=ExerciseAliasSchema,
     summary="Alternative names of an exercise, per translation.",
     actions=CRUD,
-    can_write=catalogue_is_read_only,
+    can_write=contributions.may_contribute,
     filters=FilterSet(
         {
             "alias": exact(Alias.alias, "str"),
