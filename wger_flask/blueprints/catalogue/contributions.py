@@ -8,10 +8,12 @@ from typing import Any
 
 from flask import request
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 
 from wger_flask.database import db
 from wger_flask.models.catalogue import Language, Translation
 from wger_flask.rest.errors import ValidationFailed
+from wger_flask.rest.resources import integrity_message
 from wger_flask.services.catalogue import deletion, history, language, permissions, sanitize
 
 
@@ -20,8 +22,17 @@ def may_contribute(user: Any) -> bool:
     return permissions.may_write(user, request.method)
 
 
+def note_save(obj: Any, user: Any) -> None:
+    """Write the row (a conflict is the client's 400) and its author-history entry."""
+    try:
+        history.record(obj, user)
+    except IntegrityError as error:
+        db.session.rollback()
+        raise ValidationFailed({"non_field_errors": [integrity_message(error)]}) from None
+
+
 def record_history(obj: Any, data: dict[str, Any], user: Any, creating: bool) -> None:
-    history.record(obj, user)
+    note_save(obj, user)
 
 
 def _keep_original(obj: Any, *attributes: str) -> None:
@@ -54,7 +65,7 @@ def save_translation(obj: Translation, data: dict[str, Any], user: Any, creating
     if creating or "description_source" in data:
         check_description_language(obj.description_source, obj.language_id)
     obj.description = sanitize.render_description(obj.description_source)
-    history.record(obj, user)
+    note_save(obj, user)
 
 
 def delete_exercise(obj: Any, user: Any) -> None:
