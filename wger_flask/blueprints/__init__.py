@@ -12,7 +12,7 @@ def api_blueprints() -> list:
     """The /api/v2 blueprints, imported lazily so models load after the extensions."""
     from wger_flask.blueprints import routines
     from wger_flask.blueprints.accounts import profile, tokens
-    from wger_flask.blueprints.catalogue import exercises, lookups
+    from wger_flask.blueprints.catalogue import exercises, lookups, submission
     from wger_flask.blueprints.ingredients import resources as ingredients
     from wger_flask.blueprints.trophies import blp as trophies
 
@@ -20,6 +20,7 @@ def api_blueprints() -> list:
         routines.blp,
         lookups.blp,
         exercises.blp,
+        submission.blp,
         ingredients.blp,
         profile.blp,
         tokens.blp,

@@ -107,7 +107,9 @@ def test_trusted_user_may_not_delete(client, trusted):
 
 def test_add_permission_lets_a_new_account_contribute(client, user, auth_headers, grant):
     headers = auth_headers(user)
-    assert client.post("/api/v2/exercise/", json={"category": 10}, headers=headers).status_code == 403
+    assert (
+        client.post("/api/v2/exercise/", json={"category": 10}, headers=headers).status_code == 403
+    )
     grant(user, "exercise.add")
     new_exercise(client, headers)
     assert client.delete("/api/v2/exercise/9/", headers=headers).status_code == 403
@@ -124,7 +126,9 @@ def test_delete_permission_deletes_and_logs(client, user, auth_headers, grant):
     logs = client.get("/api/v2/deletion-log/?model_type=translation").get_json()["results"]
     assert [row["uuid"] for row in logs] == [translation["uuid"]]
     # but adding still needs trust or the add permission
-    assert client.post("/api/v2/exercise/", json={"category": 10}, headers=headers).status_code == 403
+    assert (
+        client.post("/api/v2/exercise/", json={"category": 10}, headers=headers).status_code == 403
+    )
 
 
 def test_superuser_holds_every_permission(client, make_user, auth_headers):
@@ -156,7 +160,9 @@ def test_description_in_another_language_is_refused(client, trusted):
     exercise = new_exercise(client, trusted)
     body = {"exercise": exercise["id"], "name": "Bankdrücken", "language": 2}
     response = client.post(
-        "/api/v2/exercise-translation/", json={**body, "description_source": GERMAN}, headers=trusted
+        "/api/v2/exercise-translation/",
+        json={**body, "description_source": GERMAN},
+        headers=trusted,
     )
     assert response.status_code == 400
     assert "language" in response.get_json()

@@ -39,7 +39,41 @@ def supported(code: str) -> bool:
     return bool(_lingua_languages(code))
 
 
-CATALOGUE_CODES = ["de", "en", "bg", "es", "ru", "nl", "pt", "el", "cs", "sv", "no", "fr", "it", "pl", "uk", "tr", "ar", "az", "eo", "fa", "he", "hr", "id", "zh", "sk", "sl", "ko", "th", "sr", "ta", "ro", "ca", "fi"]
+CATALOGUE_CODES = [
+    "de",
+    "en",
+    "bg",
+    "es",
+    "ru",
+    "nl",
+    "pt",
+    "el",
+    "cs",
+    "sv",
+    "no",
+    "fr",
+    "it",
+    "pl",
+    "uk",
+    "tr",
+    "ar",
+    "az",
+    "eo",
+    "fa",
+    "he",
+    "hr",
+    "id",
+    "zh",
+    "sk",
+    "sl",
+    "ko",
+    "th",
+    "sr",
+    "ta",
+    "ro",
+    "ca",
+    "fi",
+]
 
 
 def detector() -> LanguageDetector:
