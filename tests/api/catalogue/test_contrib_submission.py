@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from tests.api.catalogue.contrib_helpers import (  # noqa: F401 (fixtures)
-    ENGLISH,
-    GERMAN,
-    grant,
-    trusted,
-)
+from tests.api.catalogue.conftest import ENGLISH, GERMAN
 from wger_flask.extensions import db
 
 

@@ -6,14 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.catalogue.contrib_helpers import (  # noqa: F401 (fixtures)
-    ENGLISH,
-    GERMAN,
-    grant,
-    newcomer,
-    old,
-    trusted,
-)
+from tests.api.catalogue.conftest import ENGLISH, GERMAN, old
 
 
 def new_exercise(client, headers, **extra):

@@ -8,8 +8,6 @@ Contributors only (``contributions.may_contribute``); at most ``exercise_submiss
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response
 from marshmallow import ValidationError, fields, validate
 from sqlalchemy import select
