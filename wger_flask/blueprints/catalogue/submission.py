@@ -43,7 +43,7 @@ from wger_flask.services.catalogue import permissions
 from wger_flask.services.catalogue import submission as submissions
 
 blp = Blueprint(
-    "exercise_contributions",
+    "exercise-submission",
     __name__,
     url_prefix="/api/v2",
     description="Exercise submissions and the language check",
@@ -89,22 +89,22 @@ class ExerciseSubmissionRequestSchema(BaseSchema):
 
 
 class ExerciseTranslationSubmissionSchema(BaseSchema):
-    name = fields.String()
-    description_source = fields.String()
-    language = fields.Integer(attribute="language_id")
+    name = fields.String(required=True)
+    description_source = fields.String(required=True)
+    language = fields.Integer(attribute="language_id", required=True)
     license_author = fields.String()
 
 
 class ExerciseSubmissionSchema(BaseSchema):
-    id = fields.Integer(dump_only=True)
-    category = fields.Integer(attribute="category_id")
-    muscles = fields.Function(lambda row: [m.id for m in row.muscles])
-    muscles_secondary = fields.Function(lambda row: [m.id for m in row.muscles_secondary])
-    equipment = fields.Function(lambda row: [e.id for e in row.equipment])
+    id = fields.Integer(dump_only=True, required=True)
+    category = fields.Integer(attribute="category_id", required=True)
+    muscles = RelatedIds(Muscle)
+    muscles_secondary = RelatedIds(Muscle)
+    equipment = RelatedIds(Equipment)
     variation_group = UUIDString(allow_none=True)
     license = fields.Integer(attribute="license_id")
     license_author = fields.String()
-    translations = fields.Nested(ExerciseTranslationSubmissionSchema, many=True)
+    translations = fields.Nested(ExerciseTranslationSubmissionSchema, many=True, required=True)
 
 
 REQUEST = ExerciseSubmissionRequestSchema()
@@ -140,7 +140,6 @@ def submit_exercise() -> Response:
     return negotiation.render(body, 201)
 
 
-blp.add_url_rule("/exercise-submission/", "exercise_submission", submit_exercise, methods=["POST"])
 set_doc(
     submit_exercise,
     {
@@ -166,4 +165,5 @@ set_doc(
     },
 )
 
+blp.add_url_rule("/exercise-submission/", "exercise_submission", submit_exercise, methods=["POST"])
 language_routes.register(blp)
