@@ -210,3 +210,35 @@ def test_author_history_lists_every_author(client, trusted):
 def test_shipped_rows_credit_their_author(client):
     info = client.get("/api/v2/exerciseinfo/9/").get_json()
     assert info["author_history"] == ["deusinvictus"]
+
+
+def test_a_write_changes_etags_and_counts(client, trusted):
+    first = client.get("/api/v2/exerciseinfo/9/")
+    listed = client.get("/api/v2/exercise/?category=10&limit=1")
+    count = listed.get_json()["count"]
+    etag = first.headers["ETag"]
+    assert client.get("/api/v2/exerciseinfo/9/", headers={"If-None-Match": etag}).status_code == 304
+
+    response = client.patch("/api/v2/exercise/9/", json={"category": 11}, headers=trusted)
+    assert response.status_code == 200
+    again = client.get("/api/v2/exerciseinfo/9/", headers={"If-None-Match": etag})
+    assert again.status_code == 200
+    assert again.get_json()["category"]["id"] == 11
+    assert again.headers["ETag"] != etag
+    assert client.get("/api/v2/exercise/?category=10&limit=1").get_json()["count"] == count - 1
+
+
+def test_temporary_guest_accounts_are_not_trusted(app, client, make_user, auth_headers):
+    from wger_flask.extensions import db
+    from wger_flask.models.accounts import UserProfile
+
+    guest = make_user("guest", email="g@example.com", email_verified=True, date_joined=old(60))
+    with app.app_context():
+        profile = db.session.get(UserProfile, guest.profile.id) if guest.profile else None
+        if profile is None:
+            profile = UserProfile(user_id=guest.id)
+            db.session.add(profile)
+        profile.is_temporary = True
+        db.session.commit()
+    response = client.post("/api/v2/exercise/", json={"category": 10}, headers=auth_headers(guest))
+    assert response.status_code == 403
