@@ -1,4 +1,5 @@
-"""exercise contributions: granted permissions and the catalogue's author history
+"""exercise contributions: granted permissions and the catalogue's author history (a log, and
+the authors kept with each exercise, translation, image and video)
 
 Revision ID: d734c155cf56
 Revises: 96a8a7ac186c
@@ -14,6 +15,14 @@ revision = 'd734c155cf56'
 down_revision = '96a8a7ac186c'
 branch_labels = None
 depends_on = None
+
+
+AUTHORED = (
+    'exercises_exercise',
+    'exercises_translation',
+    'exercises_exerciseimage',
+    'exercises_exercisevideo',
+)
 
 
 def upgrade():
@@ -45,9 +54,15 @@ def upgrade():
     with op.batch_alter_table('exercises_authorhistory', schema=None) as batch_op:
         for column in ('exercise_id', 'translation_id', 'image_id', 'video_id', 'user_id'):
             batch_op.create_index(batch_op.f(f'ix_exercises_authorhistory_{column}'), [column], unique=False)
+    for table in AUTHORED:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('authors', types.JSONDocument(), server_default='[]', nullable=False))
 
 
 def downgrade():
+    for table in AUTHORED:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('authors')
     with op.batch_alter_table('exercises_authorhistory', schema=None) as batch_op:
         for column in ('exercise_id', 'translation_id', 'image_id', 'video_id', 'user_id'):
             batch_op.drop_index(batch_op.f(f'ix_exercises_authorhistory_{column}'))

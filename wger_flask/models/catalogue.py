@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from wger_flask.extensions import db
-from wger_flask.models.types import GUID, UTCDateTime, utcnow
+from wger_flask.models.types import GUID, JSONDocument, UTCDateTime, utcnow
 
 
 class Language(db.Model):
@@ -82,6 +82,14 @@ class LicensedMixin:
     license_derivative_source_url: Mapped[str] = mapped_column(String(200), default="")
 
 
+class AuthoredMixin:
+    """``authors``: the distinct authors a contributed row credited over its saves, oldest
+    first (kept with the row so reads cost nothing; the full log is ``AuthorHistory``). Empty
+    for the shipped rows, which credit their ``license_author``."""
+
+    authors: Mapped[list[str]] = mapped_column(JSONDocument, default=list, server_default="[]")
+
+
 class ExerciseCategory(db.Model):
     __tablename__ = "exercises_exercisecategory"
 
@@ -138,7 +146,7 @@ exercise_equipment = Table(
 )
 
 
-class Exercise(LicensedMixin, db.Model):
+class Exercise(AuthoredMixin, LicensedMixin, db.Model):
     """An exercise ("base" upstream): category, muscles and equipment; names live in translations."""
 
     __tablename__ = "exercises_exercise"
@@ -175,12 +183,9 @@ class Exercise(LicensedMixin, db.Model):
         order_by="(ExerciseVideo.is_main.desc(), ExerciseVideo.id)",
         passive_deletes=True,
     )
-    history: Mapped[list[AuthorHistory]] = relationship(
-        viewonly=True, order_by="AuthorHistory.id", foreign_keys="AuthorHistory.exercise_id"
-    )
 
 
-class Translation(LicensedMixin, db.Model):
+class Translation(AuthoredMixin, LicensedMixin, db.Model):
     """An exercise's name and description in one language."""
 
     __tablename__ = "exercises_translation"
@@ -205,9 +210,6 @@ class Translation(LicensedMixin, db.Model):
     )
     notes: Mapped[list[ExerciseComment]] = relationship(
         back_populates="translation", order_by="ExerciseComment.id", passive_deletes=True
-    )
-    history: Mapped[list[AuthorHistory]] = relationship(
-        viewonly=True, order_by="AuthorHistory.id", foreign_keys="AuthorHistory.translation_id"
     )
 
 
@@ -237,7 +239,7 @@ class ExerciseComment(db.Model):
     translation: Mapped[Translation] = relationship(back_populates="notes")
 
 
-class ExerciseImage(LicensedMixin, db.Model):
+class ExerciseImage(AuthoredMixin, LicensedMixin, db.Model):
     __tablename__ = "exercises_exerciseimage"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -255,12 +257,9 @@ class ExerciseImage(LicensedMixin, db.Model):
     last_update: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     exercise: Mapped[Exercise] = relationship(back_populates="images")
-    history: Mapped[list[AuthorHistory]] = relationship(
-        viewonly=True, order_by="AuthorHistory.id", foreign_keys="AuthorHistory.image_id"
-    )
 
 
-class ExerciseVideo(LicensedMixin, db.Model):
+class ExerciseVideo(AuthoredMixin, LicensedMixin, db.Model):
     __tablename__ = "exercises_exercisevideo"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -280,9 +279,6 @@ class ExerciseVideo(LicensedMixin, db.Model):
     last_update: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     exercise: Mapped[Exercise] = relationship(back_populates="videos")
-    history: Mapped[list[AuthorHistory]] = relationship(
-        viewonly=True, order_by="AuthorHistory.id", foreign_keys="AuthorHistory.video_id"
-    )
 
 
 class DeletionLog(db.Model):
@@ -299,11 +295,9 @@ class DeletionLog(db.Model):
 
 
 class AuthorHistory(db.Model):
-    """One save of a licensed catalogue row: who saved it and the author it credited then.
-
-    ``author_history`` (and exerciseinfo's ``total_authors_history``) are the authors of these
-    rows, as upstream derives them from its change history. Exactly one of the four row
-    columns is set; the history goes with its row. The saving account is kept for moderation
+    """One save of a licensed catalogue row: who saved it and the author it credited then
+    (moderation data; the row's ``authors`` sum it up for ``author_history``). Exactly one of
+    the four row columns is set; the history goes with its row. The saving account is kept for moderation
     and forgotten (NULL) when the account is deleted: the attribution is the license's, not
     the account's.
     """

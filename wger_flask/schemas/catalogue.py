@@ -63,11 +63,8 @@ def absolute_url(path: str) -> str:
 
 def author_history(row: Any) -> list[str]:
     """The distinct authors a catalogue row credited over its saves, oldest first, its current
-    one included (``history``: rows of ``exercises_authorhistory``, read with the row)."""
-    seen: dict[str, None] = {}
-    for entry in getattr(row, "history", None) or ():
-        if entry.license_author:
-            seen.setdefault(entry.license_author, None)
+    one included (``authors`` is kept by every save; the shipped rows have only their own)."""
+    seen = dict.fromkeys(getattr(row, "authors", None) or ())
     if row.license_author:
         seen.setdefault(row.license_author, None)
     return list(seen)

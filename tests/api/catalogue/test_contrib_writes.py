@@ -242,3 +242,11 @@ def test_temporary_guest_accounts_are_not_trusted(app, client, make_user, auth_h
         db.session.commit()
     response = client.post("/api/v2/exercise/", json={"category": 10}, headers=auth_headers(guest))
     assert response.status_code == 403
+
+
+def test_editing_a_shipped_row_keeps_its_first_author(client, trusted):
+    response = client.patch("/api/v2/exercise/9/", json={"license_author": "Eve"}, headers=trusted)
+    assert response.status_code == 200
+    info = client.get("/api/v2/exerciseinfo/9/").get_json()
+    assert info["author_history"] == ["deusinvictus", "Eve"]
+    assert {"deusinvictus", "Eve"} <= set(info["total_authors_history"])

@@ -95,7 +95,6 @@ EXERCISE_INFO = Resource(
         }
     ),
     default_ordering=(Exercise.id,),
-    prefetch=("history", "translations.history", "images.history", "videos.history"),
     etag=True,
 ).register(blp)
 
@@ -183,7 +182,6 @@ VIDEO = Resource(
     can_write=contributions.may_contribute,
     before_save=contributions.record_history,
     before_delete=contributions.delete_media,
-    prefetch=("history",),
     filters=FilterSet(
         {
             "is_main": exact(ExerciseVideo.is_main, "bool"),
@@ -205,7 +203,6 @@ EXERCISE_IMAGE = Resource(
     can_write=contributions.may_contribute,
     before_save=contributions.record_history,
     before_delete=contributions.delete_media,
-    prefetch=("history",),
     filters=FilterSet(
         {
             "is_main": exact(ExerciseImage.is_main, "bool"),

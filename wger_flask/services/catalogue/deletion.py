@@ -140,14 +140,14 @@ def before_exercise_delete(exercise: Exercise, args: Mapping[str, str]) -> None:
     _delete_media(ExerciseVideo, exercise.id)
     db.session.flush()
     # the ORM must not try to detach children that are gone or moved
-    db.session.expire(exercise, ["translations", "images", "videos", "history"])
+    db.session.expire(exercise, ["translations", "images", "videos"])
     db.session.expire_all()
 
 
 def before_translation_delete(translation: Translation, args: Mapping[str, str]) -> None:
     target = replacement(Translation, translation, args.get("replaced_by"))
     log("translation", translation.uuid, target.uuid if target is not None else None)
-    db.session.expire(translation, ["aliases", "notes", "history"])
+    db.session.expire(translation, ["aliases", "notes"])
 
 
 def before_media_delete(row: Any) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import inspect
+
 from wger_flask.database import db
 from wger_flask.models.catalogue import (
     AuthorHistory,
@@ -28,7 +30,16 @@ COLUMN = {
 
 
 def record(row: Any, user: Any) -> None:
-    """Note a save of ``row`` (flushed, so it has its id) by ``user``."""
+    """Note a save of ``row`` by ``user``: its ``authors`` and a log entry (flushed)."""
+    authors = list(row.authors or [])
+    if not authors:  # a shipped row's first edit: it credited its shipped author until now
+        before = inspect(row).attrs.license_author.history.deleted
+        authors = [before[0]] if before and before[0] else []
+    author = row.license_author or ""
+    if author and author not in authors:
+        authors.append(author)
+    if authors != (row.authors or []):
+        row.authors = authors
     db.session.add(row)
     db.session.flush()
     entry = AuthorHistory(
