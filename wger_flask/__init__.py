@@ -66,9 +66,10 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     api.init_app(app)
 
-    from wger_flask.rest import throttling
+    from wger_flask.rest import compression, throttling
 
     throttling.init_app(app)
+    compression.init_app(app)
 
     from wger_flask import security
     from wger_flask.services.accounts import credentials

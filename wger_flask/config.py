@@ -154,6 +154,11 @@ class Config:
         self.API_VERSION = "2.7.0"
         self.OPENAPI_VERSION = "3.0.3"
 
+        # Uploaded files (gallery photos; see docs/media.md): a directory every worker shares
+        self.MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(folder / "media")
+        self.UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+        self.UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=1)
+
         self.JSON_SORT_KEYS = False
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
 

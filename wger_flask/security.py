@@ -55,22 +55,22 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
-def referrer_policy(policy: str) -> Callable[[F], F]:
-    """A view whose URL holds a secret (a password-reset key) answers with its own
-    ``Referrer-Policy`` (e.g. ``no-referrer``) instead of the site-wide one."""
+def view_headers(**headers: str) -> Callable[[F], F]:
+    """A view that needs its own value of a header the site sets on every answer (e.g. a
+    password-reset page's ``Referrer-Policy: no-referrer``, a stored file's sandboxing
+    ``Content-Security-Policy``): ``@view_headers(Referrer_Policy="no-referrer")``
+    (underscores for dashes). Applied after Talisman's headers, so the view's own win."""
 
     def decorate(view: F) -> F:
-        view.referrer_policy = policy  # type: ignore[attr-defined]
+        view.own_headers = {name.replace("_", "-"): value for name, value in headers.items()}  # type: ignore[attr-defined]
         return view
 
     return decorate
 
 
-def _view_referrer_policy(response: Response) -> Response:
+def _apply_view_headers(response: Response) -> Response:
     view = current_app.view_functions.get(request.endpoint or "")
-    policy = getattr(view, "referrer_policy", None)
-    if policy:
-        response.headers["Referrer-Policy"] = policy
+    response.headers.update(getattr(view, "own_headers", {}))
     return response
 
 
@@ -81,7 +81,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = ServerSessionInterface()
     # Registered before Talisman, so it runs after Talisman's hook (Flask runs them in reverse)
     # and a view's own policy wins over the site-wide one Talisman sets on every answer.
-    app.after_request(_view_referrer_policy)
+    app.after_request(_apply_view_headers)
     app.extensions["talisman"] = Talisman(  # one per app: its settings live on the object
         app,
         force_https=False,  # a proxy in front terminates TLS and redirects; tests speak HTTP

@@ -2,7 +2,7 @@
 the authors kept with each exercise, translation, image and video)
 
 Revision ID: d734c155cf56
-Revises: 96a8a7ac186c
+Revises: 092b58103100
 Create Date: 2026-12-02 18:10:00
 
 """
@@ -12,7 +12,7 @@ from wger_flask.models import types
 
 # revision identifiers, used by Alembic.
 revision = 'd734c155cf56'
-down_revision = '96a8a7ac186c'
+down_revision = '092b58103100'
 branch_labels = None
 depends_on = None
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 def api_blueprints() -> list:
     """The /api/v2 blueprints, imported lazily so models load after the extensions."""
-    from wger_flask.blueprints import routines
+    from wger_flask.blueprints import body, nutrition, routines, trophies
     from wger_flask.blueprints.accounts import profile, tokens
     from wger_flask.blueprints.catalogue import exercises, lookups, submission
     from wger_flask.blueprints.ingredients import resources as ingredients
-    from wger_flask.blueprints.trophies import blp as trophies
 
     return [
         routines.blp,
@@ -22,15 +21,17 @@ def api_blueprints() -> list:
         exercises.blp,
         submission.blp,
         ingredients.blp,
+        nutrition.blp,
         profile.blp,
         tokens.blp,
-        trophies,
+        trophies.blp,
+        body.blp,
     ]
 
 
 def site_blueprints() -> list:
     """Blueprints outside the OpenAPI document: /healthz, /allauth/app/v1 and the web pages."""
-    from wger_flask.blueprints import health
+    from wger_flask.blueprints import health, media
     from wger_flask.blueprints.accounts import (
         headless,
         headless_account,  # noqa: F401 (adds its routes)
@@ -48,4 +49,5 @@ def site_blueprints() -> list:
         web_settings.blp,
         web_account.blp,
         web_sessions.blp,
+        media.blp,
     ]

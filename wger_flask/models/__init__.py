@@ -1,3 +1,11 @@
 """SQLAlchemy models by domain; importing this package registers every table."""
 
-from wger_flask.models import accounts, catalogue, ingredients, routines, trophies  # noqa: F401
+from wger_flask.models import (  # noqa: F401
+    accounts,
+    body,
+    catalogue,
+    ingredients,
+    nutrition,
+    routines,
+    trophies,
+)

@@ -7,6 +7,7 @@ import decimal
 import uuid as uuid_module
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     ForeignKey,
@@ -322,3 +323,30 @@ class AuthorHistory(db.Model):
         ForeignKey("auth_user.id", ondelete="SET NULL"), nullable=True, index=True
     )
     changed: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CatalogueGeneration(db.Model):
+    """A number database triggers renew on every write to any catalogue table (one row).
+
+    Whole responses of the catalogue are kept per generation (``services/catalogue/generation``).
+    """
+
+    __tablename__ = "exercises_catalogue_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ExerciseStamp(db.Model):
+    """Per exercise, a number database triggers renew whenever what its ``exerciseinfo`` shows
+    changes: the exercise, its translations, aliases, notes, images, videos, muscle and
+    equipment links, and the names of the category, muscles, equipment and license it nests.
+
+    Each exercise's rendered JSON is kept per stamp (``services/catalogue/rendering``). No
+    foreign key: the triggers keep the rows, and a missing row only means "render every time".
+    """
+
+    __tablename__ = "exercises_exercise_stamp"
+
+    exercise_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    stamp: Mapped[int] = mapped_column(BigInteger)

@@ -259,6 +259,12 @@ class ReadPlan:
             self._load_relations(page, stmt.with_only_columns(self.primary_key))
         return page
 
+    def complete(self, records: list[Record], ids_select: Select) -> None:
+        """Load the relations of records whose columns were read by another statement
+        (``ids_select`` selects their ids: used when there are too many for a list)."""
+        if records and self.relations:
+            self._load_relations(records, ids_select)
+
     def _parent_ids(self, records: list[Record], ids_select: Select) -> tuple[Any, bool]:
         """The parents' ids as a list (small pages) or as the sub-select (large ones)."""
         if len(records) <= ID_LIST_LIMIT:

@@ -2,6 +2,16 @@
 
 import pytest
 
+from wger_flask.services.catalogue import forget_rendered
+
+
+@pytest.fixture(autouse=True)
+def cold_catalogue(app):
+    """Measure computed pages: the catalogue keeps its answers (a kept one costs 1 statement,
+    see tests/api/catalogue/test_rendering.py)."""
+    forget_rendered(app)
+
+
 LISTS = [
     "exerciseinfo",
     "exercise",

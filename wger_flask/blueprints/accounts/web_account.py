@@ -62,7 +62,7 @@ def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
 
 def _no_referrer(response: Response) -> Response:
     """Pages whose URL holds a secret must not leak it to the next site in a Referer (the
-    view also carries ``security.referrer_policy``, so the security headers agree)."""
+    view also carries ``security.view_headers``, so the security headers agree)."""
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = negotiation.NO_CACHE
     return response
@@ -228,7 +228,7 @@ def request_password_reset() -> Any:
 
 @blp.route("/password/reset/<key>/", methods=["GET", "POST"])
 @throttling.throttle(lifecycle.PASSWORD_RESET_CONFIRM, methods=["POST"])
-@security.referrer_policy("no-referrer")
+@security.view_headers(Referrer_Policy="no-referrer")
 def reset_password(key: str) -> Any:
     """The link of the reset mail: choose a new password (the link then stops working)."""
     try:

@@ -6,10 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
 from sqlalchemy import Select, exists, select
 from werkzeug.datastructures import MultiDict
 
 from wger_flask.blueprints.catalogue import contributions
+from wger_flask.blueprints.catalogue.caching import (
+    CachedResource,
+    counted_with_the_page,
+    exerciseinfo_detail,
+    exerciseinfo_page,
+)
 from wger_flask.models.catalogue import (
     Alias,
     DeletionLog,
@@ -23,7 +30,7 @@ from wger_flask.models.catalogue import (
     Translation,
 )
 from wger_flask.rest.filtering import IN, FilterSet, custom, exact
-from wger_flask.rest.resources import CRUD, Resource
+from wger_flask.rest.resources import CRUD
 from wger_flask.rest.smorest import Blueprint
 from wger_flask.schemas.catalogue import (
     DeletionLogSchema,
@@ -48,13 +55,21 @@ def with_translations(stmt: Select, user: Any) -> Select:
     return stmt.where(exists(select(Translation.id).where(Translation.exercise_id == Exercise.id)))
 
 
+def requested_languages(codes: str | None) -> list[int] | None:
+    """The language ids of ``language__code`` (unknown codes mean English), looked up once per
+    request: the search and the language filter both need them."""
+    memo = g.setdefault("exercise_languages", {})
+    if codes not in memo:
+        memo[codes] = exercise_search.language_ids(codes, unknown_means_english=True)
+    return memo[codes]
+
+
 def search_by_name(stmt: Select, term: str, args: MultiDict) -> Select:
-    languages = exercise_search.language_ids(args.get("language__code"), unknown_means_english=True)
-    return exercise_search.search(stmt, term, languages)
+    return exercise_search.search(stmt, term, requested_languages(args.get("language__code")))
 
 
 def filter_by_language(stmt: Select, codes: str, args: MultiDict) -> Select:
-    languages = exercise_search.language_ids(codes, unknown_means_english=True)
+    languages = requested_languages(codes)
     return stmt if not languages else exercise_search.in_languages(stmt, languages)
 
 
@@ -64,7 +79,7 @@ def name_contains(stmt: Select, term: str, args: MultiDict) -> Select:
 
 
 # Upstream's router order for this part of the API root.
-EXERCISE_INFO = Resource(
+EXERCISE_INFO = CachedResource(
     name="exerciseinfo",
     model=Exercise,
     schema=ExerciseInfoSchema,
@@ -95,10 +110,13 @@ EXERCISE_INFO = Resource(
         }
     ),
     default_ordering=(Exercise.id,),
+    count=counted_with_the_page,
+    page_renderer=exerciseinfo_page,
+    detail_renderer=exerciseinfo_detail,
     etag=True,
 ).register(blp)
 
-EXERCISE_TRANSLATION = Resource(
+EXERCISE_TRANSLATION = CachedResource(
     name="exercise-translation",
     model=Translation,
     schema=ExerciseTranslationSchema,
@@ -121,7 +139,7 @@ EXERCISE_TRANSLATION = Resource(
     etag=True,
 ).register(blp)
 
-EXERCISE = Resource(
+EXERCISE = CachedResource(
     name="exercise",
     model=Exercise,
     schema=ExerciseSchema,
@@ -143,7 +161,7 @@ EXERCISE = Resource(
     etag=True,
 ).register(blp)
 
-EQUIPMENT = Resource(
+EQUIPMENT = CachedResource(
     name="equipment",
     model=Equipment,
     schema=EquipmentSchema,
@@ -153,7 +171,7 @@ EQUIPMENT = Resource(
     etag=True,
 ).register(blp)
 
-DELETION_LOG = Resource(
+DELETION_LOG = CachedResource(
     name="deletion-log",
     model=DeletionLog,
     schema=DeletionLogSchema,
@@ -163,7 +181,7 @@ DELETION_LOG = Resource(
     etag=True,
 ).register(blp)
 
-EXERCISE_CATEGORY = Resource(
+EXERCISE_CATEGORY = CachedResource(
     name="exercisecategory",
     model=ExerciseCategory,
     schema=ExerciseCategorySchema,
@@ -173,7 +191,7 @@ EXERCISE_CATEGORY = Resource(
     etag=True,
 ).register(blp)
 
-VIDEO = Resource(
+VIDEO = CachedResource(
     name="video",
     model=ExerciseVideo,
     schema=ExerciseVideoSchema,
@@ -194,7 +212,7 @@ VIDEO = Resource(
     etag=True,
 ).register(blp)
 
-EXERCISE_IMAGE = Resource(
+EXERCISE_IMAGE = CachedResource(
     name="exerciseimage",
     model=ExerciseImage,
     schema=ExerciseImageSchema,
@@ -227,7 +245,7 @@ def comments_in_language(stmt: Select, language_id: int, args: MultiDict) -> Sel
     )
 
 
-EXERCISE_COMMENT = Resource(
+EXERCISE_COMMENT = CachedResource(
     name="exercisecomment",
     model=ExerciseComment,
     schema=ExerciseCommentSchema,
@@ -245,7 +263,7 @@ EXERCISE_COMMENT = Resource(
     etag=True,
 ).register(blp)
 
-EXERCISE_ALIAS = Resource(
+EXERCISE_ALIAS = CachedResource(
     name="exercisealias",
     model=Alias,
     schema=ExerciseAliasSchema,
@@ -262,7 +280,7 @@ EXERCISE_ALIAS = Resource(
     etag=True,
 ).register(blp)
 
-MUSCLE = Resource(
+MUSCLE = CachedResource(
     name="muscle",
     model=Muscle,
     schema=MuscleSchema,

@@ -1,8 +1,8 @@
 """Core lookup tables: languages, licenses, repetition and weight units."""
 
+from wger_flask.blueprints.catalogue.caching import CachedResource
 from wger_flask.models.catalogue import Language, License, RepetitionUnit, WeightUnit
 from wger_flask.rest.filtering import FilterSet, exact
-from wger_flask.rest.resources import Resource
 from wger_flask.rest.smorest import Blueprint
 from wger_flask.schemas.catalogue import (
     LanguageSchema,
@@ -13,7 +13,7 @@ from wger_flask.schemas.catalogue import (
 
 blp = Blueprint("core", __name__, url_prefix="/api/v2", description="Languages, licenses and units")
 
-LANGUAGE = Resource(
+LANGUAGE = CachedResource(
     name="language",
     model=Language,
     schema=LanguageSchema,
@@ -28,7 +28,7 @@ LANGUAGE = Resource(
     etag=True,
 ).register(blp)
 
-LICENSE = Resource(
+LICENSE = CachedResource(
     name="license",
     model=License,
     schema=LicenseSchema,
@@ -44,7 +44,7 @@ LICENSE = Resource(
     etag=True,
 ).register(blp)
 
-REPETITION_UNIT = Resource(
+REPETITION_UNIT = CachedResource(
     name="setting-repetitionunit",
     model=RepetitionUnit,
     schema=RepetitionUnitSchema,
@@ -54,7 +54,7 @@ REPETITION_UNIT = Resource(
     etag=True,
 ).register(blp)
 
-WEIGHT_UNIT = Resource(
+WEIGHT_UNIT = CachedResource(
     name="setting-weightunit",
     model=WeightUnit,
     schema=RoutineWeightUnitSchema,

@@ -46,7 +46,7 @@ from wger_flask.services.accounts.passwords import verify_password
 # The domains whose data an export holds and a deletion removes, in export order. Each names
 # a package ``wger_flask.services.<domain>`` with ``export_user`` (and ``delete_user_files``
 # if it keeps files). Wiring a domain is adding its name here.
-DOMAINS: tuple[str, ...] = ("accounts", "routines", "trophies")
+DOMAINS: tuple[str, ...] = ("accounts", "routines", "nutrition", "body", "trophies")
 
 EXPORT_FORMAT = "wger-flask account export"
 EXPORT_VERSION = 1

@@ -1,9 +1,12 @@
-"""Nutrition: nutritional values of ingredients, meal items, meals, plans and diary entries.
+"""Nutrition: nutritional values of ingredients, meal items, meals, plans and diary entries;
+a user's nutrition data for the account export.
 
-Plain functions with no HTTP and no database session of their own. May import: models.ingredients
-and models.nutrition (read-only).
+``values`` is plain arithmetic (no HTTP, no database); ``reads`` reads what the values need with
+one statement per answer, through the request's session (it never commits); ``export`` dumps a
+user's rows. May import: models.ingredients and models.nutrition (read-only), schemas.nutrition.
 """
 
+from wger_flask.services.nutrition.export import export_user
 from wger_flask.services.nutrition.values import (
     INVALID_CHOICE,
     parse_amount,
@@ -11,4 +14,4 @@ from wger_flask.services.nutrition.values import (
     values_for,
 )
 
-__all__ = ["INVALID_CHOICE", "parse_amount", "parse_unit_id", "values_for"]
+__all__ = ["INVALID_CHOICE", "export_user", "parse_amount", "parse_unit_id", "values_for"]

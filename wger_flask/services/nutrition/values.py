@@ -1,4 +1,5 @@
-"""Nutritional values of an amount of an ingredient (``ingredient/{id}/get_values/``).
+"""Nutritional values: of an amount of an ingredient (``ingredient/{id}/get_values/``), of a
+meal item or diary entry, and their sums per meal, plan and day.
 
 Upstream's rules: ``amount`` is required, a decimal of at most 5 digits with 2 places (grams, or
 units when ``unit`` is given); ``unit`` is optional, the id of one of *that ingredient's* weight
@@ -10,7 +11,8 @@ fiber and sodium are null when the ingredient has no (or a zero) figure for them
 from __future__ import annotations
 
 import decimal
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 AMOUNT_MAX_DIGITS = 5
@@ -28,6 +30,8 @@ ORDER = (
     "sodium",
 )
 HUNDRED = decimal.Decimal(100)
+ZERO = decimal.Decimal(0)
+KJ_PER_KCAL = decimal.Decimal("4.184")
 INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
 
 
@@ -79,12 +83,80 @@ def values_for(
     per_100g: Mapping[str, Any], amount: decimal.Decimal, unit_gram: int | None = None
 ) -> dict[str, float | None]:
     """The values of ``amount`` grams (or ``amount`` units of ``unit_gram`` grams each)."""
-    weight = amount if unit_gram is None else amount * unit_gram
-    result: dict[str, float | None] = {}
+    return item_values(per_100g, amount, unit_gram).as_dict()
+
+
+@dataclass(frozen=True)
+class NutritionalValues:
+    """Energy in kcal, the rest in grams, as exact decimals. The optional nutrients are None
+    when unknown; a sum keeps them None only when every part is None (upstream's rule)."""
+
+    energy: decimal.Decimal = ZERO
+    protein: decimal.Decimal = ZERO
+    carbohydrates: decimal.Decimal = ZERO
+    carbohydrates_sugar: decimal.Decimal | None = None
+    fat: decimal.Decimal = ZERO
+    fat_saturated: decimal.Decimal | None = None
+    fiber: decimal.Decimal | None = None
+    sodium: decimal.Decimal | None = None
+
+    @property
+    def energy_kilojoule(self) -> decimal.Decimal:
+        """The energy in kJ (upstream's property; the API sends kcal only, as upstream)."""
+        return self.energy * KJ_PER_KCAL
+
+    def __add__(self, other: NutritionalValues) -> NutritionalValues:
+        summed: dict[str, decimal.Decimal | None] = {}
+        for name in ORDER:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if mine is None or theirs is None:
+                summed[name] = theirs if mine is None else mine
+            else:
+                summed[name] = mine + theirs
+        return NutritionalValues(**summed)
+
+    def as_dict(self) -> dict[str, float | None]:
+        """The JSON answer: floats (upstream's ``FloatField``), None where unknown."""
+        result: dict[str, float | None] = {}
+        for name in ORDER:
+            value = getattr(self, name)
+            result[name] = None if value is None else float(value)
+        return result
+
+
+ZERO_VALUES = NutritionalValues()
+
+
+def item_values(
+    per_100g: Mapping[str, Any], amount: decimal.Decimal, unit_gram: int | None = None
+) -> NutritionalValues:
+    """The values of one meal item or diary entry: ``amount`` grams, or ``amount`` units of
+    ``unit_gram`` grams each, of an ingredient with these values per 100 g (numbers or their
+    decimal strings). An optional nutrient the ingredient lacks (or has as zero) is None."""
+    weight = _exact(amount) if unit_gram is None else _exact(amount) * unit_gram
+    values: dict[str, decimal.Decimal | None] = {}
     for name in ORDER:
         figure = per_100g.get(name)
-        if name in OPTIONAL and not figure:
-            result[name] = None
+        number = ZERO if figure is None else _exact(figure)
+        if name in OPTIONAL and not number:
+            values[name] = None
             continue
-        result[name] = float(decimal.Decimal(figure or 0) * weight / HUNDRED)
+        values[name] = number * weight / HUNDRED
+    return NutritionalValues(**values)
+
+
+def _exact(number: Any) -> decimal.Decimal:
+    """A decimal, a whole number, a decimal string or a float (by its shortest text, so 0.3 is
+    0.3 and not its binary expansion)."""
+    if isinstance(number, float):
+        return decimal.Decimal(repr(number))
+    return decimal.Decimal(number)
+
+
+def total(parts: Iterable[NutritionalValues]) -> NutritionalValues:
+    """The sum of ``parts`` (zero energy and macros, unknown optionals, when there are none):
+    a meal's items, a plan's meals (its daily total), a day of diary entries."""
+    result = ZERO_VALUES
+    for part in parts:
+        result = result + part
     return result

@@ -1,0 +1,209 @@
+"""Catalogue answers kept per catalogue generation, and exercise pages assembled from pieces.
+
+``CachedResource`` is a ``Resource`` whose JSON answers (lists and details) are kept whole,
+with their ETag, per request and catalogue generation (``services/catalogue/rendering``): a
+repeated request costs one primary-key look-up of the generation. A write anywhere in the
+catalogue moves the generation, so the next read on every worker computes its answer anew.
+The browsable page is never kept (it is rare and shows the request's own headers).
+
+``exerciseinfo`` computes a missed answer from **pieces**: each exercise's JSON rendered once
+per stamp (the trigger-kept number that moves when anything the exercise shows changes). The
+page statement reads the ids in the order of the filters, search ranking and ordering, each
+id's stamp, the exercise's columns and the total count (a window function): one statement.
+Exercises whose piece is current cost nothing more; the others are read with the schema's
+read plan (one statement per nested relation, whatever their number) and rendered. The page
+is the envelope around the pieces joined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from flask import Response, g, request
+from sqlalchemy import Select, func, select
+
+from wger_flask.extensions import db
+from wger_flask.models.catalogue import Exercise
+from wger_flask.rest import negotiation, pagination
+from wger_flask.rest.errors import not_found
+from wger_flask.rest.loading import Record
+from wger_flask.rest.resources import Resource
+from wger_flask.services.catalogue import generation as catalogue_generation
+from wger_flask.services.catalogue import rendering
+from wger_flask.services.catalogue.rendering import HOST, HOST_BYTES, KeptResponse
+
+HOST_URL_ENVIRON_KEY = "wger.host_url"  # where ``schemas.catalogue.absolute_url`` looks first
+
+
+def generation() -> int:
+    """The catalogue generation this request works at (read once per request)."""
+    if "catalogue_generation" not in g:
+        g.catalogue_generation = catalogue_generation.current_generation()
+    return g.catalogue_generation
+
+
+def response_key() -> tuple[Any, ...]:
+    """What a kept answer depends on besides the catalogue: scheme, host, path (as the client
+    spelt it: ``.json`` links), query string and JSON indent (the WSGI values ``request.url``
+    is made of, without the cost of making it)."""
+    environ = request.environ
+    return (
+        environ["wsgi.url_scheme"],
+        environ.get("HTTP_HOST") or (environ.get("SERVER_NAME"), environ.get("SERVER_PORT")),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get(negotiation.ORIGINAL_PATH_ENVIRON_KEY) or environ.get("PATH_INFO"),
+        environ.get("QUERY_STRING", ""),
+        negotiation.negotiated().indent,
+    )
+
+
+def kept_answer(kept: KeptResponse) -> Response:
+    """A kept answer, as ``negotiation.render_encoded`` sends it (304 when the client has it)."""
+    if request.if_none_match.contains(kept.etag):
+        return Response(status=304, headers={"ETag": f'"{kept.etag}"', "Vary": "Accept"})
+    response = Response(kept.body, mimetype=negotiation.JSON_MIMETYPE)
+    response.headers["Vary"] = "Accept"
+    response.set_etag(kept.etag)
+    return response
+
+
+def answer_kept(compute: Callable[[], Response]) -> Response:
+    """The kept answer to this request at the current generation, or ``compute()`` kept."""
+    if negotiation.negotiated().is_html:
+        return compute()
+    current = generation()
+    key = response_key()
+    store = rendering.rendered().responses
+    kept = store.get(key, current)
+    if kept is not None:
+        return kept_answer(kept)
+    response = compute()
+    tag, weak = response.get_etag()
+    if response.status_code == 200 and not response.is_streamed and tag and not weak:
+        store.put(key, KeptResponse(current, response.get_data(), tag))
+    return response
+
+
+class CachedResource(Resource):
+    """A public catalogue resource whose JSON answers are kept per catalogue generation."""
+
+    def list_response(self) -> Any:
+        self.check_credentials()
+        return answer_kept(lambda: Resource.list_response(self))
+
+    def retrieve_response(self, pk: str) -> Any:
+        self.check_credentials()
+        return answer_kept(lambda: Resource.retrieve_response(self, pk))
+
+    def check_credentials(self) -> None:
+        """Bad credentials are a 401 whether or not an answer is kept. A request with neither
+        an ``Authorization`` header nor a cookie is anonymous: nothing to check (everyone may
+        read the catalogue)."""
+        environ = request.environ
+        if not self.public or "HTTP_AUTHORIZATION" in environ or "HTTP_COOKIE" in environ:
+            self.authorize_read()
+
+
+# --------------------------------------------------------------------------------------
+# exerciseinfo from pieces
+
+
+def counted_with_the_page(stmt: Select, filtered: bool) -> int:
+    """The ``count`` hook: the page statement counts (a window function), not a statement of
+    its own. The value here is not used."""
+    return -1
+
+
+def _pieces(resource: Resource, rows: list[Any]) -> list[bytes]:
+    """The JSON of each exercise row (plan columns, then its stamp): kept or rendered now."""
+    store = rendering.rendered().pieces
+    kind = resource.name
+    plan = resource.read_plan
+    keys = [column.key for column in plan.columns]
+    width, id_position = len(keys), keys.index(plan.primary_key.key)
+    pieces: list[bytes | None] = []
+    missing: list[tuple[int, Record, Any]] = []
+    for position, row in enumerate(rows):
+        stamp = row[width]
+        piece = store.get(kind, row[id_position], stamp)
+        if piece is None:
+            record = Record.__new__(Record)
+            record.__dict__.update(zip(keys, row[:width], strict=True))
+            missing.append((position, record, stamp))
+        pieces.append(piece)
+    if missing:
+        records = [record for _, record, _ in missing]
+        ids = [record.id for record in records]
+        plan.complete(records, select(Exercise.id).where(Exercise.id.in_(ids)))
+        environ = request.environ
+        own_host = environ.get(HOST_URL_ENVIRON_KEY)
+        environ[HOST_URL_ENVIRON_KEY] = HOST  # pieces are rendered for any host
+        try:
+            for position, record, stamp in missing:
+                piece = negotiation.dumps(resource.dump(record))
+                store.put(kind, record.id, stamp, piece)
+                pieces[position] = piece
+        finally:
+            if own_host is None:
+                environ.pop(HOST_URL_ENVIRON_KEY, None)
+            else:
+                environ[HOST_URL_ENVIRON_KEY] = own_host
+        if len(missing) >= rendering.TRIM_AFTER_PIECES:
+            del records, missing
+            rendering.give_back_memory()
+    return pieces  # type: ignore[return-value]
+
+
+def _for_this_host(body: bytes) -> bytes:
+    return body.replace(HOST_BYTES, request.host_url.encode()) if HOST_BYTES in body else body
+
+
+def _send(body: bytes, etag: bool) -> Response:
+    outcome = negotiation.negotiated()
+    if outcome.is_html or outcome.indent is not None:
+        return negotiation.render(orjson.loads(body), etag=etag)
+    return negotiation.render_encoded(body, etag=etag)
+
+
+def exerciseinfo_page(resource: Resource, stmt: Select, page: pagination.PageRequest, _: int):
+    """The ``page_renderer`` of exerciseinfo: one statement for the page, pieces for the rows.
+
+    The first page of a query shape at a generation counts its rows with a window function in
+    the page statement (no statement of its own); the count is kept for the following pages,
+    whose statement then reads only their window (the window function scans every row)."""
+    counts = rendering.rendered().counts
+    shape = (resource.name, tuple(negotiation.page_context().filters))
+    current = generation()
+    total = counts.get(shape, current)
+    counting = total is None
+    after = (func.count().over().label("total"),) if counting else ()
+    page_stmt = catalogue_generation.with_stamps(stmt, resource.read_plan.columns, *after)
+    rows = db.session.execute(page_stmt.limit(page.limit).offset(page.offset)).all()
+    if counting:
+        if rows:
+            total = rows[0][-1]
+        elif page.offset:  # past the end: count on its own
+            count = select(func.count()).select_from(stmt.order_by(None).subquery())
+            total = db.session.execute(count).scalar_one()
+        else:
+            total = 0
+        rows = [row[:-1] for row in rows]
+        counts.put(shape, current, total)
+    head = pagination.envelope(page, total, [])
+    negotiation.page_context().pagination = {"next": head["next"], "previous": head["previous"]}
+    opening = negotiation.dumps(head)[: -len(b"[]}")]
+    body = b"".join((opening, b"[", b",".join(_pieces(resource, rows)), b"]}"))
+    return _send(_for_this_host(body), resource.etag)
+
+
+def exerciseinfo_detail(resource: Resource, pk: str, user: Any) -> Response:
+    """The ``detail_renderer`` of exerciseinfo: the exercise's piece."""
+    stmt = catalogue_generation.with_stamps(
+        resource.detail_statement(pk, user), resource.read_plan.columns
+    )
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        raise not_found()
+    return _send(_for_this_host(_pieces(resource, rows)[0]), resource.etag)

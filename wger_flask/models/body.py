@@ -1,0 +1,124 @@
+"""Body tracking: weight entries, measurement categories and measurements, gallery photos.
+
+Every row belongs to one user (``auth_user``, deleted with it). Measurements reach their user
+through their category. Times are stored as naive UTC (``UTCDateTime``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wger_flask.database import db
+from wger_flask.models.types import GUID, UTCDateTime, utcnow, uuid7
+
+CUSTOM = "custom"
+NO_DYNAMIC_TYPE = "NONE"
+SOURCES = ("user", "apple", "google", "calculated")
+CHART_TYPES = ("bar", "delta", "distribution", "heatmap", "line")
+# JSON whose absence is SQL NULL (upstream's nullable JSONField), not the JSON text "null".
+OptionalJSON = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+
+
+class WeightEntry(db.Model):
+    """One body weight reading; at most one per user and moment (upstream's unique pair)."""
+
+    __tablename__ = "weight_weightentry"
+    __owner__ = ()
+    __table_args__ = (UniqueConstraint("user_id", "date"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(GUID, primary_key=True, default=uuid7)
+    user_id: Mapped[int] = mapped_column(ForeignKey("auth_user.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    weight: Mapped[decimal.Decimal] = mapped_column(Numeric(5, 2))
+
+
+class MeasurementCategory(db.Model):
+    """What a user measures (a custom tape-measure category, or a typed metric such as body
+    weight); a group (blood pressure, sleep) holds no entries and parents its components."""
+
+    __tablename__ = "measurements_category"
+    __owner__ = ()
+    __table_args__ = (
+        # One typed category per user and metric; custom ones repeat freely.
+        Index(
+            "uq_measurements_category_user_metric",
+            "user_id",
+            "metric_type",
+            unique=True,
+            sqlite_where=text("metric_type != 'custom'"),
+            postgresql_where=text("metric_type != 'custom'"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(GUID, primary_key=True, default=uuid7)
+    user_id: Mapped[int] = mapped_column(ForeignKey("auth_user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str] = mapped_column(String(30), default="")
+    metric_type: Mapped[str] = mapped_column(String(30), default=CUSTOM)
+    is_official: Mapped[bool] = mapped_column(Boolean, default=False)
+    order: Mapped[int] = mapped_column(Integer, default=0)
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        GUID, ForeignKey("measurements_category.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    chart_type: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    chart_config: Mapped[Any] = mapped_column(OptionalJSON, nullable=True)
+    dynamic_type: Mapped[str] = mapped_column(String(20), default=NO_DYNAMIC_TYPE)
+    dynamic_params: Mapped[Any] = mapped_column(OptionalJSON, nullable=True)
+
+
+class Measurement(db.Model):
+    """One reading in a category: value, moment, where it came from."""
+
+    __tablename__ = "measurements_measurement"
+    __owner__ = ("category",)
+    __table_args__ = (
+        Index("ix_measurements_measurement_category_date", "category_id", "date"),
+        # A health import sends the same reading again: its external id finds it.
+        UniqueConstraint("category_id", "external_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(GUID, primary_key=True, default=uuid7)
+    category_id: Mapped[uuid.UUID] = mapped_column(
+        GUID, ForeignKey("measurements_category.id", ondelete="CASCADE")
+    )
+    date: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    value: Mapped[decimal.Decimal] = mapped_column(Numeric(8, 2))
+    notes: Mapped[str] = mapped_column(String(100), default="")
+    source: Mapped[str] = mapped_column(String(12), default="user")
+    external_id: Mapped[uuid.UUID | None] = mapped_column(GUID, nullable=True)
+    extra_data: Mapped[Any] = mapped_column(OptionalJSON, nullable=True)
+
+    category: Mapped[MeasurementCategory] = relationship(lazy="raise")
+
+
+class GalleryImage(db.Model):
+    """A progress photo: the file lives in the media storage, its name here."""
+
+    __tablename__ = "gallery_image"
+    __owner__ = ()
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("auth_user.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    image: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(String(1000), default="")
+    width: Mapped[int] = mapped_column(Integer, default=0)
+    height: Mapped[int] = mapped_column(Integer, default=0)

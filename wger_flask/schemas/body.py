@@ -1,0 +1,163 @@
+"""Schemas of body tracking: weight entries, measurement categories, measurements, gallery
+photos (the released 2.7 shapes: UUID ids a client may choose, measurement ``value`` a JSON
+number)."""
+
+from __future__ import annotations
+
+import decimal
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate
+
+from wger_flask.models.body import CHART_TYPES, SOURCES, MeasurementCategory
+from wger_flask.schemas.base import BaseSchema
+from wger_flask.schemas.fields import DateTime, DecimalString, Related, UUIDString
+from wger_flask.services.body.metrics import DYNAMIC_TYPE_VALUES, METRIC_TYPES
+from wger_flask.services.media import media_url
+
+CLIENT_ID = {"description": "Optional on create: a client-made UUID (null: made here)"}
+
+
+def between(low: Any, high: Any) -> validate.Validator:
+    """DRF's two messages for a value outside [low, high]."""
+
+    def check(value: Any) -> None:
+        if value < low:
+            raise ValidationError(f"Ensure this value is greater than or equal to {low}.")
+        if value > high:
+            raise ValidationError(f"Ensure this value is less than or equal to {high}.")
+
+    return check
+
+
+def one_of(choices: tuple[str, ...] | list[str]) -> validate.OneOf:
+    return validate.OneOf(choices, error='"{input}" is not a valid choice.')
+
+
+def max_length(limit: int) -> validate.Length:
+    return validate.Length(
+        max=limit, error=f"Ensure this field has no more than {limit} characters."
+    )
+
+
+class DecimalNumber(fields.Decimal):
+    """A decimal sent and read as a JSON number (DRF's ``coerce_to_string=False``)."""
+
+    def __init__(self, max_digits: int, places: int, **kwargs: Any) -> None:
+        super().__init__(places=places, **kwargs)
+        self.max_digits = max_digits
+        self.decimal_places = places
+        self.metadata.setdefault("type", "number")
+        self.metadata.setdefault("format", "double")
+
+    def _validated(self, value: Any) -> decimal.Decimal | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str, decimal.Decimal)):
+            raise self.make_error("invalid")
+        try:
+            number = decimal.Decimal(str(value).strip())
+        except (decimal.InvalidOperation, ValueError):
+            raise self.make_error("invalid") from None
+        if not number.is_finite():
+            raise self.make_error("invalid")
+        quantum = decimal.Decimal(1).scaleb(-self.decimal_places)
+        rounded = number.quantize(quantum, rounding=decimal.ROUND_HALF_EVEN)
+        if rounded != number:
+            raise ValidationError(
+                f"Ensure that there are no more than {self.decimal_places} decimal places."
+            )
+        whole = self.max_digits - self.decimal_places
+        if abs(rounded) >= decimal.Decimal(10) ** whole:
+            raise ValidationError(
+                f"Ensure that there are no more than {whole} digits before the decimal point."
+            )
+        return rounded
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return None if value is None else float(value)
+
+
+class JSONObject(fields.Raw):
+    """Free-form JSON that must be an object (or null)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if value is not None and not isinstance(value, dict):
+            raise ValidationError("Expected a JSON object.")
+        return value
+
+
+class MediaURL(fields.String):
+    """A stored media name shown as its absolute URL."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return media_url(value)
+
+
+class WeightEntrySchema(BaseSchema):
+    id = UUIDString(allow_none=True, metadata=CLIENT_ID)
+    date = DateTime(metadata={"description": "When you weighed yourself (default: now)"})
+    weight = DecimalString(5, 2, required=True, validate=between(30, 600))
+    user = fields.Integer(attribute="user_id", dump_only=True)
+
+
+class MeasurementCategorySchema(BaseSchema):
+    id = UUIDString(allow_none=True, metadata=CLIENT_ID)
+    name = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, error="This field may not be blank."), max_length(100)],
+    )
+    unit = fields.String(validate=max_length(30), metadata={"description": "e.g. cm, kg, %"})
+    metric_type = fields.String(validate=one_of(METRIC_TYPES))
+    is_official = fields.Boolean(dump_only=True)
+    order = fields.Integer(validate=between(0, 32767))
+    parent = Related(MeasurementCategory, pk_type="uuid", allow_none=True)
+    chart_type = fields.String(allow_none=True, validate=one_of(("", *CHART_TYPES)))
+    chart_config = fields.Raw(allow_none=True)
+    dynamic_type = fields.String(validate=one_of(DYNAMIC_TYPE_VALUES))
+    dynamic_params = fields.Raw(allow_none=True)
+
+
+class MeasurementSchema(BaseSchema):
+    id = UUIDString(allow_none=True, metadata=CLIENT_ID)
+    category = Related(MeasurementCategory, pk_type="uuid", required=True)
+    date = DateTime(metadata={"description": "When it was measured (default: now)"})
+    value = DecimalNumber(8, 2, required=True)
+    notes = fields.String(validate=max_length(100))
+    source = fields.String(validate=one_of(SOURCES))
+    external_id = UUIDString(
+        allow_none=True,
+        metadata={"description": "The reading's id in the app it was imported from"},
+    )
+    extra_data = JSONObject(allow_none=True)
+
+
+class GalleryImageSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    date = fields.Date(required=True)
+    image = MediaURL(dump_only=True, metadata={"format": "uri"})
+    description = fields.String(validate=max_length(1000))
+    height = fields.Integer(dump_only=True)
+    width = fields.Integer(dump_only=True)
+
+
+class DynamicTypeSchema(BaseSchema):
+    value = fields.String()
+    label = fields.String()
+    params_schema = fields.Raw()
+
+
+class BucketSchema(BaseSchema):
+    count = fields.Integer()
+    sum = fields.String()
+    min = fields.String()
+    max = fields.String()
+    category = fields.UUID()
+    start = fields.DateTime()
+    unit = fields.String(allow_none=True)
+
+
+class ValueCountSchema(BaseSchema):
+    category = fields.UUID()
+    value = fields.String()
+    unit = fields.String(allow_none=True)
+    count = fields.Integer()
+    newest = fields.DateTime()

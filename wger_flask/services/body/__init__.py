@@ -1,0 +1,100 @@
+"""The body domain: weight entries, measurement categories and measurements (their metric
+types, official categories, value limits, aggregation in SQL) and gallery photos.
+
+Owns the tables of ``models/body.py`` and the ``gallery/`` folder of the media storage.
+May import: ``models``, ``database`` and the ``media`` domain's public functions; nothing else.
+Public functions for other domains:
+
+- ``export_user(user_id)``: every body row of a user, JSON-ready (account export);
+- ``delete_user_files(user_id)``: remove the user's gallery files (account deletion; the rows
+  go with the user by ``ON DELETE CASCADE``);
+- ``ensure_official_categories(user_id)``: create the official categories now (e.g. at
+  registration; otherwise they are created on first use).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from wger_flask.database import db
+from wger_flask.models.body import GalleryImage, Measurement, MeasurementCategory, WeightEntry
+from wger_flask.services import media
+from wger_flask.services.body import categories
+
+
+def gallery_folder(user_id: int) -> str:
+    """The media folder of a user's gallery photos."""
+    return f"gallery/{int(user_id)}"
+
+
+def ensure_official_categories(user_id: int) -> bool:
+    """Create the user's official measurement categories if missing (no commit); whether
+    anything was created."""
+    return categories.ensure_official_categories(db.session, user_id)
+
+
+def delete_user_files(user_id: int) -> None:
+    """Remove every gallery file of the user (their rows are deleted with the account)."""
+    media.storage().delete_folder(gallery_folder(user_id))
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _rows(stmt: Any) -> list[dict[str, Any]]:
+    result = db.session.execute(stmt)
+    return [{key: _json_ready(value) for key, value in row._mapping.items()} for row in result]
+
+
+def export_user(user_id: int) -> dict[str, list[dict]]:
+    """Every body row of the user as JSON-ready dicts, keyed by what they are."""
+    weight = WeightEntry.__table__.c
+    category = MeasurementCategory.__table__.c
+    measurement = Measurement.__table__.c
+    image = GalleryImage.__table__.c
+    measurement_columns = [column for column in measurement if column.key != "category_id"]
+    return {
+        "weight_entries": _rows(
+            select(weight.id, weight.date, weight.weight)
+            .where(weight.user_id == user_id)
+            .order_by(weight.date)
+        ),
+        "measurement_categories": _rows(
+            select(*[column for column in category if column.key != "user_id"])
+            .where(category.user_id == user_id)
+            .order_by(category.order, category.name)
+        ),
+        "measurements": _rows(
+            select(measurement.category_id.label("category"), *measurement_columns)
+            .join_from(Measurement.__table__, MeasurementCategory.__table__)
+            .where(category.user_id == user_id)
+            .order_by(measurement.date)
+        ),
+        "gallery": _rows(
+            select(image.id, image.date, image.image, image.description, image.width, image.height)
+            .where(image.user_id == user_id)
+            .order_by(image.date)
+        ),
+    }
+
+
+__all__ = [
+    "delete_user_files",
+    "ensure_official_categories",
+    "export_user",
+    "gallery_folder",
+]

@@ -1,0 +1,204 @@
+"""Measurement categories: the official ones every user has, the rules of typed categories
+and groups, and the value check of a reading against its category."""
+
+from __future__ import annotations
+
+import decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from wger_flask.models.body import CUSTOM, NO_DYNAMIC_TYPE, MeasurementCategory
+from wger_flask.models.types import uuid7
+from wger_flask.services.body.metrics import (
+    COMPONENT_OF,
+    DEFAULT_UNITS,
+    GROUPS,
+    MASS_METRICS,
+    MASS_UNITS,
+    OFFICIAL,
+    value_range,
+)
+
+Problems = dict[str, list[str]]
+UNIT_MAX_LENGTH = 30  # as a category's unit
+
+
+def ensure_official_categories(session: Session, user_id: int) -> bool:
+    """Create the user's official categories if they are missing (one SELECT when present);
+    whether anything was created.
+
+    Created on first use rather than at registration, so users made before this code (or by
+    any other path) get them too. Two concurrent first requests race on the unique index of
+    (user, metric type): the loser's insert is rolled back to its savepoint and ignored.
+    """
+    present = set(
+        session.execute(
+            select(MeasurementCategory.metric_type).where(
+                MeasurementCategory.user_id == user_id,
+                MeasurementCategory.is_official.is_(True),
+            )
+        ).scalars()
+    )
+    created = False
+    for metric, name, chart, order in OFFICIAL:
+        wanted = {metric, *(child for child, _ in GROUPS.get(metric, ()))}
+        if wanted <= present:
+            continue
+        try:
+            with session.begin_nested():
+                create_with_components(
+                    session, user_id, metric, name, official=True, chart=chart, order=order
+                )
+                session.flush()
+            created = True
+        except IntegrityError:
+            pass  # a concurrent request made them (or the user made a typed one first)
+        present |= wanted
+    return created
+
+
+def create_with_components(
+    session: Session,
+    user_id: int,
+    metric: str,
+    name: str,
+    *,
+    official: bool = False,
+    chart: str | None = None,
+    unit: str | None = None,
+    order: int = 0,
+) -> MeasurementCategory:
+    """A category of ``metric`` and, for a group, its components (children)."""
+    group = session.execute(
+        select(MeasurementCategory).where(
+            MeasurementCategory.user_id == user_id, MeasurementCategory.metric_type == metric
+        )
+    ).scalar_one_or_none()
+    if group is None:
+        group = MeasurementCategory(
+            id=uuid7(),
+            user_id=user_id,
+            name=name,
+            unit=unit if unit is not None else DEFAULT_UNITS.get(metric, ""),
+            metric_type=metric,
+            is_official=official,
+            order=order,
+            chart_type=chart,
+            dynamic_type=NO_DYNAMIC_TYPE,
+        )
+        session.add(group)
+    add_missing_components(session, group)
+    return group
+
+
+def add_missing_components(session: Session, group: MeasurementCategory) -> None:
+    """Give a group the components it lacks (creating or updating a group rebuilds them)."""
+    children = GROUPS.get(group.metric_type, ())
+    if not children:
+        return
+    session.flush()
+    existing = set(
+        session.execute(
+            select(MeasurementCategory.metric_type).where(
+                MeasurementCategory.user_id == group.user_id,
+                MeasurementCategory.metric_type.in_([child for child, _ in children]),
+            )
+        ).scalars()
+    )
+    for position, (child, label) in enumerate(children, start=1):
+        if child in existing:
+            continue
+        session.add(
+            MeasurementCategory(
+                id=uuid7(),
+                user_id=group.user_id,
+                name=label,
+                unit=DEFAULT_UNITS.get(child, group.unit),
+                metric_type=child,
+                is_official=group.is_official,
+                order=position,
+                parent_id=group.id,
+                chart_type=group.chart_type,
+                dynamic_type=NO_DYNAMIC_TYPE,
+            )
+        )
+
+
+def category_problems(
+    session: Session, category: MeasurementCategory, data: dict[str, Any], before: dict[str, Any]
+) -> Problems:
+    """What is wrong with a category about to be saved; ``before`` holds its stored values
+    (empty on create)."""
+    problems: Problems = {}
+    creating = not before
+    metric = category.metric_type or CUSTOM
+    if not creating and "metric_type" in data and data["metric_type"] != before["metric_type"]:
+        problems["metric_type"] = ["The metric type of a category cannot be changed."]
+    if before.get("is_official"):
+        for name in ("parent_id", "dynamic_type", "dynamic_params"):
+            if name in data and data[name] != before[name]:
+                problems[name.removesuffix("_id")] = [
+                    "This field of an official category cannot be changed."
+                ]
+    if category.dynamic_type not in (None, NO_DYNAMIC_TYPE) and (
+        creating or data.get("dynamic_type") != before.get("dynamic_type")
+    ):
+        problems["dynamic_type"] = [
+            "Calculated categories are not supported by this server yet: use NONE."
+        ]
+    if metric in MASS_METRICS and category.unit not in MASS_UNITS:
+        problems["unit"] = [f"A {metric.replace('_', ' ')} is kept in kg or lb."]
+    problems.update(parent_problems(session, category, metric, creating, before))
+    return problems
+
+
+def parent_problems(
+    session: Session,
+    category: MeasurementCategory,
+    metric: str,
+    creating: bool,
+    before: dict[str, Any],
+) -> Problems:
+    """A component needs its group as parent; nothing else has a parent."""
+    group_metric = COMPONENT_OF.get(metric)
+    if category.parent_id is None:
+        if group_metric is not None and (creating or before.get("parent_id") is not None):
+            return {"parent": [f"A {metric} category is created with its {group_metric} group."]}
+        return {}
+    if group_metric is None:
+        return {"parent": ["Only the components of a group (blood pressure, sleep) have one."]}
+    parent_metric = session.execute(
+        select(MeasurementCategory.metric_type).where(MeasurementCategory.id == category.parent_id)
+    ).scalar_one_or_none()
+    if parent_metric != group_metric:
+        return {"parent": [f"The parent of a {metric} category is its {group_metric} group."]}
+    return {}
+
+
+def reading_problems(category: Any, value: decimal.Decimal | None, extra_data: Any) -> Problems:
+    """What is wrong with a reading of ``value`` in ``category`` (a row or record)."""
+    if category.metric_type in GROUPS:
+        return {
+            "category": [
+                "A group category holds no entries: record them in its components "
+                f"({', '.join(child for child, _ in GROUPS[category.metric_type])})."
+            ]
+        }
+    if category.dynamic_type not in (None, NO_DYNAMIC_TYPE):
+        return {"category": ["The entries of a calculated category are made by the server."]}
+    unit = category.unit
+    if isinstance(extra_data, dict) and extra_data.get("unit") is not None:
+        unit = extra_data["unit"]
+        if not isinstance(unit, str) or not 0 < len(unit) <= UNIT_MAX_LENGTH:
+            return {"extra_data": [f"The unit must be text of 1 to {UNIT_MAX_LENGTH} characters."]}
+        if category.metric_type in MASS_METRICS and unit not in MASS_UNITS:
+            return {"extra_data": ["The unit of a body weight is kg or lb."]}
+    if value is None:
+        return {}
+    allowed = value_range(category.metric_type, unit)
+    if not allowed.low <= value <= allowed.high:
+        return {"value": [allowed.message(unit)]}
+    return {}

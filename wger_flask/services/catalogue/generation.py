@@ -1,0 +1,72 @@
+"""The catalogue's generation and the exercises' stamps: numbers that database triggers renew
+on every write (migration ``df707f7c1c83``), so what was rendered from the catalogue is known to
+be current with one primary-key look-up.
+
+- The **generation** (one row) moves on any insert, update or delete of any catalogue table,
+  whoever writes: this server, ``flask catalogue load``, or SQL typed by hand. Whole responses
+  are kept per generation.
+- An exercise's **stamp** moves when anything its ``exerciseinfo`` shows changes (its
+  translations, aliases, notes, images, videos, links, and the names of what it nests). Its
+  rendered JSON is kept per stamp, so a write re-renders only the exercises it touched.
+
+Both are new values never used before (random on SQLite, a sequence on PostgreSQL), so a
+result computed inside a transaction that rolled back can never match a later number. They
+live in the database, so every worker and host sees a write in its very next read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+
+from wger_flask.extensions import db
+from wger_flask.models.catalogue import CatalogueGeneration, Exercise, ExerciseStamp
+
+CURRENT_GENERATION = select(CatalogueGeneration.value).where(CatalogueGeneration.id == 1)
+EXERCISES_WITH_STAMPS = Exercise.__table__.outerjoin(
+    ExerciseStamp.__table__, ExerciseStamp.exercise_id == Exercise.id
+)
+STAMP = ExerciseStamp.stamp
+
+
+GENERATION_SQL = "SELECT value FROM exercises_catalogue_generation WHERE id = 1"
+
+
+def current_generation() -> int:
+    """The catalogue's generation now (one primary-key look-up).
+
+    Read, when the request has not opened its transaction yet, on a pooled connection of its
+    own without the ORM session (a tenth of the cost, and most reads of a kept answer need
+    nothing else): everything the request reads later sees this generation or a newer one.
+    Once the request's transaction is open (an API key was looked up), or when the session is
+    bound to one connection (a test's transaction), read through the session, so its
+    snapshot and the generation agree.
+    """
+    session = db.session()  # this request's session
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and not session.in_transaction():
+        connection = bind.raw_connection()  # an outage raises SQLAlchemy's errors here...
+        try:
+            cursor = connection.cursor()
+            cursor.execute(GENERATION_SQL)
+            row = cursor.fetchone()
+            cursor.close()
+        except bind.dialect.loaded_dbapi.Error as error:  # ...and the driver's here
+            dbapi_error = bind.dialect.loaded_dbapi.Error
+            raise DBAPIError.instance(GENERATION_SQL, {}, error, dbapi_error) from error
+        finally:
+            connection.close()
+        return int(row[0]) if row else 0
+    return int(db.session.execute(CURRENT_GENERATION).scalar() or 0)
+
+
+def with_stamps(stmt: Select, columns: list[Any], *after: Any) -> Select:
+    """``stmt`` (a select of exercises) selecting ``columns``, each exercise's stamp, then
+    ``after`` (the stamp is None when an exercise has no stamp row: then its JSON is rendered
+    every time)."""
+    return stmt.with_only_columns(*columns, STAMP.label("stamp"), *after).select_from(
+        EXERCISES_WITH_STAMPS
+    )
