@@ -1,5 +1,5 @@
 """exercise contributions: granted permissions and the catalogue's author history (a log, and
-the authors kept with each exercise, translation, image and video)
+the authors kept with each exercise, translation, image and video); exercise image thumbnails
 
 Revision ID: d734c155cf56
 Revises: 092b58103100
@@ -57,9 +57,15 @@ def upgrade():
     for table in AUTHORED:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('authors', types.JSONDocument(), server_default='[]', nullable=False))
+    with op.batch_alter_table('exercises_exerciseimage', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('thumbnail_small', sa.String(length=255), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('thumbnail_medium', sa.String(length=255), server_default='', nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('exercises_exerciseimage', schema=None) as batch_op:
+        batch_op.drop_column('thumbnail_medium')
+        batch_op.drop_column('thumbnail_small')
     for table in AUTHORED:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column('authors')

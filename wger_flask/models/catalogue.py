@@ -254,6 +254,9 @@ class ExerciseImage(AuthoredMixin, LicensedMixin, db.Model):
     style: Mapped[str] = mapped_column(String(1), default="4")
     width: Mapped[int | None] = mapped_column(Integer, nullable=True)
     height: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The stored names of the thumbnails made at upload (``services/catalogue/images``).
+    thumbnail_small: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    thumbnail_medium: Mapped[str] = mapped_column(String(255), default="", server_default="")
     created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_update: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -70,6 +70,15 @@ def author_history(row: Any) -> list[str]:
     return list(seen)
 
 
+def thumbnail_urls(image: Any) -> dict[str, str] | None:
+    """An exercise image's thumbnails (made once, at upload), or None for an image without."""
+    small = getattr(image, "thumbnail_small", "")
+    medium = getattr(image, "thumbnail_medium", "")
+    if not (small and medium):
+        return None
+    return {"small": absolute_url("media/" + small), "medium": absolute_url("media/" + medium)}
+
+
 class LicenseFieldsMixin(BaseSchema):
     license = fields.Integer(attribute="license_id")
     license_title = fields.String(validate=validate.Length(max=300))
@@ -170,7 +179,17 @@ class ExerciseImageSchema(MediaSchemaMixin):
         metadata={"type": "string", "format": "uri"},
     )
     thumbnails = fields.Function(
-        lambda image: None, dump_only=True, metadata={"type": "object", "nullable": True}
+        lambda image: thumbnail_urls(image),
+        dump_only=True,
+        metadata={
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "small": {"type": "string", "format": "uri"},
+                "medium": {"type": "string", "format": "uri"},
+            },
+            "required": ["medium", "small"],
+        },
     )
     style = fields.String(validate=validate.OneOf(IMAGE_STYLES))
     is_ai_generated = fields.Boolean()

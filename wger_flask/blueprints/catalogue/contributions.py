@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import Response, after_this_request, request
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
@@ -14,7 +14,14 @@ from wger_flask.database import db
 from wger_flask.models.catalogue import Language, Translation
 from wger_flask.rest.errors import ValidationFailed
 from wger_flask.rest.resources import integrity_message
-from wger_flask.services.catalogue import deletion, history, language, permissions, sanitize
+from wger_flask.services.catalogue import (
+    deletion,
+    history,
+    images,
+    language,
+    permissions,
+    sanitize,
+)
 
 
 def may_contribute(user: Any) -> bool:
@@ -69,7 +76,14 @@ def save_translation(obj: Translation, data: dict[str, Any], user: Any, creating
 
 
 def delete_exercise(obj: Any, user: Any) -> None:
-    deletion.before_exercise_delete(obj, request.args)
+    files = deletion.before_exercise_delete(obj, request.args)
+    if files:
+
+        @after_this_request
+        def remove_files(response: Response) -> Response:
+            if response.status_code < 300:  # committed: the rows are gone
+                images.remove(files)
+            return response
 
 
 def delete_translation(obj: Any, user: Any) -> None:

@@ -10,7 +10,7 @@ from flask import g
 from sqlalchemy import Select, exists, select
 from werkzeug.datastructures import MultiDict
 
-from wger_flask.blueprints.catalogue import contributions
+from wger_flask.blueprints.catalogue import contributions, media
 from wger_flask.blueprints.catalogue.caching import (
     CachedResource,
     counted_with_the_page,
@@ -45,6 +45,7 @@ from wger_flask.schemas.catalogue import (
     ExerciseVideoSchema,
     MuscleSchema,
 )
+from wger_flask.services.catalogue import images
 from wger_flask.services.catalogue import search as exercise_search
 
 blp = Blueprint("exercises", __name__, url_prefix="/api/v2", description="The exercise catalogue")
@@ -191,15 +192,21 @@ EXERCISE_CATEGORY = CachedResource(
     etag=True,
 ).register(blp)
 
-VIDEO = CachedResource(
+VIDEO = media.MediaResource(
     name="video",
     model=ExerciseVideo,
     schema=ExerciseVideoSchema,
-    summary="Exercise videos (none are shipped with this server's catalogue).",
+    summary="Exercise videos: MP4 or WebM, uploaded as multipart (field `video`), verified by "
+    "decoding (none are shipped with this server's catalogue).",
     actions=CRUD,
     can_write=contributions.may_contribute,
-    before_save=contributions.record_history,
-    before_delete=contributions.delete_media,
+    before_save=media.save_media,
+    before_delete=media.delete_media,
+    file_field="video",
+    store=images.store_video,
+    apply=media.apply_video,
+    files_of=media.video_files,
+    max_request_bytes=images.MAX_VIDEO_BYTES + media.FORM_OVERHEAD,
     filters=FilterSet(
         {
             "is_main": exact(ExerciseVideo.is_main, "bool"),
@@ -212,15 +219,21 @@ VIDEO = CachedResource(
     etag=True,
 ).register(blp)
 
-EXERCISE_IMAGE = CachedResource(
+EXERCISE_IMAGE = media.MediaResource(
     name="exerciseimage",
     model=ExerciseImage,
     schema=ExerciseImageSchema,
-    summary="Exercise images (none are shipped with this server's catalogue).",
+    summary="Exercise images: JPEG, PNG or WebP, uploaded as multipart (field `image`), "
+    "verified by decoding, with thumbnails made at upload (none are shipped with this "
+    "server's catalogue).",
     actions=CRUD,
     can_write=contributions.may_contribute,
-    before_save=contributions.record_history,
-    before_delete=contributions.delete_media,
+    before_save=media.save_media,
+    before_delete=media.delete_media,
+    file_field="image",
+    store=images.store_image,
+    apply=media.apply_image,
+    files_of=media.image_files,
     filters=FilterSet(
         {
             "is_main": exact(ExerciseImage.is_main, "bool"),
@@ -232,6 +245,9 @@ EXERCISE_IMAGE = CachedResource(
     default_ordering=(ExerciseImage.is_main.desc(), ExerciseImage.id),
     etag=True,
 ).register(blp)
+
+
+media.register_thumbnails(blp, EXERCISE_IMAGE)
 
 
 def comments_in_language(stmt: Select, language_id: int, args: MultiDict) -> Select:

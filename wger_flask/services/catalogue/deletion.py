@@ -85,15 +85,26 @@ def _delete_translations(ids: list[int]) -> None:
     db.session.execute(delete(Translation).where(Translation.id.in_(ids)))
 
 
-def _delete_media(model: type, exercise_id: int) -> None:
+def media_files(row: Any) -> list[str]:
+    """The stored files of an image (original and thumbnails) or a video."""
+    if isinstance(row, ExerciseImage):
+        return [row.image, row.thumbnail_small, row.thumbnail_medium]
+    return [row.video]
+
+
+def _delete_media(model: type, exercise_id: int) -> list[str]:
+    files: list[str] = []
     rows = db.session.execute(select(model).where(model.exercise_id == exercise_id)).scalars()
     for row in rows:
         before_media_delete(row)
+        files.extend(media_files(row))
         db.session.delete(row)
+    return files
 
 
-def before_exercise_delete(exercise: Exercise, args: Mapping[str, str]) -> None:
-    """Everything a deleted exercise takes with it; the caller deletes the row and commits."""
+def before_exercise_delete(exercise: Exercise, args: Mapping[str, str]) -> list[str]:
+    """Everything a deleted exercise takes with it; the caller deletes the row, commits, and
+    then removes the returned media files (kept if the commit fails)."""
     target = replacement(Exercise, exercise, args.get("replaced_by"))
     log("base", exercise.uuid, target.uuid if target is not None else None)
     translation_ids = list(
@@ -136,12 +147,12 @@ def before_exercise_delete(exercise: Exercise, args: Mapping[str, str]) -> None:
                 )
             translation_ids = [pk for pk in translation_ids if pk not in set(moved)]
     _delete_translations(translation_ids)
-    _delete_media(ExerciseImage, exercise.id)
-    _delete_media(ExerciseVideo, exercise.id)
+    files = _delete_media(ExerciseImage, exercise.id) + _delete_media(ExerciseVideo, exercise.id)
     db.session.flush()
     # the ORM must not try to detach children that are gone or moved
     db.session.expire(exercise, ["translations", "images", "videos"])
     db.session.expire_all()
+    return files
 
 
 def before_translation_delete(translation: Translation, args: Mapping[str, str]) -> None:
