@@ -23,10 +23,14 @@ from wger_flask.rest import negotiation
 from wger_flask.rest.errors import ValidationFailed
 from wger_flask.rest.requests import json_body
 from wger_flask.rest.resources import Resource, commit
-from wger_flask.rest.smorest import OPTIONAL_AUTH, Blueprint, set_doc
+from wger_flask.rest.smorest import OPTIONAL_AUTH, Blueprint, schema_name, set_doc
 from wger_flask.schemas.catalogue import absolute_url
 from wger_flask.services.catalogue import images
 
+FILE_DESCRIPTIONS = {
+    "image": "JPEG, PNG or WebP (verified by decoding; not animated)",
+    "video": "MP4 (H.264, H.265, AV1, MPEG-4) or WebM (VP8, VP9, AV1), verified by decoding",
+}
 # room for the form's other fields and the multipart framing around the file
 FORM_OVERHEAD = 1024 * 1024
 
@@ -40,6 +44,36 @@ class MediaResource(CachedResource):
     apply: Callable[[Any, Any], None] | None = None
     files_of: Callable[[Any], list[str]] | None = None
     max_request_bytes: int | None = None
+
+    def register(self, blueprint: Blueprint) -> MediaResource:
+        """The generic routes, documented with the multipart body these writes take."""
+        super().register(blueprint)
+        component = schema_name(self.schema)
+        for endpoint, method, partial in (
+            (f"{self.name}-list", "post", False),
+            (f"{self.name}-detail", "put", False),
+            (f"{self.name}-detail", "patch", True),
+        ):
+            manual = blueprint._docs[endpoint][method]["manual_doc"]
+            upload = {
+                "type": "object",
+                "properties": {
+                    self.file_field: {
+                        "type": "string",
+                        "format": "binary",
+                        "description": FILE_DESCRIPTIONS.get(self.file_field, ""),
+                    }
+                },
+                "required": [] if partial else [self.file_field],
+            }
+            multipart = {
+                "schema": {"allOf": [{"$ref": f"#/components/schemas/{component}"}, upload]}
+            }
+            manual["requestBody"]["content"] = {
+                "multipart/form-data": multipart,
+                **manual["requestBody"]["content"],
+            }
+        return self
 
     def read_body(self, partial: bool) -> tuple[dict[str, Any], Any]:
         if self.max_request_bytes is not None:
