@@ -1,4 +1,5 @@
-"""The ``flask`` commands: ``bootstrap``, ``user create/activate/deactivate/export/delete``,
+"""The ``flask`` commands: ``bootstrap``, ``user create/activate/deactivate/export/delete/
+grant/revoke``,
 ``catalogue load``."""
 
 from __future__ import annotations
@@ -205,6 +206,45 @@ def user_logout_everywhere_command(username: str) -> None:
     users.end_all_sessions(user)
     db.session.commit()
     click.echo(f"Every session of {user.username!r} has ended.")
+
+
+@user_group.command("grant")
+@click.argument("username")
+@click.argument("permission")
+def user_grant_command(username: str, permission: str) -> None:
+    """Give an account a permission: exercise.add (add and edit the exercise catalogue without
+    being trustworthy yet) or exercise.delete (delete from it); upstream's names work too."""
+    from wger_flask.services.catalogue import permissions
+
+    user = _find_user(username)
+    try:
+        name = permissions.canonical(permission)
+        added = permissions.grant(user, name)
+    except permissions.UnknownPermission as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    state = "now holds" if added else "already held"
+    click.echo(f"{user.username!r} {state} {name}.")
+
+
+@user_group.command("revoke")
+@click.argument("username")
+@click.argument("permission")
+def user_revoke_command(username: str, permission: str) -> None:
+    """Take a permission granted with ``user grant`` away again."""
+    from wger_flask.services.catalogue import permissions
+
+    user = _find_user(username)
+    try:
+        name = permissions.canonical(permission)
+        removed = permissions.revoke(user, name)
+    except permissions.UnknownPermission as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    state = "no longer holds" if removed else "did not hold"
+    click.echo(f"{user.username!r} {state} {name}.")
 
 
 sessions_group = AppGroup("sessions", help="Server-side sessions (web pages and apps).")

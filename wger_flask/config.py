@@ -167,6 +167,7 @@ class Config:
             "password_reset_address": "5/hour",  # reset mails per address (known or not)
             "password_reset_confirm": "20/minute",  # new passwords from a reset link, per client
             "password_change": "5/minute",  # password changes per account
+            "exercise_submission": "20/hour",  # exercise-submission/ (add permission exempt)
         }
         self.RATE_LIMITS = {
             scope: os.environ.get(f"RATE_LIMIT_{scope.upper()}", value)

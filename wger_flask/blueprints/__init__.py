@@ -12,13 +12,14 @@ def api_blueprints() -> list:
     """The /api/v2 blueprints, imported lazily so models load after the extensions."""
     from wger_flask.blueprints import body, nutrition, routines, trophies
     from wger_flask.blueprints.accounts import profile, tokens
-    from wger_flask.blueprints.catalogue import exercises, lookups
+    from wger_flask.blueprints.catalogue import exercises, lookups, submission
     from wger_flask.blueprints.ingredients import resources as ingredients
 
     return [
         routines.blp,
         lookups.blp,
         exercises.blp,
+        submission.blp,
         ingredients.blp,
         nutrition.blp,
         profile.blp,

@@ -200,3 +200,16 @@ class Authenticator(db.Model):
     last_counter: Mapped[int] = mapped_column(Integer, default=0)
     # Optimistic lock for ``data``: a recovery code is spent by "UPDATE ... WHERE version = seen".
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UserPermission(db.Model):
+    """A permission an administrator granted to an account (``flask user grant``), named as
+    upstream's Django permissions are (``exercises.add_exercise``). Superusers hold them all."""
+
+    __tablename__ = "accounts_userpermission"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("auth_user.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    granted: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from wger_flask.extensions import db
-from wger_flask.models.types import GUID, UTCDateTime, utcnow
+from wger_flask.models.types import GUID, JSONDocument, UTCDateTime, utcnow
 
 
 class Language(db.Model):
@@ -83,6 +83,14 @@ class LicensedMixin:
     license_derivative_source_url: Mapped[str] = mapped_column(String(200), default="")
 
 
+class AuthoredMixin:
+    """``authors``: the distinct authors a contributed row credited over its saves, oldest
+    first (kept with the row so reads cost nothing; the full log is ``AuthorHistory``). Empty
+    for the shipped rows, which credit their ``license_author``."""
+
+    authors: Mapped[list[str]] = mapped_column(JSONDocument, default=list, server_default="[]")
+
+
 class ExerciseCategory(db.Model):
     __tablename__ = "exercises_exercisecategory"
 
@@ -139,7 +147,7 @@ exercise_equipment = Table(
 )
 
 
-class Exercise(LicensedMixin, db.Model):
+class Exercise(AuthoredMixin, LicensedMixin, db.Model):
     """An exercise ("base" upstream): category, muscles and equipment; names live in translations."""
 
     __tablename__ = "exercises_exercise"
@@ -164,17 +172,21 @@ class Exercise(LicensedMixin, db.Model):
         secondary=exercise_equipment, order_by=Equipment.id
     )
     translations: Mapped[list[Translation]] = relationship(
-        back_populates="exercise", order_by="Translation.id"
+        back_populates="exercise", order_by="Translation.id", passive_deletes=True
     )
     images: Mapped[list[ExerciseImage]] = relationship(
-        back_populates="exercise", order_by="(ExerciseImage.is_main.desc(), ExerciseImage.id)"
+        back_populates="exercise",
+        order_by="(ExerciseImage.is_main.desc(), ExerciseImage.id)",
+        passive_deletes=True,
     )
     videos: Mapped[list[ExerciseVideo]] = relationship(
-        back_populates="exercise", order_by="(ExerciseVideo.is_main.desc(), ExerciseVideo.id)"
+        back_populates="exercise",
+        order_by="(ExerciseVideo.is_main.desc(), ExerciseVideo.id)",
+        passive_deletes=True,
     )
 
 
-class Translation(LicensedMixin, db.Model):
+class Translation(AuthoredMixin, LicensedMixin, db.Model):
     """An exercise's name and description in one language."""
 
     __tablename__ = "exercises_translation"
@@ -194,9 +206,11 @@ class Translation(LicensedMixin, db.Model):
 
     exercise: Mapped[Exercise] = relationship(back_populates="translations")
     language: Mapped[Language] = relationship()
-    aliases: Mapped[list[Alias]] = relationship(back_populates="translation", order_by="Alias.id")
+    aliases: Mapped[list[Alias]] = relationship(
+        back_populates="translation", order_by="Alias.id", passive_deletes=True
+    )
     notes: Mapped[list[ExerciseComment]] = relationship(
-        back_populates="translation", order_by="ExerciseComment.id"
+        back_populates="translation", order_by="ExerciseComment.id", passive_deletes=True
     )
 
 
@@ -226,7 +240,7 @@ class ExerciseComment(db.Model):
     translation: Mapped[Translation] = relationship(back_populates="notes")
 
 
-class ExerciseImage(LicensedMixin, db.Model):
+class ExerciseImage(AuthoredMixin, LicensedMixin, db.Model):
     __tablename__ = "exercises_exerciseimage"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -240,13 +254,16 @@ class ExerciseImage(LicensedMixin, db.Model):
     style: Mapped[str] = mapped_column(String(1), default="4")
     width: Mapped[int | None] = mapped_column(Integer, nullable=True)
     height: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The stored names of the thumbnails made at upload (``services/catalogue/images``).
+    thumbnail_small: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    thumbnail_medium: Mapped[str] = mapped_column(String(255), default="", server_default="")
     created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_update: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     exercise: Mapped[Exercise] = relationship(back_populates="images")
 
 
-class ExerciseVideo(LicensedMixin, db.Model):
+class ExerciseVideo(AuthoredMixin, LicensedMixin, db.Model):
     __tablename__ = "exercises_exercisevideo"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -279,6 +296,36 @@ class DeletionLog(db.Model):
     replaced_by: Mapped[uuid_module.UUID | None] = mapped_column(GUID, nullable=True)
     timestamp: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     comment: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AuthorHistory(db.Model):
+    """One save of a licensed catalogue row: who saved it and the author it credited then
+    (moderation data; the row's ``authors`` sum it up for ``author_history``). Exactly one of
+    the four row columns is set; the history goes with its row. The saving account is kept for moderation
+    and forgotten (NULL) when the account is deleted: the attribution is the license's, not
+    the account's.
+    """
+
+    __tablename__ = "exercises_authorhistory"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exercise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercises_exercise.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    translation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercises_translation.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    image_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercises_exerciseimage.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    video_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercises_exercisevideo.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    license_author: Mapped[str] = mapped_column(String(3500), default="")
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("auth_user.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    changed: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CatalogueGeneration(db.Model):

@@ -62,8 +62,21 @@ def absolute_url(path: str) -> str:
 
 
 def author_history(row: Any) -> list[str]:
-    """The authors a catalogue row credits (no edit history is kept: its current author)."""
-    return [row.license_author] if row.license_author else []
+    """The distinct authors a catalogue row credited over its saves, oldest first, its current
+    one included (``authors`` is kept by every save; the shipped rows have only their own)."""
+    seen = dict.fromkeys(getattr(row, "authors", None) or ())
+    if row.license_author:
+        seen.setdefault(row.license_author, None)
+    return list(seen)
+
+
+def thumbnail_urls(image: Any) -> dict[str, str] | None:
+    """An exercise image's thumbnails (made once, at upload), or None for an image without."""
+    small = getattr(image, "thumbnail_small", "")
+    medium = getattr(image, "thumbnail_medium", "")
+    if not (small and medium):
+        return None
+    return {"small": absolute_url("media/" + small), "medium": absolute_url("media/" + medium)}
 
 
 class LicenseFieldsMixin(BaseSchema):
@@ -166,7 +179,17 @@ class ExerciseImageSchema(MediaSchemaMixin):
         metadata={"type": "string", "format": "uri"},
     )
     thumbnails = fields.Function(
-        lambda image: None, dump_only=True, metadata={"type": "object", "nullable": True}
+        lambda image: thumbnail_urls(image),
+        dump_only=True,
+        metadata={
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "small": {"type": "string", "format": "uri"},
+                "medium": {"type": "string", "format": "uri"},
+            },
+            "required": ["medium", "small"],
+        },
     )
     style = fields.String(validate=validate.OneOf(IMAGE_STYLES))
     is_ai_generated = fields.Boolean()

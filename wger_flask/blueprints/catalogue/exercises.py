@@ -1,4 +1,6 @@
-"""The exercise catalogue: public, read-only (writes are refused: 401 anonymous, 403 otherwise)."""
+"""The exercise catalogue: public reads; writes by contributors (``contributions``: a
+trustworthy account or one with the add permission adds and edits, the delete permission
+deletes; 401 anonymous, 403 otherwise)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from flask import g
 from sqlalchemy import Select, exists, select
 from werkzeug.datastructures import MultiDict
 
+from wger_flask.blueprints.catalogue import contributions, media
 from wger_flask.blueprints.catalogue.caching import (
     CachedResource,
     counted_with_the_page,
@@ -42,14 +45,10 @@ from wger_flask.schemas.catalogue import (
     ExerciseVideoSchema,
     MuscleSchema,
 )
+from wger_flask.services.catalogue import images
 from wger_flask.services.catalogue import search as exercise_search
 
 blp = Blueprint("exercises", __name__, url_prefix="/api/v2", description="The exercise catalogue")
-
-
-def catalogue_is_read_only(user: Any) -> bool:
-    """Nobody edits the shared catalogue through this server: it ships upstream's data."""
-    return False
 
 
 def with_translations(stmt: Select, user: Any) -> Select:
@@ -124,7 +123,9 @@ EXERCISE_TRANSLATION = CachedResource(
     schema=ExerciseTranslationSchema,
     summary="An exercise's name and description in one language.",
     actions=CRUD,
-    can_write=catalogue_is_read_only,
+    can_write=contributions.may_contribute,
+    before_save=contributions.save_translation,
+    before_delete=contributions.delete_translation,
     filters=FilterSet(
         {
             "uuid": exact(Translation.uuid, "uuid"),
@@ -145,7 +146,9 @@ EXERCISE = CachedResource(
     schema=ExerciseSchema,
     summary="Exercises: category, muscles and equipment (names are in exercise-translation).",
     actions=CRUD,
-    can_write=catalogue_is_read_only,
+    can_write=contributions.may_contribute,
+    before_save=contributions.record_history,
+    before_delete=contributions.delete_exercise,
     scope=with_translations,
     filters=FilterSet(
         {
@@ -189,13 +192,21 @@ EXERCISE_CATEGORY = CachedResource(
     etag=True,
 ).register(blp)
 
-VIDEO = CachedResource(
+VIDEO = media.MediaResource(
     name="video",
     model=ExerciseVideo,
     schema=ExerciseVideoSchema,
-    summary="Exercise videos (none are shipped with this server's catalogue).",
+    summary="Exercise videos: MP4 or WebM, uploaded as multipart (field `video`), verified by "
+    "decoding (none are shipped with this server's catalogue).",
     actions=CRUD,
-    can_write=catalogue_is_read_only,
+    can_write=contributions.may_contribute,
+    before_save=media.save_media,
+    before_delete=media.delete_media,
+    file_field="video",
+    store=images.store_video,
+    apply=media.apply_video,
+    files_of=media.video_files,
+    max_request_bytes=images.MAX_VIDEO_BYTES + media.FORM_OVERHEAD,
     filters=FilterSet(
         {
             "is_main": exact(ExerciseVideo.is_main, "bool"),
@@ -208,13 +219,21 @@ VIDEO = CachedResource(
     etag=True,
 ).register(blp)
 
-EXERCISE_IMAGE = CachedResource(
+EXERCISE_IMAGE = media.MediaResource(
     name="exerciseimage",
     model=ExerciseImage,
     schema=ExerciseImageSchema,
-    summary="Exercise images (none are shipped with this server's catalogue).",
+    summary="Exercise images: JPEG, PNG or WebP, uploaded as multipart (field `image`), "
+    "verified by decoding, with thumbnails made at upload (none are shipped with this "
+    "server's catalogue).",
     actions=CRUD,
-    can_write=catalogue_is_read_only,
+    can_write=contributions.may_contribute,
+    before_save=media.save_media,
+    before_delete=media.delete_media,
+    file_field="image",
+    store=images.store_image,
+    apply=media.apply_image,
+    files_of=media.image_files,
     filters=FilterSet(
         {
             "is_main": exact(ExerciseImage.is_main, "bool"),
@@ -226,6 +245,9 @@ EXERCISE_IMAGE = CachedResource(
     default_ordering=(ExerciseImage.is_main.desc(), ExerciseImage.id),
     etag=True,
 ).register(blp)
+
+
+media.register_thumbnails(blp, EXERCISE_IMAGE)
 
 
 def comments_in_language(stmt: Select, language_id: int, args: MultiDict) -> Select:
@@ -245,7 +267,7 @@ EXERCISE_COMMENT = CachedResource(
     schema=ExerciseCommentSchema,
     summary="Notes on how to do an exercise correctly, per translation.",
     actions=CRUD,
-    can_write=catalogue_is_read_only,
+    can_write=contributions.may_contribute,
     filters=FilterSet(
         {
             "comment": exact(ExerciseComment.comment, "str"),
@@ -263,7 +285,7 @@ EXERCISE_ALIAS = CachedResource(
     schema=ExerciseAliasSchema,
     summary="Alternative names of an exercise, per translation.",
     actions=CRUD,
-    can_write=catalogue_is_read_only,
+    can_write=contributions.may_contribute,
     filters=FilterSet(
         {
             "alias": exact(Alias.alias, "str"),

@@ -1,11 +1,14 @@
 """The exercise catalogue and the shared lookups (languages, licenses, units): loading the
-shipped rows, searching exercises, and keeping what was rendered from them current
+shipped rows, searching exercises, keeping what was rendered from them current
 (``generation``: trigger-kept numbers; ``rendering``: the per-worker stores checked against
-them).
+them), and contributions (who may write: ``permissions``; the translations' HTML:
+``sanitize``; language detection: ``language``; author history: ``history``; submissions:
+``submission``; deletions with a replacement: ``deletion``).
 
-May import: models.catalogue, the extensions, Flask's app context and ``wger_flask.fixtures``.
-Other domains read the catalogue through the public functions re-exported here, never its
-modules.
+May import: models.catalogue, models.accounts (granted permissions, the trust rule),
+models.routines (repointing entries and logs to a replacement exercise), the extensions,
+Flask's app context and ``wger_flask.fixtures``. Other domains read the catalogue through the
+public functions re-exported here, never its modules.
 """
 
 from wger_flask.services.catalogue.rendering import forget_rendered

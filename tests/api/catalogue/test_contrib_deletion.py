@@ -1,0 +1,136 @@
+"""Deleting an exercise with ``replaced_by``: the users' routine entries and workout logs move to
+the replacement, and the deletion log says so, all in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from tests.routine_factory import build_logs, build_routine
+from wger_flask.extensions import db
+from wger_flask.models.catalogue import Exercise
+
+
+def _deleter(make_user, auth_headers, grant):
+    admin = make_user("moderator", email="m@example.com")
+    grant(admin, "exercise.delete")
+    return auth_headers(admin)
+
+
+def _routine_of(app, user):
+    with app.app_context():
+        routine_id = build_routine(user.id, days=1, slots=1, entries=2)
+        build_logs(user.id, routine_id, sessions=2, logs=1)
+        db.session.commit()
+        first = db.session.execute(select(Exercise).order_by(Exercise.id).limit(1)).scalar_one()
+        return routine_id, first.id, str(first.uuid)
+
+
+def test_replacement_takes_over_entries_and_logs(app, client, user, auth_headers, make_user, grant):
+    routine_id, old_id, old_uuid = _routine_of(app, user)
+    owner = auth_headers(user)
+    entries = client.get("/api/v2/slot-entry/?limit=100", headers=owner).get_json()["results"]
+    logs = client.get("/api/v2/workoutlog/?limit=100", headers=owner).get_json()["results"]
+    assert old_id in {row["exercise"] for row in entries}
+    assert {row["exercise"] for row in logs} == {old_id}
+    replacement = client.get("/api/v2/exercise/?limit=1&ordering=-id").get_json()["results"][0]
+    new_id = replacement["id"]
+    assert new_id != old_id
+
+    response = client.delete(
+        f"/api/v2/exercise/{old_id}/?replaced_by={replacement['uuid']}",
+        headers=_deleter(make_user, auth_headers, grant),
+    )
+    assert response.status_code == 204
+    assert client.get(f"/api/v2/exercise/{old_id}/").status_code == 404
+    assert client.get(f"/api/v2/exerciseinfo/{old_id}/").status_code == 404
+
+    entries_after = client.get("/api/v2/slot-entry/?limit=100", headers=owner).get_json()
+    logs_after = client.get("/api/v2/workoutlog/?limit=100", headers=owner).get_json()
+    assert len(entries_after["results"]) == len(entries)
+    assert old_id not in {row["exercise"] for row in entries_after["results"]}
+    assert new_id in {row["exercise"] for row in entries_after["results"]}
+    assert len(logs_after["results"]) == len(logs)
+    assert {row["exercise"] for row in logs_after["results"]} == {new_id}
+
+    base = client.get("/api/v2/deletion-log/?model_type=base").get_json()["results"]
+    assert [(row["uuid"], row["replaced_by"]) for row in base] == [(old_uuid, replacement["uuid"])]
+    # its translations are logged too, so syncing clients drop them
+    translations = client.get("/api/v2/deletion-log/?model_type=translation").get_json()
+    assert translations["count"] >= 1
+
+
+def test_transfer_flags_move_media_and_missing_translations(
+    app, client, make_user, auth_headers, grant
+):
+    with app.app_context():
+        from wger_flask.models.catalogue import Translation
+
+        old_languages = set(
+            db.session.execute(
+                select(Translation.language_id).where(Translation.exercise_id == 9)
+            ).scalars()
+        )
+    target = client.get("/api/v2/exercise/?limit=1&ordering=-id").get_json()["results"][0]
+    target_languages = {
+        t["language"]
+        for t in client.get(f"/api/v2/exerciseinfo/{target['id']}/").get_json()["translations"]
+    }
+    response = client.delete(
+        f"/api/v2/exercise/9/?replaced_by={target['uuid']}&transfer_translations",
+        headers=_deleter(make_user, auth_headers, grant),
+    )
+    assert response.status_code == 204
+    after = client.get(f"/api/v2/exerciseinfo/{target['id']}/").get_json()["translations"]
+    assert {t["language"] for t in after} == target_languages | old_languages
+
+
+def test_without_replacement_the_exercise_goes_with_its_users_entries(
+    app, client, user, auth_headers, make_user, grant
+):
+    routine_id, old_id, old_uuid = _routine_of(app, user)
+    response = client.delete(
+        f"/api/v2/exercise/{old_id}/?replaced_by=not-a-uuid",
+        headers=_deleter(make_user, auth_headers, grant),
+    )
+    assert response.status_code == 204
+    base = client.get("/api/v2/deletion-log/?model_type=base").get_json()["results"]
+    assert [(row["uuid"], row["replaced_by"]) for row in base] == [(old_uuid, None)]
+    logs = client.get("/api/v2/workoutlog/", headers=auth_headers(user)).get_json()
+    assert logs["count"] == 0
+
+
+def test_replacement_by_itself_or_unknown_is_ignored(client, make_user, auth_headers, grant):
+    me = client.get("/api/v2/exercise/9/").get_json()
+    headers = _deleter(make_user, auth_headers, grant)
+    assert (
+        client.delete(f"/api/v2/exercise/9/?replaced_by={me['uuid']}", headers=headers).status_code
+        == 204
+    )
+    unknown = uuid.uuid4()
+    assert (
+        client.delete(f"/api/v2/exercise/12/?replaced_by={unknown}", headers=headers).status_code
+        == 204
+    )
+    base = client.get("/api/v2/deletion-log/?model_type=base").get_json()["results"]
+    assert [row["replaced_by"] for row in base] == [None, None]
+
+
+def test_only_the_delete_permission_deletes(client, user, auth_headers):
+    response = client.delete("/api/v2/exercise/9/?replaced_by=", headers=auth_headers(user))
+    assert response.status_code == 403
+    assert client.get("/api/v2/deletion-log/").get_json()["count"] == 0
+    assert client.get("/api/v2/exercise/9/").status_code == 200
+
+
+def test_translation_deleted_with_replacement_is_logged(client, make_user, auth_headers, grant):
+    first = client.get("/api/v2/exercise-translation/?exercise=9").get_json()["results"][0]
+    other = client.get("/api/v2/exercise-translation/?exercise=12").get_json()["results"][0]
+    response = client.delete(
+        f"/api/v2/exercise-translation/{first['id']}/?replaced_by={other['uuid']}",
+        headers=_deleter(make_user, auth_headers, grant),
+    )
+    assert response.status_code == 204
+    logged = client.get("/api/v2/deletion-log/?model_type=translation").get_json()["results"]
+    assert [(row["uuid"], row["replaced_by"]) for row in logged] == [(first["uuid"], other["uuid"])]

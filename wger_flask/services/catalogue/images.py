@@ -1,0 +1,248 @@
+"""Exercise images and videos: verify an upload by decoding it, make an image's thumbnails
+once, store everything through the shared media layer (``services.media``).
+
+Images: accepted only if Pillow decodes them completely as JPEG, PNG or WebP (the name and
+declared type are ignored), still (not animated), within the uploads' limits the gallery uses
+too (``UPLOAD_MAX_BYTES``, 20 MB by default as upstream; ``UPLOAD_MAX_PIXELS``). The original is stored as uploaded (the license is about that file);
+the two thumbnails upstream documents, ``small`` (within 200×200) and ``medium`` (within
+400×400), are made at upload and stored beside it, never per request.
+
+Videos: accepted only if PyAV (FFmpeg's libraries) opens them as MP4 (H.264, H.265, AV1 or
+MPEG-4 video) or WebM (VP8, VP9 or AV1), with a video stream whose first frame decodes, at
+most 100 MB (upstream's limit) and ``MAX_VIDEO_SECONDS`` long. Size, duration, width, height
+and codec are read from the file.
+
+May import: services.media (the storage), Flask's app config, Pillow and PyAV.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import decimal
+import os
+import warnings
+from typing import IO
+
+import av
+from flask import current_app
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from wger_flask.services import media
+
+IMAGE_FOLDER = "exercise-images"
+VIDEO_FOLDER = "exercise-videos"
+MAX_VIDEO_BYTES = 100 * 1024 * 1024
+MAX_VIDEO_SECONDS = 10 * 60
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# upstream's THUMBNAIL_ALIASES that the API exposes: the box each thumbnail fits in
+THUMBNAIL_SIZES = {"small": (200, 200), "medium": (400, 400)}
+VIDEO_CODECS = {
+    "mp4": {"h264", "hevc", "av1", "mpeg4"},
+    "webm": {"vp8", "vp9", "av1"},
+}
+
+
+class UploadRejected(ValueError):
+    """The upload is not acceptable; the message says why (for the file's field)."""
+
+
+def upload_size(stream: IO[bytes]) -> int:
+    position = stream.tell()
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(position)
+    return size
+
+
+def _check_size(stream: IO[bytes], limit: int) -> int:
+    size = upload_size(stream)
+    if size == 0:
+        raise UploadRejected("The submitted file is empty.")
+    if size > limit:
+        raise UploadRejected(f"The file is too large ({size} bytes): at most {limit} bytes.")
+    return size
+
+
+# ------------------------------------------------------------------------------ images
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredImage:
+    name: str
+    width: int
+    height: int
+    thumbnails: dict[str, str]
+
+    def names(self) -> list[str]:
+        return [self.name, *self.thumbnails.values()]
+
+
+def decode_image(stream: IO[bytes]) -> Image.Image:
+    """The fully decoded upload, or ``UploadRejected``."""
+    stream.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            picture = Image.open(stream, formats=list(IMAGE_FORMATS))
+            max_pixels = current_app.config["UPLOAD_MAX_PIXELS"]
+            if picture.width * picture.height > max_pixels:
+                picture.close()
+                raise UploadRejected(
+                    f"The image is too large ({picture.width}x{picture.height} pixels): at "
+                    f"most {max_pixels} pixels."
+                )
+            if getattr(picture, "is_animated", False):
+                picture.close()
+                raise UploadRejected("Animated images are not supported.")
+            picture.load()
+    except UploadRejected:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadRejected(
+            "Upload a valid image: JPEG, PNG or WebP. The file you uploaded was either not an "
+            "image or a corrupted image."
+        ) from None
+    except (OSError, ValueError, SyntaxError, EOFError):
+        raise UploadRejected(
+            "Upload a valid image. The file you uploaded is truncated or corrupted."
+        ) from None
+    return picture
+
+
+def _thumbnail(picture: Image.Image, box: tuple[int, int]) -> Image.Image:
+    copy = ImageOps.exif_transpose(picture)
+    copy.thumbnail(box, Image.Resampling.LANCZOS)
+    return copy
+
+
+def _encode(picture: Image.Image, extension: str, handle: IO[bytes]) -> None:
+    if extension == "jpg":
+        if picture.mode not in ("RGB", "L"):
+            picture = picture.convert("RGB")
+        picture.save(handle, "JPEG", quality=85, optimize=True)
+    elif extension == "png":
+        picture.save(handle, "PNG", optimize=True)
+    else:
+        picture.save(handle, "WEBP", quality=85)
+
+
+def store_image(stream: IO[bytes]) -> StoredImage:
+    """Verify and store an upload with its thumbnails; ``UploadRejected`` otherwise. If
+    storing fails half-way, what was stored is removed again."""
+    _check_size(stream, current_app.config["UPLOAD_MAX_BYTES"])
+    picture = decode_image(stream)
+    storage = media.storage()
+    stored: list[str] = []
+    try:
+        extension = IMAGE_FORMATS[picture.format]
+        stream.seek(0)
+        original = storage.save(IMAGE_FOLDER, extension, lambda handle: _copy(stream, handle))
+        stored.append(original)
+        thumbnails = {}
+        for alias, box in THUMBNAIL_SIZES.items():
+            small = _thumbnail(picture, box)
+            name = storage.save(
+                f"{IMAGE_FOLDER}/thumbnails",
+                extension,
+                lambda handle, small=small: _encode(small, extension, handle),
+            )
+            stored.append(name)
+            thumbnails[alias] = name
+        return StoredImage(original, picture.width, picture.height, thumbnails)
+    except BaseException:
+        remove(stored)
+        raise
+    finally:
+        picture.close()
+
+
+def _copy(source: IO[bytes], target: IO[bytes]) -> None:
+    while chunk := source.read(1024 * 1024):
+        target.write(chunk)
+
+
+def remove(names: list[str]) -> None:
+    """Delete stored files (missing ones are no error)."""
+    storage = media.storage()
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
+# ------------------------------------------------------------------------------ videos
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredVideo:
+    name: str
+    size: int
+    duration: decimal.Decimal
+    width: int
+    height: int
+    codec: str
+    codec_long: str
+
+
+def probe_video(stream: IO[bytes]) -> tuple[str, dict]:
+    """(extension, facts) of a verified video upload, or ``UploadRejected``."""
+    stream.seek(0)
+    invalid = UploadRejected(
+        "Upload a valid video: MP4 or WebM. The file you uploaded was either not a video or a "
+        "corrupted one."
+    )
+    try:
+        with av.open(stream, mode="r", metadata_errors="ignore") as container:
+            names = set(container.format.name.split(","))
+            if "mp4" in names:
+                extension = "mp4"
+            elif "webm" in names:
+                extension = "webm"
+            else:
+                raise invalid
+            if not container.streams.video:
+                raise UploadRejected("The file has no video stream.")
+            video = container.streams.video[0]
+            codec = video.codec_context.name
+            if codec not in VIDEO_CODECS[extension]:
+                raise UploadRejected(
+                    f"Unsupported video codec {codec!r} for {extension.upper()}: use one of "
+                    f"{', '.join(sorted(VIDEO_CODECS[extension]))}."
+                )
+            seconds = _duration(container, video)
+            if seconds is None or seconds <= 0:
+                raise invalid
+            if seconds > MAX_VIDEO_SECONDS:
+                raise UploadRejected(
+                    f"The video is too long ({seconds:.0f} s): at most {MAX_VIDEO_SECONDS} s."
+                )
+            frame = next(container.decode(video), None)
+            if frame is None:
+                raise invalid
+            facts = {
+                "duration": decimal.Decimal(f"{seconds:.2f}"),
+                "width": frame.width or video.codec_context.width,
+                "height": frame.height or video.codec_context.height,
+                "codec": codec[:30],
+                "codec_long": (video.codec_context.codec.long_name or "")[:100],
+            }
+    except UploadRejected:
+        raise
+    except (av.FFmpegError, ValueError, OSError, StopIteration, EOFError):
+        raise invalid from None
+    return extension, facts
+
+
+def _duration(container, video) -> float | None:
+    if container.duration:
+        return container.duration / av.time_base
+    if video.duration and video.time_base:
+        return float(video.duration * video.time_base)
+    return None
+
+
+def store_video(stream: IO[bytes]) -> StoredVideo:
+    size = _check_size(stream, MAX_VIDEO_BYTES)
+    extension, facts = probe_video(stream)
+    stream.seek(0)
+    name = media.storage().save(VIDEO_FOLDER, extension, lambda handle: _copy(stream, handle))
+    return StoredVideo(name=name, size=size, **facts)
