@@ -85,6 +85,10 @@ def send_api_form(page, method: str, body: dict | None = None) -> dict | None:
         details.locator("summary").click()
     if body is not None:
         page.locator(f"#api-form-{method.lower()}-content").fill(json.dumps(body))
+    # Hide the answer of the form sent before, so the wait below is for this one's answer.
+    page.evaluate(
+        "() => { const box = document.getElementById('api-live-response'); if (box) box.hidden = true; }"
+    )
     page.locator(f"#api-form-{method.lower()}").get_by_role("button", name=method).click()
     answer = page.locator("#api-live-response")
     answer.wait_for(state="visible")
