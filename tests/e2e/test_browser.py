@@ -4,7 +4,6 @@ every page with the Content-Security-Policy in force, failing on any violation t
 reports; end sessions from the sessions page and see a copied cookie become anonymous."""
 
 import json
-import shutil
 import time
 import urllib.request
 
@@ -15,33 +14,7 @@ from wger_flask.testing import running_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PASSWORD = "browser test passphrase"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip(
-            "Debian's chromium is not installed (apt-get install chromium): browser test SKIPPED"
-        )
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
-        )
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pyotp
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_FLAGS, api_get, refresh
+from tests.e2e.test_browser import api_get, refresh
 from wger_flask.testing import running_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -24,21 +24,6 @@ USERNAME = "newcomer"
 EMAIL = "newcomer@example.com"
 FIRST, SECOND, THIRD = "first passphrase 1", "second passphrase 2", "third passphrase 3"
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip(
-            "Debian's chromium is not installed (apt-get install chromium): browser test SKIPPED"
-        )
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
-        )
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")
