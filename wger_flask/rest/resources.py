@@ -33,6 +33,7 @@ from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from wger_flask.database import db
+from wger_flask.models.types import uuid7
 from wger_flask.rest import negotiation, ordering, pagination
 from wger_flask.rest.auth import current_user
 from wger_flask.rest.errors import APIError, ValidationFailed, integrity_errors, not_found
@@ -331,6 +332,20 @@ def commit() -> None:
     except IntegrityError as error:
         db.session.rollback()
         raise ValidationFailed(integrity_errors(error)) from None
+
+
+def keep_client_id(row: Any, data: dict[str, Any], creating: bool) -> None:
+    """A ``before_save`` step of resources with UUID ids, which the 2.7 clients may choose
+    (they make rows offline): a new row keeps the id the body gives (none or null: one is made;
+    one already taken is a 400 naming ``id``), and an update never changes it."""
+    if not creating:
+        if "id" in data:
+            row.id = inspect(row).identity[0]
+        return
+    if row.id is None:
+        row.id = uuid7()
+    elif db.session.get(type(row), row.id) is not None:
+        raise ValidationFailed({"id": ["An object with this id already exists."]})
 
 
 def make_views(resource: Resource) -> tuple[type[MethodView], type[MethodView]]:

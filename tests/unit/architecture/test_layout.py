@@ -32,8 +32,14 @@ SHARED = {
     "services": set(),
     "blueprints": {"api_root", "health"},
 }
-# What the generic layer may import besides itself: the models' base and the shared fields.
-REST_MAY_IMPORT = ("wger_flask.rest", "wger_flask.database", "wger_flask.schemas.fields")
+# What the generic layer may import besides itself: the models' base (``database``, the column
+# types and id factory of ``models.types``) and the shared fields.
+REST_MAY_IMPORT = (
+    "wger_flask.rest",
+    "wger_flask.database",
+    "wger_flask.models.types",
+    "wger_flask.schemas.fields",
+)
 # Composition roots: they wire the domains together, so they may name any module.
 COMPOSITION_ROOTS = {"wger_flask", "wger_flask.cli"}
 

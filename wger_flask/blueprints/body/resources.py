@@ -22,7 +22,7 @@ from wger_flask.models.body import (
     MeasurementCategory,
     WeightEntry,
 )
-from wger_flask.models.types import utcnow, uuid7
+from wger_flask.models.types import utcnow
 from wger_flask.rest import negotiation
 from wger_flask.rest.errors import APIError, ValidationFailed
 from wger_flask.rest.filtering import (
@@ -40,7 +40,7 @@ from wger_flask.rest.filtering import (
 )
 from wger_flask.rest.permissions import check_parents
 from wger_flask.rest.requests import json_body
-from wger_flask.rest.resources import CRUD, Resource, commit
+from wger_flask.rest.resources import CRUD, Resource, commit, keep_client_id
 from wger_flask.rest.smorest import Blueprint
 from wger_flask.schemas.body import (
     GalleryImageSchema,
@@ -73,18 +73,6 @@ def parse_flag(text: str) -> bool:
     raise Ignore()
 
 
-def keep_identity(row: Any, data: dict, creating: bool) -> None:
-    """A client may choose the UUID of a new row (null: one is made), never change it."""
-    if not creating:
-        if "id" in data:
-            row.id = inspect(row).identity[0]
-        return
-    if row.id is None:
-        row.id = uuid7()
-    elif db.session.get(type(row), row.id) is not None:
-        raise ValidationFailed({"id": ["An object with this id already exists."]})
-
-
 def previous_values(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
     """The stored values of ``names`` before this request changed them."""
     state = inspect(row)
@@ -100,7 +88,7 @@ def previous_values(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
 
 def check_weight_entry(entry: WeightEntry, data: dict, user: Any, creating: bool) -> None:
     """One entry per user and moment: a duplicate names ``date`` (upstream: a 500)."""
-    keep_identity(entry, data, creating)
+    keep_client_id(entry, data, creating)
     if entry.date is None:
         entry.date = utcnow()
     clash = select(WeightEntry.id).where(
@@ -151,7 +139,7 @@ CATEGORY_FIELDS = ("metric_type", "parent_id", "dynamic_type", "dynamic_params",
 def check_category(category: MeasurementCategory, data: dict, user: Any, creating: bool) -> None:
     """Typed categories are one per user and keep their type; groups build their components;
     official ones keep their shape; body weight is kept in kg or lb."""
-    keep_identity(category, data, creating)
+    keep_client_id(category, data, creating)
     before = {} if creating else previous_values(category, CATEGORY_FIELDS)
     if creating:
         # first: a typed category of the user's must not take an official one's place
@@ -230,7 +218,7 @@ def own_measurements(stmt: Any, user: Any) -> Any:
 
 def check_measurement(reading: Measurement, data: dict, user: Any, creating: bool) -> None:
     """The reading fits its category (not a group, within the metric's range)."""
-    keep_identity(reading, data, creating)
+    keep_client_id(reading, data, creating)
     if reading.date is None:
         reading.date = utcnow()
     if creating and reading.source is None:

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import inspect
-
 from wger_flask.blueprints.nutrition import info
 from wger_flask.extensions import db
 from wger_flask.models.ingredients import IngredientWeightUnit
 from wger_flask.models.nutrition import LogItem, Meal, MealItem, NutritionPlan, utc_today
-from wger_flask.models.types import uuid7
 from wger_flask.rest.errors import ValidationFailed
 from wger_flask.rest.filtering import DATE, GT, GTE, LT, LTE, FilterSet, exact
-from wger_flask.rest.resources import CRUD, READ_ONLY, Resource
+from wger_flask.rest.resources import CRUD, READ_ONLY, Resource, keep_client_id
 from wger_flask.rest.smorest import Blueprint
 from wger_flask.schemas.nutrition import (
     LogItemSchema,
@@ -41,14 +38,6 @@ WRONG_MEAL = "The meal must belong to the same nutrition plan."
 END_BEFORE_START = "The end date cannot be before the start date."
 
 
-def keep_identity(row: Any, data: dict, creating: bool) -> None:
-    """A client may choose the UUID of a new row (null: one is made), never change it."""
-    if not creating and "id" in data:
-        row.id = inspect(row).identity[0]
-    elif row.id is None:
-        row.id = uuid7()
-
-
 def check_weight_unit(row: MealItem | LogItem) -> None:
     """A weight unit must be one of the item's ingredient's (else every value is wrong)."""
     if row.weight_unit_id is None:
@@ -63,7 +52,7 @@ def check_weight_unit(row: MealItem | LogItem) -> None:
 
 def prepare_plan(plan: NutritionPlan, data: dict, user: Any, creating: bool) -> None:
     """Start today unless told; created today; the end (if any) not before the start."""
-    keep_identity(plan, data, creating)
+    keep_client_id(plan, data, creating)
     if creating:
         plan.creation_date = utc_today()
         if plan.start is None:
@@ -112,7 +101,7 @@ NUTRITION_PLAN_INFO = Resource(
 
 def prepare_meal(meal: Meal, data: dict, user: Any, creating: bool) -> None:
     """A new meal is number 1 (upstream); meals are ordered by their time."""
-    keep_identity(meal, data, creating)
+    keep_client_id(meal, data, creating)
     if creating:
         meal.order = 1
 
@@ -139,7 +128,7 @@ MEAL = Resource(
 
 def prepare_meal_item(item: MealItem, data: dict, user: Any, creating: bool) -> None:
     """A new item is number 1 (upstream); its weight unit must be its ingredient's."""
-    keep_identity(item, data, creating)
+    keep_client_id(item, data, creating)
     if creating:
         item.order = 1
     check_weight_unit(item)
@@ -172,7 +161,7 @@ MEAL_ITEM = Resource(
 
 def prepare_log_item(entry: LogItem, data: dict, user: Any, creating: bool) -> None:
     """Its weight unit must be its ingredient's; its meal (if any) one of its plan's."""
-    keep_identity(entry, data, creating)
+    keep_client_id(entry, data, creating)
     check_weight_unit(entry)
     if entry.meal_id is not None:
         meal = db.session.get(Meal, entry.meal_id)  # loaded by the schema

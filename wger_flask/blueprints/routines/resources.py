@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, inspect, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from wger_flask.extensions import db
 from wger_flask.models.accounts import UserProfile
@@ -26,10 +26,10 @@ from wger_flask.models.routines import (
     WorkoutLog,
     WorkoutSession,
 )
-from wger_flask.models.types import utcnow, uuid7
+from wger_flask.models.types import utcnow
 from wger_flask.rest.errors import ValidationFailed
 from wger_flask.rest.filtering import DATE, EXACT, GT, GTE, IN, LT, LTE, Filter, FilterSet, exact
-from wger_flask.rest.resources import CRUD, LIST, READ_ONLY, RETRIEVE, Resource
+from wger_flask.rest.resources import CRUD, LIST, READ_ONLY, RETRIEVE, Resource, keep_client_id
 from wger_flask.rest.smorest import Blueprint
 from wger_flask.schemas.routines.logs import WorkoutLogSchema, WorkoutSessionSchema
 from wger_flask.schemas.routines.tree import (
@@ -149,17 +149,9 @@ PUBLIC_TEMPLATES = Resource(
 # ------------------------------------------------------------------------------ sessions
 
 
-def keep_identity(row: Any, data: dict, user: Any, creating: bool) -> None:
-    """A client may choose the UUID of a new row (null: one is made), never change it."""
-    if not creating and "id" in data:
-        row.id = inspect(row).identity[0]
-    elif row.id is None:
-        row.id = uuid7()
-
-
 def prepare_session(row: Any, data: dict, user: Any, creating: bool) -> None:
     """A client-chosen id kept; the 2.6 and 2.7 times in step, whichever the body holds."""
-    keep_identity(row, data, user, creating)
+    keep_client_id(row, data, creating)
     zone = db.session.execute(
         select(UserProfile.time_zone).where(UserProfile.user_id == user.id)
     ).scalar()
@@ -356,7 +348,7 @@ CONFIGS = {name: config_resource(name, model) for name, model in CONFIG_MODELS.i
 
 def prepare_log(log: WorkoutLog, data: dict, user: Any, creating: bool) -> None:
     """Upstream's checks, and the session of the log's date and routine when none is given."""
-    keep_identity(log, data, user, creating)
+    keep_client_id(log, data, creating)
     if creating:
         default_units(log, data, ("repetitions_unit_id", "weight_unit_id"))
     problems = log_problems(log)
