@@ -5,8 +5,9 @@ import io
 import pytest
 from PIL import Image
 
-from wger_flask.services.body.photos import PhotoRejected, decode, store_photo
+from wger_flask.services.body.photos import PhotoRejected, store_photo
 from wger_flask.services.media import LocalStorage
+from wger_flask.services.media import decode_image as decode
 
 
 def encoded(fmt, size=(8, 8), mode="RGB", **options):
@@ -59,7 +60,8 @@ def test_store_photo_strips_metadata_and_keeps_mode(app, tmp_path):
 def test_clean_removes_metadata_of_every_format_and_applies_orientation(fmt):
     from PIL import PngImagePlugin
 
-    from wger_flask.services.body.photos import FORMATS, clean, encode
+    from wger_flask.services.body.photos import clean, encode
+    from wger_flask.services.media import IMAGE_FORMATS as FORMATS
 
     exif = Image.Exif()
     exif[0x010F] = "SpyCam"

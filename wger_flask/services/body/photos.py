@@ -11,21 +11,18 @@ memory; the decoded pixels are the only full copy.
 
 from __future__ import annotations
 
-import os
-import warnings
 from dataclasses import dataclass
 from typing import IO
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from wger_flask.services import media
 
-FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 JPEG_QUALITY = 90
 
 
-class PhotoRejected(ValueError):
-    """The upload is not an acceptable photo; the message says why (for the ``image`` field)."""
+# The gallery's name for a refused upload (the shared one of the media layer).
+PhotoRejected = media.UploadRejected
 
 
 @dataclass(frozen=True)
@@ -35,25 +32,12 @@ class StoredPhoto:
     height: int
 
 
-def upload_size(stream: IO[bytes]) -> int:
-    """The size of a seekable upload, without reading it."""
-    position = stream.tell()
-    stream.seek(0, os.SEEK_END)
-    size = stream.tell()
-    stream.seek(position)
-    return size
-
-
 def store_photo(stream: IO[bytes], folder: str, max_bytes: int, max_pixels: int) -> StoredPhoto:
     """Verify, clean and store an uploaded photo in ``folder``; ``PhotoRejected`` otherwise."""
-    size = upload_size(stream)
-    if size == 0:
-        raise PhotoRejected("The submitted file is empty.")
-    if size > max_bytes:
-        raise PhotoRejected(f"The file is too large ({size} bytes): at most {max_bytes} bytes.")
-    picture = decode(stream, max_pixels)
+    media.check_size(stream, max_bytes)
+    picture = media.decode_image(stream, max_pixels)
     try:
-        extension = FORMATS[picture.format]
+        extension = media.IMAGE_FORMATS[picture.format]
         cleaned = clean(picture)
         name = media.storage().save(
             folder, extension, lambda handle: encode(cleaned, extension, handle)
@@ -61,34 +45,6 @@ def store_photo(stream: IO[bytes], folder: str, max_bytes: int, max_pixels: int)
         return StoredPhoto(name=name, width=cleaned.width, height=cleaned.height)
     finally:
         picture.close()
-
-
-def decode(stream: IO[bytes], max_pixels: int) -> Image.Image:
-    """Open and fully decode the upload as one of ``FORMATS``, within ``max_pixels``."""
-    stream.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            picture = Image.open(stream, formats=list(FORMATS))
-            if picture.width * picture.height > max_pixels:
-                picture.close()
-                raise PhotoRejected(
-                    f"The image is too large ({picture.width}x{picture.height} pixels): "
-                    f"at most {max_pixels} pixels."
-                )
-            picture.load()
-    except PhotoRejected:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoRejected(
-            "Upload a valid image: JPEG, PNG or WebP. The file you uploaded was either not an "
-            "image or a corrupted image."
-        ) from None
-    except (OSError, ValueError, SyntaxError, EOFError):
-        raise PhotoRejected(
-            "Upload a valid image. The file you uploaded is truncated or corrupted."
-        ) from None
-    return picture
 
 
 def clean(picture: Image.Image) -> Image.Image:

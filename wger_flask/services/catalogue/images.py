@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
-import os
-import warnings
 from typing import IO
 
 import av
 from flask import current_app
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from wger_flask.services import media
 
@@ -33,7 +31,7 @@ IMAGE_FOLDER = "exercise-images"
 VIDEO_FOLDER = "exercise-videos"
 MAX_VIDEO_BYTES = 100 * 1024 * 1024
 MAX_VIDEO_SECONDS = 10 * 60
-IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+IMAGE_FORMATS = media.IMAGE_FORMATS
 # upstream's THUMBNAIL_ALIASES that the API exposes: the box each thumbnail fits in
 THUMBNAIL_SIZES = {"small": (200, 200), "medium": (400, 400)}
 VIDEO_CODECS = {
@@ -42,25 +40,7 @@ VIDEO_CODECS = {
 }
 
 
-class UploadRejected(ValueError):
-    """The upload is not acceptable; the message says why (for the file's field)."""
-
-
-def upload_size(stream: IO[bytes]) -> int:
-    position = stream.tell()
-    stream.seek(0, os.SEEK_END)
-    size = stream.tell()
-    stream.seek(position)
-    return size
-
-
-def _check_size(stream: IO[bytes], limit: int) -> int:
-    size = upload_size(stream)
-    if size == 0:
-        raise UploadRejected("The submitted file is empty.")
-    if size > limit:
-        raise UploadRejected(f"The file is too large ({size} bytes): at most {limit} bytes.")
-    return size
+UploadRejected = media.UploadRejected
 
 
 # ------------------------------------------------------------------------------ images
@@ -78,35 +58,8 @@ class StoredImage:
 
 
 def decode_image(stream: IO[bytes]) -> Image.Image:
-    """The fully decoded upload, or ``UploadRejected``."""
-    stream.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            picture = Image.open(stream, formats=list(IMAGE_FORMATS))
-            max_pixels = current_app.config["UPLOAD_MAX_PIXELS"]
-            if picture.width * picture.height > max_pixels:
-                picture.close()
-                raise UploadRejected(
-                    f"The image is too large ({picture.width}x{picture.height} pixels): at "
-                    f"most {max_pixels} pixels."
-                )
-            if getattr(picture, "is_animated", False):
-                picture.close()
-                raise UploadRejected("Animated images are not supported.")
-            picture.load()
-    except UploadRejected:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UploadRejected(
-            "Upload a valid image: JPEG, PNG or WebP. The file you uploaded was either not an "
-            "image or a corrupted image."
-        ) from None
-    except (OSError, ValueError, SyntaxError, EOFError):
-        raise UploadRejected(
-            "Upload a valid image. The file you uploaded is truncated or corrupted."
-        ) from None
-    return picture
+    """The fully decoded still image within the uploads' pixel limit, or ``UploadRejected``."""
+    return media.decode_image(stream, current_app.config["UPLOAD_MAX_PIXELS"], still=True)
 
 
 def _thumbnail(picture: Image.Image, box: tuple[int, int]) -> Image.Image:
@@ -129,7 +82,7 @@ def _encode(picture: Image.Image, extension: str, handle: IO[bytes]) -> None:
 def store_image(stream: IO[bytes]) -> StoredImage:
     """Verify and store an upload with its thumbnails; ``UploadRejected`` otherwise. If
     storing fails half-way, what was stored is removed again."""
-    _check_size(stream, current_app.config["UPLOAD_MAX_BYTES"])
+    media.check_size(stream, current_app.config["UPLOAD_MAX_BYTES"])
     picture = decode_image(stream)
     storage = media.storage()
     stored: list[str] = []
@@ -241,7 +194,7 @@ def _duration(container, video) -> float | None:
 
 
 def store_video(stream: IO[bytes]) -> StoredVideo:
-    size = _check_size(stream, MAX_VIDEO_BYTES)
+    size = media.check_size(stream, MAX_VIDEO_BYTES)
     extension, facts = probe_video(stream)
     stream.seek(0)
     name = media.storage().save(VIDEO_FOLDER, extension, lambda handle: _copy(stream, handle))

@@ -24,6 +24,14 @@ from typing import IO
 
 from flask import current_app, request
 
+from wger_flask.services.media.uploads import (
+    IMAGE_FORMATS,
+    UploadRejected,
+    check_size,
+    decode_image,
+    upload_size,
+)
+
 # The types this storage serves, by extension; anything else is never served.
 CONTENT_TYPES = {
     "jpg": "image/jpeg",
@@ -130,6 +138,11 @@ def media_url(name: str | None) -> str | None:
 
 __all__ = [
     "CONTENT_TYPES",
+    "IMAGE_FORMATS",
+    "UploadRejected",
+    "check_size",
+    "decode_image",
+    "upload_size",
     "URL_PREFIX",
     "LocalStorage",
     "UnsafeName",
