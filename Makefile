@@ -34,18 +34,28 @@ run: bootstrap
 ## Install everything and run the whole test suite: on SQLite, then on PostgreSQL (a fresh
 ## database), the second even when the first fails. The last line sums both up and says
 ## plainly when PostgreSQL was skipped and why; the exit status fails if anything failed.
+## Each run pins the wall clock and the machine's time zone at an edge (tests/clock.py), so the
+## suite gives the same result at any hour: SQLite at 02:00 UTC in UTC+14, PostgreSQL at 23:59
+## UTC in UTC-11 (crossing midnight). `make test SQLITE_CLOCK= POSTGRES_CLOCK=` uses the real one.
+SQLITE_CLOCK ?= 02:00
+SQLITE_TZ ?= Pacific/Kiritimati
+POSTGRES_CLOCK ?= 23:59
+POSTGRES_TZ ?= Pacific/Pago_Pago
+
 test: $(TEST_STAMP)
 	@lint=passed; sqlite=passed; postgres=passed; \
 	$(BIN)/ruff check . || lint=FAILED; \
-	$(BIN)/python -m pytest $(PYTEST_ARGS) || sqlite=FAILED; \
+	TZ=$(SQLITE_TZ) $(BIN)/python -m pytest --clock=$(SQLITE_CLOCK) $(PYTEST_ARGS) || sqlite=FAILED; \
 	reason=$$($(BIN)/python -m tests.postgres_status); \
 	if [ -n "$$reason" ]; then \
 		postgres="SKIPPED ($$reason)"; \
 		echo "make test: the PostgreSQL suite is SKIPPED: $$reason"; \
 	else \
-		$(BIN)/python -m pytest --database=postgres $(PYTEST_ARGS) || postgres=FAILED; \
+		TZ=$(POSTGRES_TZ) $(BIN)/python -m pytest --database=postgres --clock=$(POSTGRES_CLOCK) \
+			$(PYTEST_ARGS) || postgres=FAILED; \
 	fi; \
-	echo "make test: lint $$lint; SQLite suite $$sqlite; PostgreSQL suite $$postgres"; \
+	echo "make test: lint $$lint; SQLite suite $$sqlite (clock $(or $(SQLITE_CLOCK),real), TZ=$(SQLITE_TZ));" \
+		"PostgreSQL suite $$postgres (clock $(or $(POSTGRES_CLOCK),real), TZ=$(POSTGRES_TZ))"; \
 	[ "$$lint" = passed ] && [ "$$sqlite" = passed ] && [ "$$postgres" != FAILED ]
 
 lint: $(TEST_STAMP)

@@ -24,6 +24,8 @@ from wger_flask import create_app
 from wger_flask.config import TestConfig
 from wger_flask.extensions import db
 
+pytest_plugins = ["tests.clock"]
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
 )

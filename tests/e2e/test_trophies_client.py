@@ -42,7 +42,9 @@ def test_the_released_client_logs_and_reads_trophies(live_server):
         token=access_token(live_server.url, "trophy-hunter"),
         raise_on_unexpected_status=True,
     )
-    started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    # Noon of the server's today (the profile's zone is UTC): no early-bird or night-owl
+    # trophy whatever hour the suite runs at, and the streak counts today.
+    started = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(12), dt.UTC)
     session = workoutsession_create.sync(
         client=api, body=WorkoutSessionRequest(datetime_start=started)
     )
