@@ -8,6 +8,8 @@ Public functions for other domains:
 - ``export_user(user_id)``: every body row of a user, JSON-ready (account export);
 - ``delete_user_files(user_id)``: remove the user's gallery files (account deletion; the rows
   go with the user by ``ON DELETE CASCADE``);
+- ``store_photo(stream, folder, max_bytes, max_pixels)``: verify, strip and store a gallery
+  photo (uploads and ``flask import-wger`` alike);
 - ``ensure_official_categories(user_id)``: create the official categories now (e.g. at
   registration; otherwise they are created on first use).
 """
@@ -25,6 +27,7 @@ from wger_flask.database import db
 from wger_flask.models.body import GalleryImage, Measurement, MeasurementCategory, WeightEntry
 from wger_flask.services import media
 from wger_flask.services.body import categories
+from wger_flask.services.body.photos import PhotoRejected, StoredPhoto, store_photo
 
 
 def gallery_folder(user_id: int) -> str:
@@ -93,8 +96,11 @@ def export_user(user_id: int) -> dict[str, list[dict]]:
 
 
 __all__ = [
+    "PhotoRejected",
+    "StoredPhoto",
     "delete_user_files",
     "ensure_official_categories",
     "export_user",
     "gallery_folder",
+    "store_photo",
 ]

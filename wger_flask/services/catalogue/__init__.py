@@ -11,7 +11,8 @@ Flask's app context and ``wger_flask.fixtures``. Other domains read the catalogu
 public functions re-exported here, never its modules.
 """
 
+from wger_flask.services.catalogue.images import UploadRejected, store_image, store_video
 from wger_flask.services.catalogue.rendering import forget_rendered
 from wger_flask.services.catalogue.search import language_ids
 
-__all__ = ["forget_rendered", "language_ids"]
+__all__ = ["UploadRejected", "forget_rendered", "language_ids", "store_image", "store_video"]

@@ -8,5 +8,6 @@ models.catalogue (read-only), the generic layer's loading helpers and ``database
 """
 
 from wger_flask.services.routines.export import export_user
+from wger_flask.services.routines.logs import profile_zone, sync_session_times
 
-__all__ = ["export_user"]
+__all__ = ["export_user", "profile_zone", "sync_session_times"]

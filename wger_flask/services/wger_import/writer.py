@@ -1,0 +1,109 @@
+"""Writing one table's rows into this server: only the missing ones, the same ids, and every
+refusal with its reason.
+
+A row whose key is already here is left alone (a re-run, or an interrupted run finished by
+running again), provided it belongs to the same owner; a key held by someone else's row means
+the id cannot be kept, and the user's import stops with that reason (``Conflict``). The rows
+go in one multi-row ``INSERT`` inside a savepoint; if the database refuses it, each row is tried
+in its own savepoint so that only the offending rows are skipped, each with the database's
+reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
+from sqlalchemy.orm import Session
+
+CHUNK = 500
+
+
+class Conflict(Exception):
+    """A row cannot be imported with its id: the id is another owner's here."""
+
+
+@dataclass
+class TableCount:
+    """One table of one user: rows in the source, imported now, already here, skipped."""
+
+    source: int = 0
+    imported: int = 0
+    present: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, other: TableCount) -> None:
+        self.source += other.source
+        self.imported += other.imported
+        self.present += other.present
+        self.skipped.extend(other.skipped)
+
+
+def existing_owners(
+    session: Session, table: Table, key: str, owner: str | None, keys: Sequence[Any]
+) -> dict[Any, Any]:
+    """``{key: owner value}`` of the rows of ``keys`` that are already here."""
+    found: dict[Any, Any] = {}
+    key_column = table.c[key]
+    columns = [key_column] + ([table.c[owner]] if owner else [])
+    for start in range(0, len(keys), CHUNK):
+        chunk = list(keys[start : start + CHUNK])
+        for row in session.execute(select(*columns).where(key_column.in_(chunk))):
+            found[row[0]] = row[1] if owner else None
+    return found
+
+
+def _reason(error: Exception) -> str:
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def write_rows(
+    session: Session,
+    table: Table,
+    rows: list[dict[str, Any]],
+    count: TableCount,
+    *,
+    key: str = "id",
+    owner: str | None = None,
+    describe: Callable[[dict[str, Any]], str] | None = None,
+) -> set[Any]:
+    """Insert the rows of ``rows`` that are not here yet; returns the keys that are here now
+    (imported or already present). ``owner``: the column that must hold the same value in an
+    already present row (else ``Conflict``)."""
+    describe = describe or (lambda row: f"{table.name} {row[key]}")
+    keys = [row[key] for row in rows]
+    present = existing_owners(session, table, key, owner, keys)
+    here: set[Any] = set()
+    missing = []
+    for row in rows:
+        if row[key] in present:
+            if owner and present[row[key]] != row[owner]:
+                raise Conflict(
+                    f"{describe(row)} is taken here by another owner: its id cannot be kept"
+                )
+            count.present += 1
+            here.add(row[key])
+        else:
+            missing.append(row)
+    for start in range(0, len(missing), CHUNK):
+        chunk = missing[start : start + CHUNK]
+        try:
+            with session.begin_nested():
+                session.execute(insert(table), chunk)
+            count.imported += len(chunk)
+            here.update(row[key] for row in chunk)
+        except (IntegrityError, StatementError, DBAPIError):
+            for row in chunk:
+                try:
+                    with session.begin_nested():
+                        session.execute(insert(table), [row])
+                    count.imported += 1
+                    here.add(row[key])
+                except (IntegrityError, StatementError, DBAPIError) as error:
+                    count.skipped.append((describe(row), _reason(error)))
+    return here
