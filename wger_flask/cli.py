@@ -258,6 +258,7 @@ def user_revoke_command(username: str, permission: str) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Check and report everything, write nothing.")
 @click.option("--quiet", is_flag=True, help="Only the summary (no progress, no per-user lines).")
+@with_appcontext
 def import_wger_command(source: str, media_root: str | None, dry_run: bool, quiet: bool) -> None:
     """Move a running upstream wger server in: every user (passwords, 2FA, API keys) and
     everything they own, from its database SOURCE (a PostgreSQL or SQLite URL, read-only).

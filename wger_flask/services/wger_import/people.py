@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Integer, Table, func, or_, select, update
+from sqlalchemy import Integer, Table, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from wger_flask.models.accounts import User, UserProfile
@@ -160,8 +160,10 @@ def import_user(context: Context, row: dict[str, Any]) -> UserResult:
     _nutrition(context, user_id, result)
     _body(context, user_id, result)
     _gallery(context, user_id, result)
-    _earned_trophies(context, user_id, result)
-    trophies.recompute([user_id])
+    record_dates = _earned_trophies(context, user_id, result)
+    if _has_workouts(context, user_id):
+        trophies.recompute([user_id])
+        _keep_record_dates(context, user_id, record_dates)
     if state == "imported":
         result.status = "topped up" if result.imported else "unchanged"
     return result
@@ -968,12 +970,18 @@ def _gallery(context: Context, user_id: int, result: UserResult) -> None:
 # ------------------------------------------------------------------------------ trophies
 
 
-def _earned_trophies(context: Context, user_id: int, result: UserResult) -> None:
+def _earned_trophies(context: Context, user_id: int, result: UserResult) -> dict[Any, Any]:
     """The trophies earned upstream (not the personal records, which the recompute derives
     from the logs), with their dates: the recompute keeps a trophy still earned with its date,
-    withdraws one the imported history does not support and adds what is missing."""
+    withdraws one the imported history does not support and adds what is missing. Returns
+    the dates of upstream's personal records by their log (``_keep_record_dates``)."""
     table = "trophies_usertrophy"
     rows = context.source.rows(table, "user_id = :u", u=user_id)
+    records = {}
+    for row in rows:
+        log_id = (as_json(row.get("context_data")) or {}).get("log_id")
+        if log_id:
+            records[as_uuid(log_id)] = as_datetime(row["earned_at"])
     # Personal records are not counted here: the recompute derives them from the logs.
     rows = [row for row in rows if not (as_json(row.get("context_data")) or {}).get("log_id")]
     count = result.count(table)
@@ -1007,7 +1015,34 @@ def _earned_trophies(context: Context, user_id: int, result: UserResult) -> None
             }
         )
     if earned:
-        from sqlalchemy import insert
-
         context.session.execute(insert(UserTrophy.__table__), earned)
         count.imported += len(earned)
+    return records
+
+
+def _has_workouts(context: Context, user_id: int) -> bool:
+    """Whether there is anything to recompute (upstream makes a user's statistics at the
+    first workout, so a user who never trained has none there, nor here)."""
+    return (
+        context.session.execute(
+            select(WorkoutSession.id).where(WorkoutSession.user_id == user_id).limit(1)
+        ).first()
+        is not None
+        or context.session.execute(
+            select(WorkoutLog.id).where(WorkoutLog.user_id == user_id).limit(1)
+        ).first()
+        is not None
+        or context.source.count("trophies_userstatistics", "user_id = :u", u=user_id) > 0
+    )
+
+
+def _keep_record_dates(context: Context, user_id: int, records: dict[Any, Any]) -> None:
+    """A personal record the recompute found in the same log as upstream did keeps the date
+    upstream awarded it."""
+    table = UserTrophy.__table__
+    for log_id, earned_at in records.items():
+        context.session.execute(
+            update(table)
+            .where(table.c.user_id == user_id, table.c.log_id == log_id)
+            .values(earned_at=earned_at)
+        )
