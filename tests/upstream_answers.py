@@ -116,11 +116,11 @@ def compare(
     side has is a difference with ``MISSING`` on the other side. Datetimes are compared as
     instants, absolute URLs without their origin. ``key``: the page's ``results`` are matched
     by it instead of by position (``aligned``)."""
-    if key is not None and isinstance(expected, dict) and isinstance(actual, dict):
-        if isinstance(expected.get("results"), list) and isinstance(actual.get("results"), list):
-            left, right = aligned(expected["results"], actual["results"], key)
-            expected = {**expected, "results": left}
-            actual = {**actual, "results": right}
+    pages = isinstance(expected, dict) and isinstance(actual, dict)
+    if key is not None and pages and isinstance(expected.get("results"), list):
+        left, right = aligned(expected["results"], list(actual.get("results") or []), key)
+        expected = {**expected, "results": left}
+        actual = {**actual, "results": right}
     if isinstance(expected, dict) and isinstance(actual, dict):
         found = []
         for key in sorted(set(expected) | set(actual), key=str):
