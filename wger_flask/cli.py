@@ -310,6 +310,36 @@ def import_wger_command(source: str, media_root: str | None, dry_run: bool, quie
         sys.exit(2)
 
 
+@click.command("export-wger")
+@click.argument("target")
+@click.option(
+    "--media",
+    "media_folder",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder to copy the gallery photos to (the target server's MEDIA_ROOT).",
+)
+@with_appcontext
+def export_wger_command(target: str, media_folder: str | None) -> None:
+    """Move out: write every user and what they own into TARGET, an empty database of
+    upstream wger's schema (PostgreSQL or SQLite URL). See docs/import.md."""
+    from wger_flask.services import wger_import
+
+    started = time.monotonic()
+    try:
+        report = wger_import.run_export(db.session, target, media_folder=media_folder)
+    except wger_import.ExportError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    for table in sorted(report.rows):
+        click.echo(f"{table:<40} {report.rows[table]:>9}")
+    click.echo(
+        f"Exported {report.users} users and {report.files} files in "
+        f"{time.monotonic() - started:.1f} s (API keys and recovery codes stay here: "
+        "they are stored only as digests)."
+    )
+
+
 class _Discard:
     """Where the progress bar goes when nobody watches it."""
 
@@ -345,3 +375,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(user_group)
     app.cli.add_command(sessions_group)
     app.cli.add_command(import_wger_command)
+    app.cli.add_command(export_wger_command)

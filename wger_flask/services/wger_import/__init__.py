@@ -10,8 +10,18 @@ stored; ``media`` for the storage; ``routines`` for the session times; ``trophie
 recompute). Public: ``Source``, ``SourceError``, ``run_import``, ``Report``, ``run_export``.
 """
 
+from wger_flask.services.wger_import.export import ExportError, ExportReport, run_export
 from wger_flask.services.wger_import.report import render_summary
 from wger_flask.services.wger_import.run import Report, run_import
 from wger_flask.services.wger_import.source import Source, SourceError
 
-__all__ = ["Report", "Source", "SourceError", "render_summary", "run_import"]
+__all__ = [
+    "ExportError",
+    "ExportReport",
+    "Report",
+    "Source",
+    "SourceError",
+    "render_summary",
+    "run_export",
+    "run_import",
+]

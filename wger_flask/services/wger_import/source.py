@@ -24,8 +24,9 @@ class SourceError(ValueError):
     """The source cannot be opened or is not an upstream wger database."""
 
 
-def connect(url: str) -> Engine:
-    """A read-only engine on an upstream database URL (``sqlite:///path`` or PostgreSQL)."""
+def connect(url: str, *, read_only: bool = True) -> Engine:
+    """An engine on an upstream database URL (``sqlite:///path`` or PostgreSQL), read-only
+    unless the export asks to write (``read_only=False``)."""
     try:
         parsed = make_url(url)
     except Exception as error:
@@ -36,19 +37,19 @@ def connect(url: str) -> Engine:
         if not path or path == ":memory:":
             raise SourceError("A SQLite source needs the path of the database file.")
 
-        def read_only() -> sqlite3.Connection:
+        if not read_only:
+            return create_engine(f"sqlite:///{path}", poolclass=NullPool)
+
+        def read_only_connection() -> sqlite3.Connection:
             connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             connection.execute("PRAGMA query_only = ON")
             return connection
 
-        return create_engine("sqlite://", creator=read_only, poolclass=NullPool)
+        return create_engine("sqlite://", creator=read_only_connection, poolclass=NullPool)
     if backend in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(
-            parsed,
-            poolclass=NullPool,
-            connect_args={"options": "-c default_transaction_read_only=on"},
-        )
+        options = {"options": "-c default_transaction_read_only=on"} if read_only else {}
+        return create_engine(parsed, poolclass=NullPool, connect_args=options)
     raise SourceError(f"Unsupported source database {backend!r}: SQLite or PostgreSQL.")
 
 
