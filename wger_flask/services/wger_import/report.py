@@ -19,7 +19,7 @@ def render_summary(report: Report, *, details: bool = True) -> str:
         count = report.tables[table]
         lines.append(
             f"{table:<36} {count.source:>9} {count.imported:>12} {count.present:>13} "
-            f"{len(count.skipped):>8}"
+            f"{count.skipped_count:>8}"
         )
     statuses = ", ".join(
         f"{number} {status}" for status, number in sorted(report.statuses().items())
@@ -40,6 +40,9 @@ def render_summary(report: Report, *, details: bool = True) -> str:
     if skipped:
         lines.append("skipped rows:")
         lines.extend(f"  {table}: {what}: {why}" for table, what, why in skipped)
+    dropped = sum(count.dropped for count in report.tables.values())
+    if dropped:
+        lines.append(f"  ... and {dropped} more skipped rows (counted above, not listed)")
     return "\n".join(lines)
 
 

@@ -53,35 +53,41 @@ EXPLICIT_ID_TABLES = (
 
 @dataclass
 class Report:
-    """The whole run: per user, and per table summed over users."""
+    """The whole run: rows per table summed over users, users per outcome, and the users with
+    something to say (refused, failed, skipped rows, notes), at most ``keep_details`` of them
+    and of the skipped rows: memory stays flat whatever the number of users."""
 
     dry_run: bool
     users: list[UserResult] = field(default_factory=list)
     tables: dict[str, TableCount] = field(default_factory=dict)
-    keep_details: int = 10_000  # skipped rows listed in full; beyond that only counted
+    outcomes: dict[str, int] = field(default_factory=dict)
+    keep_details: int = 10_000
 
     def add(self, result: UserResult) -> None:
+        self.outcomes[result.status] = self.outcomes.get(result.status, 0) + 1
+        room = max(0, self.keep_details - sum(len(t.skipped) for t in self.tables.values()))
         for table, count in result.counts.items():
             total = self.tables.setdefault(table, TableCount())
             total.source += count.source
             total.imported += count.imported
             total.present += count.present
-            total.skipped.extend(count.skipped[: max(0, self.keep_details - len(total.skipped))])
-        # the details per user stay only for users with something to say (memory stays flat)
-        if (
-            result.status not in ("imported", "would import", "unchanged")
-            or any(count.skipped for count in result.counts.values())
-            or result.notes
-        ):
-            self.users.append(result)
-        else:
-            self.users.append(UserResult(result.source_id, result.username, result.status))
+            total.skipped.extend(count.skipped[:room])
+            total.dropped += len(count.skipped) - len(count.skipped[:room]) + count.dropped
+            room -= len(count.skipped[:room])
+        worth_telling = result.status in ("refused", "failed") or result.notes
+        if worth_telling and len(self.users) < self.keep_details:
+            self.users.append(
+                UserResult(
+                    result.source_id,
+                    result.username,
+                    result.status,
+                    result.reason,
+                    notes=result.notes,
+                )
+            )
 
     def statuses(self) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for user in self.users:
-            found[user.status] = found.get(user.status, 0) + 1
-        return found
+        return dict(self.outcomes)
 
 
 def bump_sequences(session: Session) -> None:

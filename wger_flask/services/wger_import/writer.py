@@ -34,12 +34,19 @@ class TableCount:
     imported: int = 0
     present: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # skipped rows counted but no longer listed (the report keeps a bounded list)
+    dropped: int = 0
+
+    @property
+    def skipped_count(self) -> int:
+        return len(self.skipped) + self.dropped
 
     def add(self, other: TableCount) -> None:
         self.source += other.source
         self.imported += other.imported
         self.present += other.present
         self.skipped.extend(other.skipped)
+        self.dropped += other.dropped
 
 
 def existing_owners(
