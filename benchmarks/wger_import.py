@@ -28,7 +28,7 @@ import uuid
 from pathlib import Path
 
 from benchmarks.routines import build_app
-from tests.upstream_answers import fixture_dir
+from tests.upstream_answers import upstream_dir
 
 PASSWORD = (
     "pbkdf2_sha256$1200000$GlULqeLAhJIUVOSjx8J5Ys$LvgRjZN9xmpa9yGeeZ1lSjtpgLgKfClIe6gC0zbyl0g="
@@ -49,7 +49,7 @@ def peak_mb() -> float:
 
 def build_source(path: Path, users: int, days: int) -> int:
     """The fixture's database plus ``users`` synthetic people; how many rows they add."""
-    fixture = fixture_dir()
+    fixture = upstream_dir()
     if fixture is None:
         raise SystemExit("needs shared/fixtures/upstream-wger/ (or WGER_FIXTURES_DIR)")
     shutil.copyfile(fixture / "upstream-A.sqlite3", path)

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.upstream_answers import fixture_dir
+from tests.upstream_answers import upstream_dir
 from wger_flask import create_app
 from wger_flask.config import TestConfig
 from wger_flask.extensions import db
 
-FIXTURE = fixture_dir()
+FIXTURE = upstream_dir()
 SKIP_REASON = (
     "the upstream fixture (shared/fixtures/upstream-wger/) is not here: set WGER_FIXTURES_DIR "
     "or put shared/fixtures beside the checkout"

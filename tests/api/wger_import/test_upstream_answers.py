@@ -1,306 +1,186 @@
 """After ``flask import-wger`` of the upstream fixture, every recorded upstream answer
 (``answers-A/``) is compared field by field with what this server answers to the same request
-of the same user, at the moment the answers were taken.
+of the same user, at the moment the answers were taken, with issue 25's comparator
+(``tests/upstream_answers.py``).
 
-``KNOWN`` is the one list of the differences allowed, each with its reason and kind:
-``deliberate`` (recorded in ``shared/spec/README.md``), ``import`` (what moving in changes by
-design, documented in docs/import.md), ``issue-25`` (computed-route bugs issue 25 is fixing: to
-be removed from here when it lands). Any other difference fails.
+``KNOWN`` is the one list of the differences allowed here: issue 25's ``DELIBERATE`` (the
+spec's decisions), then ``IMPORT`` (what moving in changes by design, docs/import.md), then
+``BY_ISSUE_25`` (computed-route differences issue 25 is fixing: remove them when it lands).
+``SET_ASIDE`` names the whole rows compared on their own before the field-by-field walk.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import uuid
-from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 from sqlalchemy import text
 
 from tests.api.wger_import.conftest import FIXTURE
-from tests.upstream_answers import MISSING, Difference, answers, compare, unexplained
+from tests.upstream_answers import (
+    DELIBERATE,
+    Deliberate,
+    IdMap,
+    compare,
+    format_report,
+    load_answers,
+)
 from wger_flask.extensions import db
 
 # When upstream's answers were recorded (after the last write of the fill, before olaf_h was
 # deactivated): the computed routes are compared as of then.
 ANSWERED_AT = dt.datetime(2026, 12, 7, 2, 45, tzinfo=dt.UTC)
-ANSWERS = list(answers(FIXTURE)) if FIXTURE else []
+OUR_ORIGIN = "http://localhost"
+ANSWERS = load_answers(FIXTURE) if FIXTURE else []
 
-
-def _weight_entry_uuid(expected, actual) -> bool:
-    """Upstream 2.7.0a2 answers its integer id; here the entry's UUID (upstream's ``uuid``
-    column, the released 2.7 id): the integer must name that very row upstream."""
-    row = _source_rows("SELECT uuid FROM weight_weightentry WHERE id = :id", id=expected)
-    return bool(row) and str(uuid.UUID(row[0][0])) == actual
-
-
-def _source_rows(sql: str, **params):
-    import sqlite3
-
-    with sqlite3.connect(f"file:{FIXTURE / 'upstream-A.sqlite3'}?mode=ro", uri=True) as source:
-        return source.execute(sql, params).fetchall()
-
-
-def _absent(expected, actual) -> bool:
-    return expected is MISSING
-
-
-def _absent_upstream_default(default):
-    return lambda expected, actual: expected is MISSING and actual == default
-
-
-def _official_category(expected, actual) -> bool:
-    return expected is MISSING and isinstance(actual, dict) and actual.get("is_official") is True
-
-
-def _count_plus_official(expected, actual) -> bool:
-    return actual - expected == OFFICIAL_CATEGORIES
-
-
-def _instant_string(expected, actual) -> bool:
-    """Absent upstream; here an instant (or null: a session with no end time)."""
-    return expected is MISSING and (actual is None or (isinstance(actual, str) and "T" in actual))
-
-
-def _same_folder_and_type(expected, actual) -> bool:
-    """Stored under a new name by the storage layer: same user folder, same file type."""
-    upstream, here = urlsplit(expected).path, urlsplit(actual).path
-    return upstream.rsplit("/", 1)[0] == here.rsplit("/", 1)[0] and (
-        upstream.rsplit(".", 1)[-1] == here.rsplit(".", 1)[-1]
-    )
-
-
-def _plank_record(expected, actual) -> bool:
-    """The personal record of a body-weight log (weight null) that upstream awards."""
-    return (
-        actual is MISSING
-        and isinstance(expected, dict)
-        and (expected.get("context_data") or {}).get("weight") is None
-    )
-
-
-OFFICIAL_CATEGORIES = 6
-SPEC = "deliberate"  # recorded in shared/spec/README.md
-IMPORT = "import"  # what moving in changes by design (docs/import.md)
-ISSUE_25 = "issue-25"  # a computed-route bug issue 25 is fixing: remove when it lands
-KNOWN: list[Difference] = [
-    Difference(
-        "*__weightentry",
-        ("results[*].id",),
-        SPEC,
-        "weightentry ids are UUIDs in the released 2.7 (spec README, '2.6 and 2.7 clients'); "
-        "the import keeps upstream's uuid column as the id (docs/import.md)",
-        check=_weight_entry_uuid,
+IMPORT = (
+    Deliberate(
+        ("gallery:results[].image",),
+        "[import] photos are stored anew through the storage layer (metadata stripped) under "
+        "the name it makes; test_moved_in.py checks each one is served, same size, no GPS",
     ),
-    Difference(
-        "*__measurement-category",
-        tuple(
-            f"results[*].{name}"
-            for name in (
-                "metric_type",
-                "is_official",
-                "order",
-                "parent",
-                "chart_type",
-                "chart_config",
-                "dynamic_type",
-                "dynamic_params",
-            )
-        ),
-        SPEC,
-        "the released 2.7 category fields (spec README)",
-        check=_absent,
+    Deliberate(
+        ("userprofile:trophies_enabled",),
+        "[import] this project's switch for trophy tracking (tests/contract/"
+        "test_upstream_openapi.py OUR_EXTRA_FIELDS), true",
     ),
-    Difference(
-        "*__measurement-category",
-        ("results[*]",),
-        SPEC,
-        "the released 2.7 official categories (spec README: measurement-category has "
-        "is_official), made for every user",
-        check=_official_category,
+)
+BY_ISSUE_25 = (
+    Deliberate(
+        ("routine-*-date-sequence-display:*",),
+        "[issue 25] the fit_in_week calendar: the next cycle starts on the following Monday",
     ),
-    Difference(
-        "*__measurement-category",
-        ("count",),
-        SPEC,
-        "the same official categories, counted",
-        check=_count_plus_official,
-    ),
-    Difference(
-        "*__measurement",
-        ("results[*].source",),
-        SPEC,
-        "the released 2.7 measurement source (spec README), 'user' by default",
-        check=_absent_upstream_default("user"),
-    ),
-    Difference(
-        "*__measurement",
-        ("results[*].external_id", "results[*].extra_data"),
-        SPEC,
-        "the released 2.7 measurement fields (spec README), empty",
-        check=_absent_upstream_default(None),
-    ),
-    Difference(
-        "*__userprofile",
-        ("time_zone",),
-        SPEC,
-        "the released 2.7 profile's time_zone (spec README); upstream 2.7.0a2 has none",
-        check=_absent_upstream_default(""),
-    ),
-    Difference(
-        "*__userprofile",
-        ("trophies_enabled",),
-        SPEC,
-        "this project's switch for trophy tracking (tests/contract/test_upstream_openapi.py "
-        "OUR_EXTRA_FIELDS)",
-        check=_absent_upstream_default(True),
-    ),
-    Difference(
-        "*__workoutsession",
-        ("results[*].datetime_start", "results[*].datetime_end"),
-        SPEC,
-        "the released 2.7 session instants beside the 2.6 date and times (spec README)",
-        check=_instant_string,
-    ),
-    Difference(
-        "*__routine-*-logs",
-        ("[*].session.datetime_start", "[*].session.datetime_end"),
-        SPEC,
-        "the same session instants, nested",
-        check=_instant_string,
-    ),
-    Difference(
-        "*__gallery",
-        ("results[*].image",),
-        IMPORT,
-        "photos are stored anew through the storage layer (metadata stripped), under the "
-        "name it makes; the test below checks each is served",
-        check=_same_folder_and_type,
-    ),
-    Difference(
-        "*__user-statistics",
-        ("results[*].id", "results[*].last_updated"),
-        IMPORT,
-        "statistics are recomputed from the imported history (a new row, computed now)",
-    ),
-    Difference(
-        "*__user-trophy",
-        ("results[*].id",),
-        IMPORT,
-        "trophies are recomputed from the imported history: rows numbered here",
-    ),
-    Difference(
-        "*__routine-*-date-sequence-display",
-        ("*",),
-        ISSUE_25,
-        "the fit_in_week calendar: the next cycle starts on the following Monday upstream",
-    ),
-    Difference(
-        "*__user-statistics",
-        ("results[*].current_streak", "results[*].total_weight_lifted"),
-        ISSUE_25,
-        "current_streak two days after the last workout; a pound user's volume rounding",
-    ),
-    Difference(
-        "*__user-trophy",
-        ("results[*].context_data.iteration",),
-        ISSUE_25,
-        "personal records' context_data lacks the log's iteration",
-        check=lambda expected, actual: actual is MISSING,
-    ),
-    Difference(
-        "*__user-trophy",
-        ("results[*]",),
-        ISSUE_25,
-        "a body-weight log (plank, 60 s, weight 0) earns no personal record here",
-        check=_plank_record,
-    ),
-    Difference(
-        "*__user-trophy",
+    Deliberate(
         (
-            "results[*].trophy.description",
-            "results[*].trophy.image",
-            "results[*].trophy.is_hidden",
-            "results[*].trophy.is_progressive",
+            "user-statistics:results[].current_streak",
+            "user-statistics:results[].total_weight_lifted",
         ),
-        ISSUE_25,
-        "the trophy catalogue: image paths, the PR description, is_hidden of 'Plane lifter', "
-        "is_progressive of 'Consistent' and 'Beginner'",
+        "[issue 25] current_streak two days after the last workout; a pound user's volume",
     ),
-    Difference(
-        "tomasz_w__user-trophy",
-        ("results[*].context_data.one_rep_max_estimate",),
-        ISSUE_25,
-        "a pound log's one-rep-max estimate is converted to kg here (upstream keeps pounds)",
+    Deliberate(
+        (
+            "user-trophy:results[].context_data.iteration",
+            "user-trophy:results[].trophy.description",
+            "user-trophy:results[].trophy.image",
+            "user-trophy:results[].trophy.is_hidden",
+            "user-trophy:results[].trophy.is_progressive",
+        ),
+        "[issue 25] personal records' iteration; the trophy catalogue (images, the PR "
+        "description, is_hidden of 'Plane lifter', is_progressive of 'Consistent', 'Beginner')",
     ),
-    Difference(
-        "*__user-trophy",
-        ("count",),
-        ISSUE_25,
-        "the same missing body-weight record, counted",
-        check=lambda expected, actual: expected - actual == 1,
+    Deliberate(
+        ("user-trophy:results[].context_data.one_rep_max_estimate",),
+        "[issue 25] a pound log's one-rep-max estimate is converted to kg here",
     ),
-]
-# Rows a server numbers itself are matched by what they are.
-KEYS = {
+    Deliberate(
+        (
+            "*:results[].date",
+            "*:results[].datetime",
+            "*:date_joined",
+            "routine-*-logs:*.logs*.date",  # (fnmatch: one "[]" per pattern at most)
+            "*:*created",
+        ),
+        "[issue 25] UTC datetimes written as DRF writes them ('Z', not '+00:00')",
+    ),
+)
+KNOWN = DELIBERATE + IMPORT + BY_ISSUE_25
+
+
+def _is_body_weight_record(row: dict) -> bool:
+    """A personal record of a body-weight log (weight null) that upstream awards: issue 25."""
+    context = row.get("context_data") or {}
+    return row["trophy"]["trophy_type"] == "pr" and context.get("weight") is None
+
+
+def _is_official_category(row: dict) -> bool:
+    """The released 2.7's official categories (spec), made for every user here."""
+    return row.get("is_official") is True
+
+
+# answer name → (which rows of which side are set aside, why); each is checked on its own.
+SET_ASIDE = {
+    "measurement-category": ("ours", _is_official_category, 6, "[deliberate] official categories"),
+    "user-trophy": ("upstream", _is_body_weight_record, None, "[issue 25] body-weight records"),
+}
+# Rows each server numbers itself are matched by what they are before the walk.
+ORDER_BY = {
     "user-trophy": lambda row: (
         row["trophy"]["uuid"],
-        (row.get("context_data") or {}).get("log_id"),
+        (row.get("context_data") or {}).get("log_id") or "",
     ),
 }
 
 
-COMPARED: set = set()
-EXPLAINED: dict[Difference, int] = {}
+def id_map() -> IdMap:
+    """Upstream's integer weight-entry ids → the UUIDs here (upstream's ``uuid`` column)."""
+    ids = IdMap()
+    with sqlite3.connect(f"file:{FIXTURE / 'upstream-A.sqlite3'}?mode=ro", uri=True) as source:
+        for number, hex_uuid in source.execute("SELECT id, uuid FROM weight_weightentry"):
+            ids.add("weightentry", number, str(uuid.UUID(hex_uuid)))
+    return ids
 
 
-def _headers(imported, username: str) -> dict[str, str]:
+def answer_as_user(app, answer):
+    """The response to ``answer``'s request by its user, at ``ANSWERED_AT``, with the user
+    active (the answers were recorded while every user was)."""
+    from wger_flask.models.accounts import User
     from wger_flask.services.accounts import tokens
 
-    user = imported.user(username)
-    return {"Authorization": f"Bearer {tokens.mint_access(user)}"}
-
-
-@pytest.mark.parametrize("answer", ANSWERS, ids=[f"{a.user}__{a.name}" for a in ANSWERS])
-def test_the_answer_is_upstreams(imported, answer):
-    from wger_flask.models.accounts import User
-
-    with imported.app.app_context(), time_machine.travel(ANSWERED_AT, tick=False):
-        user = imported.user(answer.user)
+    with app.app_context(), time_machine.travel(ANSWERED_AT, tick=False):
+        user = db.session.execute(db.select(User).where(User.username == answer.user)).scalar_one()
         was_active = user.is_active
-        # the answers were recorded while every user was still active
         db.session.execute(
-            text("UPDATE auth_user SET is_active = :on WHERE id = :id"),
-            {"on": True, "id": user.id},
+            text("UPDATE auth_user SET is_active = :on WHERE id = :id"), {"on": True, "id": user.id}
         )
         db.session.commit()
         try:
-            headers = _headers(imported, answer.user)
-            response = imported.app.test_client().open(
-                answer.path, method=answer.method, headers=headers
-            )
+            headers = {
+                "Authorization": f"Bearer {tokens.mint_access(db.session.get(User, user.id))}"
+            }
+            response = app.test_client().open(answer.path, headers=headers)
         finally:
             db.session.execute(
                 text("UPDATE auth_user SET is_active = :on WHERE id = :id"),
                 {"on": was_active, "id": user.id},
             )
             db.session.commit()
-            assert db.session.get(User, user.id).is_active == was_active
+    return response
+
+
+def set_aside(name: str, expected, actual):
+    """Both bodies with the ``SET_ASIDE`` rows taken out (checked here) and the rows put in
+    the same order where ``ORDER_BY`` says; returns (expected, actual)."""
+    if name in SET_ASIDE and isinstance(expected, dict):
+        side, belongs, number, _ = SET_ASIDE[name]
+        body = actual if side == "ours" else expected
+        kept = [row for row in body["results"] if not belongs(row)]
+        removed = len(body["results"]) - len(kept)
+        assert number is None or removed == number, f"{name}: {removed} rows set aside"
+        body = {**body, "results": kept, "count": body["count"] - removed}
+        expected, actual = (expected, body) if side == "ours" else (body, actual)
+    if name in ORDER_BY and isinstance(expected, dict):
+        key = ORDER_BY[name]
+        position = {key(row): index for index, row in enumerate(expected["results"])}
+        ordered = sorted(actual["results"], key=lambda row: position.get(key(row), len(position)))
+        actual = {**actual, "results": ordered}
+    return expected, actual
+
+
+@pytest.mark.parametrize("answer", ANSWERS, ids=[f"{a.user}__{a.name}" for a in ANSWERS])
+def test_the_answer_is_upstreams(imported, answer):
+    response = answer_as_user(imported.app, answer)
     assert response.status_code == answer.status, response.get_data(as_text=True)[:500]
-    differences = compare(answer.body, response.get_json(), key=KEYS.get(answer.name))
-    left, used = unexplained(answer, differences, KNOWN)
-    COMPARED.add((answer.user, answer.name))
-    for rule, number in used.items():
-        EXPLAINED[rule] = EXPLAINED.get(rule, 0) + number
-    assert left == [], f"{len(left)} of the fields differ:\n" + "\n".join(
-        f"  {path}: upstream {expected!r}, here {actual!r}" for path, expected, actual in left[:40]
+    expected, actual = set_aside(answer.name, answer.body, response.get_json())
+    comparison = compare(
+        answer.name,
+        expected,
+        actual,
+        id_map(),
+        upstream_origin=imported.manifest["server"],
+        our_origin=OUR_ORIGIN,
+        deliberate=KNOWN,
     )
-
-
-def test_every_known_difference_is_still_seen():
-    """A listed difference that no answer shows any more (fixed, e.g. by issue 25) must leave
-    the list (runs after the comparisons above, in file order)."""
-    if len(COMPARED) < len(ANSWERS) or not ANSWERS:
-        pytest.skip("needs every answer compared in this run")
-    assert [rule.why for rule in KNOWN if rule not in EXPLAINED] == []
+    assert comparison.differences == [], format_report(comparison)

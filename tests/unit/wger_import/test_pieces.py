@@ -14,12 +14,12 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from tests.upstream_answers import fixture_dir
+from tests.upstream_answers import upstream_dir
 from wger_flask.services.wger_import import allauth, values
 from wger_flask.services.wger_import.source import Source, SourceError
 from wger_flask.services.wger_import.writer import Conflict, TableCount, write_rows
 
-FIXTURE = fixture_dir()
+FIXTURE = upstream_dir()
 
 
 def test_recovery_codes_are_derived_from_the_seed_as_allauth_does():

@@ -204,52 +204,128 @@ def _translations(
     result: ExerciseImport,
 ) -> None:
     for row in source.rows("exercises_translation", "exercise_id = :id", id=source_id):
-        count = result.count("exercises_translation")
-        count.source += 1
-        language = catalogue.local_id("language", row["language_id"])
-        if language is None:
-            count.skipped.append((f"translation {row['id']}", "its language is unknown here"))
+        _translation(session, source, catalogue, row, new_id, users, result)
+
+
+def _translation(
+    session: Session,
+    source: Source,
+    catalogue: Catalogue,
+    row: dict[str, Any],
+    exercise_id: int,
+    users: dict[int, int | None],
+    result: ExerciseImport,
+) -> None:
+    count = result.count("exercises_translation")
+    count.source += 1
+    language = catalogue.local_id("language", row["language_id"])
+    if language is None:
+        count.skipped.append((f"translation {row['id']}", "its language is unknown here"))
+        return
+    translation_id = _free_id(session, Translation, row["id"]) or _next_id(session, Translation)
+    authors, saves = _history(source, "exercises_historicaltranslation", row["id"], users)
+    values = {
+        "id": translation_id,
+        "uuid": as_uuid(row["uuid"]),
+        "exercise_id": exercise_id,
+        "language_id": language,
+        "name": as_text(row["name"]),
+        "description": as_text(row.get("description")),
+        "description_source": as_text(row.get("description_source")),
+        "created": as_datetime(row["created"]),
+        "last_update": as_datetime(row["last_update"]),
+        "authors": authors,
+        **_licensed(row, catalogue),
+    }
+    if not write_rows(session, Translation.__table__, [values], count, key="uuid"):
+        return
+    _history_rows(session, "translation_id", translation_id, saves)
+    for table, model, column in NOTES:
+        children = source.rows(table, "translation_id = :id", id=row["id"])
+        _notes(session, model, column, children, translation_id, result.count(table))
+
+
+NOTES = (
+    ("exercises_alias", Alias, "alias"),
+    ("exercises_exercisecomment", ExerciseComment, "comment"),
+)
+
+
+def _notes(
+    session: Session,
+    model: Any,
+    column: str,
+    rows: list[dict[str, Any]],
+    translation_id: int,
+    count: TableCount,
+) -> None:
+    count.source += len(rows)
+    write_rows(
+        session,
+        model.__table__,
+        [
+            {
+                "id": _free_id(session, model, row["id"]) or _next_id(session, model),
+                "uuid": as_uuid(row["uuid"]),
+                "translation_id": translation_id,
+                column: as_text(row[column]),
+            }
+            for row in rows
+        ],
+        count,
+        key="uuid",
+    )
+
+
+def _created_by(source: Source, history: str, user_id: int) -> list[int]:
+    if not source.has(history):
+        return []
+    rows = source.query(
+        f'SELECT DISTINCT id FROM "{history}" WHERE history_type = :plus '
+        "AND history_user_id = :user ORDER BY id",
+        plus="+",
+        user=user_id,
+    )
+    return [row["id"] for row in rows]
+
+
+def import_contributions(
+    session: Session,
+    source: Source,
+    catalogue: Catalogue,
+    user_id: int,
+    users: dict[int, int | None],
+    result: ExerciseImport,
+) -> None:
+    """What a user added to exercises this catalogue has (matched by UUID): translations,
+    and aliases and comments of translations it has; rows already here are left alone."""
+    for translation_id in _created_by(source, "exercises_historicaltranslation", user_id):
+        rows = source.rows("exercises_translation", "id = :id", order="", id=translation_id)
+        if not rows or _local_by_uuid(session, Translation, rows[0]["uuid"]) is not None:
             continue
-        translation_id = _free_id(session, Translation, row["id"]) or _next_id(session, Translation)
-        authors, saves = _history(source, "exercises_historicaltranslation", row["id"], users)
-        values = {
-            "id": translation_id,
-            "uuid": as_uuid(row["uuid"]),
-            "exercise_id": new_id,
-            "language_id": language,
-            "name": as_text(row["name"]),
-            "description": as_text(row.get("description")),
-            "description_source": as_text(row.get("description_source")),
-            "created": as_datetime(row["created"]),
-            "last_update": as_datetime(row["last_update"]),
-            "authors": authors,
-            **_licensed(row, catalogue),
-        }
-        if not write_rows(session, Translation.__table__, [values], count):
-            continue
-        _history_rows(session, "translation_id", translation_id, saves)
-        for table, model, column in (
-            ("exercises_alias", Alias, "alias"),
-            ("exercises_exercisecomment", ExerciseComment, "comment"),
-        ):
-            children = source.rows(table, "translation_id = :id", id=row["id"])
-            child_count = result.count(table)
-            child_count.source += len(children)
-            write_rows(
-                session,
-                model.__table__,
-                [
-                    {
-                        "id": _free_id(session, model, child["id"]) or _next_id(session, model),
-                        "uuid": as_uuid(child["uuid"]),
-                        "translation_id": translation_id,
-                        column: as_text(child[column]),
-                    }
-                    for child in children
-                ],
-                child_count,
-                key="uuid",
+        exercise = catalogue.local_id("exercise", rows[0]["exercise_id"])
+        if exercise is not None:  # else the exercise comes whole, with this translation
+            _translation(session, source, catalogue, rows[0], exercise, users, result)
+    for table, model, column in NOTES:
+        history = (
+            "exercises_historicalalias" if model is Alias else "exercises_historicalexercisecomment"
+        )
+        for note_id in _created_by(source, history, user_id):
+            rows = source.rows(table, "id = :id", order="", id=note_id)
+            if not rows or _local_by_uuid(session, model, rows[0]["uuid"]) is not None:
+                continue
+            parent = source.rows(
+                "exercises_translation", "id = :id", order="", id=rows[0]["translation_id"]
             )
+            translation = (
+                _local_by_uuid(session, Translation, parent[0]["uuid"]) if parent else None
+            )
+            if translation is not None:
+                _notes(session, model, column, rows, translation, result.count(table))
+
+
+def _local_by_uuid(session: Session, model: Any, value: Any) -> int | None:
+    return session.execute(select(model.id).where(model.uuid == as_uuid(value))).scalar()
 
 
 def _media(

@@ -154,6 +154,7 @@ def import_user(context: Context, row: dict[str, Any]) -> UserResult:
     _second_factors(context, user_id, result)
     for exercise_id in exercises.contributed_by(context.source, user_id):
         _exercise(context, exercise_id, result)
+    _contributions(context, user_id, result)
     routine_ids, entry_ids = _routines(context, user_id, result)
     session_ids = _sessions(context, user_id, routine_ids, zone, result)
     _logs(context, user_id, routine_ids, entry_ids, session_ids, result)
@@ -363,6 +364,15 @@ def _exercise(context: Context, source_id: int, result: UserResult) -> int | Non
         result.count(table).add(count)
     result.notes.extend(outcome.renumbered)
     return local
+
+
+def _contributions(context: Context, user_id: int, result: UserResult) -> None:
+    outcome = exercises.ExerciseImport()
+    exercises.import_contributions(
+        context.session, context.source, context.catalogue, user_id, context.users, outcome
+    )
+    for table, count in outcome.counts.items():
+        result.count(table).add(count)
 
 
 def _exercise_ids(
