@@ -277,18 +277,21 @@ def import_wger_command(source: str, media_root: str | None, dry_run: bool, quie
         sys.exit(1)
     started = time.monotonic()
     total = upstream.count("auth_user")
-    on_terminal = sys.stdout.isatty() and not quiet
+    # A bar on a terminal; otherwise (and always for a dry run, which reports per user) a line
+    # per user.
+    bar_shown = sys.stdout.isatty() and not quiet and not dry_run
+    lines_shown = not quiet and not bar_shown
     try:
         with click.progressbar(
             length=total,
-            label="dry run" if dry_run else "importing",
+            label="importing",
             show_pos=True,
-            file=None if on_terminal else _Discard(),
+            file=None if bar_shown else _Discard(),
         ) as bar:
 
             def progress(result) -> None:
                 bar.update(1)
-                if not on_terminal and not quiet:
+                if lines_shown:
                     click.echo(user_line(result))
 
             report = wger_import.run_import(
