@@ -160,6 +160,8 @@ def import_user(context: Context, row: dict[str, Any]) -> UserResult:
     _logs(context, user_id, routine_ids, entry_ids, session_ids, result)
     _nutrition(context, user_id, result)
     _body(context, user_id, result)
+    # what registration gives every account here (the released 2.7's official categories)
+    body.ensure_official_categories(user_id)
     _gallery(context, user_id, result)
     record_dates = _earned_trophies(context, user_id, result)
     if _has_workouts(context, user_id):
