@@ -120,10 +120,23 @@ def write(
     user: Any,
     row: Any = None,
 ) -> Any:
-    """The whole write of one row for a writer that is not a REST route: parents checked, a
-    create that names an existing row (``rules.existing``) updates it, then ``save``.
-    ``row`` None creates; otherwise ``row`` (already scoped to ``user``) is updated."""
+    """The whole write of one row for a writer that is not a REST route: the parents checked,
+    then ``write_checked``. ``row`` None creates; otherwise ``row`` (one of ``user``'s, found
+    through the owner scope) is updated."""
     check_parents(session, rules, data, user)
+    return write_checked(session, model, rules, data, user, row)
+
+
+def write_checked(
+    session: Session,
+    model: type,
+    rules: Rules,
+    data: dict[str, Any],
+    user: Any,
+    row: Any = None,
+) -> Any:
+    """``write`` once the parents are checked (a REST route checks them on the raw body): a
+    create that names an existing row (``rules.existing``) updates it instead, then ``save``."""
     if row is None and rules.existing is not None:
         row = rules.existing(session, data, user)
         if row is not None:

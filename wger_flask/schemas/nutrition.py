@@ -2,7 +2,7 @@
 
 Every id is a UUID a client may choose on create. The ``*Info`` schemas describe the read-only
 ``nutritionplaninfo`` payload for the OpenAPI document; its ingredients are the catalogue's own
-``IngredientInfo`` objects, rendered by the ingredient domain (see ``blueprints/nutrition``).
+``IngredientInfo`` objects, rendered by the ingredient domain (see ``blueprints/ingredients``).
 """
 
 from __future__ import annotations

@@ -8,8 +8,6 @@ CSRF token (flask-wtf) and work without JavaScript.
 
 from __future__ import annotations
 
-import functools
-import zoneinfo
 from typing import Any
 
 from flask import (
@@ -28,22 +26,13 @@ from wger_flask import security
 from wger_flask.blueprints.accounts import session_store
 from wger_flask.blueprints.accounts.web import safe_next
 from wger_flask.extensions import db
-from wger_flask.models.accounts import User, UserProfile
+from wger_flask.models.accounts import User
 from wger_flask.rest import negotiation, throttling
-from wger_flask.services.accounts import lifecycle, users
+from wger_flask.services.accounts import known_time_zones, lifecycle, users
 
 blp = Blueprint("web_account", __name__, url_prefix="/user")
 
 WEIGHT_UNITS = {"kg": "Kilograms (kg)", "lb": "Pounds (lb)"}
-# The profile's time zone (the released 2.7 client's ``time_zone``) comes with its column; the
-# page offers it wherever the model has it.
-HAS_TIME_ZONE = hasattr(UserProfile, "time_zone")
-
-
-@functools.cache
-def known_time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
 
 WRONG_PASSWORD = "Your password is not right."
 RESET_SENT = (
@@ -79,7 +68,6 @@ def account_page(user: User, status: int = 200, **extra: Any) -> tuple[str, int]
         user=user,
         profile=user.profile,
         weight_units=WEIGHT_UNITS,
-        has_time_zone=HAS_TIME_ZONE,
         errors=errors,
         **extra,
     )
@@ -147,14 +135,13 @@ def update_profile() -> Any:
     if not raw_days.isdigit() or int(raw_days) > 30:
         errors["num_days_weight_reminder"] = "Enter a whole number of days from 0 to 30."
     zone = request.form.get("time_zone", "").strip()
-    if HAS_TIME_ZONE and zone and zone not in known_time_zones():
+    if zone and zone not in known_time_zones():
         errors["time_zone"] = 'Enter an IANA time zone name such as "Europe/Berlin", or nothing.'
     if errors:
         return account_page(user, 400, errors=errors)
     user.profile.weight_unit = unit
     user.profile.num_days_weight_reminder = int(raw_days)
-    if HAS_TIME_ZONE:
-        user.profile.time_zone = zone
+    user.profile.time_zone = zone
     db.session.commit()
     flash("Your settings are saved.", "success")
     return redirect(url_for("web_account.account"))

@@ -19,7 +19,7 @@ from wger_flask.extensions import db
 from wger_flask.models.accounts import UserProfile
 from wger_flask.rest import negotiation
 from wger_flask.rest.errors import ValidationFailed
-from wger_flask.rest.filtering import parse_datetime
+from wger_flask.rest.filtering import parse_datetime, query_flag
 from wger_flask.rest.smorest import error_response, filter_parameters, set_doc
 from wger_flask.schemas.body import BucketSchema, DynamicTypeSchema, ValueCountSchema
 from wger_flask.services.body import aggregate as aggregation
@@ -106,7 +106,7 @@ def measurement_aggregate() -> Response:
 def measurement_value_counts() -> Response:
     """How often each value occurs per category and unit, with its newest reading."""
     user = MEASUREMENT.authorize_read()
-    summed = request.args.get("summed_per_day") in ("True", "true")
+    summed = query_flag(request.args, "summed_per_day")
     rows = aggregation.value_counts(db.session, filtered_measurements(user), summed, window(user))
     return negotiation.render(rows)
 

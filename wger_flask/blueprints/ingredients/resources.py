@@ -2,7 +2,7 @@
 
 Resources in upstream's router order: ``ingredient``, ``ingredientinfo``, ``ingredient-sync``,
 ``ingredientweightunit``, ``ingredient-image`` (upstream lists the nutrition plans between the
-last two). The blueprint keeps the name "nutrition": it is the OpenAPI tag clients see.
+last two). Each route's OpenAPI tag is its resource's name, as upstream's.
 """
 
 from __future__ import annotations
@@ -55,7 +55,9 @@ from wger_flask.schemas.ingredients import (
 from wger_flask.services import nutrition
 from wger_flask.services.ingredients import search as ingredient_search
 
-blp = Blueprint("nutrition", __name__, url_prefix="/api/v2", description="Nutrition")
+blp = Blueprint(
+    "ingredients", __name__, url_prefix="/api/v2", description="The ingredient catalogue"
+)
 
 
 def search_by_name(stmt: Select, term: str, args: MultiDict) -> Select:
@@ -64,11 +66,6 @@ def search_by_name(stmt: Select, term: str, args: MultiDict) -> Select:
 
 def filter_by_language_codes(stmt: Select, codes: str, args: MultiDict) -> Select:
     return ingredient_search.in_languages(stmt, codes)
-
-
-def no_count(stmt: Select, filtered: bool) -> int:
-    """The sync pager sends no ``count``: do not compute one."""
-    return 0
 
 
 INGREDIENT_FILTERS = FilterSet(
@@ -125,7 +122,6 @@ CATALOGUE_LIST = {
     "filters": INGREDIENT_FILTERS,
     "ordering_fields": INGREDIENT_ORDERING,
     "default_ordering": (Ingredient.id,),
-    "count": ingredient_pages.count_rows,
     "page_renderer": ingredient_pages.render_page,
     "detail_renderer": ingredient_pages.render_detail,
     "rate_limits": {"list": "ingredient_list", "detail": "ingredient_detail"},
@@ -158,7 +154,6 @@ INGREDIENT_SYNC = Resource(
     filters=INGREDIENT_FILTERS,
     ordering_fields={},
     default_ordering=(Ingredient.id,),
-    count=no_count,
     page_renderer=ingredient_sync.render_sync_page,
     detail_renderer=ingredient_pages.render_detail,
     list_doc=ingredient_sync.sync_list_doc(

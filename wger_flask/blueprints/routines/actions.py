@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response
 
 from wger_flask.blueprints.routines.resources import ROUTINE, blp
-from wger_flask.models.routines import utc_today
+from wger_flask.models.types import utc_today
 from wger_flask.rest import negotiation
 from wger_flask.rest.errors import APIError, not_found
 from wger_flask.rest.loading import Record

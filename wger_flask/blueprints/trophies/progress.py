@@ -7,6 +7,7 @@ from flask import Response, request
 from wger_flask.blueprints.trophies.resources import blp
 from wger_flask.rest import negotiation
 from wger_flask.rest.auth import current_user
+from wger_flask.rest.filtering import query_flag
 from wger_flask.rest.serialization import compile_dumper
 from wger_flask.rest.smorest import error_response, set_doc
 from wger_flask.schemas.trophies import TrophyProgressSchema
@@ -21,7 +22,7 @@ def progress() -> Response:
     user = current_user()
     if user is None:
         return negotiation.render([])
-    include_repeatable = request.args.get("include_repeatable", "").lower() == "true"
+    include_repeatable = query_flag(request.args, "include_repeatable")
     rows = trophy_progress(user, include_repeatable=include_repeatable)
     return negotiation.render([dump_progress(row) for row in rows])
 
