@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 
+from tests.writers import WRITERS
 from wger_flask import create_app
 from wger_flask.config import TestConfig
 from wger_flask.extensions import db
@@ -194,6 +195,13 @@ def user(make_user):
 @pytest.fixture
 def other_user(make_user):
     return make_user("mallory", email="mallory@example.com", email_verified=True)
+
+
+@pytest.fixture(params=WRITERS, ids=lambda kind: kind.name)
+def writer(request: pytest.FixtureRequest, app, client, auth_headers):
+    """Each path that writes user data in turn (``tests/writers.py``): a rule is refused the
+    same way through every one."""
+    return request.param(app, client, auth_headers)
 
 
 @pytest.fixture

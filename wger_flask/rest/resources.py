@@ -110,9 +110,6 @@ class Resource:
     # Reads: anonymous allowed (public catalogue) or authentication required. User-owned models
     # (with an ``__owner__`` path) always require it.
     public: bool = True
-    # Writes to shared data: may this user do this action (CREATE, UPDATE, PARTIAL_UPDATE,
-    # DESTROY)? None: only the owner of a user-owned row.
-    can_write: Callable[[Any, str], bool] | None = None
     # Rows visible to a user; default: everything if public, else the owner scope.
     scope: Callable[[Select, Any], Select] | None = None
     filters: FilterSet = dataclasses.field(default_factory=FilterSet)
@@ -221,9 +218,9 @@ class Resource:
         return user
 
     def authorize_write(self, action: str) -> Any:
+        """The writing user (401 without one); 403 when the table's rules say they may not."""
         user = require_user(current_user())
-        if self.can_write is not None and not self.can_write(user, action):
-            raise APIError(403)
+        writes.check_permission(self.rules, user, action)
         return user
 
     def get_object_for_write(self, pk: str, user: Any) -> Any:
@@ -356,25 +353,25 @@ class Resource:
         return row
 
     def create_response(self) -> Any:
-        user = self.authorize_write(CREATE)
+        user = self.authorize_write(writes.CREATE)
         data, file = self.read_body(user, partial=False)
         row = self.write(data, file, user)
         return negotiation.render(self.dump(self.reread(row)), 201)
 
     def update_response(self, pk: str, partial: bool) -> Any:
-        user = self.authorize_write(PARTIAL_UPDATE if partial else UPDATE)
+        user = self.authorize_write(writes.UPDATE)
         row = self.get_object_for_write(pk, user)
         data, file = self.read_body(user, partial=partial)
         self.write(data, file, user, row)
         return negotiation.render(self.dump(self.reread(row)))
 
     def destroy_response(self, pk: str) -> Any:
-        user = self.authorize_write(DESTROY)
+        user = self.authorize_write(writes.DESTROY)
         row = self.get_object_for_write(pk, user)
         if self.upload is not None:
             files = self.upload.files_of(row)
             after_commit(db.session, lambda: self.upload.remove(files))
-        writes.delete(db.session, self.rules, row, user, request.args.to_dict())
+        writes.delete_checked(db.session, self.rules, row, user, request.args.to_dict())
         commit()
         return negotiation.render(None, 204)
 

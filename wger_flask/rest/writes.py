@@ -20,7 +20,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from wger_flask.models.types import uuid7
-from wger_flask.rest.errors import ValidationFailed
+from wger_flask.rest.errors import APIError, ValidationFailed
 from wger_flask.rest.permissions import check_owned_parents, owner_path
 
 # (session, row, data, user, creating): complete the row (defaults, derived fields) or refuse
@@ -33,6 +33,9 @@ DeleteRule = Callable[[Session, Any, Mapping[str, str], Any], None]
 # (session, data, user): the row a create updates instead of adding one (an upsert key such
 # as a measurement's ``external_id``), or None.
 FindRule = Callable[[Session, dict[str, Any], Any], Any]
+# (user, action): may this user write this shared table? (``CREATE``, ``UPDATE``, ``DESTROY``)
+Permission = Callable[[Any, str], bool]
+CREATE, UPDATE, DESTROY = "create", "update", "destroy"
 
 EXTENSION = "wger_write_rules"
 ID_TAKEN = "An object with this id already exists."
@@ -45,6 +48,8 @@ class Rules:
     save: SaveRule | None = None
     delete: DeleteRule | None = None
     existing: FindRule | None = None
+    # shared data: who may write it (None: a user writes their own rows only)
+    permission: Permission | None = None
     # foreign-key attribute → the model whose row it names, which must be the writer's own
     # (403 otherwise, a missing row alike): {"category_id": MeasurementCategory}
     parents: Mapping[str, type] = dataclasses.field(default_factory=dict)
@@ -69,6 +74,12 @@ def rules_of(model: type) -> Rules:
 
 
 # ------------------------------------------------------------------------------ the steps
+
+
+def check_permission(rules: Rules, user: Any, action: str) -> None:
+    """403 when ``user`` may not do ``action`` on the table (shared data only)."""
+    if rules.permission is not None and not rules.permission(user, action):
+        raise APIError(403)
 
 
 def check_parents(session: Session, rules: Rules, values: Mapping[str, Any], user: Any) -> None:
@@ -120,9 +131,10 @@ def write(
     user: Any,
     row: Any = None,
 ) -> Any:
-    """The whole write of one row for a writer that is not a REST route: the parents checked,
-    then ``write_checked``. ``row`` None creates; otherwise ``row`` (one of ``user``'s, found
-    through the owner scope) is updated."""
+    """The whole write of one row for a writer that is not a REST route: the permission and
+    the parents checked, then ``write_checked``. ``row`` None creates; otherwise ``row`` (one of
+    ``user``'s, found through the owner scope) is updated."""
+    check_permission(rules, user, CREATE if row is None else UPDATE)
     check_parents(session, rules, data, user)
     return write_checked(session, model, rules, data, user, row)
 
@@ -135,8 +147,9 @@ def write_checked(
     user: Any,
     row: Any = None,
 ) -> Any:
-    """``write`` once the parents are checked (a REST route checks them on the raw body): a
-    create that names an existing row (``rules.existing``) updates it instead, then ``save``."""
+    """``write`` once the permission and parents are checked (a REST route checks them before
+    it reads the body): a create that names an existing row (``rules.existing``) updates it
+    instead, then ``save``."""
     if row is None and rules.existing is not None:
         row = rules.existing(session, data, user)
         if row is not None:
@@ -147,6 +160,15 @@ def write_checked(
 
 
 def delete(
+    session: Session, rules: Rules, row: Any, user: Any, options: Mapping[str, str] | None = None
+) -> None:
+    """The whole delete of ``row`` (one of ``user``'s) for a writer that is not a REST route:
+    the permission checked, then ``delete_checked``. Not committed."""
+    check_permission(rules, user, DESTROY)
+    delete_checked(session, rules, row, user, options)
+
+
+def delete_checked(
     session: Session, rules: Rules, row: Any, user: Any, options: Mapping[str, str] | None = None
 ) -> None:
     """Run the table's delete rule, then delete ``row``. Not committed."""

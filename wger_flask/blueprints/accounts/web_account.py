@@ -28,6 +28,7 @@ from wger_flask.blueprints.accounts.web import safe_next
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User
 from wger_flask.rest import negotiation, throttling
+from wger_flask.rest.transaction import commit
 from wger_flask.services.accounts import known_time_zones, lifecycle, users
 
 blp = Blueprint("web_account", __name__, url_prefix="/user")
@@ -115,7 +116,7 @@ def change_email() -> Any:
     except users.AccountError as problem:
         db.session.rollback()
         return account_page(user, 400, errors={"email": str(problem)})
-    db.session.commit()
+    commit()
     lifecycle.send_email_changed_notice(old, user)
     lifecycle.send_verification_mail(user, request.host_url)
     flash(f"Your address is now {user.email}. Open the link we sent there to verify it.", "success")
@@ -142,7 +143,7 @@ def update_profile() -> Any:
     user.profile.weight_unit = unit
     user.profile.num_days_weight_reminder = int(raw_days)
     user.profile.time_zone = zone
-    db.session.commit()
+    commit()
     flash("Your settings are saved.", "success")
     return redirect(url_for("web_account.account"))
 
@@ -175,7 +176,7 @@ def change_password() -> Any:
                 errors["new_password"] = str(problem)
         if not errors:
             session_store.keep_signed_in(user)  # this browser stays, under a new session id
-            db.session.commit()
+            commit()
             flash(
                 "Your password is changed. Every other session, app login, refresh token and "
                 "your API key have ended: sign in again elsewhere and create a new key if you "
@@ -241,7 +242,7 @@ def reset_password(key: str) -> Any:
                 db.session.rollback()
                 errors["new_password"] = str(problem)
             else:
-                db.session.commit()
+                commit()
                 return _leave("Your password is changed. Log in with the new one.")
     body, status = render(
         "web/password_reset_confirm.html", 400 if errors else 200, errors=errors, user=user
@@ -265,7 +266,7 @@ def _leave(message: str) -> Response:
     so on the login page, through a fresh anonymous session."""
     logout_user()
     session.end()
-    db.session.commit()
+    commit()
     flash(message, "success")
     return redirect(url_for("web.login"))
 
@@ -278,7 +279,7 @@ def deactivate() -> Any:
     if not _confirmed(user):
         return account_page(user, 400, errors={"deactivate-password": WRONG_PASSWORD})
     lifecycle.deactivate(user)
-    db.session.commit()
+    commit()
     return _leave(
         "Your account is deactivated: nobody can log in to it. An administrator can switch "
         "it on again."

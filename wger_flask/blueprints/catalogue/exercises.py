@@ -123,7 +123,6 @@ EXERCISE_TRANSLATION = Resource(
     schema=ExerciseTranslationSchema,
     summary="An exercise's name and description in one language.",
     actions=CRUD,
-    can_write=catalogue.may_contribute,
     rules=catalogue.RULES[Translation],
     filters=FilterSet(
         {
@@ -146,7 +145,6 @@ EXERCISE = Resource(
     schema=ExerciseSchema,
     summary="Exercises: category, muscles and equipment (names are in exercise-translation).",
     actions=CRUD,
-    can_write=catalogue.may_contribute,
     rules=catalogue.RULES[Exercise],
     scope=with_translations,
     filters=FilterSet(
@@ -202,7 +200,6 @@ VIDEO = Resource(
     summary="Exercise videos: MP4 or WebM, uploaded as multipart (field `video`), verified by "
     "decoding (none are shipped with this server's catalogue).",
     actions=CRUD,
-    can_write=catalogue.may_contribute,
     rules=catalogue.RULES[ExerciseVideo],
     upload=media.VIDEO_UPLOAD,
     filters=FilterSet(
@@ -226,7 +223,6 @@ EXERCISE_IMAGE = Resource(
     "verified by decoding, with thumbnails made at upload (none are shipped with this "
     "server's catalogue).",
     actions=CRUD,
-    can_write=catalogue.may_contribute,
     rules=catalogue.RULES[ExerciseImage],
     upload=media.IMAGE_UPLOAD,
     filters=FilterSet(
@@ -263,7 +259,6 @@ EXERCISE_COMMENT = Resource(
     schema=ExerciseCommentSchema,
     summary="Notes on how to do an exercise correctly, per translation.",
     actions=CRUD,
-    can_write=catalogue.may_contribute,
     rules=catalogue.RULES[ExerciseComment],
     filters=FilterSet(
         {
@@ -283,7 +278,6 @@ EXERCISE_ALIAS = Resource(
     schema=ExerciseAliasSchema,
     summary="Alternative names of an exercise, per translation.",
     actions=CRUD,
-    can_write=catalogue.may_contribute,
     rules=catalogue.RULES[Alias],
     filters=FilterSet(
         {

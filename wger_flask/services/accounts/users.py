@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app
@@ -114,6 +115,17 @@ def create_user(
     db.session.flush()
     body.ensure_official_categories(user.id)
     return user
+
+
+def default_profile(user: User) -> Any:
+    """What a profile holds before anything is changed (its columns' defaults), for an
+    account without a stored one; nothing is added to the session."""
+    values = {
+        column.key: column.default.arg if column.default is not None else None
+        for column in UserProfile.__table__.columns
+        if column.default is None or column.default.is_scalar
+    }
+    return SimpleNamespace(**values, user=user)
 
 
 def set_password(user: User, password: str) -> None:

@@ -52,7 +52,9 @@ def check_weight_entry(
     clash = select(WeightEntry.id).where(
         WeightEntry.user_id == user.id, WeightEntry.date == entry.date, WeightEntry.id != entry.id
     )
-    if session.execute(clash.limit(1)).first() is not None:
+    with session.no_autoflush:  # the changed row itself must not be flushed into the clash
+        taken = session.execute(clash.limit(1)).first() is not None
+    if taken:
         raise ValidationFailed({"date": [WEIGHT_ENTRY_TAKEN]})
 
 

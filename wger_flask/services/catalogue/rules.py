@@ -23,10 +23,8 @@ from wger_flask.models.catalogue import (
     Translation,
 )
 from wger_flask.rest.errors import ValidationFailed, integrity_errors
-from wger_flask.rest.writes import Rules
+from wger_flask.rest.writes import DESTROY, Rules
 from wger_flask.services.catalogue import deletion, history, images, language, permissions, sanitize
-
-DESTROY = "destroy"  # the generic layer's name of a delete (``rest.resources.DESTROY``)
 
 
 def may_contribute(user: Any, action: str) -> bool:
@@ -166,13 +164,17 @@ def check_exercise_media_delete(
     deletion.before_media_delete(row)
 
 
-MEDIA_RULES = Rules(save=check_exercise_media, delete=check_exercise_media_delete)
+MEDIA_RULES = Rules(
+    save=check_exercise_media, delete=check_exercise_media_delete, permission=may_contribute
+)
 
 RULES: dict[type, Rules] = {
-    Exercise: Rules(save=check_exercise, delete=check_exercise_delete),
-    Translation: Rules(save=check_translation, delete=check_translation_delete),
+    Exercise: Rules(save=check_exercise, delete=check_exercise_delete, permission=may_contribute),
+    Translation: Rules(
+        save=check_translation, delete=check_translation_delete, permission=may_contribute
+    ),
     ExerciseImage: MEDIA_RULES,
     ExerciseVideo: MEDIA_RULES,
-    ExerciseComment: Rules(),
-    Alias: Rules(),
+    ExerciseComment: Rules(permission=may_contribute),
+    Alias: Rules(permission=may_contribute),
 }
