@@ -36,6 +36,9 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# This app's own session factory (``db.session`` may be swapped, e.g. by a test joining its
+# own transaction; a swapped-in factory makes sessions of this factory's class).
+SESSION_FACTORY = db.session.session_factory
 
 
 # ------------------------------------------------------------------------------ the session
@@ -47,7 +50,7 @@ AFTER_COMMIT = "wger.after_commit"
 def session_events() -> Any:
     """The target of this app's session events: ``db``'s own session factory (its sessions
     and those of a factory made from its class), never SQLAlchemy's global ``Session``."""
-    return db.session.session_factory
+    return SESSION_FACTORY
 
 
 def listen_to_sessions(name: str, listener: Any) -> None:
