@@ -105,10 +105,6 @@ def not_authenticated(detail: str | None = None, code: str | None = None) -> API
     return APIError(401, detail, code=code, headers=CHALLENGE)
 
 
-def permission_denied(detail: str | None = None) -> APIError:
-    return APIError(403, detail)
-
-
 def not_found(detail: str | None = None) -> APIError:
     return APIError(404, detail)
 

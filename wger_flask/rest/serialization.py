@@ -136,8 +136,3 @@ def compile_dumper(schema_class: type[Schema], only: Any = None) -> Dumper:
 
     _CACHE[key] = dump
     return dump
-
-
-def dump_many(schema_class: type[Schema], rows: Any) -> list[dict[str, Any]]:
-    dump = compile_dumper(schema_class)
-    return [dump(row) for row in rows]

@@ -5,7 +5,6 @@ once), so resource code only declares what is its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import flask_smorest
@@ -427,10 +426,3 @@ def pk_parameter(resource: Resource) -> dict[str, Any]:
 
 def _op(tag: str) -> str:
     return tag.replace("-", "_")
-
-
-def operation_ids(spec: dict[str, Any]) -> Iterable[str]:
-    for operations in spec.get("paths", {}).values():
-        for operation in operations.values():
-            if isinstance(operation, dict) and "operationId" in operation:
-                yield operation["operationId"]

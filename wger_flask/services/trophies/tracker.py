@@ -55,9 +55,7 @@ LOG_FIELDS = (
     "rir",
     "session_id",
 )
-SESSION_FIELDS = ("id", "date", "time_start") + (
-    ("datetime_start",) if store.DATETIME_START is not None else ()
-)
+SESSION_FIELDS = ("id", "date", "time_start", "datetime_start")
 # Rows whose deletion cascades into a user's sessions or logs in the database, with the
 # joins from them up to the routine that names the user.
 CASCADES: dict[str, tuple[type, list[tuple[type, Any]]]] = {
