@@ -79,7 +79,7 @@ class UserprofileView(MethodView):
     decorators = [throttling.throttle(throttling.REGISTRATION, methods=["POST", "PUT", "PATCH"])]
 
     def get(self) -> Response:
-        """A read writes nothing: a profile that is missing shows its defaults."""
+        # a read writes nothing: a profile that is missing shows its defaults
         user = require_user(current_user())
         profile = stored_profile(user) or users.default_profile(user)
         # the loaded row (and its user, already in the session) is dumped as is
