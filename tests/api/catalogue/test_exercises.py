@@ -201,12 +201,14 @@ def test_lookups_equipment_categories_muscles(client):
     }
 
 
-def test_boolean_filter_accepts_only_True_and_False(client):
+def test_boolean_filter_accepts_True_False_and_the_clients_lowercase(client):
     front = client.get("/api/v2/muscle/?is_front=True").get_json()["count"]
     back = client.get("/api/v2/muscle/?is_front=False").get_json()["count"]
-    ignored = client.get("/api/v2/muscle/?is_front=true").get_json()["count"]
     assert front + back == 16 and 0 < front < 16
-    assert ignored == 16
+    assert client.get("/api/v2/muscle/?is_front=true").get_json()["count"] == front
+    assert client.get("/api/v2/muscle/?is_front=false").get_json()["count"] == back
+    for ignored in ("TRUE", "1", "yes"):
+        assert client.get(f"/api/v2/muscle/?is_front={ignored}").get_json()["count"] == 16
 
 
 def test_media_and_deletion_log_lists_are_empty_but_well_formed(client):
