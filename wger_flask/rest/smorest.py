@@ -55,8 +55,8 @@ Lists take `limit` (default 20, no upper cap) and `offset`, and answer
 
 ## Filtering and ordering
 
-`?field=value` on the fields each list documents, AND-joined; booleans are `True` or `False`
-(or `true`, `false`; other values are ignored). `?ordering=a,-b` orders; unknown fields are
+`?field=value` on the fields each list documents, AND-joined; booleans are `True` or `False`,
+case-sensitive (other values, `true` and `false` included, are ignored). `?ordering=a,-b` orders; unknown fields are
 ignored.
 
 ## Formats
@@ -223,7 +223,7 @@ def filter_parameters(filter_set: filtering.FilterSet) -> list[dict[str, Any]]:
             parameter["schema"] = schema
         if declared.kind == "bool":
             parameter["description"] = (
-                "`True` or `False` (or `true`, `false`); other values are ignored."
+                "`True` or `False` (case-sensitive); other values are ignored."
             )
         if declared.description:
             parameter["description"] = declared.description

@@ -127,7 +127,7 @@ class DecimalNumber(DecimalString):
 
 class QueryFlag(fields.Boolean):
     """A boolean query argument by the one rule of the API (``rest.filtering.parse_bool``):
-    ``True``/``true``, ``False``/``false``; any other value is the default."""
+    ``True`` or ``False`` (case-sensitive); any other value is the default."""
 
     def __init__(self, default: bool = False, **kwargs: Any) -> None:
         super().__init__(load_default=default, **kwargs)

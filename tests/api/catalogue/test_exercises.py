@@ -201,13 +201,11 @@ def test_lookups_equipment_categories_muscles(client):
     }
 
 
-def test_boolean_filter_accepts_True_False_and_the_clients_lowercase(client):
+def test_boolean_filter_takes_True_False_only(client):
     front = client.get("/api/v2/muscle/?is_front=True").get_json()["count"]
     back = client.get("/api/v2/muscle/?is_front=False").get_json()["count"]
     assert front + back == 16 and 0 < front < 16
-    assert client.get("/api/v2/muscle/?is_front=true").get_json()["count"] == front
-    assert client.get("/api/v2/muscle/?is_front=false").get_json()["count"] == back
-    for ignored in ("TRUE", "1", "yes"):
+    for ignored in ("true", "false", "TRUE", "1", "0", "yes"):
         assert client.get(f"/api/v2/muscle/?is_front={ignored}").get_json()["count"] == 16
 
 

@@ -39,7 +39,7 @@ class ProgressArguments(QueryArguments):
         "Every active trophy with the caller's progress: whether and when it was earned, "
         "0–100 progress, and for progressive trophies not yet earned the current and "
         "target values. Hidden trophies appear once earned (staff see all); repeatable "
-        "ones only with `include_repeatable=true`. Anonymous callers get `[]`."
+        "ones only with `include_repeatable=True`. Anonymous callers get `[]`."
     ),
 )
 def progress(include_repeatable: bool = False) -> Response:
