@@ -38,11 +38,16 @@ dump_profile = compile_dumper(UserprofileSchema)
 profile_writer = UserprofileSchema(partial=True)
 
 
-def own_profile(user: User) -> UserProfile:
-    """The caller's profile row, made on first use for accounts that have none."""
-    profile = db.session.execute(
+def stored_profile(user: User) -> UserProfile | None:
+    return db.session.execute(
         select(UserProfile).where(UserProfile.user_id == user.id)
     ).scalar_one_or_none()
+
+
+def own_profile(user: User) -> UserProfile:
+    """The caller's profile row to change: every account gets one at registration (and a
+    migration gave one to those made before); a write makes a missing one."""
+    profile = stored_profile(user)
     if profile is None:
         profile = UserProfile(user_id=user.id)
         db.session.add(profile)
@@ -74,12 +79,10 @@ class UserprofileView(MethodView):
     decorators = [throttling.throttle(throttling.REGISTRATION, methods=["POST", "PUT", "PATCH"])]
 
     def get(self) -> Response:
+        # a read writes nothing: a profile that is missing shows its defaults
         user = require_user(current_user())
-        profile = own_profile(user)
-        if db.session.new:
-            db.session.commit()
-            return profile_response(profile)
-        # Nothing written: the loaded row (and its user, already in the session) is dumped as is.
+        profile = stored_profile(user) or users.default_profile(user)
+        # the loaded row (and its user, already in the session) is dumped as is
         return negotiation.render(dump_profile(profile))
 
     def put(self) -> Response:

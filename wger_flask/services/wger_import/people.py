@@ -14,7 +14,6 @@ belongs to someone else here is not imported at all (``Refused``).
 from __future__ import annotations
 
 import datetime as dt
-import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +35,8 @@ from wger_flask.models.routines import (
     WorkoutSession,
 )
 from wger_flask.models.trophies import UserTrophy
-from wger_flask.services import accounts, body, media, routines, trophies
+from wger_flask.rest import writes
+from wger_flask.services import accounts, body, media, trophies
 from wger_flask.services.wger_import import exercises
 from wger_flask.services.wger_import.catalogue import Catalogue
 from wger_flask.services.wger_import.media_files import MediaFiles
@@ -87,6 +87,32 @@ DATE_FIELDS = {"last_workout_notification", "birthdate"}
 TEXT_FIELDS = {"gender", "work_intensity", "sport_intensity", "freetime_intensity", "weight_unit"}
 
 
+# The tables whose rows go through their domain's write rules (``rest.writes.rules_of``), as
+# a create through the API does.
+RULED = {
+    model.__tablename__: model
+    for model in (
+        Routine,
+        Day,
+        Slot,
+        SlotEntry,
+        *CONFIG_MODELS.values(),
+        WorkoutSession,
+        WorkoutLog,
+        NutritionPlan,
+        Meal,
+        MealItem,
+        LogItem,
+        WeightEntry,
+        MeasurementCategory,
+        Measurement,
+        GalleryImage,
+    )
+}
+# What a create stamps afresh that tells when or where a row was made upstream: kept.
+MADE_WHEN = {NutritionPlan: ("creation_date",), Meal: ("order",), MealItem: ("order",)}
+
+
 class Refused(Exception):
     """The user cannot be imported (the reason is the message); nothing of them was written."""
 
@@ -100,6 +126,7 @@ class Context:
     now: dt.datetime
     # source user id → local user id, for the users imported (or found imported) so far
     users: dict[int, int | None] = field(default_factory=dict)
+    user: Any = None  # the account being imported (the rules are run for it)
 
 
 @dataclass
@@ -150,13 +177,14 @@ def import_user(context: Context, row: dict[str, Any]) -> UserResult:
     user_id = row["id"]
     _account(context, row, result)
     context.users[row["id"]] = user_id
-    zone = _profile(context, row, result)
+    context.user = context.session.get(User, user_id)
+    _profile(context, row, result)
     _second_factors(context, user_id, result)
     for exercise_id in exercises.contributed_by(context.source, user_id):
         _exercise(context, exercise_id, result)
     _contributions(context, user_id, result)
     routine_ids, entry_ids = _routines(context, user_id, result)
-    session_ids = _sessions(context, user_id, routine_ids, zone, result)
+    session_ids = _sessions(context, user_id, routine_ids, result)
     _logs(context, user_id, routine_ids, entry_ids, session_ids, result)
     _nutrition(context, user_id, result)
     _body(context, user_id, result)
@@ -186,6 +214,11 @@ def _write(
 ) -> set[Any]:
     count = result.count(table.name)
     count.source += len(rows) if source_total is None else source_total
+    model = RULED.get(table.name)
+    if model is not None:
+        options.setdefault("rules", writes.rules_of(model))
+        options.setdefault("user", context.user)
+        options.setdefault("keep", MADE_WHEN.get(model, ()))
     return write_rows(context.session, table, rows, count, **options)
 
 
@@ -282,7 +315,7 @@ def _profile(context: Context, user: dict[str, Any], result: UserResult) -> dt.t
         if source.get("gym_id"):
             result.notes.append("gym membership not imported (gym management is out of scope)")
     _write(context, result, UserProfile.__table__, [_with_profile_defaults(values)], key="user_id")
-    return routines.profile_zone(values.get("time_zone"))
+    return accounts.zone_named(values.get("time_zone"))
 
 
 def _with_profile_defaults(values: dict[str, Any]) -> dict[str, Any]:
@@ -561,7 +594,7 @@ def _units(context: Context, row: dict[str, Any], names: tuple[str, str]) -> tup
 
 
 def _sessions(
-    context: Context, user_id: int, routine_ids: set[int], zone: dt.tzinfo, result: UserResult
+    context: Context, user_id: int, routine_ids: set[int], result: UserResult
 ) -> set[Any]:
     table = "manager_workoutsession"
     rows = context.source.rows(table, "user_id = :u", u=user_id)
@@ -575,45 +608,36 @@ def _sessions(
         if row.get("day_id") is not None and row["day_id"] not in day_ids:
             _skip(result, table, what, "its day was not imported")
             continue
-        sessions.append(_session_values(row, user_id, zone, context.now))
+        sessions.append(_session_values(row, user_id))
     return _write(
         context, result, WorkoutSession.__table__, sessions, source_total=len(rows), owner="user_id"
     )
 
 
-def _session_values(
-    row: dict[str, Any], user_id: int, zone: dt.tzinfo, now: dt.datetime
-) -> dict[str, Any]:
-    """The 2.7 instants beside the 2.6 date and times: read when the source has them, else
-    derived as the API derives them (``routines.sync_session_times``, the profile's zone)."""
-    values = types.SimpleNamespace(
-        date=as_date(row["date"]),
-        time_start=as_time(row.get("time_start")),
-        time_end=as_time(row.get("time_end")),
-        datetime_start=as_datetime(row.get("datetime_start")),
-        datetime_end=as_datetime(row.get("datetime_end")),
-    )
-    if values.datetime_start is not None:
-        routines.sync_session_times(
-            values, {"datetime_start": 1, "datetime_end": 1}, True, now, zone
-        )
-    else:
-        routines.sync_session_times(
-            values, {"date": 1, "time_start": 1, "time_end": 1}, True, now, zone
-        )
-    return {
+def _session_values(row: dict[str, Any], user_id: int) -> dict[str, Any]:
+    """A session as upstream stored it; the rule (``check_workout_session``) derives the 2.7
+    instants from the date and times in the profile's zone, as for a client of the API, unless
+    the source has them (then the date and times follow from them)."""
+    values = {
         "id": as_uuid(row["id"]),
         "user_id": user_id,
         "routine_id": row.get("routine_id"),
         "day_id": row.get("day_id"),
-        "date": values.date,
+        "date": as_date(row["date"]),
         "notes": row.get("notes"),
         "impression": as_text(row.get("impression")) or "2",
-        "time_start": values.time_start,
-        "time_end": values.time_end,
-        "datetime_start": values.datetime_start,
-        "datetime_end": values.datetime_end,
+        "time_start": as_time(row.get("time_start")),
+        "time_end": as_time(row.get("time_end")),
     }
+    if row.get("datetime_start") is not None:
+        values = {
+            key: value
+            for key, value in values.items()
+            if key not in ("date", "time_start", "time_end")
+        }
+        values["datetime_start"] = as_datetime(row["datetime_start"])
+        values["datetime_end"] = as_datetime(row.get("datetime_end"))
+    return values
 
 
 def _existing(session: Session, model: Any, ids: Iterable[Any]) -> set[Any]:
@@ -941,14 +965,7 @@ def _gallery(context: Context, user_id: int, result: UserResult) -> None:
                     stored = body.StoredPhoto(name="", width=picture.width, height=picture.height)
                     picture.close()
                 else:
-                    stored = context.media.keep(
-                        body.store_photo(
-                            stream,
-                            body.gallery_folder(user_id),
-                            config["UPLOAD_MAX_BYTES"],
-                            config["UPLOAD_MAX_PIXELS"],
-                        )
-                    )
+                    stored = context.media.keep(body.store_gallery_photo(stream, context.user))
         except body.PhotoRejected as error:
             count.skipped.append((f"gallery image {row['id']}", str(error)))
             continue

@@ -19,6 +19,8 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
+from wger_flask.rest.errors import APIError
+
 CHUNK = 500
 
 
@@ -78,10 +80,14 @@ def write_rows(
     key: str = "id",
     owner: str | None = None,
     describe: Callable[[dict[str, Any]], str] | None = None,
+    rules: Any = None,
+    user: Any = None,
+    keep: tuple[str, ...] = (),
 ) -> set[Any]:
     """Insert the rows of ``rows`` that are not here yet; returns the keys that are here now
     (imported or already present). ``owner``: the column that must hold the same value in an
-    already present row (else ``Conflict``)."""
+    already present row (else ``Conflict``). ``rules``: the table's write rules
+    (``rest.writes.Rules``), run on each new row for ``user`` first (``_through_rules``)."""
     describe = describe or (lambda row: f"{table.name} {row[key]}")
     keys = [row[key] for row in rows]
     present = existing_owners(session, table, key, owner, keys)
@@ -97,6 +103,10 @@ def write_rows(
             here.add(row[key])
         else:
             missing.append(row)
+    if rules is not None:
+        missing = _through_rules(
+            session, table, missing, count, rules, user, keep, describe, here, key
+        )
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
         try:
@@ -114,3 +124,62 @@ def write_rows(
                 except (IntegrityError, StatementError, DBAPIError) as error:
                     count.skipped.append((describe(row), _reason(error)))
     return here
+
+
+def _refusal(error: APIError) -> str:
+    body = getattr(error, "body", None)
+    if isinstance(body, dict):
+        return "; ".join(
+            f"{field}: {' '.join(str(item) for item in messages) if isinstance(messages, list) else messages}"
+            for field, messages in body.items()
+        )
+    return str(error.description or error)
+
+
+def _through_rules(
+    session: Session,
+    table: Table,
+    rows: list[dict[str, Any]],
+    count: TableCount,
+    rules: Any,
+    user: Any,
+    keep: tuple[str, ...],
+    describe: Callable[[dict[str, Any]], str],
+    here: set[Any],
+    key: str,
+) -> list[dict[str, Any]]:
+    """Run the table's save rule on each row, as a create through the API runs it (the same
+    function, ``services/<domain>/rules.py``): a row it refuses is skipped with its field
+    messages; the values it completes or normalises are what is written. ``keep``: the facts of
+    when a row was made that a create stamps afresh (a plan's creation date), kept as upstream
+    stored them. A row the rule itself added to the session is written by the session's flush;
+    the others go on to the multi-row insert. Returns those."""
+    model = table_model(table)
+    accepted = []
+    for row in rows:
+        obj = model(**row)
+        try:
+            if rules.save is not None:
+                rules.save(session, obj, dict(row), user, True)
+        except APIError as error:
+            count.skipped.append((describe(row), _refusal(error)))
+            continue
+        for name in keep:
+            setattr(obj, name, row[name])
+        if obj in session:  # the rule added it (e.g. a category with its components)
+            count.imported += 1
+            here.add(row[key])
+            continue
+        accepted.append({column.key: getattr(obj, column.key) for column in table.columns})
+    session.flush()  # what the rules added (a log's session, a group's components) goes first
+    return accepted
+
+
+def table_model(table: Table) -> Any:
+    """The model class mapped to ``table``."""
+    from wger_flask.database import db
+
+    for mapper in db.Model.registry.mappers:
+        if mapper.local_table is table:
+            return mapper.class_
+    raise LookupError(table.name)
