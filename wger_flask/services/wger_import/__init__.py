@@ -14,6 +14,7 @@ from wger_flask.services.wger_import.export import ExportError, ExportReport, ru
 from wger_flask.services.wger_import.report import render_summary
 from wger_flask.services.wger_import.run import Report, run_import
 from wger_flask.services.wger_import.source import Source, SourceError
+from wger_flask.services.wger_import.writer import import_row
 
 __all__ = [
     "ExportError",
@@ -21,6 +22,7 @@ __all__ = [
     "Report",
     "Source",
     "SourceError",
+    "import_row",
     "render_summary",
     "run_export",
     "run_import",

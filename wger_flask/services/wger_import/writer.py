@@ -147,6 +147,8 @@ def _through_rules(
     describe: Callable[[dict[str, Any]], str],
     here: set[Any],
     key: str,
+    *,
+    strict: bool = False,
 ) -> list[dict[str, Any]]:
     """Run the table's save rule on each row, as a create through the API runs it (the same
     function, ``services/<domain>/rules.py``): a row it refuses is skipped with its field
@@ -162,6 +164,8 @@ def _through_rules(
             if rules.save is not None:
                 rules.save(session, obj, dict(row), user, True)
         except APIError as error:
+            if strict:
+                raise
             count.skipped.append((describe(row), _refusal(error)))
             continue
         for name in keep:
@@ -170,7 +174,7 @@ def _through_rules(
             count.imported += 1
             here.add(row[key])
             continue
-        accepted.append({column.key: getattr(obj, column.key) for column in table.columns})
+        accepted.append(_column_values(table, obj, row))
     session.flush()  # what the rules added (a log's session, a group's components) goes first
     return accepted
 
@@ -183,3 +187,62 @@ def table_model(table: Table) -> Any:
         if mapper.local_table is table:
             return mapper.class_
     raise LookupError(table.name)
+
+
+def _column_values(table: Table, obj: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """The row's values after its rule; a column the row did not name gets its default (a
+    primary key left to the database is left out)."""
+    values = {}
+    for column in table.columns:
+        value = getattr(obj, column.key)
+        if value is None and column.key not in row:
+            if column.primary_key:
+                continue
+            default = column.default
+            if default is not None and default.is_scalar:
+                value = default.arg
+            elif default is not None and default.is_callable:
+                try:
+                    value = default.arg(None)
+                except Exception:
+                    value = None
+        values[column.key] = value
+    return values
+
+
+def import_row(session: Session, model: Any, data: dict[str, Any], user: Any) -> Any:
+    """One row written as ``flask import-wger`` writes each row (the table's save rule run as
+    for an API create, a refusal raised as the rule raised it, then the insert); its primary
+    key. For a writer of single rows (and the "every writer" tests); the import itself writes a
+    user's rows in batches with ``write_rows``."""
+    from wger_flask.models.types import GUID, uuid7
+    from wger_flask.rest import writes
+
+    table = model.__table__
+    rules = writes.rules_of(model)
+    # the batch import writes only the user's own rows under the user's own parents; a single
+    # row names its parents itself, so they are checked as every writer checks them
+    writes.check_parents(session, rules, data, user)
+    row = dict(data)
+    if "user_id" in table.c and row.get("user_id") is None:
+        row["user_id"] = user.id
+    key = next(iter(table.primary_key.columns))
+    if isinstance(key.type, GUID) and row.get(key.key) is None:
+        row[key.key] = uuid7()
+    values = _through_rules(
+        session,
+        table,
+        [row],
+        TableCount(),
+        rules,
+        user,
+        (),
+        lambda item: table.name,
+        set(),
+        key.key,
+        strict=True,
+    )
+    if not values:  # the rule added the row itself
+        return row.get(key.key)
+    inserted = session.execute(insert(table).values(**values[0]))
+    return inserted.inserted_primary_key[0]
