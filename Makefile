@@ -8,7 +8,7 @@ export PORT
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test install lint format bootstrap clean
+.PHONY: run test install lint format bootstrap clean user
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,15 @@ bootstrap: $(RUN_STAMP)
 	$(BIN)/flask --app wsgi bootstrap
 
 ## Serve the API with gunicorn on http://127.0.0.1:$(PORT) (PORT and DATABASE_URL override).
+## SITE_URL, the public address mail links are built from, is the address served unless set.
 run: bootstrap
-	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+## Create a staff account (a superuser): `make user NAME=alice [EMAIL=alice@example.com]`; the
+## password is asked twice on the terminal (or PASSWORD=... for scripts).
+user: bootstrap
+	@test -n "$(NAME)" || { echo "make user: say which account, e.g. make user NAME=alice"; exit 2; }
+	$(BIN)/flask --app wsgi user create "$(NAME)" --superuser $(if $(EMAIL),--email "$(EMAIL)")
 
 ## Install everything and run the whole test suite: on SQLite, then on PostgreSQL (a fresh
 ## database), the second even when the first fails. The last line sums both up and says

@@ -14,7 +14,7 @@ from wger_flask.blueprints.accounts import headless_responses as respond
 from wger_flask.extensions import csrf, db
 from wger_flask.models.accounts import AppSession, User
 from wger_flask.rest import throttling
-from wger_flask.services.accounts import app_sessions, mfa, tokens, users
+from wger_flask.services.accounts import app_sessions, lifecycle, mfa, tokens, users
 from wger_flask.services.accounts.passwords import verify_password
 
 blp = Blueprint("headless", __name__, url_prefix="/allauth/app/v1")
@@ -288,4 +288,6 @@ def signup() -> Response:
         field_code = "required" if problem.field == "username" and not username else problem.code
         message = "This field is required." if field_code == "required" else str(problem)
         return respond.error(problem.field, field_code, message)
-    return finish_login(user, [], "signup")
+    signed_in = finish_login(user, [], "signup")  # commits: the mail names a stored account
+    lifecycle.send_verification_mail(user)  # at once, as allauth does on sign-up
+    return signed_in

@@ -29,7 +29,7 @@ from wger_flask.rest.smorest import (
     set_doc,
 )
 from wger_flask.schemas.accounts import UserprofileSchema
-from wger_flask.services.accounts import mail, users
+from wger_flask.services.accounts import lifecycle
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v2", description="The caller's account")
 
@@ -104,15 +104,14 @@ def verify_email() -> Response:
         return negotiation.render(
             {"status": "verified", "message": "This email is already verified"}
         )
-    token = users.email_verification_token(user)
-    link = request.host_url + f"user/verify-email/{token}"
-    mail.send(
-        user.email,
-        "Verify your email address for wger",
-        f"Hello {user.username},\n\nplease confirm your email address by opening this link:\n"
-        f"{link}\n\nThe link is valid for two days.",
-        secrets=[token],  # never in full in an INFO log line
-    )
+    outcome = lifecycle.send_verification_mail(user)
+    if outcome == lifecycle.TOO_SOON:
+        return negotiation.render(
+            {
+                "status": "not sent",
+                "message": "A verification email was sent a moment ago: try again in a few minutes",
+            }
+        )
     return negotiation.render(
         {"status": "sent", "message": f"A verification email was sent to {user.email}"}
     )

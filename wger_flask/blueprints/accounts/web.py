@@ -27,7 +27,7 @@ from itsdangerous import BadSignature, SignatureExpired
 from wger_flask.extensions import db, login_manager
 from wger_flask.models.accounts import User
 from wger_flask.rest import throttling
-from wger_flask.services.accounts import mfa, users
+from wger_flask.services.accounts import lifecycle, mfa, users
 
 blp = Blueprint("web", __name__)
 PENDING_KEY = "pending_2fa"
@@ -172,7 +172,10 @@ def signup() -> Any:
                 db.session.rollback()
                 errors[problem.field] = str(problem)
             else:
-                return _finish(user)
+                signed_in = _finish(user)  # commits: the mail names a stored account
+                if lifecycle.send_verification_mail(user) == lifecycle.SENT:
+                    flash(f"A link to verify {user.email} was sent to that address.", "mail")
+                return signed_in
     return render("web/signup.html", 400 if errors else 200, errors=errors, values=values)
 
 
@@ -213,6 +216,12 @@ def language_prefixed(lang: str, rest: str) -> Response:
     if len(lang) != 2 or not lang.isalpha():
         return render("error.html", 404, status=404, title="Not Found", error=None)
     return redirect(f"/user/{rest}")
+
+
+@blp.route("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon where browsers look for it first (pages also link it)."""
+    return current_app.send_static_file("favicon.svg")
 
 
 @blp.route("/")

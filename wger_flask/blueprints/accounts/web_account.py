@@ -97,9 +97,9 @@ def account() -> Any:
 def send_verification() -> Response:
     """Mail a verification link (at most one per few minutes), then go back where asked."""
     user = me()
-    outcome = lifecycle.send_verification_mail(user, request.host_url)
+    outcome = lifecycle.send_verification_mail(user)
     messages = {
-        lifecycle.SENT: (f"A verification link was sent to {user.email}.", "success"),
+        lifecycle.SENT: (f"A verification link was sent to {user.email}.", "mail"),
         lifecycle.ALREADY_VERIFIED: ("Your email address is already verified.", "success"),
         lifecycle.NO_ADDRESS: ("Add an email address first.", "error"),
         lifecycle.TOO_SOON: (
@@ -129,8 +129,8 @@ def change_email() -> Any:
         return account_page(user, 400, errors={"email": str(problem)})
     db.session.commit()
     lifecycle.send_email_changed_notice(old, user)
-    lifecycle.send_verification_mail(user, request.host_url)
-    flash(f"Your address is now {user.email}. Open the link we sent there to verify it.", "success")
+    lifecycle.send_verification_mail(user)
+    flash(f"Your address is now {user.email}. Open the link we sent there to verify it.", "mail")
     return redirect(url_for("web_account.account"))
 
 
@@ -218,8 +218,8 @@ def request_password_reset() -> Any:
         else:
             user = lifecycle.user_for_reset_request(email)
             if user is not None:
-                lifecycle.send_password_reset_mail(user, request.host_url)
-            flash(RESET_SENT, "success")
+                lifecycle.send_password_reset_mail(user)
+            flash(RESET_SENT, "mail")
             return redirect(url_for("web_account.request_password_reset"))
     return render(
         "web/password_reset_request.html", 400 if errors else 200, errors=errors, email=email
@@ -249,7 +249,7 @@ def reset_password(key: str) -> Any:
             errors["new_password2"] = "The two passwords differ."
         else:
             try:
-                lifecycle.set_new_password(user, new)
+                lifecycle.set_new_password_from_link(user, new)
             except users.AccountError as problem:
                 db.session.rollback()
                 errors["new_password"] = str(problem)
