@@ -12,12 +12,11 @@ from sqlalchemy import func, select
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User, UserProfile
 from wger_flask.rest import throttling
-from wger_flask.services.accounts import app_sessions, tokens
+from wger_flask.services.accounts import app_sessions, password_rules, tokens
 from wger_flask.services.accounts.passwords import hash_password, needs_rehash, verify_password
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 8
 # The per-address bucket of failed passwords (``RATE_LIMITS`` in config.py); the per-account
 # one is the generic layer's ``throttling.LOGIN_FAILED_ACCOUNT``.
 LOGIN_FAILED_ADDRESS = "login_failed_address"
@@ -68,19 +67,14 @@ def validate_email(email: str, *, required: bool = False) -> str:
     return email
 
 
-def validate_password(password: str, username: str = "") -> str:
+def validate_password(password: str, username: str = "", email: str = "") -> str:
+    """A new password, or AccountError naming the first rule it breaks
+    (``password_rules``: upstream's Django validators). Logins never check these rules."""
     if not password or not password.strip():
         raise AccountError("password", "This field is required.", "required")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            "password",
-            f"This password is too short. It must contain at least {MIN_PASSWORD_LENGTH} characters.",
-            "password_too_short",
-        )
-    if username and password.lower() == username.lower():
-        raise AccountError(
-            "password", "The password is too similar to the username.", "password_too_similar"
-        )
+    found = password_rules.problems(password, username=username, email=email)
+    if found:
+        raise AccountError("password", found[0].message, found[0].code)
     return password
 
 
@@ -96,7 +90,7 @@ def create_user(
     the address (an administrator creating the account on the command line)."""
     username = validate_username(username)
     email = validate_email(email)
-    validate_password(password, username)
+    validate_password(password, username, email)
     user = User(
         username=username,
         email=email,
@@ -115,7 +109,7 @@ def create_user(
 def set_password(user: User, password: str) -> None:
     """Change the password; every session (browser and app) and token made before stops
     working at once (not committed here)."""
-    validate_password(password, user.username)
+    validate_password(password, user.username, user.email)
     user.password_hash = hash_password(password)
     end_all_sessions(user)
 
