@@ -207,6 +207,8 @@ class Config:
         # worker count): while the shared storage is down each allows its share of a quota.
         self.WORKERS = env_int("WGER_WORKERS", env_int("WEB_CONCURRENCY", 1), minimum=1)
         self.NUMBER_OF_PROXIES = env_int("NUMBER_OF_PROXIES", 0)
+        # How long a device cookie (a browser or app that logged in before) is honoured.
+        self.DEVICE_COOKIE_DAYS = env_int("DEVICE_COOKIE_DAYS", 365, minimum=1)
         # Quotas per scope ("N/period", the limits library's notation); RATE_LIMIT_<SCOPE>
         # overrides one, e.g. RATE_LIMIT_LOGIN="20/minute".
         defaults = {
@@ -219,6 +221,9 @@ class Config:
             # all addresses together (higher, so a stranger cannot lock the owner out).
             "login_failed_address": "5/5minute",
             "login_failed_account": "50/5minute",
+            # Failed passwords from a device that logged in to the account before (its device
+            # cookie or app session): counted on their own, untouched by strangers' failures.
+            "login_failed_device": "5/5minute",
             "mfa_failed_account": "5/5minute",  # wrong second-factor codes per account
             "verification_mail": "1/3minute",  # verification mails per account
             "password_reset": "20/minute",  # reset requests per client

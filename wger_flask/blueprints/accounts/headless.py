@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from flask import Blueprint, Response, current_app, request
 
+from wger_flask.blueprints.accounts import device_cookie
 from wger_flask.blueprints.accounts import headless_responses as respond
 from wger_flask.extensions import csrf, db
 from wger_flask.models.accounts import AppSession, User
@@ -161,7 +162,14 @@ def login() -> Response:
         return respond.errors(problems)
     field = identifiers[0]
     try:
-        user = users.log_in(field, text_field(data, field), password, request.remote_addr)
+        user = users.log_in(
+            field,
+            text_field(data, field),
+            password,
+            request.remote_addr,
+            device=device_cookie.presented(),
+            known_session_user_id=known_session_user_id(current),
+        )
     except users.LoginRefused as refused:
         return respond.error(refused.param, refused.code, refused.message)
     if current.user is not None:
@@ -172,6 +180,17 @@ def login() -> Response:
         db.session.commit()
         return respond.mfa_pending(user, session_token)
     return finish_login(user, methods, "login")
+
+
+def known_session_user_id(current: Caller) -> int | None:
+    """The account of the app session the request carries (signed in or waiting for its
+    second factor): an app that logged in to it before, for the lockout (``users.log_in``)."""
+    if current.session is None:
+        return None
+    if current.user is not None:
+        return current.user.id
+    pending = app_sessions.pending_user(current.session)
+    return pending.id if pending is not None else None
 
 
 @blp.post("/auth/2fa/authenticate/")

@@ -24,6 +24,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired
 
+from wger_flask.blueprints.accounts import device_cookie
 from wger_flask.extensions import db, login_manager
 from wger_flask.models.accounts import User
 from wger_flask.rest import throttling
@@ -53,13 +54,16 @@ def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
 
 
 def _finish(user: User) -> Response:
-    """Signed in: a new session id (the one used before the login ends: no fixation)."""
+    """Signed in: a new session id (the one used before the login ends: no fixation), and a
+    device cookie that keeps this browser out of the account's lockout (``devices``)."""
     session.pop(PENDING_KEY, None)
     session.rotate(user)
     login_user(user)
     db.session.commit()
     flash(f"Welcome, {user.username}!", "success")
-    return redirect(safe_next(request.args.get("next")))
+    response = redirect(safe_next(request.args.get("next")))
+    device_cookie.remember(response, user)
+    return response
 
 
 @blp.route("/user/login/", methods=["GET", "POST"])
@@ -94,12 +98,23 @@ def login() -> Any:
     return render("web/login.html", 400 if errors else 200, errors=errors, login_name=login_name)
 
 
+LOCKED_OUT = (
+    "Too many failed login attempts for this account: it is locked for a few minutes for "
+    "browsers it does not know. A browser you have logged in with before is not locked out. "
+    "Try again later, or reset your password."
+)
+
+
 def _check_login(login_name: str, password: str) -> tuple[User | None, str]:
     field = "email" if "@" in login_name else "username"
     try:
-        return users.log_in(field, login_name, password, request.remote_addr), ""
+        user = users.log_in(
+            field, login_name, password, request.remote_addr, device=device_cookie.presented()
+        )
     except users.LoginRefused as refused:
-        return None, refused.message
+        locked = refused.code == "too_many_login_attempts"
+        return None, LOCKED_OUT if locked else refused.message
+    return user, ""
 
 
 def pending_user() -> User | None:

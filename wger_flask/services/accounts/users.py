@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User, UserProfile
 from wger_flask.rest import throttling
-from wger_flask.services.accounts import app_sessions, password_rules, tokens
+from wger_flask.services.accounts import app_sessions, devices, password_rules, tokens
 from wger_flask.services.accounts.passwords import hash_password, needs_rehash, verify_password
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
@@ -160,7 +160,10 @@ def find_login_user(field: str, identifier: str) -> User | None:
 def check_credentials(field: str, identifier: str, password: str) -> User:
     """The user for a username/email and password, or LoginRefused (same answer and effort
     for an unknown account and a wrong password, so accounts cannot be enumerated)."""
-    user = find_login_user(field, identifier)
+    return _check_password(find_login_user(field, identifier), field, password)
+
+
+def _check_password(user: User | None, field: str, password: str) -> User:
     if not verify_password(user.password_hash if user else None, password) or user is None:
         raise LoginRefused(f"{field}_password_mismatch", MISMATCH_MESSAGES[field], "password")
     if not user.is_active:
@@ -170,29 +173,46 @@ def check_credentials(field: str, identifier: str, password: str) -> User:
     return user
 
 
-def log_in(field: str, identifier: str, password: str, address: str | None = None) -> User:
-    """check_credentials behind two quotas of failed attempts (the same for the headless API
-    and the login page), as OWASP ASVS 2.2.1 asks:
+def log_in(
+    field: str,
+    identifier: str,
+    password: str,
+    address: str | None = None,
+    *,
+    device: str | None = None,
+    known_session_user_id: int | None = None,
+) -> User:
+    """check_credentials behind failure counts that a stranger cannot turn against the owner
+    (OWASP ASVS 2.2.1 and its "device cookie" pattern; the same for the API and the web):
 
-    - per account and client address (5 in 5 minutes): one client guessing is stopped soon;
-    - per account from all addresses (50 in 5 minutes): a spread-out attack is bounded too.
+    - a **known device** (``device``: a device token this account issued to the client at an
+      earlier login, ``devices``; or ``known_session_user_id``: the app session the request
+      carries belongs to this account) is judged by its own count only (5 in 5 minutes);
+    - anyone else by two counts: per account and client address (5 in 5 minutes), and per
+      account from all untrusted clients together (50 in 5 minutes).
 
-    A stranger's failures use up only their own address's quota, so the owner's right
-    password from their own address keeps working. A locked bucket refuses before the
-    password is even checked; a success clears that address's count."""
-    account = f"{field}:{identifier.strip().lower()}"
-    from_here = f"{account}|{address or 'unknown'}"
-    if throttling.account_locked(LOGIN_FAILED_ADDRESS, from_here) or throttling.account_locked(
-        throttling.LOGIN_FAILED_ACCOUNT, account
-    ):
+    So 55 wrong passwords from 11 addresses lock every stranger out of the account, the right
+    password included, while the owner's browser or app, which logged in before, gets in. A
+    locked count refuses before the password is checked; a success clears its own count."""
+    user = find_login_user(field, identifier)
+    account = f"user:{user.id}" if user is not None else f"{field}:{identifier.strip().lower()}"
+    nonce = devices.known_device(device, user)
+    if nonce is None and user is not None and known_session_user_id == user.id:
+        nonce = f"user:{user.id}|app-session"
+    if nonce is not None:
+        counts = [(devices.DEVICE_FAILED, nonce)]
+    else:
+        from_here = f"{account}|{address or 'unknown'}"
+        counts = [(LOGIN_FAILED_ADDRESS, from_here), (throttling.LOGIN_FAILED_ACCOUNT, account)]
+    if any(throttling.account_locked(scope, key) for scope, key in counts):
         raise LoginRefused("too_many_login_attempts", TOO_MANY_FAILURES)
     try:
-        user = check_credentials(field, identifier, password)
+        user = _check_password(user, field, password)
     except LoginRefused:
-        throttling.record_failure(LOGIN_FAILED_ADDRESS, from_here)
-        throttling.record_failure(throttling.LOGIN_FAILED_ACCOUNT, account)
+        for scope, key in counts:
+            throttling.record_failure(scope, key)
         raise
-    throttling.clear_failures(LOGIN_FAILED_ADDRESS, from_here)
+    throttling.clear_failures(*counts[0])  # this device's, or this address's, count
     return user
 
 
