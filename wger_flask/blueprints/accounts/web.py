@@ -204,7 +204,9 @@ def verify_email(token: str) -> Any:
             "web/message.html",
             400,
             title="Link expired",
-            message="This link has expired. Request a new one from the API or your settings.",
+            message="This link has expired: verification links work for two days. Send a "
+            "new one from your account page.",
+            links=[(url_for("web_account.account"), "Your account")],
         )
     except BadSignature:
         return render(
@@ -220,8 +222,16 @@ def verify_email(token: str) -> Any:
         )
     user.email_verified = True
     db.session.commit()
+    onward = safe_next(payload.get("next") or url_for("web_account.account"))
+    names = {
+        url_for("web_settings.two_factor"): "Continue to two-factor authentication",
+        url_for("web_account.account"): "Back to your account",
+    }
     return render(
-        "web/message.html", title="Email verified", message=f"Thank you: {user.email} is verified."
+        "web/message.html",
+        title="Email verified",
+        message=f"Thank you: {user.email} is verified.",
+        links=[(onward, names.get(onward, "Continue"))],
     )
 
 

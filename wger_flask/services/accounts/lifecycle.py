@@ -180,17 +180,18 @@ def site_link(path: str) -> str:
     return f"{current_app.config['SITE_URL']}{path}"
 
 
-def send_verification_mail(user: User) -> str:
+def send_verification_mail(user: User, next_path: str | None = None) -> str:
     """Mail the user a link that verifies their address, at most once per
     ``RATE_LIMITS["verification_mail"]``. Returns SENT, ALREADY_VERIFIED, NO_ADDRESS or
-    TOO_SOON. Call it after the commit that stored the address."""
+    TOO_SOON. Call it after the commit that stored the address. ``next_path``: the page the
+    verified address leads back to (the 2FA page, the account page)."""
     if not user.email:
         return NO_ADDRESS
     if user.email_verified:
         return ALREADY_VERIFIED
     if over_quota(VERIFICATION_MAIL, f"user:{user.id}"):
         return TOO_SOON
-    token = users.email_verification_token(user)
+    token = users.email_verification_token(user, next_path)
     mail.send(
         user.email,
         "Verify your email address",

@@ -223,9 +223,13 @@ def _email_links() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="verify-email")
 
 
-def email_verification_token(user: User) -> str:
-    """The signed token of the verification link: the account and the address it confirms."""
-    return _email_links().dumps({"user": user.id, "email": user.email})
+def email_verification_token(user: User, next_path: str | None = None) -> str:
+    """The signed token of the verification link: the account and the address it confirms,
+    and the page the person asked from (``next_path``), where the link leads back to."""
+    payload: dict[str, Any] = {"user": user.id, "email": user.email}
+    if next_path:
+        payload["next"] = next_path
+    return _email_links().dumps(payload)
 
 
 def read_email_verification_token(token: str) -> dict[str, Any]:
