@@ -89,8 +89,12 @@ SITE_URL_MISSING = (
 
 
 def serving_problem(config: object) -> str | None:
-    """Why the server must not start serving with these settings (None: it may)."""
-    if not getattr(config, "SITE_URL", ""):
+    """Why the server must not start serving with these settings (None: it may). ``config``:
+    a ``Config`` or the app's ``config`` mapping."""
+    site_url = (
+        config.get("SITE_URL") if isinstance(config, dict) else getattr(config, "SITE_URL", "")
+    )
+    if not site_url:
         return SITE_URL_MISSING
     return None
 
