@@ -151,12 +151,23 @@ set_doc(
     UserprofileView.get,
     {
         "operationId": "userprofile_retrieve",
+        "summary": "Your profile",
         "responses": PROFILE_RESPONSE,
         "security": AUTHENTICATED,
     },
 )
-set_doc(UserprofileView.put, {**PROFILE_WRITE, "operationId": "userprofile_update"})
-set_doc(UserprofileView.patch, {**PROFILE_WRITE, "operationId": "userprofile_partial_update"})
+set_doc(
+    UserprofileView.put,
+    {**PROFILE_WRITE, "operationId": "userprofile_update", "summary": "Update your profile"},
+)
+set_doc(
+    UserprofileView.patch,
+    {
+        **PROFILE_WRITE,
+        "operationId": "userprofile_partial_update",
+        "summary": "Partly update your profile",
+    },
+)
 set_doc(
     UserprofileView.post,
     {**PROFILE_WRITE, "operationId": "userprofile_update_legacy", "deprecated": True},
