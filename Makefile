@@ -49,20 +49,28 @@ SQLITE_TZ ?= Pacific/Kiritimati
 POSTGRES_CLOCK ?= 23:59
 POSTGRES_TZ ?= Pacific/Pago_Pago
 
+## The closing line also names every group of tests that was skipped in either suite, and why
+## (e.g. the browser tests without Debian's chromium), so "passed" never hides one that did not run.
 test: $(TEST_STAMP)
 	@lint=passed; sqlite=passed; postgres=passed; \
+	rm -f $(VENV)/skipped-sqlite.txt $(VENV)/skipped-postgres.txt; \
 	$(BIN)/ruff check . || lint=FAILED; \
-	TZ=$(SQLITE_TZ) $(BIN)/python -m pytest --clock=$(SQLITE_CLOCK) $(PYTEST_ARGS) || sqlite=FAILED; \
+	TZ=$(SQLITE_TZ) WGER_SKIP_SUMMARY=$(VENV)/skipped-sqlite.txt \
+		$(BIN)/python -m pytest --clock=$(SQLITE_CLOCK) $(PYTEST_ARGS) || sqlite=FAILED; \
 	reason=$$($(BIN)/python -m tests.postgres_status); \
 	if [ -n "$$reason" ]; then \
 		postgres="SKIPPED ($$reason)"; \
 		echo "make test: the PostgreSQL suite is SKIPPED: $$reason"; \
 	else \
-		TZ=$(POSTGRES_TZ) $(BIN)/python -m pytest --database=postgres --clock=$(POSTGRES_CLOCK) \
+		TZ=$(POSTGRES_TZ) WGER_SKIP_SUMMARY=$(VENV)/skipped-postgres.txt \
+			$(BIN)/python -m pytest --database=postgres --clock=$(POSTGRES_CLOCK) \
 			$(PYTEST_ARGS) || postgres=FAILED; \
 	fi; \
-	echo "make test: lint $$lint; SQLite suite $$sqlite (clock $(or $(SQLITE_CLOCK),real), TZ=$(SQLITE_TZ));" \
-		"PostgreSQL suite $$postgres (clock $(or $(POSTGRES_CLOCK),real), TZ=$(POSTGRES_TZ))"; \
+	skipped_sqlite=$$(cat $(VENV)/skipped-sqlite.txt 2>/dev/null || echo "not run"); \
+	skipped_postgres=$$(cat $(VENV)/skipped-postgres.txt 2>/dev/null || echo "not run"); \
+	echo "make test: lint $$lint; SQLite suite $$sqlite (clock $(or $(SQLITE_CLOCK),real), TZ=$(SQLITE_TZ);" \
+		"$$skipped_sqlite); PostgreSQL suite $$postgres (clock $(or $(POSTGRES_CLOCK),real)," \
+		"TZ=$(POSTGRES_TZ); $$skipped_postgres)"; \
 	[ "$$lint" = passed ] && [ "$$sqlite" = passed ] && [ "$$postgres" != FAILED ]
 
 lint: $(TEST_STAMP)
