@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -154,9 +154,8 @@ def outbox_messages(folder: Path) -> list[OutboxEntry]:
     for path in sorted(folder.glob("*.eml"), reverse=True):
         message = read_outbox_file(path)
         if message is not None:
-            entries.append(
-                OutboxEntry(path.stem, message["To"], message["Subject"], message["Date"])
-            )
+            sent = parsedate_to_datetime(message["Date"]).strftime("%Y-%m-%d %H:%M:%S UTC")
+            entries.append(OutboxEntry(path.stem, message["To"], message["Subject"], sent))
     return entries
 
 
