@@ -125,7 +125,7 @@ def user_create_command(
     default_language = UserProfile.__table__.c.notification_language_id.default.arg
     if db.session.get(Language, default_language) is None:
         click.echo(
-            "Error: the catalogue (languages) is not loaded: run `flask --app wsgi bootstrap`.",
+            "Error: the catalogue (languages) is not loaded: run `.venv/bin/flask --app wsgi bootstrap` (or `make bootstrap`).",
             err=True,
         )
         sys.exit(1)
