@@ -271,6 +271,115 @@ def user_revoke_command(username: str, permission: str) -> None:
     click.echo(f"{user.username!r} {state} {name}.")
 
 
+@click.command("import-wger")
+@click.argument("source")
+@click.option(
+    "--media",
+    "media_root",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Upstream's MEDIA_ROOT (gallery photos, exercise images and videos).",
+)
+@click.option("--dry-run", is_flag=True, help="Check and report everything, write nothing.")
+@click.option("--quiet", is_flag=True, help="Only the summary (no progress, no per-user lines).")
+@with_appcontext
+def import_wger_command(source: str, media_root: str | None, dry_run: bool, quiet: bool) -> None:
+    """Move a running upstream wger server in: every user (passwords, 2FA, API keys) and
+    everything they own, from its database SOURCE (a PostgreSQL or SQLite URL, read-only).
+
+    One transaction per user; running it again finishes an interrupted run and changes
+    nothing else. See docs/import.md."""
+    import datetime as dt
+
+    from wger_flask.services import wger_import
+    from wger_flask.services.wger_import.report import user_line
+
+    try:
+        upstream = wger_import.Source(source)
+    except wger_import.SourceError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    started = time.monotonic()
+    total = upstream.count("auth_user")
+    # A bar on a terminal; otherwise (and always for a dry run, which reports per user) a line
+    # per user.
+    bar_shown = sys.stdout.isatty() and not quiet and not dry_run
+    lines_shown = not quiet and not bar_shown
+    try:
+        with click.progressbar(
+            length=total,
+            label="importing",
+            show_pos=True,
+            file=None if bar_shown else _Discard(),
+        ) as bar:
+
+            def progress(result) -> None:
+                bar.update(1)
+                if lines_shown:
+                    click.echo(user_line(result))
+
+            report = wger_import.run_import(
+                upstream,
+                db.session,
+                media_root=media_root,
+                dry_run=dry_run,
+                now=dt.datetime.now(dt.UTC),
+                commit=commit,  # the import's commit point: one per user
+                rollback=db.session.rollback,
+                on_user=progress,
+            )
+    finally:
+        upstream.close()
+    click.echo(wger_import.render_summary(report))
+    elapsed = time.monotonic() - started
+    click.echo(f"{'Dry run' if dry_run else 'Import'} of {total} users took {elapsed:.1f} s.")
+    if any(user.status == "failed" for user in report.users):
+        sys.exit(2)
+
+
+@click.command("export-wger")
+@click.argument("target")
+@click.option(
+    "--media",
+    "media_folder",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder to copy the gallery photos to (the target server's MEDIA_ROOT).",
+)
+@with_appcontext
+def export_wger_command(target: str, media_folder: str | None) -> None:
+    """Move out: write every user and what they own into TARGET, an empty database of
+    upstream wger's schema (PostgreSQL or SQLite URL). See docs/import.md."""
+    from wger_flask.services import wger_import
+
+    started = time.monotonic()
+    try:
+        report = wger_import.run_export(db.session, target, media_folder=media_folder)
+    except wger_import.ExportError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    for table in sorted(report.rows):
+        click.echo(f"{table:<40} {report.rows[table]:>9}")
+    click.echo(
+        f"Exported {report.users} users and {report.files} files in "
+        f"{time.monotonic() - started:.1f} s (API keys and recovery codes stay here: "
+        "they are stored only as digests)."
+    )
+
+
+class _Discard:
+    """Where the progress bar goes when nobody watches it."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
 sessions_group = AppGroup("sessions", help="Server-side sessions (web pages and apps).")
 
 
@@ -292,3 +401,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(catalogue_group)
     app.cli.add_command(user_group)
     app.cli.add_command(sessions_group)
+    app.cli.add_command(import_wger_command)
+    app.cli.add_command(export_wger_command)

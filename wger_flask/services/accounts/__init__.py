@@ -4,11 +4,16 @@ recovery codes, account mail, the profile's time zone.
 May import: models.accounts, models.types, the extensions, the generic layer (errors,
 throttling, writes) and the body domain's package (the official categories a new account gets).
 Other domains use only what is re-exported here: ``zone_named`` / ``time_zone_of`` (the user's
-time zone), ``known_time_zones``, and ``export_user`` (the account export).
+time zone), ``known_time_zones``, ``export_user`` (the account export), and for moving a
+server in (``wger_import``): ``adopt_api_key``, ``adopt_second_factors`` and
+``django_hash_algorithm``.
 """
 
 from typing import Any
 
+from wger_flask.services.accounts.api_keys import adopt as adopt_api_key
+from wger_flask.services.accounts.django_hashes import algorithm_of as django_hash_algorithm
+from wger_flask.services.accounts.mfa import adopt as adopt_second_factors
 from wger_flask.services.accounts.zones import UTC, known_time_zones, time_zone_of, zone_named
 
 
@@ -19,4 +24,13 @@ def export_user(user_id: int) -> dict[str, list[dict[str, Any]]]:
     return export_accounts(user_id)
 
 
-__all__ = ["UTC", "export_user", "known_time_zones", "time_zone_of", "zone_named"]
+__all__ = [
+    "UTC",
+    "adopt_api_key",
+    "adopt_second_factors",
+    "django_hash_algorithm",
+    "export_user",
+    "known_time_zones",
+    "time_zone_of",
+    "zone_named",
+]

@@ -70,3 +70,19 @@ def user_for_key(key: str) -> User | None:
     if record.last_used is None or now - record.last_used > LAST_USED_RESOLUTION:
         record.last_used = now
     return user
+
+
+def adopt(user_id: int, key: str, created: dt.datetime | None = None) -> bool:
+    """Take over a key made elsewhere (an upstream server's ``authtoken`` key, ``flask
+    import-wger``): the same key goes on working, stored as its digest like ours. Nothing is
+    changed when the user already has a key; whether it was adopted. Not committed here."""
+    if not key or len(key) > 128:
+        raise ValueError("not an API key")
+    existing = db.session.execute(select(ApiKey.id).where(ApiKey.user_id == user_id)).first()
+    if existing is not None:
+        return False
+    db.session.add(
+        ApiKey(user_id=user_id, digest=digest_of(key), prefix=key[:8], created=created or utcnow())
+    )
+    db.session.flush()
+    return True

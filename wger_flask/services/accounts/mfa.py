@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -262,3 +263,56 @@ def _consume_recovery_code(row: Authenticator, code: str) -> Verified | None:
         .execution_options(synchronize_session=False)
     ).rowcount
     return Verified(row.id, RECOVERY_CODES) if spent == 1 else None
+
+
+def adopt(
+    user_id: int,
+    *,
+    totp_secret: str,
+    recovery_codes: list[str],
+    used: list[int],
+    created: dt.datetime | None = None,
+    last_used: dt.datetime | None = None,
+) -> bool:
+    """Take over second factors made elsewhere (an upstream server's, ``flask import-wger``):
+    the same TOTP secret, so the user's authenticator app goes on working, and the same
+    recovery codes (stored as digests like ours; the ``used`` indexes stay spent). Nothing is
+    changed when the user already has TOTP here; whether it was adopted. Not committed here."""
+    if not _is_base32(totp_secret):
+        raise ValueError("the TOTP secret is not base32")
+    existing = db.session.execute(
+        select(Authenticator.id).where(
+            Authenticator.user_id == user_id, Authenticator.type.in_((TOTP, RECOVERY_CODES))
+        )
+    ).first()
+    if existing is not None:
+        return False
+    when = created or utcnow()
+    db.session.add(
+        Authenticator(
+            user_id=user_id,
+            type=TOTP,
+            data={"secret": totp_secret},
+            created=when,
+            last_used=last_used,
+        )
+    )
+    if recovery_codes:
+        data = {
+            "digests": [_recovery_digest(code) for code in recovery_codes],
+            "used": sorted(set(used)),
+        }
+        db.session.add(Authenticator(user_id=user_id, type=RECOVERY_CODES, data=data, created=when))
+    db.session.flush()
+    return True
+
+
+def _is_base32(secret: str) -> bool:
+    import base64
+    import binascii
+
+    try:
+        base64.b32decode(secret + "=" * (-len(secret) % 8), casefold=True)
+    except (binascii.Error, ValueError):
+        return False
+    return bool(secret)

@@ -1,4 +1,9 @@
-"""Password hashing with argon2id (OWASP's first choice), parameters upgraded on login."""
+"""Password hashing with argon2id (OWASP's first choice), parameters upgraded on login.
+
+Hashes in Django's formats (accounts moved in from an upstream wger server,
+``django_hashes``) are verified as they are and replaced by argon2id at the first successful
+login (``needs_rehash``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ import contextlib
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app, has_app_context
+
+from wger_flask.services.accounts import django_hashes
 
 _PRODUCTION = PasswordHasher()  # argon2id, library defaults (RFC 9106 low-memory profile)
 # The test suite hashes hundreds of passwords: same algorithm, cheap parameters.
@@ -31,6 +38,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         with contextlib.suppress(VerificationError):
             _PRODUCTION.verify(_DUMMY_HASH, password)
         return False
+    if django_hashes.is_django_hash(password_hash):
+        return django_hashes.verify(password_hash, password)
     try:
         return _hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -38,6 +47,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 def needs_rehash(password_hash: str) -> bool:
+    """True for older argon2 parameters and for any other format (Django's included)."""
     try:
         return _hasher().check_needs_rehash(password_hash)
     except InvalidHashError:

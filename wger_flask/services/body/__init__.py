@@ -11,7 +11,8 @@ Public functions for other domains:
 - ``ensure_official_categories(user_id)``: create the official categories (at registration;
   a migration made them for the accounts that existed before);
 - ``RULES``: the write rules of each body table (``rules.py``), for every writer;
-- ``GALLERY_UPLOAD``: how a gallery photo is stored, replaced and removed.
+- ``GALLERY_UPLOAD``: how a gallery photo is stored, replaced and removed;
+  ``store_gallery_photo`` (uploads and ``flask import-wger`` alike).
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ def export_user(user_id: int) -> dict[str, list[dict]]:
 __all__ = [
     "PhotoRejected",
     "RULES",
+    "StoredPhoto",
     "apply_gallery_photo",
     "delete_user_files",
     "ensure_official_categories",

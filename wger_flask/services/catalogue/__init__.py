@@ -13,8 +13,17 @@ the generic layer's errors, filtering and writes, Flask's app context and
 re-exported here, never its modules.
 """
 
+from wger_flask.services.catalogue.images import UploadRejected, store_image, store_video
 from wger_flask.services.catalogue.rendering import forget_rendered
 from wger_flask.services.catalogue.rules import RULES, may_contribute
 from wger_flask.services.catalogue.search import language_ids
 
-__all__ = ["RULES", "forget_rendered", "language_ids", "may_contribute"]
+__all__ = [
+    "RULES",
+    "UploadRejected",
+    "forget_rendered",
+    "language_ids",
+    "may_contribute",
+    "store_image",
+    "store_video",
+]

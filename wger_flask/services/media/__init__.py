@@ -117,6 +117,10 @@ class LocalStorage:
         with contextlib.suppress(OSError):
             directory.rmdir()
 
+    def open(self, name: str) -> IO[bytes]:
+        """Read a stored file (``FileNotFoundError`` when it is not there)."""
+        return self.path(name).open("rb")
+
     def exists(self, name: str) -> bool:
         try:
             return self.path(name).is_file()

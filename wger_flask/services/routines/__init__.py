@@ -10,6 +10,7 @@ Other domains use ``RULES`` (the write rules per table) and ``export_user``.
 """
 
 from wger_flask.services.routines.export import export_user
+from wger_flask.services.routines.logs import sync_session_times
 from wger_flask.services.routines.rules import RULES
 
-__all__ = ["RULES", "export_user"]
+__all__ = ["RULES", "export_user", "sync_session_times"]

@@ -1,0 +1,1077 @@
+"""One upstream user and everything they own, written here in the caller's transaction.
+
+The order follows the foreign keys: the account and profile, second factors and API key, the
+exercises they contributed, routines (days, slots, entries, the ten configs), sessions and
+logs, nutrition plans (meals, items, diary), weight entries, measurement categories and
+measurements, gallery photos; then the trophies they had earned (kept with their dates where
+still earned) and a recompute of statistics and trophies from the imported history.
+
+A row whose parent was not imported is skipped with that reason; so is a row that names a
+catalogue entry this server lacks (an ingredient, a unit). A user whose username, email or id
+belongs to someone else here is not imported at all (``Refused``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Integer, Table, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from wger_flask.models.accounts import User, UserProfile
+from wger_flask.models.body import GalleryImage, Measurement, MeasurementCategory, WeightEntry
+from wger_flask.models.nutrition import LogItem, Meal, MealItem, NutritionPlan
+from wger_flask.models.routines import (
+    CONFIG_MODELS,
+    Day,
+    Routine,
+    Slot,
+    SlotEntry,
+    WorkoutLog,
+    WorkoutSession,
+)
+from wger_flask.models.trophies import UserTrophy
+from wger_flask.rest import writes
+from wger_flask.services import accounts, body, media, trophies
+from wger_flask.services.wger_import import exercises
+from wger_flask.services.wger_import.catalogue import Catalogue
+from wger_flask.services.wger_import.media_files import MediaFiles
+from wger_flask.services.wger_import.source import Source
+from wger_flask.services.wger_import.values import (
+    as_bool,
+    as_date,
+    as_datetime,
+    as_decimal,
+    as_int,
+    as_json,
+    as_text,
+    as_time,
+    as_uuid,
+)
+from wger_flask.services.wger_import.writer import TableCount, write_rows
+
+# Upstream's config tables, by the local model of the same name.
+CONFIG_TABLES = {model.__tablename__: model for model in CONFIG_MODELS.values()}
+PROFILE_FIELDS = (
+    "is_temporary",
+    "workout_reminder_active",
+    "workout_reminder",
+    "workout_duration",
+    "last_workout_notification",
+    "weight_rounding",
+    "repetitions_rounding",
+    "age",
+    "birthdate",
+    "height",
+    "gender",
+    "sleep_hours",
+    "work_hours",
+    "work_intensity",
+    "sport_hours",
+    "sport_intensity",
+    "freetime_hours",
+    "freetime_intensity",
+    "calories",
+    "weight_unit",
+    "num_days_weight_reminder",
+    "time_zone",
+    "trophies_enabled",
+)
+BOOLEAN_FIELDS = {"is_temporary", "workout_reminder_active", "trophies_enabled"}
+DECIMAL_FIELDS = {"weight_rounding", "repetitions_rounding"}
+DATE_FIELDS = {"last_workout_notification", "birthdate"}
+TEXT_FIELDS = {"gender", "work_intensity", "sport_intensity", "freetime_intensity", "weight_unit"}
+
+
+# The tables whose rows go through their domain's write rules (``rest.writes.rules_of``), as
+# a create through the API does.
+RULED = {
+    model.__tablename__: model
+    for model in (
+        Routine,
+        Day,
+        Slot,
+        SlotEntry,
+        *CONFIG_MODELS.values(),
+        WorkoutSession,
+        WorkoutLog,
+        NutritionPlan,
+        Meal,
+        MealItem,
+        LogItem,
+        WeightEntry,
+        MeasurementCategory,
+        Measurement,
+        GalleryImage,
+    )
+}
+# What a create stamps afresh that tells when or where a row was made upstream: kept.
+MADE_WHEN = {NutritionPlan: ("creation_date",), Meal: ("order",), MealItem: ("order",)}
+
+
+class Refused(Exception):
+    """The user cannot be imported (the reason is the message); nothing of them was written."""
+
+
+@dataclass
+class Context:
+    source: Source
+    session: Session
+    catalogue: Catalogue
+    media: MediaFiles
+    now: dt.datetime
+    # source user id → local user id, for the users imported (or found imported) so far
+    users: dict[int, int | None] = field(default_factory=dict)
+    user: Any = None  # the account being imported (the rules are run for it)
+
+
+@dataclass
+class UserResult:
+    source_id: int
+    username: str
+    status: str = "imported"
+    reason: str = ""
+    counts: dict[str, TableCount] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, table: str) -> TableCount:
+        return self.counts.setdefault(table, TableCount())
+
+    @property
+    def imported(self) -> int:
+        return sum(count.imported for count in self.counts.values())
+
+
+def local_state(session: Session, row: dict[str, Any]) -> str:
+    """``new``, or ``imported`` (this very account, from an earlier run); ``Refused`` when
+    the id, username or email is someone else's here."""
+    username = as_text(row["username"])
+    email = as_text(row.get("email")).strip()
+    same_id = session.get(User, row["id"])
+    if same_id is not None:
+        if same_id.username.lower() == username.lower() and same_id.date_joined == as_datetime(
+            row["date_joined"]
+        ):
+            return "imported"
+        raise Refused(f"user id {row['id']} is another account here ({same_id.username!r})")
+    clauses = [func.lower(User.username) == username.lower()]
+    if email:
+        clauses.append(func.lower(User.email) == email.lower())
+    other = session.execute(select(User).where(or_(*clauses)).limit(1)).scalar_one_or_none()
+    if other is not None:
+        what = "username" if other.username.lower() == username.lower() else "email"
+        raise Refused(
+            f"the {what} is already taken here by account id {other.id} ({other.username!r})"
+        )
+    return "new"
+
+
+def import_user(context: Context, row: dict[str, Any]) -> UserResult:
+    """Write one user (the caller commits or rolls back)."""
+    result = UserResult(row["id"], as_text(row["username"]))
+    state = local_state(context.session, row)
+    user_id = row["id"]
+    _account(context, row, result)
+    context.users[row["id"]] = user_id
+    context.user = context.session.get(User, user_id)
+    _profile(context, row, result)
+    _second_factors(context, user_id, result)
+    for exercise_id in exercises.contributed_by(context.source, user_id):
+        _exercise(context, exercise_id, result)
+    _contributions(context, user_id, result)
+    routine_ids, entry_ids = _routines(context, user_id, result)
+    session_ids = _sessions(context, user_id, routine_ids, result)
+    _logs(context, user_id, routine_ids, entry_ids, session_ids, result)
+    _nutrition(context, user_id, result)
+    _body(context, user_id, result)
+    # what registration gives every account here (the released 2.7's official categories)
+    body.ensure_official_categories(user_id)
+    _gallery(context, user_id, result)
+    record_dates = _earned_trophies(context, user_id, result)
+    if _has_workouts(context, user_id):
+        trophies.recompute([user_id])
+        _keep_record_dates(context, user_id, record_dates)
+    if state == "imported":
+        result.status = "topped up" if result.imported else "unchanged"
+    return result
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def _write(
+    context: Context,
+    result: UserResult,
+    table: Table,
+    rows: list[dict[str, Any]],
+    *,
+    source_total: int | None = None,
+    **options: Any,
+) -> set[Any]:
+    count = result.count(table.name)
+    count.source += len(rows) if source_total is None else source_total
+    model = RULED.get(table.name)
+    if model is not None:
+        options.setdefault("rules", writes.rules_of(model))
+        options.setdefault("user", context.user)
+        options.setdefault("keep", MADE_WHEN.get(model, ()))
+    return write_rows(context.session, table, rows, count, **options)
+
+
+def _skip(result: UserResult, table: str, what: str, reason: str) -> None:
+    result.count(table).skipped.append((what, reason))
+
+
+def _keep(
+    result: UserResult,
+    table: str,
+    rows: Iterable[dict[str, Any]],
+    parent: str,
+    parents: set[Any],
+    what: Callable[[dict[str, Any]], str],
+    convert: Callable[[Any], Any] = lambda value: value,
+) -> list[dict[str, Any]]:
+    """The rows whose parent (``parent`` column) was imported; the others skipped."""
+    kept = []
+    for row in rows:
+        if convert(row[parent]) in parents:
+            kept.append(row)
+        else:
+            _skip(result, table, what(row), f"its {parent.removesuffix('_id')} was not imported")
+    return kept
+
+
+# ------------------------------------------------------------------------------ account
+
+
+def _account(context: Context, row: dict[str, Any], result: UserResult) -> None:
+    email = as_text(row.get("email")).strip()
+    verified = False
+    if email and context.source.has("account_emailaddress"):
+        verified = any(
+            as_bool(address["verified"])
+            for address in context.source.rows(
+                "account_emailaddress", "user_id = :user", user=row["id"]
+            )
+            if as_text(address["email"]).strip().lower() == email.lower()
+        )
+    password = as_text(row.get("password"))
+    if (
+        password
+        and not password.startswith("!")
+        and accounts.django_hash_algorithm(password) is None
+    ):
+        result.notes.append(
+            f"password hash format {password.split('$', 1)[0]!r} is not supported: "
+            "the user must reset the password"
+        )
+    _write(
+        context,
+        result,
+        User.__table__,
+        [
+            {
+                "id": row["id"],
+                "username": as_text(row["username"]),
+                "email": email,
+                "email_verified": verified,
+                "password_hash": password,
+                "is_active": as_bool(row["is_active"]),
+                "is_staff": as_bool(row.get("is_staff")),
+                "is_superuser": as_bool(row.get("is_superuser")),
+                "date_joined": as_datetime(row["date_joined"]),
+                "last_login": as_datetime(row.get("last_login")),
+                "auth_generation": 0,
+            }
+        ],
+    )
+
+
+def _profile(context: Context, user: dict[str, Any], result: UserResult) -> dt.tzinfo:
+    rows = context.source.rows("core_userprofile", "user_id = :user", user=user["id"])
+    values: dict[str, Any] = {"user_id": user["id"]}
+    if rows:
+        source = rows[0]
+        for name in PROFILE_FIELDS:
+            if name not in source:
+                continue
+            value = source[name]
+            if name in BOOLEAN_FIELDS:
+                value = as_bool(value)
+            elif name in DECIMAL_FIELDS:
+                value = as_decimal(value)
+            elif name in DATE_FIELDS:
+                value = as_date(value)
+            elif name in TEXT_FIELDS or name == "time_zone":
+                value = None if value is None and name != "time_zone" else as_text(value)
+            values[name] = value
+        language = context.catalogue.local_id("language", source.get("notification_language_id"))
+        if language is not None:
+            values["notification_language_id"] = language
+        if source.get("gym_id"):
+            result.notes.append("gym membership not imported (gym management is out of scope)")
+    _write(context, result, UserProfile.__table__, [_with_profile_defaults(values)], key="user_id")
+    return accounts.zone_named(values.get("time_zone"))
+
+
+def _with_profile_defaults(values: dict[str, Any]) -> dict[str, Any]:
+    """Every column present (one multi-row INSERT needs the same keys in every row)."""
+    full = {}
+    for column in UserProfile.__table__.columns:
+        if column.key == "id":
+            continue
+        if column.key in values:
+            full[column.key] = values[column.key]
+        elif column.default is not None and not callable(column.default.arg):
+            full[column.key] = column.default.arg
+        elif column.key == "time_zone":
+            full[column.key] = ""
+        else:
+            full[column.key] = None
+    return full
+
+
+def _second_factors(context: Context, user_id: int, result: UserResult) -> None:
+    source = context.source
+    factors = {
+        row["type"]: row for row in source.rows("mfa_authenticator", "user_id = :u", u=user_id)
+    }
+    totp = factors.get("totp")
+    if totp is not None:
+        data = as_json(totp["data"]) or {}
+        codes, used = [], []
+        recovery = factors.get("recovery_codes")
+        if recovery is not None:
+            from wger_flask.services.wger_import.allauth import unused_recovery_codes
+
+            codes, used = unused_recovery_codes(as_json(recovery["data"]) or {})
+        count = result.count("mfa_authenticator")
+        count.source += len(factors)
+        try:
+            adopted = accounts.adopt_second_factors(
+                user_id,
+                totp_secret=str(data.get("secret", "")),
+                recovery_codes=codes,
+                used=used,
+                created=as_datetime(totp.get("created_at")),
+                last_used=as_datetime(totp.get("last_used_at")),
+            )
+        except ValueError as error:
+            count.skipped.append(
+                ("TOTP authenticator", f"{error} (encrypted by a custom adapter?)")
+            )
+        else:
+            if adopted:
+                count.imported += 1 + (recovery is not None)
+            else:
+                count.present += 1 + (recovery is not None)
+    for other in set(factors) - {"totp", "recovery_codes"}:
+        _skip(
+            result, "mfa_authenticator", f"{other} authenticator", "WebAuthn is not supported here"
+        )
+    for token in source.rows("authtoken_token", "user_id = :u", order="", u=user_id):
+        count = result.count("authtoken_token")
+        count.source += 1
+        if accounts.adopt_api_key(
+            user_id, as_text(token["key"]), as_datetime(token.get("created"))
+        ):
+            count.imported += 1
+        else:
+            count.present += 1
+
+
+def _exercise(context: Context, source_id: int, result: UserResult) -> int | None:
+    outcome = exercises.ExerciseImport()
+    local = exercises.import_exercise(
+        context.session,
+        context.source,
+        context.catalogue,
+        context.media,
+        source_id,
+        context.users,
+        outcome,
+    )
+    for table, count in outcome.counts.items():
+        result.count(table).add(count)
+    result.notes.extend(outcome.renumbered)
+    return local
+
+
+def _contributions(context: Context, user_id: int, result: UserResult) -> None:
+    outcome = exercises.ExerciseImport()
+    exercises.import_contributions(
+        context.session, context.source, context.catalogue, user_id, context.users, outcome
+    )
+    for table, count in outcome.counts.items():
+        result.count(table).add(count)
+
+
+def _exercise_ids(
+    context: Context, source_ids: Iterable[int], result: UserResult
+) -> dict[int, int | None]:
+    found = {}
+    for source_id in set(source_ids):
+        local = context.catalogue.local_id("exercise", source_id)
+        found[source_id] = local if local is not None else _exercise(context, source_id, result)
+    return found
+
+
+# ------------------------------------------------------------------------------ routines
+
+
+def _routines(context: Context, user_id: int, result: UserResult) -> tuple[set[int], set[int]]:
+    source = context.source
+    routine_rows = source.rows("manager_routine", "user_id = :u", u=user_id)
+    routine_ids = _write(
+        context,
+        result,
+        Routine.__table__,
+        [
+            {
+                "id": row["id"],
+                "user_id": user_id,
+                "name": as_text(row["name"]),
+                "description": as_text(row.get("description")),
+                "created": as_datetime(row["created"]),
+                "start": as_date(row["start"]),
+                "end": as_date(row["end"]),
+                "is_template": as_bool(row.get("is_template")),
+                "is_public": as_bool(row.get("is_public")),
+                "fit_in_week": as_bool(row.get("fit_in_week")),
+            }
+            for row in routine_rows
+        ],
+        owner="user_id",
+    )
+    day_rows = source.rows_in("manager_day", "routine_id", [row["id"] for row in routine_rows])
+    kept = _keep(
+        result, "manager_day", day_rows, "routine_id", routine_ids, lambda r: f"day {r['id']}"
+    )
+    day_ids = _write(
+        context,
+        result,
+        Day.__table__,
+        [
+            {
+                "id": row["id"],
+                "routine_id": row["routine_id"],
+                "order": as_int(row.get("order")) or 0,
+                "type": as_text(row.get("type")) or "custom",
+                "name": as_text(row.get("name")),
+                "description": as_text(row.get("description")),
+                "is_rest": as_bool(row.get("is_rest")),
+                "need_logs_to_advance": as_bool(row.get("need_logs_to_advance")),
+                "config": as_json(row.get("config")),
+            }
+            for row in kept
+        ],
+        source_total=len(day_rows),
+        owner="routine_id",
+    )
+    slot_rows = source.rows_in("manager_slot", "day_id", [row["id"] for row in day_rows])
+    kept = _keep(result, "manager_slot", slot_rows, "day_id", day_ids, lambda r: f"slot {r['id']}")
+    slot_ids = _write(
+        context,
+        result,
+        Slot.__table__,
+        [
+            {
+                "id": row["id"],
+                "day_id": row["day_id"],
+                "order": as_int(row.get("order")) or 0,
+                "comment": as_text(row.get("comment")),
+                "config": as_json(row.get("config")),
+            }
+            for row in kept
+        ],
+        source_total=len(slot_rows),
+        owner="day_id",
+    )
+    entry_rows = source.rows_in("manager_slotentry", "slot_id", [row["id"] for row in slot_rows])
+    kept = _keep(
+        result,
+        "manager_slotentry",
+        entry_rows,
+        "slot_id",
+        slot_ids,
+        lambda r: f"slot entry {r['id']}",
+    )
+    exercise_ids = _exercise_ids(context, [row["exercise_id"] for row in kept], result)
+    entries = []
+    for row in kept:
+        exercise = exercise_ids.get(row["exercise_id"])
+        units = _units(context, row, ("repetition_unit_id", "weight_unit_id"))
+        if exercise is None:
+            _skip(
+                result,
+                "manager_slotentry",
+                f"slot entry {row['id']}",
+                f"exercise {row['exercise_id']} is not in this catalogue",
+            )
+            continue
+        if units is None:
+            _skip(
+                result, "manager_slotentry", f"slot entry {row['id']}", "its unit is unknown here"
+            )
+            continue
+        entries.append(
+            {
+                "id": row["id"],
+                "slot_id": row["slot_id"],
+                "exercise_id": exercise,
+                "repetition_unit_id": units[0],
+                "repetition_rounding": as_decimal(row.get("repetition_rounding")),
+                "weight_unit_id": units[1],
+                "weight_rounding": as_decimal(row.get("weight_rounding")),
+                "order": as_int(row.get("order")) or 0,
+                "comment": as_text(row.get("comment")),
+                "type": as_text(row.get("type")) or "normal",
+                "class_name": row.get("class_name"),
+                "config": as_json(row.get("config")),
+            }
+        )
+    entry_ids = _write(
+        context, result, SlotEntry.__table__, entries, source_total=len(entry_rows), owner="slot_id"
+    )
+    source_entry_ids = [row["id"] for row in entry_rows]
+    for table, model in CONFIG_TABLES.items():
+        config_rows = source.rows_in(table, "slot_entry_id", source_entry_ids)
+        kept = _keep(
+            result, table, config_rows, "slot_entry_id", entry_ids, lambda r: f"config {r['id']}"
+        )
+        _write(
+            context,
+            result,
+            model.__table__,
+            [
+                {
+                    "id": row["id"],
+                    "slot_entry_id": row["slot_entry_id"],
+                    "iteration": as_int(row["iteration"]),
+                    "value": _config_value(model, row["value"]),
+                    "operation": as_text(row.get("operation")) or "r",
+                    "step": as_text(row.get("step")) or "abs",
+                    "repeat": as_bool(row.get("repeat")),
+                    "requirements": as_json(row.get("requirements")),
+                }
+                for row in kept
+            ],
+            source_total=len(config_rows),
+            owner="slot_entry_id",
+        )
+    return routine_ids, entry_ids
+
+
+def _config_value(model: Any, value: Any) -> Any:
+    """Whole-number configs (sets, rest) are integers here; a fraction stays one (and the
+    database refuses it, skipping the row with that reason)."""
+    number = as_decimal(value)
+    is_whole = number is not None and number == number.to_integral_value()
+    if isinstance(model.value_type, Integer) and is_whole:
+        return int(number)
+    return number
+
+
+def _units(context: Context, row: dict[str, Any], names: tuple[str, str]) -> tuple | None:
+    """The local repetition and weight unit ids of a row (None: one is unknown here)."""
+    found = []
+    for name, kind in zip(names, ("repetition_unit", "weight_unit"), strict=True):
+        if row.get(name) is None:
+            found.append(None)
+            continue
+        local = context.catalogue.local_id(kind, row[name])
+        if local is None:
+            return None
+        found.append(local)
+    return tuple(found)
+
+
+# ------------------------------------------------------------------------------ workouts
+
+
+def _sessions(
+    context: Context, user_id: int, routine_ids: set[int], result: UserResult
+) -> set[Any]:
+    table = "manager_workoutsession"
+    rows = context.source.rows(table, "user_id = :u", u=user_id)
+    day_ids = _existing(context.session, Day, [row["day_id"] for row in rows if row.get("day_id")])
+    sessions = []
+    for row in rows:
+        what = f"session {as_uuid(row['id'])}"
+        if row.get("routine_id") is not None and row["routine_id"] not in routine_ids:
+            _skip(result, table, what, "its routine was not imported")
+            continue
+        if row.get("day_id") is not None and row["day_id"] not in day_ids:
+            _skip(result, table, what, "its day was not imported")
+            continue
+        sessions.append(_session_values(row, user_id))
+    return _write(
+        context, result, WorkoutSession.__table__, sessions, source_total=len(rows), owner="user_id"
+    )
+
+
+def _session_values(row: dict[str, Any], user_id: int) -> dict[str, Any]:
+    """A session as upstream stored it; the rule (``check_workout_session``) derives the 2.7
+    instants from the date and times in the profile's zone, as for a client of the API, unless
+    the source has them (then the date and times follow from them)."""
+    values = {
+        "id": as_uuid(row["id"]),
+        "user_id": user_id,
+        "routine_id": row.get("routine_id"),
+        "day_id": row.get("day_id"),
+        "date": as_date(row["date"]),
+        "notes": row.get("notes"),
+        "impression": as_text(row.get("impression")) or "2",
+        "time_start": as_time(row.get("time_start")),
+        "time_end": as_time(row.get("time_end")),
+    }
+    if row.get("datetime_start") is not None:
+        values = {
+            key: value
+            for key, value in values.items()
+            if key not in ("date", "time_start", "time_end")
+        }
+        values["datetime_start"] = as_datetime(row["datetime_start"])
+        values["datetime_end"] = as_datetime(row.get("datetime_end"))
+    return values
+
+
+def _existing(session: Session, model: Any, ids: Iterable[Any]) -> set[Any]:
+    wanted = list(set(ids))
+    found: set[Any] = set()
+    for start in range(0, len(wanted), 500):
+        found.update(
+            session.execute(
+                select(model.id).where(model.id.in_(wanted[start : start + 500]))
+            ).scalars()
+        )
+    return found
+
+
+def _logs(
+    context: Context,
+    user_id: int,
+    routine_ids: set[int],
+    entry_ids: set[int],
+    session_ids: set[Any],
+    result: UserResult,
+) -> None:
+    table = "manager_workoutlog"
+    rows = context.source.rows(table, "user_id = :u", u=user_id)
+    exercise_ids = _exercise_ids(context, [row["exercise_id"] for row in rows], result)
+    logs, chain = [], []
+    for row in rows:
+        what = f"log {as_uuid(row['id'])}"
+        reason = None
+        if exercise_ids.get(row["exercise_id"]) is None:
+            reason = f"exercise {row['exercise_id']} is not in this catalogue"
+        elif row.get("routine_id") is not None and row["routine_id"] not in routine_ids:
+            reason = "its routine was not imported"
+        elif row.get("slot_entry_id") is not None and row["slot_entry_id"] not in entry_ids:
+            reason = "its slot entry was not imported"
+        elif row.get("session_id") is not None and as_uuid(row["session_id"]) not in session_ids:
+            reason = "its session was not imported"
+        units = _units(context, row, ("repetitions_unit_id", "weight_unit_id"))
+        if reason is None and units is None:
+            reason = "its unit is unknown here"
+        if reason:
+            _skip(result, table, what, reason)
+            continue
+        logs.append(
+            {
+                "id": as_uuid(row["id"]),
+                "user_id": user_id,
+                "date": as_datetime(row["date"]),
+                "session_id": as_uuid(row.get("session_id")),
+                "next_log_id": None,  # set below: it may name a log inserted later
+                "exercise_id": exercise_ids[row["exercise_id"]],
+                "routine_id": row.get("routine_id"),
+                "slot_entry_id": row.get("slot_entry_id"),
+                "iteration": as_int(row.get("iteration")),
+                "repetitions_unit_id": units[0],
+                "repetitions": as_decimal(row.get("repetitions")),
+                "repetitions_target": as_decimal(row.get("repetitions_target")),
+                "weight_unit_id": units[1],
+                "weight": as_decimal(row.get("weight")),
+                "weight_target": as_decimal(row.get("weight_target")),
+                "rir": as_decimal(row.get("rir")),
+                "rir_target": as_decimal(row.get("rir_target")),
+                "rest": as_int(row.get("rest")),
+                "rest_target": as_int(row.get("rest_target")),
+            }
+        )
+        if row.get("next_log_id"):
+            chain.append((as_uuid(row["id"]), as_uuid(row["next_log_id"])))
+    here = _write(
+        context, result, WorkoutLog.__table__, logs, source_total=len(rows), owner="user_id"
+    )
+    for log_id, next_id in chain:
+        if log_id in here and next_id in here:
+            context.session.execute(
+                update(WorkoutLog.__table__)
+                .where(WorkoutLog.__table__.c.id == log_id)
+                .values(next_log_id=next_id)
+            )
+
+
+# ------------------------------------------------------------------------------ nutrition
+
+
+def _nutrition(context: Context, user_id: int, result: UserResult) -> None:
+    source = context.source
+    plans = source.rows("nutrition_nutritionplan", "user_id = :u", u=user_id)
+    plan_ids = _write(
+        context,
+        result,
+        NutritionPlan.__table__,
+        [
+            {
+                "id": as_uuid(row["id"]),
+                "user_id": user_id,
+                "creation_date": as_date(row["creation_date"]),
+                "start": as_date(row.get("start")) or as_date(row["creation_date"]),
+                "end": as_date(row.get("end")),
+                "description": as_text(row.get("description")),
+                "only_logging": as_bool(row.get("only_logging")),
+                "has_goal_calories": as_bool(row.get("has_goal_calories")),
+                "goal_energy": as_int(row.get("goal_energy")),
+                "goal_protein": as_int(row.get("goal_protein")),
+                "goal_carbohydrates": as_int(row.get("goal_carbohydrates")),
+                "goal_fat": as_int(row.get("goal_fat")),
+                "goal_fiber": as_int(row.get("goal_fiber")),
+            }
+            for row in plans
+        ],
+        owner="user_id",
+    )
+    plan_keys = [row["id"] for row in plans]
+    meal_rows = source.rows_in("nutrition_meal", "plan_id", plan_keys)
+    kept = _keep(
+        result,
+        "nutrition_meal",
+        meal_rows,
+        "plan_id",
+        plan_ids,
+        lambda r: f"meal {as_uuid(r['id'])}",
+        as_uuid,
+    )
+    meal_ids = _write(
+        context,
+        result,
+        Meal.__table__,
+        [
+            {
+                "id": as_uuid(row["id"]),
+                "plan_id": as_uuid(row["plan_id"]),
+                "order": as_int(row.get("order")) or 0,
+                "time": as_time(row.get("time")),
+                "name": as_text(row.get("name")),
+            }
+            for row in kept
+        ],
+        source_total=len(meal_rows),
+        owner="plan_id",
+    )
+    item_rows = source.rows_in("nutrition_mealitem", "meal_id", [row["id"] for row in meal_rows])
+    kept = _keep(
+        result,
+        "nutrition_mealitem",
+        item_rows,
+        "meal_id",
+        meal_ids,
+        lambda r: f"meal item {as_uuid(r['id'])}",
+        as_uuid,
+    )
+    items = []
+    for row in kept:
+        food = _food(context, row, result, "nutrition_mealitem", f"meal item {as_uuid(row['id'])}")
+        if food is not None:
+            items.append(
+                {
+                    "id": as_uuid(row["id"]),
+                    "meal_id": as_uuid(row["meal_id"]),
+                    "order": as_int(row.get("order")) or 0,
+                    "amount": as_decimal(row["amount"]),
+                    **food,
+                }
+            )
+    _write(context, result, MealItem.__table__, items, source_total=len(item_rows), owner="meal_id")
+    diary_rows = source.rows_in("nutrition_logitem", "plan_id", plan_keys)
+    kept = _keep(
+        result,
+        "nutrition_logitem",
+        diary_rows,
+        "plan_id",
+        plan_ids,
+        lambda r: f"diary entry {as_uuid(r['id'])}",
+        as_uuid,
+    )
+    entries = []
+    for row in kept:
+        what = f"diary entry {as_uuid(row['id'])}"
+        meal = as_uuid(row.get("meal_id"))
+        if meal is not None and meal not in meal_ids:
+            _skip(result, "nutrition_logitem", what, "its meal was not imported")
+            continue
+        food = _food(context, row, result, "nutrition_logitem", what)
+        if food is not None:
+            entries.append(
+                {
+                    "id": as_uuid(row["id"]),
+                    "plan_id": as_uuid(row["plan_id"]),
+                    "meal_id": meal,
+                    "datetime": as_datetime(row["datetime"]),
+                    "amount": as_decimal(row["amount"]),
+                    **food,
+                }
+            )
+    _write(
+        context, result, LogItem.__table__, entries, source_total=len(diary_rows), owner="plan_id"
+    )
+
+
+def _food(
+    context: Context, row: dict[str, Any], result: UserResult, table: str, what: str
+) -> dict | None:
+    ingredient = context.catalogue.local_id("ingredient", row["ingredient_id"])
+    if ingredient is None:
+        name = context.catalogue.name_of("ingredient", row["ingredient_id"])
+        _skip(result, table, what, f"{name} is not in this server's ingredient catalogue")
+        return None
+    unit = None
+    if row.get("weight_unit_id") is not None:
+        unit = context.catalogue.local_id("ingredient_unit", row["weight_unit_id"])
+        if unit is None:
+            _skip(
+                result,
+                table,
+                what,
+                f"ingredient weight unit {row['weight_unit_id']} is unknown here",
+            )
+            return None
+    return {"ingredient_id": ingredient, "weight_unit_id": unit}
+
+
+# ------------------------------------------------------------------------------ body
+
+
+def weight_entry_id(row: dict[str, Any]) -> Any:
+    """The id a client sees here: upstream's ``uuid`` column (its 2.7 id). See docs/import.md."""
+    return as_uuid(row["uuid"]) if row.get("uuid") else None
+
+
+def _body(context: Context, user_id: int, result: UserResult) -> None:
+    source = context.source
+    weights = source.rows("weight_weightentry", "user_id = :u", u=user_id)
+    _write(
+        context,
+        result,
+        WeightEntry.__table__,
+        [
+            {
+                "id": weight_entry_id(row) or as_uuid(row["id"]),
+                "user_id": user_id,
+                "date": as_datetime(row["date"]),
+                "weight": as_decimal(row["weight"]),
+            }
+            for row in weights
+        ],
+        owner="user_id",
+    )
+    categories = source.rows("measurements_category", "user_id = :u", u=user_id)
+    category_ids = _write(
+        context,
+        result,
+        MeasurementCategory.__table__,
+        [_category(row, user_id) for row in categories],
+        owner="user_id",
+    )
+    readings = source.rows_in(
+        "measurements_measurement", "category_id", [row["id"] for row in categories]
+    )
+    kept = _keep(
+        result,
+        "measurements_measurement",
+        readings,
+        "category_id",
+        category_ids,
+        lambda r: f"measurement {as_uuid(r['id'])}",
+        as_uuid,
+    )
+    _write(
+        context,
+        result,
+        Measurement.__table__,
+        [
+            {
+                "id": as_uuid(row["id"]),
+                "category_id": as_uuid(row["category_id"]),
+                "date": as_datetime(row["date"]),
+                "value": as_decimal(row["value"]),
+                "notes": as_text(row.get("notes")),
+                "source": as_text(row.get("source")) or "user",
+                "external_id": as_uuid(row.get("external_id")),
+                "extra_data": as_json(row.get("extra_data")),
+            }
+            for row in kept
+        ],
+        source_total=len(readings),
+        owner="category_id",
+    )
+
+
+def _category(row: dict[str, Any], user_id: int) -> dict[str, Any]:
+    return {
+        "id": as_uuid(row["id"]),
+        "user_id": user_id,
+        "name": as_text(row["name"]),
+        "unit": as_text(row.get("unit")),
+        "metric_type": as_text(row.get("metric_type")) or "custom",
+        "is_official": as_bool(row.get("is_official")),
+        "order": as_int(row.get("order")) or 0,
+        "parent_id": as_uuid(row.get("parent_id")),
+        "chart_type": row.get("chart_type"),
+        "chart_config": as_json(row.get("chart_config")),
+        "dynamic_type": as_text(row.get("dynamic_type")) or "NONE",
+        "dynamic_params": as_json(row.get("dynamic_params")),
+    }
+
+
+def _gallery(context: Context, user_id: int, result: UserResult) -> None:
+    table = "gallery_image"
+    rows = context.source.rows(table, "user_id = :u", u=user_id)
+    count = result.count(table)
+    count.source += len(rows)
+    present = _existing(context.session, GalleryImage, [row["id"] for row in rows])
+    images = []
+    config = current_app.config
+    for row in rows:
+        if row["id"] in present:
+            continue  # written by an earlier run: write_rows counts it (and checks its owner)
+        stream = context.media.open(row["image"])
+        if stream is None:
+            count.skipped.append(
+                (f"gallery image {row['id']}", context.media.missing_reason(row["image"]))
+            )
+            continue
+        try:
+            with stream:
+                if context.media.dry_run:
+                    picture = media.decode_image(stream, config["UPLOAD_MAX_PIXELS"])
+                    stored = body.StoredPhoto(name="", width=picture.width, height=picture.height)
+                    picture.close()
+                else:
+                    stored = context.media.keep(body.store_gallery_photo(stream, context.user))
+        except body.PhotoRejected as error:
+            count.skipped.append((f"gallery image {row['id']}", str(error)))
+            continue
+        images.append(
+            {
+                "id": row["id"],
+                "user_id": user_id,
+                "date": as_date(row["date"]),
+                "image": stored.name,
+                "description": as_text(row.get("description")),
+                "width": stored.width,
+                "height": stored.height,
+            }
+        )
+    images.extend(
+        {
+            "id": row["id"],
+            "user_id": user_id,
+            "date": None,
+            "image": "",
+            "description": "",
+            "width": 0,
+            "height": 0,
+        }
+        for row in rows
+        if row["id"] in present
+    )
+    write_rows(context.session, GalleryImage.__table__, images, count, owner="user_id")
+
+
+# ------------------------------------------------------------------------------ trophies
+
+
+def _earned_trophies(context: Context, user_id: int, result: UserResult) -> dict[Any, Any]:
+    """The trophies earned upstream (not the personal records, which the recompute derives
+    from the logs), with their dates: the recompute keeps a trophy still earned with its date,
+    withdraws one the imported history does not support and adds what is missing. Returns
+    the dates of upstream's personal records by their log (``_keep_record_dates``)."""
+    table = "trophies_usertrophy"
+    rows = context.source.rows(table, "user_id = :u", u=user_id)
+    records = {}
+    for row in rows:
+        log_id = (as_json(row.get("context_data")) or {}).get("log_id")
+        if log_id:
+            records[as_uuid(log_id)] = as_datetime(row["earned_at"])
+    # Personal records are not counted here: the recompute derives them from the logs.
+    rows = [row for row in rows if not (as_json(row.get("context_data")) or {}).get("log_id")]
+    count = result.count(table)
+    count.source += len(rows)
+    held = set(
+        context.session.execute(
+            select(UserTrophy.trophy_id).where(
+                UserTrophy.user_id == user_id, UserTrophy.log_id.is_(None)
+            )
+        ).scalars()
+    )
+    earned = []
+    for row in rows:
+        context_data = as_json(row.get("context_data")) or {}
+        trophy = context.catalogue.local_id("trophy", row["trophy_id"])
+        if trophy is None:
+            count.skipped.append((f"user trophy {row['id']}", "trophy unknown here"))
+            continue
+        if trophy in held:
+            count.present += 1
+            continue
+        held.add(trophy)
+        earned.append(
+            {
+                "user_id": user_id,
+                "trophy_id": trophy,
+                "earned_at": as_datetime(row["earned_at"]),
+                "progress": float(row.get("progress") or 100.0),
+                "is_notified": as_bool(row.get("is_notified")),
+                "context_data": context_data or None,
+            }
+        )
+    if earned:
+        context.session.execute(insert(UserTrophy.__table__), earned)
+        count.imported += len(earned)
+    return records
+
+
+def _has_workouts(context: Context, user_id: int) -> bool:
+    """Whether there is anything to recompute (upstream makes a user's statistics at the
+    first workout, so a user who never trained has none there, nor here)."""
+    return (
+        context.session.execute(
+            select(WorkoutSession.id).where(WorkoutSession.user_id == user_id).limit(1)
+        ).first()
+        is not None
+        or context.session.execute(
+            select(WorkoutLog.id).where(WorkoutLog.user_id == user_id).limit(1)
+        ).first()
+        is not None
+        or context.source.count("trophies_userstatistics", "user_id = :u", u=user_id) > 0
+    )
+
+
+def _keep_record_dates(context: Context, user_id: int, records: dict[Any, Any]) -> None:
+    """A personal record the recompute found in the same log as upstream did keeps the date
+    upstream awarded it."""
+    table = UserTrophy.__table__
+    for log_id, earned_at in records.items():
+        context.session.execute(
+            update(table)
+            .where(table.c.user_id == user_id, table.c.log_id == log_id)
+            .values(earned_at=earned_at)
+        )
