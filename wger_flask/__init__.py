@@ -76,10 +76,29 @@ def _init_extensions(app: Flask) -> None:
 
     credentials.install(login_manager)
     security.init_app(app)
+    _load_powersync_keys(app)
 
     from wger_flask.services import trophies
 
     trophies.install()  # statistics and trophies follow every workout write
+
+
+def _load_powersync_keys(app: Flask) -> None:
+    """The PowerSync key pair, read once: a malformed one stops the start with one line; none
+    at all is a warning (the PowerSync routes answer 503 saying what to set)."""
+    from wger_flask.config import ConfigurationError
+    from wger_flask.services import powersync
+
+    try:
+        pair = powersync.load_key_pair(app.config["JWT_PRIVATE_KEY"], app.config["JWT_PUBLIC_KEY"])
+    except powersync.InvalidKey as error:
+        raise ConfigurationError(str(error)) from None
+    app.extensions[powersync.EXTENSION_KEY] = pair
+    if pair is None:
+        logging.getLogger("wger_flask.powersync").warning(
+            "%s Until then the mobile app 2.x cannot sync with this server.",
+            powersync.WHAT_TO_SET,
+        )
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -24,6 +24,7 @@ DOMAINS = {
     "body",
     "trophies",
     "media",
+    "powersync",
 }
 # Layer-wide plumbing that belongs to no domain.
 SHARED = {
