@@ -261,7 +261,9 @@ class Resource:
         except MarshmallowValidationError as error:
             raise ValidationFailed(error.normalized_messages()) from None
 
-    def save(self, obj: Any, data: dict[str, Any], user: Any, creating: bool) -> None:
+    def apply(self, obj: Any, data: dict[str, Any], user: Any, creating: bool) -> None:
+        """Validated ``data`` onto ``obj`` through the resource's rules (``before_save``), not
+        committed: what every writer of the resource's rows does (REST, the PowerSync upload)."""
         for key, value in data.items():
             setattr(obj, key, value)
         if creating and self.owner == () and getattr(obj, "user_id", None) is None:
@@ -270,6 +272,9 @@ class Resource:
             self.before_save(obj, data, user, creating)
         if creating:
             db.session.add(obj)
+
+    def save(self, obj: Any, data: dict[str, Any], user: Any, creating: bool) -> None:
+        self.apply(obj, data, user, creating)
         commit()
 
     def create_response(self) -> Any:

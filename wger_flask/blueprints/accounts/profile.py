@@ -55,6 +55,15 @@ def profile_response(profile: UserProfile) -> Response:
     return negotiation.render(dump_profile(record))
 
 
+def apply_changes(
+    profile: UserProfile, changes: dict[str, Any], user: User, creating: bool
+) -> None:
+    """Validated changes onto the caller's profile (every writer of a profile: this route and
+    the PowerSync upload); trophies follow a new time zone by themselves (``trophies``)."""
+    for key, value in changes.items():
+        setattr(profile, key, value)
+
+
 def _update() -> Response:
     user = require_user(current_user())
     try:
@@ -62,8 +71,7 @@ def _update() -> Response:
     except ValidationError as error:
         raise ValidationFailed(error.normalized_messages()) from None
     profile = own_profile(user)
-    for key, value in changes.items():
-        setattr(profile, key, value)
+    apply_changes(profile, changes, user, False)
     commit()
     return profile_response(profile)
 

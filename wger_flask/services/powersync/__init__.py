@@ -21,6 +21,7 @@ from wger_flask.services.powersync.keys import (
     keys_of,
     load_key_pair,
 )
+from wger_flask.services.powersync.storage import StorageSetupError
 from wger_flask.services.powersync.tokens import (
     AUDIENCE,
     TOKEN_LIFETIME_SECONDS,
@@ -39,6 +40,7 @@ __all__ = [
     "InvalidPowerSyncToken",
     "KeyPair",
     "KeysMissing",
+    "StorageSetupError",
     "generate_key_pair",
     "keys_of",
     "load_key_pair",
