@@ -4,8 +4,16 @@ import datetime as dt
 import uuid
 
 import pytest
+import time_machine
 
-TODAY = dt.datetime.now(dt.UTC).date().isoformat()
+# Every test here runs on one pinned day: the plan's dates default to "today".
+TODAY = "2026-03-14"
+
+
+@pytest.fixture(autouse=True)
+def pinned_day():
+    with time_machine.travel(dt.datetime(2026, 3, 14, 12, tzinfo=dt.UTC), tick=True):
+        yield
 
 
 def test_anonymous_is_401(client):
