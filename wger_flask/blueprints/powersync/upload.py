@@ -20,7 +20,12 @@ from wger_flask.blueprints.powersync.tables import TABLES
 from wger_flask.extensions import db
 from wger_flask.rest import negotiation
 from wger_flask.rest.auth import current_user
-from wger_flask.rest.errors import APIError, ValidationFailed, integrity_errors
+from wger_flask.rest.errors import (
+    DATA_DOES_NOT_FIT,
+    APIError,
+    ValidationFailed,
+    integrity_errors,
+)
 from wger_flask.rest.smorest import AUTHENTICATED, set_doc
 from wger_flask.services.powersync import upload
 
@@ -76,7 +81,11 @@ def upload_change() -> Response:
         raise
     except (IntegrityError, DataError) as error:
         db.session.rollback()
-        details = integrity_errors(error) if isinstance(error, IntegrityError) else None
+        details = (
+            integrity_errors(error)
+            if isinstance(error, IntegrityError)
+            else {"non_field_errors": [DATA_DOES_NOT_FIT]}
+        )
         return answer(upload.Refused(upload.VALIDATION_FAILED, details).body())
     except (OperationalError, InterfaceError) as error:
         db.session.rollback()
