@@ -261,7 +261,7 @@ class Resource:
         except MarshmallowValidationError as error:
             raise ValidationFailed(error.normalized_messages()) from None
 
-    def apply(self, obj: Any, data: dict[str, Any], user: Any, creating: bool) -> None:
+    def apply_rules(self, obj: Any, data: dict[str, Any], user: Any, creating: bool) -> None:
         """Validated ``data`` onto ``obj`` through the resource's rules (``before_save``), not
         committed: what every writer of the resource's rows does (REST, the PowerSync upload)."""
         for key, value in data.items():
@@ -274,7 +274,7 @@ class Resource:
             db.session.add(obj)
 
     def save(self, obj: Any, data: dict[str, Any], user: Any, creating: bool) -> None:
-        self.apply(obj, data, user, creating)
+        self.apply_rules(obj, data, user, creating)
         commit()
 
     def create_response(self) -> Any:

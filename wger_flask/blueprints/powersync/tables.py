@@ -49,7 +49,7 @@ def through(resource: Resource, name: str, **options: Any) -> SyncedTable:
         name=name,
         model=resource.model,
         load=load,
-        apply=resource.apply,
+        apply=resource.apply_rules,
         parents=resource.parents,
         before_delete=resource.before_delete,
         **options,
