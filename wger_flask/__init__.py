@@ -25,6 +25,7 @@ def create_app(config: Any = None) -> Flask:
     app.config.from_object(config)
     app.url_map.strict_slashes = False  # rules end in "/"; PathNormalizer adds missing ones
     _configure_logging(app)
+    _load_powersync_keys(app)  # first: a malformed key stops the start before anything is bound
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -76,7 +77,6 @@ def _init_extensions(app: Flask) -> None:
 
     credentials.install(login_manager)
     security.init_app(app)
-    _load_powersync_keys(app)
 
     from wger_flask.services import trophies
 
