@@ -376,3 +376,9 @@ def test_the_released_typed_client_calls_all_three(app, client, alice):
     gone = upload_powersync_data_destroy.sync(client=api)
     assert gone.error == "Missing required fields: table, data"
     assert weight(client, alice, row_id) is not None
+
+
+def test_a_body_that_is_not_json_is_a_400(client, alice):
+    response = client.put(URL, data="{not json", content_type="application/json", headers=alice)
+    assert response.status_code == 400
+    assert response.get_json()["detail"].startswith("JSON parse error")

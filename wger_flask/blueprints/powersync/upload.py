@@ -26,6 +26,7 @@ from wger_flask.rest.errors import (
     ValidationFailed,
     integrity_errors,
 )
+from wger_flask.rest.resources import commit
 from wger_flask.rest.smorest import AUTHENTICATED, set_doc
 from wger_flask.services.powersync import upload
 
@@ -56,8 +57,9 @@ def upload_change() -> Response:
     user = current_user()  # a bad token: 401, which the app answers with a fresh token
     if user is None:
         raise APIError(403, "Authentication credentials were not provided.")
+    body = request_body()
     try:
-        name, data = upload.parse(request_body())
+        name, data = upload.parse(body)
         table = upload.table_of(TABLES, name)
         operation = upload.OPERATIONS[request.method]
         follow_up = None
@@ -67,7 +69,7 @@ def upload_change() -> Response:
             upload.update(table, data, user)
         else:
             follow_up = upload.delete(table, data, user)
-        db.session.commit()  # the request's one commit point
+        commit()  # the request's one commit point (a broken constraint: ValidationFailed)
     except upload.Refused as refused:
         db.session.rollback()
         return answer(refused.body())
