@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session, scoped_session, sessionmaker
+from sqlalchemy.orm import scoped_session, sessionmaker
 
+from tests.writers import WRITERS
 from wger_flask import create_app
 from wger_flask.config import TestConfig
 from wger_flask.extensions import db
@@ -124,13 +125,21 @@ def isolated_database(request: pytest.FixtureRequest) -> Iterator[None]:
         engine = db.engine
     connection = engine.connect()
     outer = connection.begin()
+    original = db.session
+
+    class IsolatedSession(original.session_factory.class_):
+        """The app's own session class (its listeners: trophies, after-commit work), bound to
+        the test's connection."""
+
+        def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+            return connection
+
     factory = sessionmaker(
-        bind=connection,
         join_transaction_mode="create_savepoint",
         expire_on_commit=False,
-        class_=Session,
+        class_=IsolatedSession,
+        db=db,
     )
-    original = db.session
     db.session = scoped_session(factory, scopefunc=original.registry.scopefunc)
     try:
         yield
@@ -186,6 +195,13 @@ def user(make_user):
 @pytest.fixture
 def other_user(make_user):
     return make_user("mallory", email="mallory@example.com", email_verified=True)
+
+
+@pytest.fixture(params=WRITERS, ids=lambda kind: kind.name)
+def writer(request: pytest.FixtureRequest, app, client, auth_headers):
+    """Each path that writes user data in turn (``tests/writers.py``): a rule is refused the
+    same way through every one."""
+    return request.param(app, client, auth_headers)
 
 
 @pytest.fixture

@@ -51,12 +51,14 @@ def _configure_logging(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from wger_flask import models  # noqa: F401  (registers every table)
-    from wger_flask.database import init_engine
-    from wger_flask.extensions import api, csrf, db, jwt, login_manager, migrate
+    from wger_flask.database import init_engine, init_session_events
+    from wger_flask.extensions import csrf, db, jwt, login_manager, migrate
+    from wger_flask.rest.smorest import API_EXTENSION, Api
 
     db.init_app(app)
     with app.app_context():
         init_engine(app)
+    init_session_events()
     migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True)
     app.config["JWT_ALGORITHM"] = "HS256"
     app.config["JWT_DECODE_ALGORITHMS"] = ["HS256"]  # pinned: "none" and RS/HS confusion fail
@@ -65,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
     jwt.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
+    api = app.extensions[API_EXTENSION] = Api()
     api.init_app(app)
 
     from wger_flask.rest import compression, throttling
@@ -75,12 +78,15 @@ def _init_extensions(app: Flask) -> None:
     from wger_flask import security
     from wger_flask.services.accounts import credentials
 
-    credentials.install(login_manager)
+    credentials.init_app(app, login_manager)
     security.init_app(app)
 
-    from wger_flask.services import trophies
+    from wger_flask.rest import writes
+    from wger_flask.services import body, catalogue, nutrition, routines, trophies
 
-    trophies.install()  # statistics and trophies follow every workout write
+    # every domain's write rules, per table, for every writer (``rest.writes.rules_of``)
+    writes.init_app(app, body.RULES, catalogue.RULES, nutrition.RULES, routines.RULES)
+    trophies.init_app(app)  # statistics and trophies follow every workout write
 
 
 def _load_powersync_keys(app: Flask) -> None:
@@ -105,8 +111,10 @@ def _register_blueprints(app: Flask) -> None:
     from wger_flask.blueprints import api_blueprints, site_blueprints
     from wger_flask.blueprints.api_root import blp as api_root_blp
     from wger_flask.blueprints.api_root import register_document_routes
-    from wger_flask.extensions import api, csrf
+    from wger_flask.extensions import csrf
+    from wger_flask.rest.smorest import API_EXTENSION
 
+    api = app.extensions[API_EXTENSION]
     resources = []
     api.register_blueprint(api_root_blp)
     for blueprint in api_blueprints():

@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from wger_flask.extensions import db
+from wger_flask.rest.transaction import commit
 
 
 def migrate_database() -> None:
@@ -36,7 +37,7 @@ def load_catalogue() -> int:
 
     register_shipped_data()
     report = fixtures.load()
-    db.session.commit()
+    commit()
     return report.total
 
 
@@ -75,8 +76,11 @@ def catalogue_synthesize_command(count: int, seed: int) -> None:
             click.echo(f"  {done:,} ingredients ({time.monotonic() - started:.0f} s)")
 
     added = ingredient_synthesis.synthesize(count, seed, progress)
-    db.session.commit()
-    ingredient_synthesis.after_load()
+    commit()
+    ingredient_synthesis.optimize_search()
+    commit()
+    ingredient_synthesis.refresh_statistics()
+    commit()
     click.echo(f"{added:,} synthetic ingredients added in {time.monotonic() - started:.0f} s.")
 
 
@@ -116,7 +120,7 @@ def user_create_command(
     except users.AccountError as error:
         click.echo(f"Error: {error.field}: {error}", err=True)
         sys.exit(1)
-    db.session.commit()
+    commit()
     total = db.session.execute(select(func.count()).select_from(User)).scalar_one()
     kind = "superuser" if superuser else "user"
     click.echo(f"Created {kind} {user.username!r} (id {user.id}); {total} users in all.")
@@ -142,7 +146,7 @@ def user_deactivate_command(username: str) -> None:
 
     user = _find_user(username)
     lifecycle.deactivate(user)
-    db.session.commit()
+    commit()
     click.echo(f"Deactivated {user.username!r}: every session and token has ended.")
 
 
@@ -154,7 +158,7 @@ def user_activate_command(username: str) -> None:
 
     user = _find_user(username)
     lifecycle.activate(user)
-    db.session.commit()
+    commit()
     click.echo(f"Activated {user.username!r}.")
 
 
@@ -192,6 +196,7 @@ def user_delete_command(username: str, yes: bool) -> None:
         click.confirm(f"Delete {user.username!r} and all its data for good?", abort=True)
     name = user.username
     lifecycle.delete_user(user)
+    commit()  # the files go once the rows have gone
     click.echo(f"Deleted {name!r} and all its data.")
 
 
@@ -203,7 +208,7 @@ def user_logout_everywhere_command(username: str) -> None:
 
     user = _find_user(username)
     users.end_all_sessions(user)
-    db.session.commit()
+    commit()
     click.echo(f"Every session of {user.username!r} has ended.")
 
 
@@ -222,7 +227,7 @@ def user_grant_command(username: str, permission: str) -> None:
     except permissions.UnknownPermission as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
-    db.session.commit()
+    commit()
     state = "now holds" if added else "already held"
     click.echo(f"{user.username!r} {state} {name}.")
 
@@ -241,7 +246,7 @@ def user_revoke_command(username: str, permission: str) -> None:
     except permissions.UnknownPermission as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
-    db.session.commit()
+    commit()
     state = "no longer holds" if removed else "did not hold"
     click.echo(f"{user.username!r} {state} {name}.")
 
@@ -258,7 +263,7 @@ def sessions_purge_command(days: int) -> None:
     from wger_flask.services.accounts import app_sessions
 
     removed = app_sessions.purge(dt.timedelta(days=days))
-    db.session.commit()
+    commit()
     click.echo(f"{removed} sessions deleted.")
 
 

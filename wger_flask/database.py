@@ -36,6 +36,50 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# This app's own session factory (``db.session`` may be swapped, e.g. by a test joining its
+# own transaction; a swapped-in factory makes sessions of this factory's class).
+SESSION_FACTORY = db.session.session_factory
+
+
+# ------------------------------------------------------------------------------ the session
+
+
+AFTER_COMMIT = "wger.after_commit"
+
+
+def session_events() -> Any:
+    """The target of this app's session events: ``db``'s own session factory (its sessions
+    and those of a factory made from its class), never SQLAlchemy's global ``Session``."""
+    return SESSION_FACTORY
+
+
+def listen_to_sessions(name: str, listener: Any) -> None:
+    """Listen to ``name`` on this app's sessions (idempotent: apps in one process share ``db``)."""
+    target = session_events()
+    if not event.contains(target, name, listener):
+        event.listen(target, name, listener)
+
+
+def after_commit(session: Any, callback: Any) -> None:
+    """Run ``callback()`` once the session's transaction has committed (e.g. remove the files
+    of rows it deleted); dropped if the transaction rolls back instead."""
+    session.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+def _run_after_commit(session: Any) -> None:
+    for callback in session.info.pop(AFTER_COMMIT, ()):
+        callback()
+
+
+def _drop_after_rollback(session: Any, transaction: Any) -> None:
+    if transaction.parent is None:  # the session's own transaction ended without a commit
+        session.info.pop(AFTER_COMMIT, None)
+
+
+def init_session_events() -> None:
+    """The session events of ``after_commit`` (called by ``create_app``)."""
+    listen_to_sessions("after_commit", _run_after_commit)
+    listen_to_sessions("after_transaction_end", _drop_after_rollback)
 
 
 def _unicode_lower(value: object) -> object:

@@ -1,7 +1,9 @@
 """The Flask extensions, created unbound here and bound in ``create_app`` in a fixed order.
 
 ``db`` (and the models' ``Base``) live in ``database.py`` and the rate limiter in
-``rest/throttling.py``: the generic layer uses them, and it never imports this module.
+``rest/throttling.py``: the generic layer uses them, and it never imports this module. The
+OpenAPI ``Api`` is made per app by ``create_app`` (flask-smorest binds one to one app; its
+document lives in ``app.extensions``, ``rest.smorest.current_api``).
 """
 
 from flask_jwt_extended import JWTManager
@@ -10,13 +12,11 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
 from wger_flask.database import Base, db
-from wger_flask.rest.smorest import Api
 from wger_flask.rest.throttling import limiter
 
 migrate = Migrate()
-api = Api()
 jwt = JWTManager()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
-__all__ = ["Base", "api", "csrf", "db", "jwt", "limiter", "login_manager", "migrate"]
+__all__ = ["Base", "csrf", "db", "jwt", "limiter", "login_manager", "migrate"]

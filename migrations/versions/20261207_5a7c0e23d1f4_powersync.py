@@ -19,7 +19,7 @@ What the PowerSync service needs from the database (docs/powersync.md):
   ``ALTER PUBLICATION powersync ADD TABLE ...`` (the same test fails until it does).
 
 Revision ID: 5a7c0e23d1f4
-Revises: 2b43a5a6f0fe
+Revises: c14d21489122
 Create Date: 2026-12-07 04:00:00
 
 """
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5a7c0e23d1f4'
-down_revision = '2b43a5a6f0fe'
+down_revision = 'c14d21489122'
 branch_labels = None
 depends_on = None
 

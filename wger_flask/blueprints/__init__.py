@@ -1,5 +1,6 @@
 """Routes by domain, one package each (``accounts``, ``catalogue``, ``ingredients``,
-``routines``), plus the site-wide ``api_root`` and ``health``.
+``nutrition``, ``routines``, ``body``, ``trophies``), plus the site-wide ``api_root``,
+``health`` and ``media``.
 
 ``api_blueprints`` lists the /api/v2 blueprints in the order their resources appear in the API
 root (upstream's router order); ``site_blueprints`` the rest (allauth headless, web pages).

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Response, current_app, render_template, request, url_for
 
-from wger_flask.extensions import api
 from wger_flask.rest import negotiation
-from wger_flask.rest.smorest import Blueprint, set_doc
+from wger_flask.rest.smorest import Blueprint, current_api, set_doc
 
 blp = Blueprint("api_root", __name__, url_prefix="/api/v2", description="Discovery and versions")
 
@@ -70,7 +69,7 @@ blp.add_url_rule(
 # The document and its viewers are not part of the document itself: a plain Flask route table.
 def schema() -> Response:
     """The OpenAPI 3 document of this API."""
-    body = api.document_json()
+    body = current_api().document_json()
     response = Response(body, mimetype="application/json")
     response.set_etag(negotiation.etag_for(body))
     return response.make_conditional(request)

@@ -18,13 +18,9 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wger_flask.extensions import db
-from wger_flask.models.types import GUID, UTCDateTime, utcnow, uuid7
+from wger_flask.models.types import GUID, UTCDateTime, utc_today, utcnow, uuid7
 
 CHILDREN = {"cascade": "all, delete-orphan", "passive_deletes": True}
-
-
-def utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 class NutritionPlan(db.Model):

@@ -29,7 +29,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from wger_flask.extensions import db
-from wger_flask.models.types import GUID, UTCDateTime, utcnow, uuid7
+from wger_flask.models.types import GUID, UTCDateTime, utc_today, utcnow, uuid7
 
 # Units of the shipped catalogue that upstream uses as defaults.
 REPETITIONS_UNIT_ID = 1
@@ -39,10 +39,6 @@ KILOGRAM_UNIT_ID = 1
 CHILDREN = {"cascade": "all, delete-orphan", "passive_deletes": True}
 # JSON whose absence is SQL NULL (as upstream's nullable JSONField), not the JSON text "null".
 OptionalJSON = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
-
-
-def utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 class Routine(db.Model):

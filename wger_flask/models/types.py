@@ -45,6 +45,10 @@ class GUID(TypeDecorator):
     impl = String(36)
     cache_ok = True
 
+    @property
+    def python_type(self) -> type:
+        return uuid.UUID
+
     def load_dialect_impl(self, dialect: Dialect) -> Any:
         if dialect.name == "postgresql":
             return dialect.type_descriptor(PG_UUID(as_uuid=True))
@@ -77,6 +81,11 @@ class JSONDocument(TypeDecorator):
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def utc_today() -> dt.date:
+    """Today in UTC (the default date of rows dated by the server)."""
+    return utcnow().date()
 
 
 def uuid7() -> uuid.UUID:

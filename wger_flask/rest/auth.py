@@ -5,8 +5,8 @@ DRF does), never a silent fall-back to anonymous. Without the header the session
 web pages counts, and then unsafe methods must carry the CSRF token.
 
 The generic layer knows the transports, not the accounts: the accounts domain registers how a
-key and an access token become a user (``register_credential_loader``), as Flask-Login's
-``user_loader`` does for the session cookie.
+key and an access token become a user (``register_credential_loader``, kept per app in
+``app.extensions``), as Flask-Login's ``user_loader`` does for the session cookie.
 """
 
 from __future__ import annotations
@@ -14,24 +14,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 from flask_login import current_user as session_user
 from flask_wtf.csrf import CSRFError
 
 from wger_flask.database import db
 from wger_flask.rest.errors import APIError, not_authenticated
+from wger_flask.rest.transaction import commit_early
 
 SESSION, TOKEN, BEARER = "session", "token", "bearer"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # scheme ("token", "bearer") → credentials → user; a loader answers None or raises APIError(401)
 CredentialLoader = Callable[[str], Any]
-_LOADERS: dict[str, CredentialLoader] = {}
+LOADERS = "wger_credential_loaders"  # app.extensions key: {scheme: loader}
 
 
-def register_credential_loader(scheme: str, loader: CredentialLoader) -> None:
-    """Let ``Authorization: <scheme> <credentials>`` authenticate through ``loader``."""
-    _LOADERS[scheme.lower()] = loader
+def register_credential_loader(app: Flask, scheme: str, loader: CredentialLoader) -> None:
+    """Let ``Authorization: <scheme> <credentials>`` authenticate through ``loader`` on
+    ``app`` (each app its own: two apps in one process do not share them)."""
+    app.extensions.setdefault(LOADERS, {})[scheme.lower()] = loader
 
 
 def current_user() -> Any:
@@ -64,7 +66,7 @@ def _authenticate() -> tuple[Any, str | None]:
 
 
 def _loader(scheme: str) -> CredentialLoader:
-    loader = _LOADERS.get(scheme)
+    loader = current_app.extensions.get(LOADERS, {}).get(scheme)
     if loader is None:  # the app was built without the accounts domain
         raise not_authenticated("Invalid token.")
     return loader
@@ -77,7 +79,7 @@ def _by_api_key(key: str) -> Any:
     if user is None:
         raise not_authenticated("Invalid token.")
     if db.session.dirty:
-        db.session.commit()  # the key's last-used time: bookkeeping, kept apart from the view
+        commit_early("the key's last-used time: bookkeeping, kept apart from the view's writes")
     return user
 
 

@@ -75,6 +75,19 @@ class ValidationFailed(APIError):
         super().__init__(400, body=_listify(errors))
 
 
+END_BEFORE_START = "The end date cannot be before the start date."
+END_BEFORE_START_TIME = "The end cannot be before the start."
+
+
+def refuse_end_before_start(start: Any, end: Any, field: str = "end") -> None:
+    """The one end-before-start rule: a 400 naming ``field`` when ``end`` (a date or a moment)
+    comes before ``start``; nothing when either is missing."""
+    if start is None or end is None or not end < start:
+        return
+    timed = hasattr(end, "hour")  # a datetime: its own wording, as upstream's
+    raise ValidationFailed({field: [END_BEFORE_START_TIME if timed else END_BEFORE_START]})
+
+
 def _listify(errors: Any) -> Any:
     """DRF lists every message; marshmallow sometimes nests dicts (kept) or gives a string."""
     if isinstance(errors, dict):
@@ -90,10 +103,6 @@ CHALLENGE = {"WWW-Authenticate": 'Bearer realm="api"'}
 
 def not_authenticated(detail: str | None = None, code: str | None = None) -> APIError:
     return APIError(401, detail, code=code, headers=CHALLENGE)
-
-
-def permission_denied(detail: str | None = None) -> APIError:
-    return APIError(403, detail)
 
 
 def not_found(detail: str | None = None) -> APIError:

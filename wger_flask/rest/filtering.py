@@ -2,7 +2,9 @@
 
 The rules clients rely on (the seed and django-filter):
 - only declared fields and lookups filter; unknown parameters are ignored;
-- booleans accept exactly ``True`` and ``False``; any other value is ignored;
+- booleans are ``True`` and ``False``, case-sensitive (the seed); any other value, the
+  lowercase the released clients send included, is ignored (``query_flag`` is the one rule for
+  every boolean query parameter, filters and actions alike);
 - ``__in`` takes a comma list; a repeated parameter is not an OR (every value must match);
 - a malformed value for a known filter is a 400 naming it: ``{"id": ["Enter a whole number."]}``.
 """
@@ -62,13 +64,28 @@ def parse_decimal(text: str) -> decimal.Decimal:
     return value
 
 
+TRUE_WORDS = frozenset({"True"})
+FALSE_WORDS = frozenset({"False"})
+
+
 def parse_bool(text: str) -> bool:
-    """The seed: ``True`` or ``False``, case-sensitive; anything else is ignored."""
-    if text == "True":
+    """The seed's rule, on every route: ``True`` or ``False``, case-sensitive; anything else
+    (``true``, ``TRUE``, ``1``, ``0``) is ignored (``Ignore``). A client sending lowercase gets
+    the unfiltered list (a superset), never the opposite of what it asked for."""
+    if text in TRUE_WORDS:
         return True
-    if text == "False":
+    if text in FALSE_WORDS:
         return False
     raise Ignore()
+
+
+def query_flag(args: Any, name: str, default: bool = False) -> bool:
+    """A boolean query parameter outside the filters (an action's option), by the same rule:
+    ``default`` when it is missing or not ``True``/``False``."""
+    try:
+        return parse_bool(args.get(name, ""))
+    except Ignore:
+        return default
 
 
 def parse_str(text: str) -> str:

@@ -338,12 +338,9 @@ def _write_forms(data: Any, status: int, allowed: list[str]) -> list[WriteForm]:
         return []
     found = _page_resource()
     resource, is_detail = found if found else (None, False)
-    if resource is not None and resource.can_write is not None:
-        try:
-            if not resource.can_write(session_user):
-                return []
-        except Exception:  # a predicate that needs more than the user: leave the forms
-            pass
+    permission = resource.rules.permission if resource is not None else None
+    if permission is not None and not permission(session_user, "create"):
+        return []
     writable = _writable_fields(resource) if resource is not None else None
     forms = []
     if "POST" in allowed:

@@ -9,11 +9,12 @@ The scope is applied in SQL, so another user's row is never loaded: it is a 404.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
-from wger_flask.database import db
 from wger_flask.rest.errors import APIError, not_authenticated
 from wger_flask.rest.filtering import INT64_MAX
 
@@ -46,11 +47,11 @@ def scope_to_owner(stmt: Select, model: type, user_id: int) -> Select:
     return stmt.where(owner.user_id == user_id)
 
 
-def owned_row_exists(model: type, pk: Any, user_id: int) -> bool:
+def owned_row_exists(session: Session, model: type, pk: Any, user_id: int) -> bool:
     """Whether the ``model`` row ``pk`` exists and belongs to ``user_id`` (one query)."""
     primary_key = model.__mapper__.primary_key[0]
     stmt = scope_to_owner(select(primary_key).where(primary_key == pk), model, user_id)
-    return db.session.execute(stmt.limit(1)).first() is not None
+    return session.execute(stmt.limit(1)).first() is not None
 
 
 def coerce_pk(model: type, raw: Any) -> Any | None:
@@ -71,20 +72,29 @@ def coerce_pk(model: type, raw: Any) -> Any | None:
         return None
 
 
-def check_parents(parents: dict[str, type], body: dict[str, Any], user_id: int) -> None:
-    """403 before anything is written when the body names a parent the caller does not own.
+def check_owned_parents(
+    session: Session, parents: Mapping[str, type], values: Mapping[str, Any], user_id: int
+) -> None:
+    """403 before anything is written when ``values`` name a parent the caller does not own.
 
-    A parent that does not exist is refused the same way (upstream's behaviour), so ids of
-    other users' rows cannot be probed. A malformed id is left to the schema's 400.
+    ``parents`` maps a key of ``values`` to the model of the row it names. A parent that does
+    not exist is refused the same way (upstream's behaviour), so ids of other users' rows
+    cannot be probed. A malformed id is left to the schema's 400.
     """
-    for field_name, parent_model in parents.items():
-        if field_name not in body or body[field_name] is None:
+    for key, parent_model in parents.items():
+        if values.get(key) is None:
             continue
-        pk = coerce_pk(parent_model, body[field_name])
+        pk = coerce_pk(parent_model, values[key])
         if pk is None:
             continue
-        if not owned_row_exists(parent_model, pk, user_id):
+        if not owned_row_exists(session, parent_model, pk, user_id):
             raise APIError(403, NOT_ALLOWED)
+
+
+def body_parents(parents: Mapping[str, type]) -> dict[str, type]:
+    """The parents of a table's rules (keyed by foreign-key attribute, ``category_id``) keyed
+    by the body field that names them (``category``: ``schemas.fields.Related``'s binding)."""
+    return {key.removesuffix("_id"): model for key, model in parents.items()}
 
 
 def require_user(user: Any) -> Any:

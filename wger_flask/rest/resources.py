@@ -30,20 +30,26 @@ from flask.views import MethodView
 from marshmallow import Schema
 from marshmallow import ValidationError as MarshmallowValidationError
 from sqlalchemy import Select, func, inspect, select
-from sqlalchemy.exc import IntegrityError
 
-from wger_flask.database import db
-from wger_flask.models.types import uuid7
-from wger_flask.rest import negotiation, ordering, pagination
+from wger_flask.database import after_commit, db
+from wger_flask.rest import negotiation, ordering, pagination, writes
 from wger_flask.rest.auth import current_user
-from wger_flask.rest.errors import APIError, ValidationFailed, integrity_errors, not_found
+from wger_flask.rest.errors import APIError, ValidationFailed, not_found
 from wger_flask.rest.filtering import INT64_MAX, FilterSet
 from wger_flask.rest.loading import ReadPlan, Record, read_one
-from wger_flask.rest.permissions import check_parents, owner_path, require_user, scope_to_owner
+from wger_flask.rest.permissions import (
+    body_parents,
+    check_owned_parents,
+    owner_path,
+    require_user,
+    scope_to_owner,
+)
 from wger_flask.rest.requests import json_body
 from wger_flask.rest.serialization import compile_dumper
 from wger_flask.rest.smorest import Blueprint, document_resource, pk_parameter
 from wger_flask.rest.throttling import throttle
+from wger_flask.rest.transaction import commit, commit_early
+from wger_flask.rest.writes import NO_RULES, Rules
 
 LIST, RETRIEVE, CREATE, UPDATE, PARTIAL_UPDATE, DESTROY = (
     "list",
@@ -53,16 +59,47 @@ LIST, RETRIEVE, CREATE, UPDATE, PARTIAL_UPDATE, DESTROY = (
     "partial_update",
     "destroy",
 )
+__all__ = ["Resource", "Upload", "commit", "commit_early", "render_page"]
 READ_ONLY = frozenset({LIST, RETRIEVE})
 CRUD = frozenset({LIST, RETRIEVE, CREATE, UPDATE, PARTIAL_UPDATE, DESTROY})
 ALL_FIELDS = "__all__"
 
-Hook = Callable[..., Any]
+# A list page: (resource, statement, page, filtered?) → the response; it counts the rows as it
+# sees fit (``count_rows``, a count kept elsewhere, a window function, none for a cursor).
+PageRenderer = Callable[["Resource", Select, pagination.PageRequest, bool], Any]
+# One row for a detail: (resource, pk, user) → the response.
+DetailRenderer = Callable[["Resource", str, Any], Any]
+# How read answers are kept: (resource, compute) → the kept answer or ``compute()``'s.
+AnswerStore = Callable[["Resource", Callable[[], Any]], Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Upload:
+    """The option of a resource whose rows own an uploaded file: its writes take
+    multipart/form-data (the file in ``field``, the other fields as form values). The file is
+    stored before the row's commit and removed again if the row is not written; a replaced or
+    deleted file is removed after the commit (``database.after_commit``)."""
+
+    field: str
+    # (file stream, user) → what was stored; raises ``rejected`` (a 400 naming ``field``)
+    store: Callable[[Any, Any], Any]
+    rejected: type[Exception]
+    # (row, stored): the row's file columns
+    apply: Callable[[Any, Any], None]
+    # the stored names a row holds, and those a store made
+    files_of: Callable[[Any], list[str]]
+    stored_names: Callable[[Any], list[str]]
+    remove: Callable[[list[str]], None]
+    # also a JSON body (without a file); otherwise anything but multipart is a 415
+    json: bool = False
+    max_request_bytes: int | None = None
+    description: str = ""  # the file, for the OpenAPI document
 
 
 @dataclasses.dataclass(eq=False)
 class Resource:
-    """Everything that is particular to one REST resource; the views are generic."""
+    """Everything that is particular to one REST resource; the views are generic. A resource
+    is extended by its typed hooks and options only (no subclasses)."""
 
     name: str
     model: type
@@ -73,8 +110,6 @@ class Resource:
     # Reads: anonymous allowed (public catalogue) or authentication required. User-owned models
     # (with an ``__owner__`` path) always require it.
     public: bool = True
-    # Writes to shared data: who may (None: only the owner of a user-owned row).
-    can_write: Callable[[Any], bool] | None = None
     # Rows visible to a user; default: everything if public, else the owner scope.
     scope: Callable[[Select, Any], Select] | None = None
     filters: FilterSet = dataclasses.field(default_factory=FilterSet)
@@ -82,22 +117,20 @@ class Resource:
     default_ordering: Sequence[Any] = ()
     # Relations a schema's method fields read that its fields do not nest ("days.slots").
     prefetch: Sequence[str] = ()
-    # Body fields naming parents that must belong to the caller (403 otherwise).
-    parents: Mapping[str, type] = dataclasses.field(default_factory=dict)
     # May this user change or delete this (visible) row? False → 403. Default: yes.
     object_permission: Callable[[Any, Any], bool] | None = None
     # May this user read this (listed) row on its detail route? False → 403. Default: yes.
     read_permission: Callable[[Any, Any], bool] | None = None
-    # Hooks: before_save(obj, data, user, creating), before_delete(obj, user)
-    before_save: Hook | None = None
-    before_delete: Hook | None = None
-    # Count of rows for a list: default counts the filtered statement.
-    count: Callable[[Select, bool], int] | None = None
-    # Fetch the rows of a page and render the envelope (e.g. streaming a huge page); default:
-    # read the page's records with ``read_plan`` and render the envelope in one piece.
-    page_renderer: Callable[[Resource, Select, pagination.PageRequest, int], Any] | None = None
-    # Read and render one row for a detail (resource, pk, user); default: read plan + dump.
-    detail_renderer: Callable[[Resource, str, Any], Any] | None = None
+    # The table's domain rules (``services/<domain>/rules.py``): every write runs them.
+    rules: Rules = NO_RULES
+    # Writes are multipart with a file (``Upload``).
+    upload: Upload | None = None
+    # A list page (default: count, read the page's records, render the envelope).
+    page_renderer: PageRenderer | None = None
+    # A detail (default: read plan + dump).
+    detail_renderer: DetailRenderer | None = None
+    # Read answers kept (e.g. per catalogue generation); default: computed each time.
+    answers: AnswerStore | None = None
     # OpenAPI keys that replace the generated ones of the list operation (e.g. a cursor pager's
     # parameters and envelope).
     list_doc: Mapping[str, Any] | None = None
@@ -118,6 +151,7 @@ class Resource:
         self.pk_is_int = getattr(self.primary_key.type, "python_type", str) is int
         self.allowed_ordering = self._ordering_whitelist()
         self.owner = owner_path(self.model)
+        self.body_parents = body_parents(self.rules.parents)
 
     # ---------------------------------------------------------------- declaration helpers
 
@@ -183,10 +217,10 @@ class Resource:
             require_user(user)
         return user
 
-    def authorize_write(self) -> Any:
+    def authorize_write(self, action: str) -> Any:
+        """The writing user (401 without one); 403 when the table's rules say they may not."""
         user = require_user(current_user())
-        if self.can_write is not None and not self.can_write(user):
-            raise APIError(403)
+        writes.check_permission(self.rules, user, action)
         return user
 
     def get_object_for_write(self, pk: str, user: Any) -> Any:
@@ -211,9 +245,8 @@ class Resource:
         )
         return stmt, bool(applied), applied, used
 
-    def count_rows(self, stmt: Select, filtered: bool) -> int:
-        if self.count is not None:
-            return self.count(stmt, filtered)
+    def count_rows(self, stmt: Select) -> int:
+        """The rows of a list statement, counted in SQL."""
         return db.session.execute(
             select(func.count()).select_from(stmt.order_by(None).subquery())
         ).scalar_one()
@@ -222,6 +255,11 @@ class Resource:
         return self.read_plan.page(stmt.limit(page.limit).offset(page.offset))
 
     def list_response(self) -> Any:
+        if self.answers is not None:
+            return self.answers(self, self.compute_list)
+        return self.compute_list()
+
+    def compute_list(self) -> Any:
         user = self.authorize_read()
         stmt, filtered, applied, used = self.list_statement(user)
         page = pagination.PageRequest.from_args(request.args, self.default_limit)
@@ -230,17 +268,16 @@ class Resource:
         context.description = self.summary
         context.filters = applied
         context.ordering = used
-        total = self.count_rows(stmt, filtered)
-        if self.page_renderer is not None:
-            return self.page_renderer(self, stmt, page, total)
-        rows = self.page_rows(stmt, page) if page.offset < total else []
-        body = pagination.envelope(page, total, [self.dump(row) for row in rows])
-        context.pagination = {"next": body["next"], "previous": body["previous"]}
-        return negotiation.render(body, etag=self.etag)
+        return (self.page_renderer or render_page)(self, stmt, page, filtered)
 
     # ---------------------------------------------------------------- detail
 
     def retrieve_response(self, pk: str) -> Any:
+        if self.answers is not None:
+            return self.answers(self, lambda: self.compute_detail(pk))
+        return self.compute_detail(pk)
+
+    def compute_detail(self, pk: str) -> Any:
         user = self.authorize_read()
         negotiation.page_context().name = f"{self.title} Instance"
         negotiation.page_context().description = self.summary
@@ -253,52 +290,88 @@ class Resource:
 
     # ---------------------------------------------------------------- writes
 
-    def load_body(self, partial: bool) -> dict[str, Any]:
-        body = json_body()
+    def read_body(self, user: Any, partial: bool) -> tuple[dict[str, Any], Any]:
+        """The loaded body (model attribute names) and the uploaded file, if any. A parent
+        the caller does not own is a 403 before any 400."""
+        file = None
+        if self.upload is None:
+            body = json_body()
+        else:
+            if self.upload.max_request_bytes is not None:
+                request.max_content_length = self.upload.max_request_bytes
+            if request.mimetype == "multipart/form-data":
+                body = request.form.to_dict()
+                file = request.files.get(self.upload.field)
+            elif self.upload.json:
+                body = json_body()
+            else:
+                raise APIError(415, f'Unsupported media type "{request.mimetype}" in request.')
+        check_owned_parents(db.session, self.body_parents, body, user.id)
         schema = self.patch_schema if partial else self.create_schema
         try:
-            return schema.load(body)
+            data = schema.load(body)
         except MarshmallowValidationError as error:
             raise ValidationFailed(error.normalized_messages()) from None
+        if self.upload is not None and file is None and not partial:
+            raise ValidationFailed({self.upload.field: ["No file was submitted."]})
+        return data, file
 
-    def apply_rules(self, obj: Any, data: dict[str, Any], user: Any, creating: bool) -> None:
-        """Validated ``data`` onto ``obj`` through the resource's rules (``before_save``), not
-        committed: what every writer of the resource's rows does (REST, the PowerSync upload)."""
-        for key, value in data.items():
-            setattr(obj, key, value)
-        if creating and self.owner == () and getattr(obj, "user_id", None) is None:
-            obj.user_id = user.id
-        if self.before_save is not None:
-            self.before_save(obj, data, user, creating)
-        if creating:
-            db.session.add(obj)
+    def store_upload(self, file: Any, user: Any) -> Any:
+        try:
+            return self.upload.store(file.stream, user)
+        except self.upload.rejected as error:
+            raise ValidationFailed({self.upload.field: [str(error)]}) from None
 
-    def save(self, obj: Any, data: dict[str, Any], user: Any, creating: bool) -> None:
-        self.apply_rules(obj, data, user, creating)
+    def write(self, data: dict[str, Any], file: Any, user: Any, row: Any = None) -> Any:
+        """Write one row through the table's rules (a new one when ``row`` is None), with its
+        file if one came, and commit."""
+        stored = self.store_upload(file, user) if file is not None else None
+        try:
+            if stored is not None:
+                if row is not None:
+                    replaced = self.upload.files_of(row)
+                    after_commit(db.session, lambda: self.upload.remove(replaced))
+                    self.upload.apply(row, stored)
+                else:
+                    row = self.model()
+                    self.upload.apply(row, stored)
+                    return self._save(row, data, user, creating=True)
+            return self._write(data, user, row)
+        except BaseException:
+            if stored is not None:  # the row was not written: neither is its file
+                self.upload.remove(self.upload.stored_names(stored))
+            raise
+
+    def _write(self, data: dict[str, Any], user: Any, row: Any) -> Any:
+        row = writes.write_checked(db.session, self.model, self.rules, data, user, row)
         commit()
+        return row
+
+    def _save(self, row: Any, data: dict[str, Any], user: Any, creating: bool) -> Any:
+        writes.save(db.session, self.rules, row, data, user, creating)
+        commit()
+        return row
 
     def create_response(self) -> Any:
-        user = self.authorize_write()
-        check_parents(self.parents, json_body(), user.id)
-        data = self.load_body(partial=False)
-        obj = self.model()
-        self.save(obj, data, user, creating=True)
-        return negotiation.render(self.dump(self.reread(obj)), 201)
+        user = self.authorize_write(writes.CREATE)
+        data, file = self.read_body(user, partial=False)
+        row = self.write(data, file, user)
+        return negotiation.render(self.dump(self.reread(row)), 201)
 
     def update_response(self, pk: str, partial: bool) -> Any:
-        user = self.authorize_write()
-        obj = self.get_object_for_write(pk, user)
-        check_parents(self.parents, json_body(), user.id)
-        data = self.load_body(partial=partial)
-        self.save(obj, data, user, creating=False)
-        return negotiation.render(self.dump(self.reread(obj)))
+        user = self.authorize_write(writes.UPDATE)
+        row = self.get_object_for_write(pk, user)
+        data, file = self.read_body(user, partial=partial)
+        self.write(data, file, user, row)
+        return negotiation.render(self.dump(self.reread(row)))
 
     def destroy_response(self, pk: str) -> Any:
-        user = self.authorize_write()
-        obj = self.get_object_for_write(pk, user)
-        if self.before_delete is not None:
-            self.before_delete(obj, user)
-        db.session.delete(obj)
+        user = self.authorize_write(writes.DESTROY)
+        row = self.get_object_for_write(pk, user)
+        if self.upload is not None:
+            files = self.upload.files_of(row)
+            after_commit(db.session, lambda: self.upload.remove(files))
+        writes.delete_checked(db.session, self.rules, row, user, request.args.to_dict())
         commit()
         return negotiation.render(None, 204)
 
@@ -329,28 +402,15 @@ class Resource:
         return self
 
 
-def commit() -> None:
-    """The request's one commit point; an integrity error is the client's 400 naming the
-    fields, not a 500 (a value the database cannot hold is ``errors.handle_data_error``'s)."""
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise ValidationFailed(integrity_errors(error)) from None
-
-
-def keep_client_id(row: Any, data: dict[str, Any], creating: bool) -> None:
-    """A ``before_save`` step of resources with UUID ids, which the 2.7 clients may choose
-    (they make rows offline): a new row keeps the id the body gives (none or null: one is made;
-    one already taken is a 400 naming ``id``), and an update never changes it."""
-    if not creating:
-        if "id" in data:
-            row.id = inspect(row).identity[0]
-        return
-    if row.id is None:
-        row.id = uuid7()
-    elif db.session.get(type(row), row.id) is not None:
-        raise ValidationFailed({"id": ["An object with this id already exists."]})
+def render_page(
+    resource: Resource, stmt: Select, page: pagination.PageRequest, filtered: bool
+) -> Any:
+    """The default list page: the rows counted, the page's records read, the envelope."""
+    total = resource.count_rows(stmt)
+    rows = resource.page_rows(stmt, page) if page.offset < total else []
+    body = pagination.envelope(page, total, [resource.dump(row) for row in rows])
+    negotiation.page_context().pagination = {"next": body["next"], "previous": body["previous"]}
+    return negotiation.render(body, etag=resource.etag)
 
 
 def make_views(resource: Resource) -> tuple[type[MethodView], type[MethodView]]:

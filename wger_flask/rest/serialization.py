@@ -19,6 +19,7 @@ from marshmallow import Schema, fields
 
 from wger_flask.schemas.fields import (
     DateTime,
+    DecimalNumber,
     DecimalString,
     Related,
     RelatedIds,
@@ -75,6 +76,8 @@ def _id_list(value: Any) -> list[Any]:
 
 def _value_converter(field: fields.Field) -> Callable[[Any], Any] | None:
     """How a known field turns the attribute into JSON; None means "as is"."""
+    if isinstance(field, DecimalNumber):
+        return lambda value: None if value is None else float(value)
     if isinstance(field, DecimalString):
         return _decimal_formatter(field)
     if isinstance(field, DateTime):
@@ -133,8 +136,3 @@ def compile_dumper(schema_class: type[Schema], only: Any = None) -> Dumper:
 
     _CACHE[key] = dump
     return dump
-
-
-def dump_many(schema_class: type[Schema], rows: Any) -> list[dict[str, Any]]:
-    dump = compile_dumper(schema_class)
-    return [dump(row) for row in rows]

@@ -5,11 +5,11 @@ once), so resource code only declares what is its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import current_app
 from marshmallow import Schema, fields
 
 from wger_flask.rest import filtering
@@ -58,8 +58,9 @@ Lists take `limit` (default 20, no upper cap) and `offset`, and answer
 
 ## Filtering and ordering
 
-`?field=value` on the fields each list documents, AND-joined; booleans are `True` or `False`
-(other values are ignored). `?ordering=a,-b` orders; unknown fields are ignored.
+`?field=value` on the fields each list documents, AND-joined; booleans are `True` or `False`,
+case-sensitive (other values, `true` and `false` included, are ignored). `?ordering=a,-b` orders; unknown fields are
+ignored.
 
 ## Formats
 
@@ -138,6 +139,14 @@ class Api(flask_smorest.Api):
 
             self._document = dumps(self.document())
         return self._document
+
+
+API_EXTENSION = "wger_api"
+
+
+def current_api() -> Api:
+    """The running app's ``Api`` (each app its own: its spec and document)."""
+    return current_app.extensions[API_EXTENSION]
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -265,6 +274,31 @@ def _common_errors(resource: Resource, writing: bool) -> dict[str, Any]:
     return responses
 
 
+def _request_body(resource: Resource, schema: Any, partial: bool) -> dict[str, Any]:
+    """A write's body: JSON; with an ``Upload``, multipart (the schema's fields and the file),
+    and JSON too only when the upload allows it."""
+    content: dict[str, Any] = {"application/json": {"schema": schema}}
+    upload = resource.upload
+    if upload is None:
+        return content
+    file = {
+        "type": "object",
+        "properties": {
+            upload.field: {"type": "string", "format": "binary", "description": upload.description}
+        },
+        "required": [] if partial else [upload.field],
+    }
+    component = f"#/components/schemas/{schema_name(resource.write_schema or resource.schema)}"
+    multipart = {"multipart/form-data": {"schema": {"allOf": [{"$ref": component}, file]}}}
+    return {**multipart, **content} if upload.json else multipart
+
+
+def _not_acceptable(resource: Resource) -> dict[str, Any]:
+    if resource.upload is not None and not resource.upload.json:
+        return {"415": error_response("The body is not multipart/form-data")}
+    return {"415": error_response("The body is not JSON")}
+
+
 def _read_refusal(resource: Resource) -> dict[str, Any]:
     if resource.read_permission is None:
         return {}
@@ -306,7 +340,7 @@ def document_resource(
                 "summary": f"Create a {resource.title.lower()}",
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": writer}},
+                    "content": _request_body(resource, writer, partial=False),
                 },
                 "responses": {
                     "201": {
@@ -314,7 +348,7 @@ def document_resource(
                         "content": {"application/json": {"schema": item_ref}},
                     },
                     "400": VALIDATION_ERROR,
-                    "415": error_response("The body is not JSON"),
+                    **_not_acceptable(resource),
                     **_common_errors(resource, writing=True),
                 },
                 "security": _security(resource, writing=True),
@@ -350,7 +384,7 @@ def document_resource(
                 {
                     "operationId": f"{_op(tag)}_{operation_id}",
                     "summary": f"{'Partly update' if partial else 'Update'} a {resource.title.lower()}",
-                    "requestBody": {"content": {"application/json": {"schema": body_schema}}},
+                    "requestBody": {"content": _request_body(resource, body_schema, partial)},
                     "responses": {
                         "200": {
                             "description": "Updated",
@@ -358,7 +392,7 @@ def document_resource(
                         },
                         "400": VALIDATION_ERROR,
                         "404": error_response("Not found"),
-                        "415": error_response("The body is not JSON"),
+                        **_not_acceptable(resource),
                         **_common_errors(resource, writing=True),
                     },
                     "security": _security(resource, writing=True),
@@ -395,10 +429,3 @@ def pk_parameter(resource: Resource) -> dict[str, Any]:
 
 def _op(tag: str) -> str:
     return tag.replace("-", "_")
-
-
-def operation_ids(spec: dict[str, Any]) -> Iterable[str]:
-    for operations in spec.get("paths", {}).values():
-        for operation in operations.values():
-            if isinstance(operation, dict) and "operationId" in operation:
-                yield operation["operationId"]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import zoneinfo
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
@@ -12,6 +10,7 @@ from marshmallow import ValidationError, fields, validate
 from wger_flask.models.catalogue import Language
 from wger_flask.schemas.base import BaseSchema
 from wger_flask.schemas.fields import DateTime, DecimalString, Related
+from wger_flask.services.accounts import known_time_zones
 
 MIN_ACCOUNT_AGE_TO_TRUST = dt.timedelta(days=21)
 INTENSITIES = ["1", "2", "3"]
@@ -29,11 +28,6 @@ def validate_birthdate(value: dt.date) -> None:
     today = dt.date.today()
     if not _years_ago(100, today) <= value <= _years_ago(10, today):
         raise ValidationError("The birthdate must be between 10 and 100 years ago.")
-
-
-@functools.cache
-def known_time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
 
 
 def validate_time_zone(value: str) -> None:

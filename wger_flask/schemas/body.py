@@ -4,76 +4,26 @@ number)."""
 
 from __future__ import annotations
 
-import decimal
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
 from wger_flask.models.body import CHART_TYPES, SOURCES, MeasurementCategory
 from wger_flask.schemas.base import BaseSchema
-from wger_flask.schemas.fields import DateTime, DecimalString, Related, UUIDString
+from wger_flask.schemas.fields import (
+    DateTime,
+    DecimalNumber,
+    DecimalString,
+    Related,
+    UUIDString,
+    between,
+    longest,
+    one_of,
+)
 from wger_flask.services.body.metrics import DYNAMIC_TYPE_VALUES, METRIC_TYPES
 from wger_flask.services.media import media_url
 
 CLIENT_ID = {"description": "Optional on create: a client-made UUID (null: made here)"}
-
-
-def between(low: Any, high: Any) -> validate.Validator:
-    """DRF's two messages for a value outside [low, high]."""
-
-    def check(value: Any) -> None:
-        if value < low:
-            raise ValidationError(f"Ensure this value is greater than or equal to {low}.")
-        if value > high:
-            raise ValidationError(f"Ensure this value is less than or equal to {high}.")
-
-    return check
-
-
-def one_of(choices: tuple[str, ...] | list[str]) -> validate.OneOf:
-    return validate.OneOf(choices, error='"{input}" is not a valid choice.')
-
-
-def max_length(limit: int) -> validate.Length:
-    return validate.Length(
-        max=limit, error=f"Ensure this field has no more than {limit} characters."
-    )
-
-
-class DecimalNumber(fields.Decimal):
-    """A decimal sent and read as a JSON number (DRF's ``coerce_to_string=False``)."""
-
-    def __init__(self, max_digits: int, places: int, **kwargs: Any) -> None:
-        super().__init__(places=places, **kwargs)
-        self.max_digits = max_digits
-        self.decimal_places = places
-        self.metadata.setdefault("type", "number")
-        self.metadata.setdefault("format", "double")
-
-    def _validated(self, value: Any) -> decimal.Decimal | None:
-        if isinstance(value, bool) or not isinstance(value, (int, float, str, decimal.Decimal)):
-            raise self.make_error("invalid")
-        try:
-            number = decimal.Decimal(str(value).strip())
-        except (decimal.InvalidOperation, ValueError):
-            raise self.make_error("invalid") from None
-        if not number.is_finite():
-            raise self.make_error("invalid")
-        quantum = decimal.Decimal(1).scaleb(-self.decimal_places)
-        rounded = number.quantize(quantum, rounding=decimal.ROUND_HALF_EVEN)
-        if rounded != number:
-            raise ValidationError(
-                f"Ensure that there are no more than {self.decimal_places} decimal places."
-            )
-        whole = self.max_digits - self.decimal_places
-        if abs(rounded) >= decimal.Decimal(10) ** whole:
-            raise ValidationError(
-                f"Ensure that there are no more than {whole} digits before the decimal point."
-            )
-        return rounded
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        return None if value is None else float(value)
 
 
 class JSONObject(fields.Raw):
@@ -103,9 +53,9 @@ class MeasurementCategorySchema(BaseSchema):
     id = UUIDString(allow_none=True, metadata=CLIENT_ID)
     name = fields.String(
         required=True,
-        validate=[validate.Length(min=1, error="This field may not be blank."), max_length(100)],
+        validate=[validate.Length(min=1, error="This field may not be blank."), longest(100)],
     )
-    unit = fields.String(validate=max_length(30), metadata={"description": "e.g. cm, kg, %"})
+    unit = fields.String(validate=longest(30), metadata={"description": "e.g. cm, kg, %"})
     metric_type = fields.String(validate=one_of(METRIC_TYPES))
     is_official = fields.Boolean(dump_only=True)
     order = fields.Integer(validate=between(0, 32767))
@@ -121,7 +71,7 @@ class MeasurementSchema(BaseSchema):
     category = Related(MeasurementCategory, pk_type="uuid", required=True)
     date = DateTime(metadata={"description": "When it was measured (default: now)"})
     value = DecimalNumber(8, 2, required=True)
-    notes = fields.String(validate=max_length(100))
+    notes = fields.String(validate=longest(100))
     source = fields.String(validate=one_of(SOURCES))
     external_id = UUIDString(
         allow_none=True,
@@ -134,7 +84,7 @@ class GalleryImageSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     date = fields.Date(required=True)
     image = MediaURL(dump_only=True, metadata={"format": "uri"})
-    description = fields.String(validate=max_length(1000))
+    description = fields.String(validate=longest(1000))
     height = fields.Integer(dump_only=True)
     width = fields.Integer(dump_only=True)
 

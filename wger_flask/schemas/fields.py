@@ -12,10 +12,17 @@ import functools
 import uuid
 from typing import Any
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 from wger_flask.database import db
-from wger_flask.rest.filtering import CALENDAR_OVERFLOW, INT64_MAX, NUL_MESSAGE, as_utc
+from wger_flask.rest.filtering import (
+    CALENDAR_OVERFLOW,
+    INT64_MAX,
+    NUL_MESSAGE,
+    Ignore,
+    as_utc,
+    parse_bool,
+)
 
 # DRF's wording for the messages every client has seen; set once, for every field.
 fields.Field.default_error_messages.update(
@@ -102,6 +109,60 @@ class DecimalString(fields.Decimal):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return decimal_string(value, self.decimal_places)
+
+
+class DecimalNumber(DecimalString):
+    """A decimal sent and read as a JSON number (DRF's ``coerce_to_string=False``), checked as
+    ``DecimalString`` checks one."""
+
+    def __init__(self, max_digits: int, places: int, **kwargs: Any) -> None:
+        kwargs["as_string"] = False
+        super().__init__(max_digits, places, **kwargs)
+        self.metadata.pop("pattern", None)
+        self.metadata["type"], self.metadata["format"] = "number", "double"
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return None if value is None else float(value)
+
+
+class QueryFlag(fields.Boolean):
+    """A boolean query argument by the one rule of the API (``rest.filtering.parse_bool``):
+    ``True`` or ``False`` (case-sensitive); any other value is the default."""
+
+    def __init__(self, default: bool = False, **kwargs: Any) -> None:
+        super().__init__(load_default=default, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        try:
+            return parse_bool(str(value))
+        except Ignore:
+            return self.load_default
+
+
+# ------------------------------------------------------------------------------ validators
+# DRF's messages, one copy for every schema.
+
+
+def at_least(minimum: Any) -> validate.Range:
+    return validate.Range(min=minimum, error="Ensure this value is greater than or equal to {min}.")
+
+
+def at_most(maximum: Any) -> validate.Range:
+    return validate.Range(max=maximum, error="Ensure this value is less than or equal to {max}.")
+
+
+def between(minimum: Any, maximum: Any) -> list[validate.Range]:
+    return [at_least(minimum), at_most(maximum)]
+
+
+def longest(characters: int) -> validate.Length:
+    return validate.Length(
+        max=characters, error="Ensure this field has no more than {max} characters."
+    )
+
+
+def one_of(choices: Any) -> validate.OneOf:
+    return validate.OneOf(choices, error='"{input}" is not a valid choice.')
 
 
 class DateTime(fields.DateTime):

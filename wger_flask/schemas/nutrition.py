@@ -2,7 +2,7 @@
 
 Every id is a UUID a client may choose on create. The ``*Info`` schemas describe the read-only
 ``nutritionplaninfo`` payload for the OpenAPI document; its ingredients are the catalogue's own
-``IngredientInfo`` objects, rendered by the ingredient domain (see ``blueprints/nutrition``).
+``IngredientInfo`` objects, rendered by the ingredient domain (see ``blueprints/ingredients``).
 """
 
 from __future__ import annotations
@@ -10,12 +10,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from wger_flask.models.ingredients import Ingredient, IngredientWeightUnit
 from wger_flask.models.nutrition import Meal, NutritionPlan
 from wger_flask.schemas.base import BaseSchema
-from wger_flask.schemas.fields import DateTime, DecimalString, Related, UUIDString
+from wger_flask.schemas.fields import (
+    DateTime,
+    DecimalString,
+    Related,
+    UUIDString,
+    at_least,
+    at_most,
+    longest,
+)
 from wger_flask.schemas.ingredients import (
     IngredientImageSchema,
     IngredientInfoSchema,
@@ -25,20 +33,6 @@ from wger_flask.schemas.ingredients import (
 
 INTEGER_MAX = 2**31 - 1  # what an integer column holds
 AMOUNT_MIN, AMOUNT_MAX = Decimal(1), Decimal(1000)
-
-
-def at_least(minimum: Any) -> validate.Range:
-    return validate.Range(min=minimum, error="Ensure this value is greater than or equal to {min}.")
-
-
-def at_most(maximum: Any) -> validate.Range:
-    return validate.Range(max=maximum, error="Ensure this value is less than or equal to {max}.")
-
-
-def longest(characters: int) -> validate.Length:
-    return validate.Length(
-        max=characters, error="Ensure this field has no more than {max} characters."
-    )
 
 
 def client_uuid() -> UUIDString:

@@ -13,6 +13,7 @@ from tests.api.routine_api import plan
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User
 from wger_flask.models.routines import Routine
+from wger_flask.rest.transaction import commit
 from wger_flask.services.accounts import lifecycle
 
 
@@ -36,8 +37,18 @@ def test_every_domain_contributes_to_the_export_and_the_deletion(app, user, file
         assert {"accounts", "routines"} <= set(document["data"])
         assert document["data"]["fakefiles"] == {"photo": [{"user_id": user.id, "path": "a.jpg"}]}
         lifecycle.delete_user(row)
+        assert files_domain == []  # the files go once the rows have gone: after the commit
+        commit()
         assert files_domain == [user.id]
         assert db.session.get(User, user.id) is None
+
+
+def test_a_deletion_that_does_not_commit_keeps_the_files(app, user, files_domain):
+    with app.app_context():
+        lifecycle.delete_user(db.session.get(User, user.id))
+        db.session.rollback()  # as a failed commit ends
+        assert files_domain == []
+        assert db.session.get(User, user.id) is not None
 
 
 def test_the_shipped_domains_expose_the_registry_functions():

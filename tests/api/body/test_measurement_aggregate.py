@@ -215,5 +215,7 @@ def test_value_counts(client, alice, waist, add):
             "newest": "2026-11-02T09:00:00+00:00",
         },
     ]
-    daily = client.get(f"{COUNTS}?summed_per_day=true", headers=alice).get_json()
+    daily = client.get(f"{COUNTS}?summed_per_day=True", headers=alice).get_json()
     assert {(row["value"], row["count"]) for row in daily} == {("160.00", 1), ("81.00", 1)}
+    ignored = client.get(f"{COUNTS}?summed_per_day=true", headers=alice).get_json()  # the seed
+    assert ignored == client.get(COUNTS, headers=alice).get_json()

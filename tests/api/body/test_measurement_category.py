@@ -32,12 +32,15 @@ def test_created_once(client, alice):
 
 
 def test_body_weight_lookup_as_the_released_clients_send_it(client, alice):
+    # The seed's rule: True/False filter; the clients' lowercase is ignored, and the body-weight
+    # category they look up is still the one answer (one category per metric type).
     for flag in ("true", "True"):
         rows = categories(client, alice, f"&metric_type=body_weight&is_official={flag}")
         assert len(rows) == 1
         body_weight = rows[0]
         assert body_weight["unit"] == "kg" and body_weight["name"] == "Body weight"
-    assert categories(client, alice, "&metric_type=body_weight&is_official=false") == []
+    assert categories(client, alice, "&metric_type=body_weight&is_official=False") == []
+    assert len(categories(client, alice, "&metric_type=body_weight&is_official=false")) == 1
     assert len(categories(client, alice, "&is_official=maybe")) == len(OFFICIAL)
     bad = client.get(f"{URL}?metric_type=mood", headers=alice)
     assert bad.status_code == 400 and "metric_type" in bad.get_json()

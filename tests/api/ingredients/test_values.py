@@ -53,12 +53,15 @@ def test_a_real_row(client):
             {"unit": ["Select a valid choice. That choice is not one of the available choices."]},
         ),
         (
-            "amount=nan&unit=999",
+            "amount=nan&unit=x",
             {
                 "amount": ["Enter a number."],
                 "unit": ["Select a valid choice. That choice is not one of the available choices."],
             },
         ),
+        # the arguments are loaded first (``rest.actions``): a unit of another ingredient is
+        # named once the amount is valid
+        ("amount=nan&unit=999", {"amount": ["Enter a number."]}),
     ],
 )
 def test_bad_parameters_are_400_per_field(client, query, errors):

@@ -121,7 +121,8 @@ def test_progress_is_a_bare_list_anonymous_empty(client, alice):
     assert rows["Elephant lifter"]["progress"] == 20.0
     assert rows["Elephant lifter"]["current_value"] == "1000"
     assert "Personal Record" not in rows
-    assert progress(client, alice, include_repeatable="true")["Personal Record"]["is_earned"]
+    assert progress(client, alice, include_repeatable="True")["Personal Record"]["is_earned"]
+    assert "Personal Record" not in progress(client, alice, include_repeatable="true")  # the seed
 
 
 def test_bad_credentials_are_refused_even_for_progress(client):

@@ -53,18 +53,43 @@ def test_in_takes_a_comma_list():
     assert where == "t.id IN (1, 2, 3)"
 
 
-@pytest.mark.parametrize("value", ["true", "false", "1", "0", "TRUE", "yes", ""])
+@pytest.mark.parametrize("value", ["true", "false", "1", "0", "TRUE", "FALSE", "yes", "on", ""])
 def test_boolean_other_than_True_False_is_ignored(value):
     where, applied = where_of({"flag": value})
     assert where == "" and applied == []
 
 
-def test_boolean_True_and_False_filter():
+@pytest.mark.parametrize(("value", "expected"), [("True", True), ("False", False)])
+def test_boolean_True_False_filter(value, expected):
+    """The one boolean rule: the seed's ``True``/``False``, case-sensitive."""
+    where, applied = where_of({"flag": value})
     assert (
-        where_of({"flag": "True"})[0] == "t.flag = 1"
-        or where_of({"flag": "True"})[0] == "t.flag = true"
+        where
+        in (
+            {True: ("t.flag = 1", "t.flag = true"), False: ("t.flag = 0", "t.flag = false")}[
+                expected
+            ]
+        )
     )
-    assert "t.flag" in where_of({"flag": "False"})[0]
+    assert applied == [("flag", value)]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("True", True),
+        ("true", None),
+        ("False", False),
+        ("false", None),
+        ("TRUE", None),
+        ("1", None),
+    ],
+)
+def test_query_flag_is_the_same_rule_outside_the_filters(value, expected):
+    from wger_flask.rest.filtering import query_flag
+
+    assert query_flag({"x": value}, "x", default=None) is expected
+    assert query_flag({}, "x") is False
 
 
 def test_unknown_parameters_and_lookups_are_ignored():
@@ -110,10 +135,11 @@ def test_custom_filter_sees_all_arguments():
     assert seen == {"value": "curl", "other": "x"}
 
 
-def test_parse_bool_is_case_sensitive():
+def test_parse_bool_takes_two_words_only():
     assert parse_bool("True") is True and parse_bool("False") is False
-    with pytest.raises(Ignore):
-        parse_bool("true")
+    for other in ("true", "false", "TRUE", "False ", "1"):
+        with pytest.raises(Ignore):
+            parse_bool(other)
 
 
 def test_parse_datetime_accepts_offsets_dates_and_a_decoded_plus():

@@ -14,6 +14,7 @@ from wger_flask.blueprints.accounts import headless_responses as respond
 from wger_flask.extensions import csrf, db
 from wger_flask.models.accounts import AppSession, User
 from wger_flask.rest import throttling
+from wger_flask.rest.transaction import commit
 from wger_flask.services.accounts import app_sessions, mfa, tokens, users
 from wger_flask.services.accounts.passwords import verify_password
 
@@ -113,7 +114,7 @@ def finish_login(
     session, session_token = app_sessions.start_authenticated(user, methods, replaces)
     auth_time = max((record["at"] for record in methods), default=time.time())
     pair = tokens.mint_pair(user, source, session_id=session.id, auth_time=auth_time)
-    db.session.commit()
+    commit()
     return respond.authenticated(user, methods, session_token=session_token, pair=pair)
 
 
@@ -169,7 +170,7 @@ def login() -> Response:
     methods = [app_sessions.auth_record("password", **{field: text_field(data, field)})]
     if mfa.has_totp(user):
         session, session_token = app_sessions.start_pending(user, methods)
-        db.session.commit()
+        commit()
         return respond.mfa_pending(user, session_token)
     return finish_login(user, methods, "login")
 
@@ -217,7 +218,7 @@ def _record_reauthentication(current: Caller, record: dict[str, Any]) -> Respons
     if current.session is None:  # a Bearer token without a session: nothing to remember it in
         return respond.authenticated(current.user, [record])
     current.session.methods = current.methods + [record]
-    db.session.commit()
+    commit()
     return respond.authenticated(current.user, current.session.methods)
 
 
@@ -262,7 +263,7 @@ def logout() -> Response:
     current = caller()
     if current.session is not None:
         app_sessions.end(current.session)
-        db.session.commit()
+        commit()
     return respond.not_authenticated()
 
 

@@ -7,6 +7,7 @@ from flask import Response
 from wger_flask.blueprints.accounts import headless_responses as respond
 from wger_flask.blueprints.accounts.headless import Caller, blp, body, caller, required, text_field
 from wger_flask.extensions import db
+from wger_flask.rest.transaction import commit, commit_early
 from wger_flask.services.accounts import mfa, tokens
 
 UNVERIFIED = (
@@ -45,7 +46,7 @@ def totp_state() -> Response:
     if _email_unverified(current):
         return respond.error(None, "unverified_email", UNVERIFIED, status=409)
     secret = mfa.offer_secret(current.user)
-    db.session.commit()
+    commit()
     uri = mfa.provisioning_uri(current.user, secret)
     return respond.envelope(404, meta={"secret": secret, "totp_url": uri})
 
@@ -69,7 +70,7 @@ def totp_activate() -> Response:
     if activated is None:
         db.session.rollback()
         return respond.error("code", "incorrect_code", "Incorrect code.")
-    db.session.commit()
+    commit()
     return respond.envelope(200, respond.authenticator_data(activated))
 
 
@@ -82,7 +83,7 @@ def totp_deactivate() -> Response:
     if not current.recently_authenticated():
         return respond.reauthentication_required(current.user, current.methods)
     mfa.deactivate(current.user)
-    db.session.commit()
+    commit()
     return respond.envelope(200)
 
 
@@ -98,7 +99,7 @@ def recovery_codes() -> Response:
     if not current.recently_authenticated():
         return respond.reauthentication_required(current.user, current.methods)
     codes = mfa.reveal_recovery_codes(row)
-    db.session.commit()
+    commit()
     return respond.envelope(200, respond.authenticator_data(row, with_codes=codes))
 
 
@@ -117,7 +118,7 @@ def regenerate_recovery_codes() -> Response:
     if not current.recently_authenticated():
         return respond.reauthentication_required(current.user, current.methods)
     row, codes = mfa.regenerate_recovery_codes(current.user)
-    db.session.commit()
+    commit()
     return respond.envelope(200, respond.authenticator_data(row, with_codes=codes))
 
 
@@ -131,10 +132,10 @@ def refresh() -> Response:
     try:
         pair = tokens.rotate(token)
     except tokens.ReusedToken:
-        db.session.commit()  # the family revocation stands although this request fails
+        commit_early("the family revocation stands although this request fails")
         return respond.envelope(400)
     except tokens.InvalidToken:
         db.session.rollback()
         return respond.envelope(400)
-    db.session.commit()
+    commit()
     return respond.envelope(200, {"access_token": pair.access, "refresh_token": pair.refresh})

@@ -18,6 +18,7 @@ from wger_flask.blueprints.accounts import headless_responses as respond
 from wger_flask.blueprints.accounts.headless import blp, body, caller, required, text_field
 from wger_flask.extensions import db
 from wger_flask.rest import throttling
+from wger_flask.rest.transaction import commit
 from wger_flask.services.accounts import app_sessions, lifecycle, users
 from wger_flask.services.accounts.passwords import verify_password
 
@@ -67,11 +68,11 @@ def change_password() -> Response:
         db.session.rollback()
         return respond.errors([_password_error(problem, "new_password")])
     if current.session is None:  # a Bearer token alone: there is no session to cycle
-        db.session.commit()
+        commit()
         return respond.authenticated(user, [])
     methods = current.methods
     _, session_token = app_sessions.start_authenticated(user, methods, replaces=current.session)
-    db.session.commit()
+    commit()
     return respond.authenticated(user, methods, session_token=session_token)
 
 
@@ -125,5 +126,5 @@ def reset_password() -> Response:
     except users.AccountError as problem:
         db.session.rollback()
         return respond.errors([_password_error(problem, "password")])
-    db.session.commit()
+    commit()
     return respond.not_authenticated()

@@ -38,11 +38,16 @@ dump_profile = compile_dumper(UserprofileSchema)
 profile_writer = UserprofileSchema(partial=True)
 
 
-def own_profile(user: User) -> UserProfile:
-    """The caller's profile row, made on first use for accounts that have none."""
-    profile = db.session.execute(
+def stored_profile(user: User) -> UserProfile | None:
+    return db.session.execute(
         select(UserProfile).where(UserProfile.user_id == user.id)
     ).scalar_one_or_none()
+
+
+def own_profile(user: User) -> UserProfile:
+    """The caller's profile row to change: every account gets one at registration (and a
+    migration gave one to those made before); a write makes a missing one."""
+    profile = stored_profile(user)
     if profile is None:
         profile = UserProfile(user_id=user.id)
         db.session.add(profile)
@@ -55,15 +60,6 @@ def profile_response(profile: UserProfile) -> Response:
     return negotiation.render(dump_profile(record))
 
 
-def apply_changes(
-    profile: UserProfile, changes: dict[str, Any], user: User, creating: bool
-) -> None:
-    """Validated changes onto the caller's profile (every writer of a profile: this route and
-    the PowerSync upload); trophies follow a new time zone by themselves (``trophies``)."""
-    for key, value in changes.items():
-        setattr(profile, key, value)
-
-
 def _update() -> Response:
     user = require_user(current_user())
     try:
@@ -71,7 +67,8 @@ def _update() -> Response:
     except ValidationError as error:
         raise ValidationFailed(error.normalized_messages()) from None
     profile = own_profile(user)
-    apply_changes(profile, changes, user, False)
+    for key, value in changes.items():
+        setattr(profile, key, value)
     commit()
     return profile_response(profile)
 
@@ -82,12 +79,10 @@ class UserprofileView(MethodView):
     decorators = [throttling.throttle(throttling.REGISTRATION, methods=["POST", "PUT", "PATCH"])]
 
     def get(self) -> Response:
+        # a read writes nothing: a profile that is missing shows its defaults
         user = require_user(current_user())
-        profile = own_profile(user)
-        if db.session.new:
-            db.session.commit()
-            return profile_response(profile)
-        # Nothing written: the loaded row (and its user, already in the session) is dumped as is.
+        profile = stored_profile(user) or users.default_profile(user)
+        # the loaded row (and its user, already in the session) is dumped as is
         return negotiation.render(dump_profile(profile))
 
     def put(self) -> Response:

@@ -29,7 +29,10 @@ from werkzeug.datastructures import CallbackDict
 
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User
+from wger_flask.rest.transaction import commit_early
 from wger_flask.services.accounts import app_sessions
+
+SAVED_APART = "the browser session's own row, saved after the view's response and its commit"
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -135,8 +138,8 @@ class ServerSessionInterface(SessionInterface):
             if not session:
                 return
             session.rotate(None)  # a first visit that stored something (e.g. a CSRF token)
-            db.session.commit()
+            commit_early(SAVED_APART)
             return
         data = dict(session) if session.modified else None
         if app_sessions.save_browser(session.record_id, data, session.last_seen):
-            db.session.commit()
+            commit_early(SAVED_APART)

@@ -12,6 +12,7 @@ from wger_flask.rest.errors import ValidationFailed, not_authenticated
 from wger_flask.rest.permissions import require_user
 from wger_flask.rest.requests import json_body
 from wger_flask.rest.smorest import AUTHENTICATED, Blueprint, error_response, set_doc
+from wger_flask.rest.transaction import commit, commit_early
 from wger_flask.services.accounts import tokens
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/v2", description="JSON Web Tokens")
@@ -46,12 +47,12 @@ def refresh() -> Response:
     try:
         pair = tokens.rotate(token)
     except tokens.ReusedToken as refused:
-        db.session.commit()  # the family revocation stands although this request fails
+        commit_early("the family revocation stands although this request fails")
         raise not_authenticated(str(refused), TOKEN_NOT_VALID) from None
     except tokens.InvalidToken as refused:
         db.session.rollback()
         raise not_authenticated(str(refused), TOKEN_NOT_VALID) from None
-    db.session.commit()
+    commit()
     return negotiation.render({"access": pair.access, "refresh": pair.refresh})
 
 
@@ -70,7 +71,7 @@ def issue_refresh_token() -> Response:
     """A new long-lived refresh token for the caller (any credentials: key, token, session)."""
     user = require_user(current_user())
     token = tokens.mint_refresh(user, "issue-refresh-token")
-    db.session.commit()
+    commit()
     return negotiation.render({"refresh_token": token})
 
 

@@ -27,6 +27,7 @@ from itsdangerous import BadSignature, SignatureExpired
 from wger_flask.extensions import db, login_manager
 from wger_flask.models.accounts import User
 from wger_flask.rest import throttling
+from wger_flask.rest.transaction import commit
 from wger_flask.services.accounts import mfa, users
 
 blp = Blueprint("web", __name__)
@@ -57,7 +58,7 @@ def _finish(user: User) -> Response:
     session.pop(PENDING_KEY, None)
     session.rotate(user)
     login_user(user)
-    db.session.commit()
+    commit()
     flash(f"Welcome, {user.username}!", "success")
     return redirect(safe_next(request.args.get("next")))
 
@@ -87,7 +88,7 @@ def login() -> Any:
                     "started": time.time(),
                 }
                 session.rotate(None)  # the password step is done: a new id for the next
-                db.session.commit()
+                commit()
                 return redirect(url_for("web.login_two_factor", next=request.args.get("next")))
             else:
                 return _finish(user)
@@ -148,7 +149,7 @@ def logout() -> Response:
     the server, so a copy of the cookie is worth nothing from now on."""
     logout_user()
     session.end()
-    db.session.commit()
+    commit()
     flash("You are logged out.", "success")
     return redirect(url_for("web.login"))
 
@@ -201,7 +202,7 @@ def verify_email(token: str) -> Any:
             message="This link does not match an account's current address.",
         )
     user.email_verified = True
-    db.session.commit()
+    commit()
     return render(
         "web/message.html", title="Email verified", message=f"Thank you: {user.email} is verified."
     )

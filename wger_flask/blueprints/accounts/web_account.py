@@ -8,8 +8,6 @@ CSRF token (flask-wtf) and work without JavaScript.
 
 from __future__ import annotations
 
-import functools
-import zoneinfo
 from typing import Any
 
 from flask import (
@@ -28,22 +26,14 @@ from wger_flask import security
 from wger_flask.blueprints.accounts import session_store
 from wger_flask.blueprints.accounts.web import safe_next
 from wger_flask.extensions import db
-from wger_flask.models.accounts import User, UserProfile
+from wger_flask.models.accounts import User
 from wger_flask.rest import negotiation, throttling
-from wger_flask.services.accounts import lifecycle, users
+from wger_flask.rest.transaction import commit
+from wger_flask.services.accounts import known_time_zones, lifecycle, users
 
 blp = Blueprint("web_account", __name__, url_prefix="/user")
 
 WEIGHT_UNITS = {"kg": "Kilograms (kg)", "lb": "Pounds (lb)"}
-# The profile's time zone (the released 2.7 client's ``time_zone``) comes with its column; the
-# page offers it wherever the model has it.
-HAS_TIME_ZONE = hasattr(UserProfile, "time_zone")
-
-
-@functools.cache
-def known_time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
 
 WRONG_PASSWORD = "Your password is not right."
 RESET_SENT = (
@@ -79,7 +69,6 @@ def account_page(user: User, status: int = 200, **extra: Any) -> tuple[str, int]
         user=user,
         profile=user.profile,
         weight_units=WEIGHT_UNITS,
-        has_time_zone=HAS_TIME_ZONE,
         errors=errors,
         **extra,
     )
@@ -127,7 +116,7 @@ def change_email() -> Any:
     except users.AccountError as problem:
         db.session.rollback()
         return account_page(user, 400, errors={"email": str(problem)})
-    db.session.commit()
+    commit()
     lifecycle.send_email_changed_notice(old, user)
     lifecycle.send_verification_mail(user, request.host_url)
     flash(f"Your address is now {user.email}. Open the link we sent there to verify it.", "success")
@@ -147,15 +136,14 @@ def update_profile() -> Any:
     if not raw_days.isdigit() or int(raw_days) > 30:
         errors["num_days_weight_reminder"] = "Enter a whole number of days from 0 to 30."
     zone = request.form.get("time_zone", "").strip()
-    if HAS_TIME_ZONE and zone and zone not in known_time_zones():
+    if zone and zone not in known_time_zones():
         errors["time_zone"] = 'Enter an IANA time zone name such as "Europe/Berlin", or nothing.'
     if errors:
         return account_page(user, 400, errors=errors)
     user.profile.weight_unit = unit
     user.profile.num_days_weight_reminder = int(raw_days)
-    if HAS_TIME_ZONE:
-        user.profile.time_zone = zone
-    db.session.commit()
+    user.profile.time_zone = zone
+    commit()
     flash("Your settings are saved.", "success")
     return redirect(url_for("web_account.account"))
 
@@ -188,7 +176,7 @@ def change_password() -> Any:
                 errors["new_password"] = str(problem)
         if not errors:
             session_store.keep_signed_in(user)  # this browser stays, under a new session id
-            db.session.commit()
+            commit()
             flash(
                 "Your password is changed. Every other session, app login, refresh token and "
                 "your API key have ended: sign in again elsewhere and create a new key if you "
@@ -254,7 +242,7 @@ def reset_password(key: str) -> Any:
                 db.session.rollback()
                 errors["new_password"] = str(problem)
             else:
-                db.session.commit()
+                commit()
                 return _leave("Your password is changed. Log in with the new one.")
     body, status = render(
         "web/password_reset_confirm.html", 400 if errors else 200, errors=errors, user=user
@@ -278,7 +266,7 @@ def _leave(message: str) -> Response:
     so on the login page, through a fresh anonymous session."""
     logout_user()
     session.end()
-    db.session.commit()
+    commit()
     flash(message, "success")
     return redirect(url_for("web.login"))
 
@@ -291,7 +279,7 @@ def deactivate() -> Any:
     if not _confirmed(user):
         return account_page(user, 400, errors={"deactivate-password": WRONG_PASSWORD})
     lifecycle.deactivate(user)
-    db.session.commit()
+    commit()
     return _leave(
         "Your account is deactivated: nobody can log in to it. An administrator can switch "
         "it on again."

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required, logout_user
 
 from wger_flask.extensions import db
 from wger_flask.models.accounts import AppSession, User
+from wger_flask.rest.transaction import commit
 from wger_flask.services.accounts import app_sessions, users
 
 blp = Blueprint("web_sessions", __name__, url_prefix="/user")
@@ -69,7 +70,7 @@ def end_sessions() -> Any:
         return redirect(url_for("web_sessions.sessions"))
     if session_id == getattr(session, "record_id", None):
         return _logged_out("You are logged out.")
-    db.session.commit()
+    commit()
     flash("The session has ended.", "success")
     return redirect(url_for("web_sessions.sessions"))
 
@@ -77,6 +78,6 @@ def end_sessions() -> Any:
 def _logged_out(message: str) -> Any:
     logout_user()
     session.end()
-    db.session.commit()
+    commit()
     flash(message, "success")
     return redirect(url_for("web.login"))

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from wger_flask.extensions import db
 from wger_flask.models.accounts import ApiKey, User
+from wger_flask.rest.transaction import commit
 from wger_flask.services.accounts import api_keys, mfa, tokens
 from wger_flask.services.accounts.passwords import verify_password
 
@@ -89,14 +90,14 @@ def api_key() -> Any:
     action = request.form.get("action", "")
     if action in ("create_key", "rotate_key"):
         new_key = api_keys.issue(user)
-        db.session.commit()
+        commit()
         return show_once("web_settings.api_key", new_key=new_key)
     if action == "delete_key":
         api_keys.revoke(user)
         flash("Your API key is deleted: it no longer works.", "success")
     elif action == "mint_refresh_token":
         token = tokens.mint_refresh(user, "api-key-page")
-        db.session.commit()
+        commit()
         return show_once("web_settings.api_key", new_refresh_token=token)
     elif action == "revoke_refresh_token":
         if tokens.revoke(user, request.form.get("jti", "")):
@@ -106,7 +107,7 @@ def api_key() -> Any:
         flash(f"{count} refresh token(s) revoked.", "success")
     else:
         flash("Unknown action.", "error")
-    db.session.commit()
+    commit()
     return redirect(url_for("web_settings.api_key"))
 
 
@@ -145,7 +146,7 @@ def _page(user: User, status: int = 200, **extra: Any) -> tuple[str, int]:
 
 def _setup_page(user: User, status: int = 200, error: str | None = None) -> tuple[str, int]:
     secret = mfa.offered_secret(user) or mfa.offer_secret(user)
-    db.session.commit()
+    commit()
     uri = mfa.provisioning_uri(user, secret)
     return _page(
         user, status, secret=secret, uri=uri, qr_svg=mfa.qr_code_svg(uri), setup_error=error
@@ -161,7 +162,7 @@ def _two_factor_action(user: User, action: str) -> Any:
                 user, 400, "That code is not right. Enter the 6 digits the app shows now."
             )
         codes = mfa.reveal_recovery_codes(mfa.authenticators(user)[mfa.RECOVERY_CODES])
-        db.session.commit()
+        commit()
         return show_once("web_settings.two_factor", recovery_codes=codes, just_enabled=True)
     if not mfa.has_totp(user):
         return redirect(url_for("web_settings.two_factor"))
@@ -169,11 +170,11 @@ def _two_factor_action(user: User, action: str) -> Any:
         return _page(user, 400, password_error="Your password is not right.", failed_action=action)
     if action == "regenerate":
         _, codes = mfa.regenerate_recovery_codes(user)
-        db.session.commit()
+        commit()
         return show_once("web_settings.two_factor", recovery_codes=codes)
     if action == "disable":
         mfa.deactivate(user)
-        db.session.commit()
+        commit()
         flash("Two-factor authentication is off.", "success")
     return redirect(url_for("web_settings.two_factor"))
 

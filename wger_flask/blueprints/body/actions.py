@@ -2,54 +2,74 @@
 unit), ``measurement/value-counts/`` and ``measurement-category/dynamic-types/``.
 
 Bare JSON arrays (not paginated), filtered like the measurement list (``category``,
-``category__in``, ``source``, ``date`` lookups, ``id``), grouped in SQL.
+``category__in``, ``source``, ``date`` lookups, ``id``), grouped in SQL. Their own query
+arguments are schemas (``rest.actions``); the list's filters are applied as the list does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import Any
 
 from flask import Response, request
-from sqlalchemy import select
+from marshmallow import ValidationError, fields, validate
 
-from wger_flask.blueprints.body.resources import MEASUREMENT, blp
+from wger_flask.blueprints.body.resources import MEASUREMENT, MEASUREMENT_CATEGORY, blp
 from wger_flask.extensions import db
-from wger_flask.models.accounts import UserProfile
 from wger_flask.rest import negotiation
+from wger_flask.rest.actions import QueryArguments, action
 from wger_flask.rest.errors import ValidationFailed
 from wger_flask.rest.filtering import parse_datetime
-from wger_flask.rest.smorest import error_response, filter_parameters, set_doc
+from wger_flask.rest.smorest import filter_parameters
 from wger_flask.schemas.body import BucketSchema, DynamicTypeSchema, ValueCountSchema
+from wger_flask.schemas.fields import QueryFlag
+from wger_flask.services import accounts
 from wger_flask.services.body import aggregate as aggregation
 from wger_flask.services.body.metrics import DYNAMIC_TYPES
 
 MAX_POINTS_DEFAULT = 200
 MAX_POINTS_LIMIT = 10_000
+WHOLE_NUMBER = f"Enter a whole number between 1 and {MAX_POINTS_LIMIT}."
 
 
-def time_zone(user: Any) -> zoneinfo.ZoneInfo:
-    """``?tz=`` (an IANA name), else the profile's time zone when it has one, else UTC."""
-    name = request.args.get("tz")
-    if name:
-        try:
-            return zoneinfo.ZoneInfo(name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValidationFailed({"tz": [f'"{name}" is not a known IANA time zone.']}) from None
-    column = getattr(UserProfile, "time_zone", None)
-    if column is not None:
-        stored = db.session.execute(
-            select(column).where(UserProfile.user_id == user.id)
-        ).scalar_one_or_none()
-        try:
-            return zoneinfo.ZoneInfo(stored) if stored else aggregation.UTC
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return aggregation.UTC
-    return aggregation.UTC
+class TimeZone(fields.String):
+    """An IANA zone name (``tz``), loaded as the zone."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        name = super()._deserialize(value, attr, data, **kwargs)
+        if name not in accounts.known_time_zones():
+            raise ValidationError(f'"{name}" is not a known IANA time zone.')
+        return accounts.zone_named(name)
 
 
-def window(user: Any) -> aggregation.Window:
+class MaxPoints(fields.Integer):
+    def _validated(self, value: Any) -> int:
+        text = str(value)
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_POINTS_LIMIT:
+            raise ValidationError(WHOLE_NUMBER)
+        return int(text)
+
+
+class WindowArguments(QueryArguments):
+    tz = TimeZone(metadata={"description": "IANA zone"})
+
+
+class AggregateArguments(WindowArguments):
+    bucket = fields.String(
+        load_default="auto",
+        validate=validate.OneOf(
+            aggregation.BUCKETS,
+            error="Select a valid choice. {input} is not one of the available choices.",
+        ),
+    )
+    max_points = MaxPoints(load_default=MAX_POINTS_DEFAULT, metadata={"minimum": 1})
+
+
+class ValueCountArguments(WindowArguments):
+    summed_per_day = QueryFlag()
+
+
+def window(user: Any, zone: Any) -> aggregation.Window:
     start = end = None
     for name in ("date__gte", "date__gt", "date"):
         if request.args.get(name):
@@ -59,7 +79,9 @@ def window(user: Any) -> aggregation.Window:
         if request.args.get(name):
             end = _moment(name)
             break
-    return aggregation.Window(zone=time_zone(user), start=start, end=end)
+    if zone is None:  # the profile's zone, else UTC
+        zone = accounts.time_zone_of(db.session, user.id)
+    return aggregation.Window(zone=zone, start=start, end=end)
 
 
 def _moment(name: str) -> dt.datetime:
@@ -69,114 +91,65 @@ def _moment(name: str) -> dt.datetime:
         raise ValidationFailed({name: [str(error)]}) from None
 
 
-def max_points() -> int:
-    raw = request.args.get("max_points") or str(MAX_POINTS_DEFAULT)
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_POINTS_LIMIT:
-        raise ValidationFailed(
-            {"max_points": [f"Enter a whole number between 1 and {MAX_POINTS_LIMIT}."]}
-        )
-    return int(raw)
-
-
-def bucket() -> str:
-    value = request.args.get("bucket") or "auto"
-    if value not in aggregation.BUCKETS:
-        raise ValidationFailed(
-            {"bucket": [f"Select a valid choice. {value} is not one of the available choices."]}
-        )
-    return value
-
-
 def filtered_measurements(user: Any) -> Any:
     """The caller's measurements with the list's filters (no ordering)."""
     stmt, _ = MEASUREMENT.filters.apply(MEASUREMENT.visible(user), request.args)
     return stmt.order_by(None)
 
 
-def measurement_aggregate() -> Response:
+LIST_FILTERS = filter_parameters(MEASUREMENT.filters)
+BARE_LIST = "A bare list (not paginated)"
+MALFORMED = {400: "A malformed parameter, named"}
+
+
+@action(
+    blp,
+    MEASUREMENT,
+    "aggregate",
+    operation_id="measurement_aggregate_list",
+    query=AggregateArguments,
+    response=BucketSchema(many=True),
+    description=BARE_LIST,
+    parameters=LIST_FILTERS,
+)
+def measurement_aggregate(bucket: str, max_points: int, tz: Any = None) -> Response:
     """Condense measurements per category, calendar bucket and unit: count, sum, min, max."""
     user = MEASUREMENT.authorize_read()
-    chosen, points = bucket(), max_points()
     rows = aggregation.aggregate(
-        db.session, filtered_measurements(user), chosen, points, window(user)
+        db.session, filtered_measurements(user), bucket, max_points, window(user, tz)
     )
     return negotiation.render(rows)
 
 
-def measurement_value_counts() -> Response:
+@action(
+    blp,
+    MEASUREMENT,
+    "value-counts",
+    operation_id="measurement_value_counts_list",
+    query=ValueCountArguments,
+    response=ValueCountSchema(many=True),
+    description=BARE_LIST,
+    parameters=LIST_FILTERS,
+)
+def measurement_value_counts(summed_per_day: bool = False, tz: Any = None) -> Response:
     """How often each value occurs per category and unit, with its newest reading."""
     user = MEASUREMENT.authorize_read()
-    summed = request.args.get("summed_per_day") in ("True", "true")
-    rows = aggregation.value_counts(db.session, filtered_measurements(user), summed, window(user))
+    rows = aggregation.value_counts(
+        db.session, filtered_measurements(user), summed_per_day, window(user, tz)
+    )
     return negotiation.render(rows)
 
 
+@action(
+    blp,
+    MEASUREMENT_CATEGORY,
+    "dynamic-types",
+    operation_id="measurement_category_dynamic_types_list",
+    response=DynamicTypeSchema(many=True),
+    description=BARE_LIST,
+    errors=MALFORMED,
+)
 def dynamic_types() -> Response:
     """The calculated category types and the parameters each takes (a JSON schema)."""
-    MEASUREMENT.authorize_read()
+    MEASUREMENT_CATEGORY.authorize_read()
     return negotiation.render(DYNAMIC_TYPES)
-
-
-QUERY = [
-    {"name": "tz", "in": "query", "schema": {"type": "string"}, "description": "IANA zone"},
-]
-AGGREGATE_QUERY = [
-    {
-        "name": "bucket",
-        "in": "query",
-        "schema": {"type": "string", "enum": list(aggregation.BUCKETS), "default": "auto"},
-    },
-    {
-        "name": "max_points",
-        "in": "query",
-        "schema": {"type": "integer", "default": MAX_POINTS_DEFAULT, "minimum": 1},
-    },
-]
-VALUE_COUNT_QUERY = [{"name": "summed_per_day", "in": "query", "schema": {"type": "boolean"}}]
-
-ROUTES = [
-    (
-        "/measurement/aggregate/",
-        measurement_aggregate,
-        "measurement_aggregate_list",
-        BucketSchema,
-        AGGREGATE_QUERY + QUERY + filter_parameters(MEASUREMENT.filters),
-        "measurement",
-    ),
-    (
-        "/measurement/value-counts/",
-        measurement_value_counts,
-        "measurement_value_counts_list",
-        ValueCountSchema,
-        VALUE_COUNT_QUERY + QUERY + filter_parameters(MEASUREMENT.filters),
-        "measurement",
-    ),
-    (
-        "/measurement-category/dynamic-types/",
-        dynamic_types,
-        "measurement_category_dynamic_types_list",
-        DynamicTypeSchema,
-        [],
-        "measurement-category",
-    ),
-]
-
-for path, view, operation_id, item, parameters, tag in ROUTES:
-    set_doc(
-        view,
-        {
-            "operationId": operation_id,
-            "summary": view.__doc__,
-            "parameters": parameters,
-            "responses": {
-                "200": {
-                    "description": "A bare list (not paginated)",
-                    "content": {"application/json": {"schema": {"type": "array", "items": item}}},
-                },
-                "400": error_response("A malformed parameter, named"),
-                "401": error_response("Authentication credentials were not provided or invalid"),
-            },
-            "security": [{"tokenAuth": []}, {"jwtAuth": []}, {"cookieAuth": []}],
-        },
-    )
-    blp.add_url_rule(path, endpoint=operation_id, view_func=view, methods=["GET"], tags=[tag])

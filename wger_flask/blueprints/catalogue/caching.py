@@ -1,8 +1,9 @@
 """Catalogue answers kept per catalogue generation, and exercise pages assembled from pieces.
 
-``CachedResource`` is a ``Resource`` whose JSON answers (lists and details) are kept whole,
-with their ETag, per request and catalogue generation (``services/catalogue/rendering``): a
-repeated request costs one primary-key look-up of the generation. A write anywhere in the
+``kept_per_generation`` is the ``answers`` hook of the catalogue's resources: their JSON
+answers (lists and details) are kept whole, with their ETag, per request and catalogue
+generation (``services/catalogue/rendering``): a repeated request costs one primary-key look-up
+of the generation. A write anywhere in the
 catalogue moves the generation, so the next read on every worker computes its answer anew.
 The browsable page is never kept (it is rare and shows the request's own headers).
 
@@ -86,34 +87,19 @@ def answer_kept(compute: Callable[[], Response]) -> Response:
     return response
 
 
-class CachedResource(Resource):
-    """A public catalogue resource whose JSON answers are kept per catalogue generation."""
-
-    def list_response(self) -> Any:
-        self.check_credentials()
-        return answer_kept(lambda: Resource.list_response(self))
-
-    def retrieve_response(self, pk: str) -> Any:
-        self.check_credentials()
-        return answer_kept(lambda: Resource.retrieve_response(self, pk))
-
-    def check_credentials(self) -> None:
-        """Bad credentials are a 401 whether or not an answer is kept. A request with neither
-        an ``Authorization`` header nor a cookie is anonymous: nothing to check (everyone may
-        read the catalogue)."""
-        environ = request.environ
-        if not self.public or "HTTP_AUTHORIZATION" in environ or "HTTP_COOKIE" in environ:
-            self.authorize_read()
+def kept_per_generation(resource: Resource, compute: Callable[[], Response]) -> Response:
+    """The ``answers`` hook of a public catalogue resource: its JSON answers kept per
+    catalogue generation. Bad credentials are a 401 whether or not an answer is kept; a
+    request with neither an ``Authorization`` header nor a cookie is anonymous: nothing to
+    check (everyone may read the catalogue)."""
+    environ = request.environ
+    if not resource.public or "HTTP_AUTHORIZATION" in environ or "HTTP_COOKIE" in environ:
+        resource.authorize_read()
+    return answer_kept(compute)
 
 
 # --------------------------------------------------------------------------------------
 # exerciseinfo from pieces
-
-
-def counted_with_the_page(stmt: Select, filtered: bool) -> int:
-    """The ``count`` hook: the page statement counts (a window function), not a statement of
-    its own. The value here is not used."""
-    return -1
 
 
 def _pieces(resource: Resource, rows: list[Any]) -> list[bytes]:
@@ -167,7 +153,9 @@ def _send(body: bytes, etag: bool) -> Response:
     return negotiation.render_encoded(body, etag=etag)
 
 
-def exerciseinfo_page(resource: Resource, stmt: Select, page: pagination.PageRequest, _: int):
+def exerciseinfo_page(
+    resource: Resource, stmt: Select, page: pagination.PageRequest, filtered: bool
+) -> Response:
     """The ``page_renderer`` of exerciseinfo: one statement for the page, pieces for the rows.
 
     The first page of a query shape at a generation counts its rows with a window function in

@@ -1,6 +1,7 @@
-"""The exercise catalogue: public reads; writes by contributors (``contributions``: a
-trustworthy account or one with the add permission adds and edits, the delete permission
-deletes; 401 anonymous, 403 otherwise)."""
+"""The exercise catalogue: public reads, kept per catalogue generation; writes by
+contributors (``services.catalogue.may_contribute``: a trustworthy account or one with the add
+permission adds and edits, the delete permission deletes; 401 anonymous, 403 otherwise),
+through the catalogue's write rules (``services/catalogue/rules.py``)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,11 @@ from flask import g
 from sqlalchemy import Select, exists, select
 from werkzeug.datastructures import MultiDict
 
-from wger_flask.blueprints.catalogue import contributions, media
+from wger_flask.blueprints.catalogue import media
 from wger_flask.blueprints.catalogue.caching import (
-    CachedResource,
-    counted_with_the_page,
     exerciseinfo_detail,
     exerciseinfo_page,
+    kept_per_generation,
 )
 from wger_flask.models.catalogue import (
     Alias,
@@ -30,7 +30,7 @@ from wger_flask.models.catalogue import (
     Translation,
 )
 from wger_flask.rest.filtering import IN, FilterSet, custom, exact
-from wger_flask.rest.resources import CRUD
+from wger_flask.rest.resources import CRUD, Resource
 from wger_flask.rest.smorest import Blueprint
 from wger_flask.schemas.catalogue import (
     DeletionLogSchema,
@@ -45,7 +45,7 @@ from wger_flask.schemas.catalogue import (
     ExerciseVideoSchema,
     MuscleSchema,
 )
-from wger_flask.services.catalogue import images
+from wger_flask.services import catalogue
 from wger_flask.services.catalogue import search as exercise_search
 
 blp = Blueprint("exercises", __name__, url_prefix="/api/v2", description="The exercise catalogue")
@@ -80,7 +80,7 @@ def name_contains(stmt: Select, term: str, args: MultiDict) -> Select:
 
 
 # Upstream's router order for this part of the API root.
-EXERCISE_INFO = CachedResource(
+EXERCISE_INFO = Resource(
     name="exerciseinfo",
     model=Exercise,
     schema=ExerciseInfoSchema,
@@ -111,21 +111,19 @@ EXERCISE_INFO = CachedResource(
         }
     ),
     default_ordering=(Exercise.id,),
-    count=counted_with_the_page,
     page_renderer=exerciseinfo_page,
     detail_renderer=exerciseinfo_detail,
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)
 
-EXERCISE_TRANSLATION = CachedResource(
+EXERCISE_TRANSLATION = Resource(
     name="exercise-translation",
     model=Translation,
     schema=ExerciseTranslationSchema,
     summary="An exercise's name and description in one language.",
     actions=CRUD,
-    can_write=contributions.may_contribute,
-    before_save=contributions.save_translation,
-    before_delete=contributions.delete_translation,
+    rules=catalogue.RULES[Translation],
     filters=FilterSet(
         {
             "uuid": exact(Translation.uuid, "uuid"),
@@ -138,17 +136,16 @@ EXERCISE_TRANSLATION = CachedResource(
     ),
     default_ordering=(Translation.name, Translation.id),
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)
 
-EXERCISE = CachedResource(
+EXERCISE = Resource(
     name="exercise",
     model=Exercise,
     schema=ExerciseSchema,
     summary="Exercises: category, muscles and equipment (names are in exercise-translation).",
     actions=CRUD,
-    can_write=contributions.may_contribute,
-    before_save=contributions.record_history,
-    before_delete=contributions.delete_exercise,
+    rules=catalogue.RULES[Exercise],
     scope=with_translations,
     filters=FilterSet(
         {
@@ -160,9 +157,10 @@ EXERCISE = CachedResource(
     ),
     default_ordering=(Exercise.id,),
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)
 
-EQUIPMENT = CachedResource(
+EQUIPMENT = Resource(
     name="equipment",
     model=Equipment,
     schema=EquipmentSchema,
@@ -170,9 +168,10 @@ EQUIPMENT = CachedResource(
     filters=FilterSet({"name": exact(Equipment.name, "str")}),
     default_ordering=(Equipment.name, Equipment.id),
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)
 
-DELETION_LOG = CachedResource(
+DELETION_LOG = Resource(
     name="deletion-log",
     model=DeletionLog,
     schema=DeletionLogSchema,
@@ -180,9 +179,10 @@ DELETION_LOG = CachedResource(
     filters=FilterSet({"model_type": exact(DeletionLog.model_type, "str")}),
     default_ordering=(DeletionLog.id,),
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)
 
-EXERCISE_CATEGORY = CachedResource(
+EXERCISE_CATEGORY = Resource(
     name="exercisecategory",
     model=ExerciseCategory,
     schema=ExerciseCategorySchema,
@@ -190,23 +190,18 @@ EXERCISE_CATEGORY = CachedResource(
     filters=FilterSet({"name": exact(ExerciseCategory.name, "str")}),
     default_ordering=(ExerciseCategory.name, ExerciseCategory.id),
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)
 
-VIDEO = media.MediaResource(
+VIDEO = Resource(
     name="video",
     model=ExerciseVideo,
     schema=ExerciseVideoSchema,
     summary="Exercise videos: MP4 or WebM, uploaded as multipart (field `video`), verified by "
     "decoding (none are shipped with this server's catalogue).",
     actions=CRUD,
-    can_write=contributions.may_contribute,
-    before_save=media.save_media,
-    before_delete=media.delete_media,
-    file_field="video",
-    store=images.store_video,
-    apply=media.apply_video,
-    files_of=media.video_files,
-    max_request_bytes=images.MAX_VIDEO_BYTES + media.FORM_OVERHEAD,
+    rules=catalogue.RULES[ExerciseVideo],
+    upload=media.VIDEO_UPLOAD,
     filters=FilterSet(
         {
             "is_main": exact(ExerciseVideo.is_main, "bool"),
@@ -217,9 +212,10 @@ VIDEO = media.MediaResource(
     ),
     default_ordering=(ExerciseVideo.is_main.desc(), ExerciseVideo.id),
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)
 
-EXERCISE_IMAGE = media.MediaResource(
+EXERCISE_IMAGE = Resource(
     name="exerciseimage",
     model=ExerciseImage,
     schema=ExerciseImageSchema,
@@ -227,13 +223,8 @@ EXERCISE_IMAGE = media.MediaResource(
     "verified by decoding, with thumbnails made at upload (none are shipped with this "
     "server's catalogue).",
     actions=CRUD,
-    can_write=contributions.may_contribute,
-    before_save=media.save_media,
-    before_delete=media.delete_media,
-    file_field="image",
-    store=images.store_image,
-    apply=media.apply_image,
-    files_of=media.image_files,
+    rules=catalogue.RULES[ExerciseImage],
+    upload=media.IMAGE_UPLOAD,
     filters=FilterSet(
         {
             "is_main": exact(ExerciseImage.is_main, "bool"),
@@ -244,6 +235,7 @@ EXERCISE_IMAGE = media.MediaResource(
     ),
     default_ordering=(ExerciseImage.is_main.desc(), ExerciseImage.id),
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)
 
 
@@ -261,13 +253,13 @@ def comments_in_language(stmt: Select, language_id: int, args: MultiDict) -> Sel
     )
 
 
-EXERCISE_COMMENT = CachedResource(
+EXERCISE_COMMENT = Resource(
     name="exercisecomment",
     model=ExerciseComment,
     schema=ExerciseCommentSchema,
     summary="Notes on how to do an exercise correctly, per translation.",
     actions=CRUD,
-    can_write=contributions.may_contribute,
+    rules=catalogue.RULES[ExerciseComment],
     filters=FilterSet(
         {
             "comment": exact(ExerciseComment.comment, "str"),
@@ -277,15 +269,16 @@ EXERCISE_COMMENT = CachedResource(
     ),
     default_ordering=(ExerciseComment.id,),
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)
 
-EXERCISE_ALIAS = CachedResource(
+EXERCISE_ALIAS = Resource(
     name="exercisealias",
     model=Alias,
     schema=ExerciseAliasSchema,
     summary="Alternative names of an exercise, per translation.",
     actions=CRUD,
-    can_write=contributions.may_contribute,
+    rules=catalogue.RULES[Alias],
     filters=FilterSet(
         {
             "alias": exact(Alias.alias, "str"),
@@ -294,9 +287,10 @@ EXERCISE_ALIAS = CachedResource(
     ),
     default_ordering=(Alias.id,),
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)
 
-MUSCLE = CachedResource(
+MUSCLE = Resource(
     name="muscle",
     model=Muscle,
     schema=MuscleSchema,
@@ -310,4 +304,5 @@ MUSCLE = CachedResource(
     ),
     default_ordering=(Muscle.name, Muscle.id),
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)

@@ -1,8 +1,9 @@
 """Core lookup tables: languages, licenses, repetition and weight units."""
 
-from wger_flask.blueprints.catalogue.caching import CachedResource
+from wger_flask.blueprints.catalogue.caching import kept_per_generation
 from wger_flask.models.catalogue import Language, License, RepetitionUnit, WeightUnit
 from wger_flask.rest.filtering import FilterSet, exact
+from wger_flask.rest.resources import Resource
 from wger_flask.rest.smorest import Blueprint
 from wger_flask.schemas.catalogue import (
     LanguageSchema,
@@ -13,7 +14,7 @@ from wger_flask.schemas.catalogue import (
 
 blp = Blueprint("core", __name__, url_prefix="/api/v2", description="Languages, licenses and units")
 
-LANGUAGE = CachedResource(
+LANGUAGE = Resource(
     name="language",
     model=Language,
     schema=LanguageSchema,
@@ -26,9 +27,10 @@ LANGUAGE = CachedResource(
     ),
     default_ordering=(Language.full_name,),
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)
 
-LICENSE = CachedResource(
+LICENSE = Resource(
     name="license",
     model=License,
     schema=LicenseSchema,
@@ -42,9 +44,10 @@ LICENSE = CachedResource(
     ),
     default_ordering=(License.full_name,),
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)
 
-REPETITION_UNIT = CachedResource(
+REPETITION_UNIT = Resource(
     name="setting-repetitionunit",
     model=RepetitionUnit,
     schema=RepetitionUnitSchema,
@@ -52,9 +55,10 @@ REPETITION_UNIT = CachedResource(
     filters=FilterSet({"name": exact(RepetitionUnit.name, "str")}),
     default_ordering=(RepetitionUnit.unit_type, RepetitionUnit.name),
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)
 
-WEIGHT_UNIT = CachedResource(
+WEIGHT_UNIT = Resource(
     name="setting-weightunit",
     model=WeightUnit,
     schema=RoutineWeightUnitSchema,
@@ -62,4 +66,5 @@ WEIGHT_UNIT = CachedResource(
     filters=FilterSet({"name": exact(WeightUnit.name, "str")}),
     default_ordering=(WeightUnit.name,),
     etag=True,
+    answers=kept_per_generation,
 ).register(blp)

@@ -1,7 +1,7 @@
 """``POST exercise-submission/``: a new exercise with its translations, aliases and comments in
 one request, all or nothing; and ``POST check-language/`` (``language``).
 
-Contributors only (``contributions.may_contribute``); at most ``exercise_submission``
+Contributors only (``services.catalogue.may_contribute``); at most ``exercise_submission``
 (20/hour) per account, through the shared limiter, unless it holds
 ``exercises.add_exercise``.
 """

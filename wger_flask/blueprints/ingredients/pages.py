@@ -1,6 +1,7 @@
-"""How ingredient lists are counted, paged and rendered (the resources' hooks).
+"""How ingredient lists are counted, paged and rendered (the resources' ``page_renderer``
+and ``detail_renderer``).
 
-- ``count``: the trigger-kept blocks when unfiltered; an exact count (a search: its ranked
+- The count: the trigger-kept blocks when unfiltered; an exact count (a search: its ranked
   ids) kept per query shape and table generation otherwise (``services/ingredient_counts``,
   ``services/ingredient_query_cache``). A worker assumes the generation it saw last and checks
   it with the statement that reads the rows; when the table changed, the page is computed
@@ -91,8 +92,8 @@ def search_term() -> str:
 
 
 def count_rows(stmt: Select, filtered: bool) -> int:
-    """The ``count`` hook of the ingredient lists: trigger-kept blocks when unfiltered; else an
-    exact count (for a search: its ranked ids) kept per query shape and table generation."""
+    """The count of an ingredient list: trigger-kept blocks when unfiltered; else an exact
+    count (for a search: its ranked ids) kept per query shape and table generation."""
     if not filtered:
         return ingredient_counts.total_rows(current_generation())
     searching = _is_relevance_search()
@@ -167,15 +168,19 @@ def respond(body: bytes, etag: bool) -> Response:
     return negotiation.render_encoded(body, etag=etag)
 
 
-def render_page(resource: Resource, stmt: Select, page: pagination.PageRequest, total: int) -> Any:
-    """The ``page_renderer`` of the ingredient lists (again when the table changed meanwhile)."""
+def render_page(
+    resource: Resource, stmt: Select, page: pagination.PageRequest, filtered: bool
+) -> Any:
+    """The ``page_renderer`` of the ingredient lists: counted (``count_rows``), then rendered
+    (both again when the table changed meanwhile)."""
+    total = count_rows(stmt, filtered)
     for _ in range(ATTEMPTS - 1):
         try:
             return render_page_at_generation(resource, stmt, page, total)
         except GenerationMoved as moved:
             g.ingredient_generation = moved.current
             g.pop("ingredient_ranking", None)
-            total = count_rows(stmt, bool(negotiation.page_context().filters))
+            total = count_rows(stmt, filtered)
     g.ingredient_generation_final = True  # a table written to without pause: serve this one
     return render_page_at_generation(resource, stmt, page, total)
 

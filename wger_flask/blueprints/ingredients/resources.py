@@ -2,14 +2,15 @@
 
 Resources in upstream's router order: ``ingredient``, ``ingredientinfo``, ``ingredient-sync``,
 ``ingredientweightunit``, ``ingredient-image`` (upstream lists the nutrition plans between the
-last two). The blueprint keeps the name "nutrition": it is the OpenAPI tag clients see.
+last two). Each route's OpenAPI tag is its resource's name, as upstream's.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response
+from marshmallow import ValidationError, fields
 from sqlalchemy import Select, exists, select
 from werkzeug.datastructures import MultiDict
 
@@ -22,6 +23,7 @@ from wger_flask.models.ingredients import (
     IngredientWeightUnit,
 )
 from wger_flask.rest import negotiation
+from wger_flask.rest.actions import QueryArguments, action
 from wger_flask.rest.errors import ValidationFailed
 from wger_flask.rest.filtering import (
     GT,
@@ -37,14 +39,7 @@ from wger_flask.rest.filtering import (
 )
 from wger_flask.rest.loading import ReadPlan
 from wger_flask.rest.resources import Resource
-from wger_flask.rest.smorest import (
-    Blueprint,
-    filter_parameters,
-    pk_parameter,
-    schema_name,
-    set_doc,
-)
-from wger_flask.rest.throttling import throttle
+from wger_flask.rest.smorest import Blueprint, filter_parameters, schema_name
 from wger_flask.schemas.ingredients import (
     IngredientImageSchema,
     IngredientInfoSchema,
@@ -55,7 +50,9 @@ from wger_flask.schemas.ingredients import (
 from wger_flask.services import nutrition
 from wger_flask.services.ingredients import search as ingredient_search
 
-blp = Blueprint("nutrition", __name__, url_prefix="/api/v2", description="Nutrition")
+blp = Blueprint(
+    "ingredients", __name__, url_prefix="/api/v2", description="The ingredient catalogue"
+)
 
 
 def search_by_name(stmt: Select, term: str, args: MultiDict) -> Select:
@@ -64,11 +61,6 @@ def search_by_name(stmt: Select, term: str, args: MultiDict) -> Select:
 
 def filter_by_language_codes(stmt: Select, codes: str, args: MultiDict) -> Select:
     return ingredient_search.in_languages(stmt, codes)
-
-
-def no_count(stmt: Select, filtered: bool) -> int:
-    """The sync pager sends no ``count``: do not compute one."""
-    return 0
 
 
 INGREDIENT_FILTERS = FilterSet(
@@ -125,7 +117,6 @@ CATALOGUE_LIST = {
     "filters": INGREDIENT_FILTERS,
     "ordering_fields": INGREDIENT_ORDERING,
     "default_ordering": (Ingredient.id,),
-    "count": ingredient_pages.count_rows,
     "page_renderer": ingredient_pages.render_page,
     "detail_renderer": ingredient_pages.render_detail,
     "rate_limits": {"list": "ingredient_list", "detail": "ingredient_detail"},
@@ -158,7 +149,6 @@ INGREDIENT_SYNC = Resource(
     filters=INGREDIENT_FILTERS,
     ordering_fields={},
     default_ordering=(Ingredient.id,),
-    count=no_count,
     page_renderer=ingredient_sync.render_sync_page,
     detail_renderer=ingredient_pages.render_detail,
     list_doc=ingredient_sync.sync_list_doc(
@@ -192,76 +182,74 @@ INGREDIENT_WEIGHT_UNIT = Resource(
 VALUES_PLAN = ReadPlan.for_schema(Ingredient, IngredientValuesSchema, extra=("weight_units",))
 
 
-def get_values_response(resource: Resource, pk: str) -> Response:
-    """The nutritional values of ``amount`` (grams, or ``unit``s) of one ingredient."""
-    ingredient = resource.read_object(pk, resource.authorize_read(), VALUES_PLAN)
-    errors: dict[str, list[str]] = {}
-    amount = unit_id = None
-    try:
-        amount = nutrition.parse_amount(request.args.get("amount"))
-    except ValueError as error:
-        errors["amount"] = [str(error)]
-    try:
-        unit_id = nutrition.parse_unit_id(request.args.get("unit"))
-    except ValueError as error:
-        errors["unit"] = [str(error)]
-    grams = {unit.id: unit.gram for unit in ingredient.weight_units}
-    if unit_id is not None and unit_id not in grams:
-        errors["unit"] = [nutrition.INVALID_CHOICE]
-    if errors or amount is None:
-        raise ValidationFailed(errors)
-    values = nutrition.values_for(vars(ingredient), amount, grams.get(unit_id))
-    return negotiation.render(values)
+class Amount(fields.Field):
+    """``amount``: grams, or units (at most 5 digits, 2 decimal places), as upstream's form."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        try:
+            return nutrition.parse_amount(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
 
 
-GET_VALUES_DOC = {
-    "summary": "Nutritional values of an amount of this ingredient",
-    "parameters": [
-        {
-            "in": "query",
-            "name": "amount",
-            "required": True,
-            "schema": {"type": "number", "format": "double"},
+class UnitId(fields.Field):
+    """``unit``: one of the ingredient's weight units (empty: grams)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        try:
+            return nutrition.parse_unit_id(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
+class ValuesArguments(QueryArguments):
+    amount = Amount(
+        required=True,
+        error_messages={"required": "This field is required."},
+        metadata={
+            "type": "number",
+            "format": "double",
             "description": "The amount (at most 5 digits, 2 decimal places): grams, or units.",
         },
-        {
-            "in": "query",
-            "name": "unit",
-            "required": False,
-            "schema": {"type": "integer"},
+    )
+    unit = UnitId(
+        load_default=None,
+        metadata={
+            "type": "integer",
             "description": "ID of one of this ingredient's weight units. Defaults to grams.",
         },
-    ],
-    "responses": {
-        "200": {
-            "description": "The values for that amount",
-            "content": {"application/json": {"schema": IngredientValuesSchema}},
-        },
-        "400": {"description": "Invalid amount or unit, per field"},
-        "404": {"description": "Not found"},
-    },
-    "security": [],
-}
+    )
 
 
 def add_get_values(resource: Resource) -> None:
     """``<resource>/{id}/get_values/``, counted in the resource's detail quota."""
 
-    def view(id: str) -> Response:
-        return get_values_response(resource, id)
+    def view(id: str, amount: Any, unit: int | None = None) -> Response:
+        ingredient = resource.read_object(id, resource.authorize_read(), VALUES_PLAN)
+        grams = {row.id: row.gram for row in ingredient.weight_units}
+        if unit is not None and unit not in grams:
+            raise ValidationFailed({"unit": [nutrition.INVALID_CHOICE]})
+        values = nutrition.values_for(vars(ingredient), amount, grams.get(unit))
+        return negotiation.render(values)
 
     view.__doc__ = "Nutritional values of an amount of this ingredient, in grams or a unit."
     # flask-limiter knows a decorated view by module and name: one name per route.
     view.__name__ = view.__qualname__ = f"{resource.name.replace('-', '_')}_get_values"
-    set_doc(view, {**GET_VALUES_DOC, "operationId": f"{resource.name}_get_values_retrieve"})
-    blp.add_url_rule(
-        f"/{resource.name}/<id>/get_values/",
+    action(
+        blp,
+        resource,
+        "get_values",
+        detail=True,
+        operation_id=f"{resource.name}_get_values_retrieve",
         endpoint=f"{resource.name}-get-values",
-        view_func=throttle(resource.rate_limits["detail"])(view),
-        methods=["GET"],
-        tags=[resource.name],
-        parameters=[pk_parameter(resource)],
-    )
+        query=ValuesArguments,
+        response=IngredientValuesSchema,
+        description="The values for that amount",
+        errors={404: "Not found"},
+        security=[],
+        summary="Nutritional values of an amount of this ingredient",
+        throttle_scope=resource.rate_limits["detail"],
+    )(view)
 
 
 add_get_values(INGREDIENT)

@@ -63,8 +63,9 @@ def sync_statement(stmt: Select, cursor: pagination.Cursor, position: int | None
     return stmt.offset(cursor.offset).limit(size + 1)
 
 
-def render_sync_page(resource: Resource, stmt: Select, page: Any, total: int) -> Response:
-    """The ``page_renderer`` of ``ingredient-sync``: DRF cursor pagination on the id."""
+def render_sync_page(resource: Resource, stmt: Select, page: Any, filtered: bool) -> Response:
+    """The ``page_renderer`` of ``ingredient-sync``: DRF cursor pagination on the id (no
+    count: the pager sends none)."""
     cursor, position = read_cursor()
     size = sync_page_size()
     page_stmt = sync_statement(stmt, cursor, position, size)

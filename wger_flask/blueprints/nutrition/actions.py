@@ -19,9 +19,9 @@ from wger_flask.blueprints.nutrition.resources import (
     blp,
 )
 from wger_flask.rest import negotiation
+from wger_flask.rest.actions import action
 from wger_flask.rest.errors import not_found
 from wger_flask.rest.resources import Resource
-from wger_flask.rest.smorest import error_response, pk_parameter, set_doc
 from wger_flask.schemas.nutrition import NutritionalValuesSchema
 from wger_flask.services.nutrition import reads
 from wger_flask.services.nutrition.values import NutritionalValues
@@ -61,30 +61,17 @@ def add_nutritional_values(resource: Resource, compute: Any) -> None:
 
     view.__doc__ = SUMMARIES[resource.name]
     view.__name__ = view.__qualname__ = f"{resource.name}_nutritional_values"
-    set_doc(
-        view,
-        {
-            "operationId": f"{resource.name}_nutritional_values_retrieve",
-            "summary": view.__doc__,
-            "responses": {
-                "200": {
-                    "description": "Energy in kcal, the rest in grams",
-                    "content": {"application/json": {"schema": NutritionalValuesSchema}},
-                },
-                "401": error_response("Authentication credentials were not provided or invalid"),
-                "404": error_response("Not found"),
-            },
-            "security": [{"tokenAuth": []}, {"jwtAuth": []}, {"cookieAuth": []}],
-        },
-    )
-    blp.add_url_rule(
-        f"/{resource.name}/<id>/nutritional_values/",
+    action(
+        blp,
+        resource,
+        "nutritional_values",
+        detail=True,
+        operation_id=f"{resource.name}_nutritional_values_retrieve",
         endpoint=f"{resource.name}-nutritional-values",
-        view_func=view,
-        methods=["GET"],
-        tags=[resource.name],
-        parameters=[pk_parameter(resource)],
-    )
+        response=NutritionalValuesSchema,
+        description="Energy in kcal, the rest in grams",
+        errors={404: "Not found"},
+    )(view)
 
 
 add_nutritional_values(NUTRITION_PLAN, plan_values)

@@ -72,8 +72,9 @@ def _item(item: Record, ingredient: dict | None) -> tuple[dict[str, Any], values
     return document, part
 
 
-def render_page(resource: Any, stmt: Any, page: pagination.PageRequest, total: int) -> Response:
+def render_page(resource: Any, stmt: Any, page: pagination.PageRequest, filtered: bool) -> Response:
     """The resource's ``page_renderer``: the page's plans, nested."""
+    total = resource.count_rows(stmt)
     rows = resource.page_rows(stmt, page) if page.offset < total else []
     body = pagination.envelope(page, total, render_plans(rows))
     negotiation.page_context().pagination = {"next": body["next"], "previous": body["previous"]}

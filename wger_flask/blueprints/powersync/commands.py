@@ -7,6 +7,7 @@ from flask import current_app
 
 from wger_flask.blueprints.powersync.routes import blp
 from wger_flask.extensions import db
+from wger_flask.rest.transaction import commit
 from wger_flask.services.powersync import storage
 
 
@@ -26,5 +27,5 @@ def setup_storage_command(schema: str) -> None:
     except storage.StorageSetupError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
-    db.session.commit()
+    commit()
     click.echo("PowerSync storage ready: " + "; ".join(done) + ".")

@@ -1,7 +1,8 @@
-"""The twelve tables the mobile app 2.x uploads, each pointing at the rules of its own domain:
-the REST declaration of the table (its schema, parent checks, ``before_save`` and
-``before_delete`` rules) or, for the profile, the profile route's own steps. Nothing here
-repeats a rule; when a rule moves, its declaration still points at it.
+"""The twelve tables the mobile app 2.x uploads, each pointing at its own domain: the table's
+REST declaration gives the schema the body is read with and the domain rules every writer runs
+(``services/<domain>/rules.py`` through ``rest.writes``); the profile, which has no
+declaration, is read with the profile route's schema and written with the rules the app
+registered for it. Nothing here repeats a rule.
 
 What the app may do per table is upstream's: the profile only changes; routines and photos are
 created through REST (integer ids, photo files) and only changed or deleted here; everything
@@ -14,7 +15,7 @@ from typing import Any
 
 from marshmallow import fields, validate
 
-from wger_flask.blueprints.accounts.profile import apply_changes, profile_writer
+from wger_flask.blueprints.accounts.profile import profile_writer
 from wger_flask.blueprints.body.resources import (
     GALLERY,
     MEASUREMENT,
@@ -25,7 +26,6 @@ from wger_flask.blueprints.nutrition.resources import LOG_ITEM, MEAL, MEAL_ITEM,
 from wger_flask.blueprints.routines.resources import ROUTINE, WORKOUT_LOG, WORKOUT_SESSION
 from wger_flask.models.accounts import UserProfile
 from wger_flask.rest.resources import Resource
-from wger_flask.services.media import storage
 from wger_flask.services.powersync.upload import SyncedTable
 
 INTEGER_MAX = 2**31 - 1
@@ -39,35 +39,25 @@ def order(value: Any) -> int:
 
 
 def through(resource: Resource, name: str, **options: Any) -> SyncedTable:
-    """A table written through its REST declaration's schema and rules."""
+    """A table written with its REST declaration's schema and domain rules."""
 
     def load(payload: dict[str, Any], partial: bool) -> dict[str, Any]:
         schema = resource.patch_schema if partial else resource.create_schema
         return schema.load(payload)
 
-    return SyncedTable(
-        name=name,
-        model=resource.model,
-        load=load,
-        apply=resource.apply_rules,
-        parents=resource.parents,
-        before_delete=resource.before_delete,
-        **options,
-    )
+    return SyncedTable(name=name, model=resource.model, load=load, rules=resource.rules, **options)
 
 
-def remove_photo_file(row: Any):
-    """After the commit that deleted a photo's row, its file goes (not before: a failed
-    commit keeps both)."""
-    name = row.image
-    return lambda: storage().delete(name)
+def photo_files(row: Any):
+    """A photo's stored files, removed once the commit that deleted its row succeeded."""
+    files = GALLERY.upload.files_of(row)
+    return lambda: GALLERY.upload.remove(files)
 
 
 PROFILE = SyncedTable(
     name="core_userprofile",
     model=UserProfile,
     load=lambda payload, partial: profile_writer.load(payload),
-    apply=apply_changes,
     can_create=False,
     can_delete=False,
 )
@@ -77,11 +67,7 @@ TABLES: dict[str, SyncedTable] = {
     for table in (
         PROFILE,
         through(
-            GALLERY,
-            "gallery_image",
-            can_create=False,
-            ignored=("image",),
-            after_delete=remove_photo_file,
+            GALLERY, "gallery_image", can_create=False, ignored=("image",), files_of=photo_files
         ),
         through(ROUTINE, "manager_routine", can_create=False),
         through(WORKOUT_SESSION, "manager_workoutsession"),

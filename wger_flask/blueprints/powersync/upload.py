@@ -26,8 +26,8 @@ from wger_flask.rest.errors import (
     ValidationFailed,
     integrity_errors,
 )
-from wger_flask.rest.resources import commit
 from wger_flask.rest.smorest import AUTHENTICATED, set_doc
+from wger_flask.rest.transaction import commit
 from wger_flask.services.powersync import upload
 
 log = logging.getLogger(__name__)
@@ -62,13 +62,12 @@ def upload_change() -> Response:
         name, data = upload.parse(body)
         table = upload.table_of(TABLES, name)
         operation = upload.OPERATIONS[request.method]
-        follow_up = None
         if operation == upload.CREATE:
             upload.create(table, data, user)
         elif operation == upload.UPDATE:
             upload.update(table, data, user)
         else:
-            follow_up = upload.delete(table, data, user)
+            upload.delete(table, data, user)
         commit()  # the request's one commit point (a broken constraint: ValidationFailed)
     except upload.Refused as refused:
         db.session.rollback()
@@ -93,8 +92,6 @@ def upload_change() -> Response:
         db.session.rollback()
         log.error("upload-powersync-data: database unavailable: %s", error)
         return answer({"error": "Temporarily unavailable"}, 503, {"Retry-After": "5"})
-    if follow_up is not None:
-        follow_up()
     return answer(OK)
 
 

@@ -12,12 +12,12 @@ from typing import Any
 from flask import Response
 
 from wger_flask.blueprints.routines.resources import ROUTINE, blp
-from wger_flask.models.routines import utc_today
+from wger_flask.models.types import utc_today
 from wger_flask.rest import negotiation
+from wger_flask.rest.actions import action
 from wger_flask.rest.errors import APIError, not_found
 from wger_flask.rest.loading import Record
 from wger_flask.rest.serialization import compile_dumper
-from wger_flask.rest.smorest import error_response, pk_parameter, set_doc
 from wger_flask.schemas.routines.logs import WorkoutLogSchema, WorkoutSessionSchema
 from wger_flask.schemas.routines.payloads import (
     LogDisplaySchema,
@@ -111,26 +111,8 @@ def stats(id: str) -> Response:
 
 # ------------------------------------------------------------------------------ routes
 
-
-def _document(view: Any, operation_id: str, schema: Any, description: str) -> None:
-    set_doc(
-        view,
-        {
-            "operationId": operation_id,
-            "summary": view.__doc__,
-            "responses": {
-                "200": {
-                    "description": description,
-                    "content": {"application/json": {"schema": schema}},
-                },
-                "401": error_response("Authentication credentials were not provided or invalid"),
-                "403": error_response("Another user's template: only its owner reads this"),
-                "404": error_response("Not found"),
-            },
-            "security": [{"tokenAuth": []}, {"jwtAuth": []}, {"cookieAuth": []}],
-        },
-    )
-
+OWNERS_ONLY = {403: "Another user's template: only its owner reads this", 404: "Not found"}
+EVERY_DATE = "Every date of the routine (a bare list, not paginated)"
 
 ACTIONS = [
     ("structure", structure, "routine_structure_retrieve", RoutineStructureSchema, "The routine"),
@@ -138,33 +120,35 @@ ACTIONS = [
         "date-sequence-display",
         date_sequence_display,
         "routine_date_sequence_display_list",
-        {"type": "array", "items": WorkoutDayDataDisplayModeSchema},
-        "Every date of the routine (a bare list, not paginated)",
+        WorkoutDayDataDisplayModeSchema(many=True),
+        EVERY_DATE,
     ),
     (
         "date-sequence-gym",
         date_sequence_gym,
         "routine_date_sequence_gym_list",
-        {"type": "array", "items": WorkoutDayDataGymModeSchema},
-        "Every date of the routine (a bare list, not paginated)",
+        WorkoutDayDataGymModeSchema(many=True),
+        EVERY_DATE,
     ),
     (
         "logs",
         logs,
         "routine_logs_list",
-        {"type": "array", "items": LogDisplaySchema},
+        LogDisplaySchema(many=True),
         "The sessions of the routine with their logs (a bare list)",
     ),
     ("stats", stats, "routine_stats_retrieve", LogStatsDataSchema, "The statistics"),
 ]
 
 for path, view, operation_id, schema, description in ACTIONS:
-    _document(view, operation_id, schema, description)
-    blp.add_url_rule(
-        f"/routine/<id>/{path}/",
+    action(
+        blp,
+        ROUTINE,
+        path,
+        detail=True,
+        operation_id=operation_id,
         endpoint=f"routine-{path}",
-        view_func=view,
-        methods=["GET"],
-        tags=["routine"],
-        parameters=[pk_parameter(ROUTINE)],
-    )
+        response=schema,
+        description=description,
+        errors=OWNERS_ONLY,
+    )(view)

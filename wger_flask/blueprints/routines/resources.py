@@ -2,22 +2,20 @@
 
 Every resource needs authentication (401 otherwise). Lists hold the caller's rows only (plus
 other users' public templates for ``routine``); another user's row is a 404; a body naming a
-parent the caller does not own is a 403 before anything is written. The computed routes of a
-routine (structure, date sequences, logs, stats) are in ``routine_actions``.
+parent the caller does not own is a 403 before anything is written. The write rules are the
+routines domain's (``services/routines/rules.py``); statistics and trophies follow the writes of
+logs and sessions (the trophies domain listens to this app's sessions). The computed routes of
+a routine (structure, date sequences, logs, stats) are in ``actions``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_
 
-from wger_flask.extensions import db
-from wger_flask.models.accounts import UserProfile
 from wger_flask.models.routines import (
     CONFIG_MODELS,
-    KILOGRAM_UNIT_ID,
-    REPETITIONS_UNIT_ID,
     Day,
     ProgressionConfig,
     Routine,
@@ -26,10 +24,8 @@ from wger_flask.models.routines import (
     WorkoutLog,
     WorkoutSession,
 )
-from wger_flask.models.types import utcnow
-from wger_flask.rest.errors import ValidationFailed
 from wger_flask.rest.filtering import DATE, EXACT, GT, GTE, IN, LT, LTE, Filter, FilterSet, exact
-from wger_flask.rest.resources import CRUD, LIST, READ_ONLY, RETRIEVE, Resource, keep_client_id
+from wger_flask.rest.resources import CRUD, LIST, READ_ONLY, RETRIEVE, Resource
 from wger_flask.rest.smorest import Blueprint
 from wger_flask.schemas.routines.logs import WorkoutLogSchema, WorkoutSessionSchema
 from wger_flask.schemas.routines.tree import (
@@ -39,12 +35,7 @@ from wger_flask.schemas.routines.tree import (
     SlotEntrySchema,
     SlotSchema,
 )
-from wger_flask.services.routines.logs import (
-    log_problems,
-    profile_zone,
-    session_for,
-    sync_session_times,
-)
+from wger_flask.services import routines
 
 blp = Blueprint(
     "routines",
@@ -53,7 +44,6 @@ blp = Blueprint(
     description="Routines, their days, slots, entries and progression configs; workout logs",
 )
 
-MAX_ROUTINE_DAYS = 120  # upstream refuses longer routines (their plans are computed per date)
 COMPARE = (GT, GTE, LT, LTE)
 
 
@@ -75,19 +65,6 @@ def public_templates(stmt: Select, user: Any) -> Select:
 
 def is_owner(row: Any, user: Any) -> bool:
     return row.user_id == user.id
-
-
-def check_routine(routine: Routine, data: dict, user: Any, creating: bool) -> None:
-    """Upstream's rules: the end not before the start, at most 120 days, public only when a
-    template (a non-template is silently made private)."""
-    if routine.end < routine.start:
-        raise ValidationFailed({"end": ["The end date cannot be before the start date."]})
-    if (routine.end - routine.start).days > MAX_ROUTINE_DAYS:
-        raise ValidationFailed(
-            {"end": [f"A routine can not last more than {MAX_ROUTINE_DAYS} days."]}
-        )
-    if routine.is_public and not routine.is_template:
-        routine.is_public = False
 
 
 TEMPLATE_FILTERS = {
@@ -116,7 +93,7 @@ ROUTINE = Resource(
         }
     ),
     default_ordering=ROUTINE_ORDER,
-    before_save=check_routine,
+    rules=routines.RULES[Routine],
 ).register(blp)
 
 TEMPLATES = Resource(
@@ -149,17 +126,6 @@ PUBLIC_TEMPLATES = Resource(
 # ------------------------------------------------------------------------------ sessions
 
 
-def prepare_session(row: Any, data: dict, user: Any, creating: bool) -> None:
-    """A client-chosen id kept; the 2.6 and 2.7 times in step, whichever the body holds."""
-    keep_client_id(row, data, creating)
-    zone = db.session.execute(
-        select(UserProfile.time_zone).where(UserProfile.user_id == user.id)
-    ).scalar()
-    sync_session_times(row, data, creating, utcnow(), profile_zone(zone))
-    if row.datetime_end is not None and row.datetime_end < row.datetime_start:
-        raise ValidationFailed({"datetime_end": ["The end cannot be before the start."]})
-
-
 SESSION_TIMES = (EXACT, DATE, *COMPARE)
 
 WORKOUT_SESSION = Resource(
@@ -170,7 +136,6 @@ WORKOUT_SESSION = Resource(
     "time_start, time_end), routine and day, notes, impression.",
     actions=CRUD,
     public=False,
-    parents={"routine": Routine, "day": Day},
     filters=FilterSet(
         {
             "date": exact(WorkoutSession.date, "date"),
@@ -185,17 +150,11 @@ WORKOUT_SESSION = Resource(
         }
     ),
     default_ordering=(WorkoutSession.date, WorkoutSession.datetime_start),
-    before_save=prepare_session,
+    rules=routines.RULES[WorkoutSession],
 ).register(blp)
 
 
 # ------------------------------------------------------------------------------ the plan
-
-
-def clear_rest_day(day: Day, data: dict, user: Any, creating: bool) -> None:
-    """A rest day has no exercises: making a day one removes its slots (upstream)."""
-    if day.is_rest and not creating:
-        db.session.execute(Slot.__table__.delete().where(Slot.day_id == day.id))
 
 
 DAY = Resource(
@@ -205,7 +164,6 @@ DAY = Resource(
     summary="The days of your routines, repeated in their order.",
     actions=CRUD,
     public=False,
-    parents={"routine": Routine},
     filters=FilterSet(
         {
             "id": exact(Day.id, "int"),
@@ -218,7 +176,7 @@ DAY = Resource(
         }
     ),
     default_ordering=(Day.order,),
-    before_save=clear_rest_day,
+    rules=routines.RULES[Day],
 ).register(blp)
 
 SLOT = Resource(
@@ -228,7 +186,6 @@ SLOT = Resource(
     summary="The slots (sets) of your days; a slot with several entries is a superset.",
     actions=CRUD,
     public=False,
-    parents={"day": Day},
     filters=FilterSet(
         {
             "day": exact(Slot.day_id, "int"),
@@ -237,43 +194,8 @@ SLOT = Resource(
         }
     ),
     default_ordering=(Slot.order,),
+    rules=routines.RULES[Slot],
 ).register(blp)
-
-
-def default_units(row: Any, data: dict, names: tuple[str, str]) -> None:
-    """A new row counts in repetitions and kilograms unless the body says otherwise (set here,
-    not as column defaults, so that an explicit null stays null and checks see the unit)."""
-    for attribute, unit in zip(names, (REPETITIONS_UNIT_ID, KILOGRAM_UNIT_ID), strict=True):
-        if attribute not in data:
-            setattr(row, attribute, unit)
-
-
-def default_rounding(entry: SlotEntry, data: dict, user: Any) -> None:
-    """A new entry rounds as the user's profile says, unless the body says otherwise."""
-    profile = db.session.execute(
-        select(UserProfile.repetitions_rounding, UserProfile.weight_rounding).where(
-            UserProfile.user_id == user.id
-        )
-    ).first()
-    if profile is None:
-        return
-    if "repetition_rounding" not in data:
-        entry.repetition_rounding = profile.repetitions_rounding
-    if "weight_rounding" not in data:
-        entry.weight_rounding = profile.weight_rounding
-
-
-def prepare_entry(entry: SlotEntry, data: dict, user: Any, creating: bool) -> None:
-    """Default units and rounding; a new entry without an order goes after the slot's last."""
-    if not creating:
-        return
-    default_units(entry, data, ("repetition_unit_id", "weight_unit_id"))
-    default_rounding(entry, data, user)
-    if "order" not in data:
-        last = db.session.execute(
-            select(func.max(SlotEntry.order)).where(SlotEntry.slot_id == entry.slot_id)
-        ).scalar()
-        entry.order = (last or 0) + 1
 
 
 SLOT_ENTRY = Resource(
@@ -283,7 +205,6 @@ SLOT_ENTRY = Resource(
     summary="The exercises of your slots, with their units and rounding.",
     actions=CRUD,
     public=False,
-    parents={"slot": Slot},
     filters=FilterSet(
         {
             "slot": exact(SlotEntry.slot_id, "int"),
@@ -298,20 +219,8 @@ SLOT_ENTRY = Resource(
         }
     ),
     default_ordering=(SlotEntry.order, SlotEntry.id),
-    before_save=prepare_entry,
+    rules=routines.RULES[SlotEntry],
 ).register(blp)
-
-
-def normalize_config(row: ProgressionConfig, data: dict, user: Any, creating: bool) -> None:
-    """Iteration 1 is the baseline: it always replaces; a replacement has no step."""
-    if row.operation is None:  # not given on create: the column's default, seen here already
-        row.operation = "r"
-    if row.step is None:
-        row.step = "abs"
-    if row.iteration == 1:
-        row.operation = "r"
-    if row.operation == "r":
-        row.step = "na"
 
 
 def config_resource(name: str, model: type[ProgressionConfig]) -> Resource:
@@ -323,7 +232,6 @@ def config_resource(name: str, model: type[ProgressionConfig]) -> Resource:
         summary=f"The {subject} of your slot entries, changed per iteration.",
         actions=CRUD,
         public=False,
-        parents={"slot_entry": SlotEntry},
         filters=FilterSet(
             {
                 "id": exact(model.id, "int"),
@@ -336,7 +244,7 @@ def config_resource(name: str, model: type[ProgressionConfig]) -> Resource:
             }
         ),
         default_ordering=(model.slot_entry_id, model.iteration),
-        before_save=normalize_config,
+        rules=routines.RULES[model],
     ).register(blp)
 
 
@@ -346,20 +254,6 @@ CONFIGS = {name: config_resource(name, model) for name, model in CONFIG_MODELS.i
 # ------------------------------------------------------------------------------ logs
 
 
-def prepare_log(log: WorkoutLog, data: dict, user: Any, creating: bool) -> None:
-    """Upstream's checks, and the session of the log's date and routine when none is given."""
-    keep_client_id(log, data, creating)
-    if creating:
-        default_units(log, data, ("repetitions_unit_id", "weight_unit_id"))
-    problems = log_problems(log)
-    if problems:
-        raise ValidationFailed(problems)
-    if log.date is None:
-        log.date = utcnow()
-    if log.session_id is None:
-        log.session_id = session_for(db.session, user.id, log.date, log.routine_id).id
-
-
 WORKOUT_LOG = Resource(
     name="workoutlog",
     model=WorkoutLog,
@@ -367,12 +261,6 @@ WORKOUT_LOG = Resource(
     summary="Your workout logs: one performed set each, with its targets.",
     actions=CRUD,
     public=False,
-    parents={
-        "routine": Routine,
-        "session": WorkoutSession,
-        "slot_entry": SlotEntry,
-        "next_log": WorkoutLog,
-    },
     filters=FilterSet(
         {
             "routine": exact(WorkoutLog.routine_id, "int"),
@@ -391,5 +279,5 @@ WORKOUT_LOG = Resource(
         }
     ),
     default_ordering=(WorkoutLog.date, WorkoutLog.repetitions, WorkoutLog.weight),
-    before_save=prepare_log,
+    rules=routines.RULES[WorkoutLog],
 ).register(blp)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from wger_flask.blueprints.trophies.resources import blp
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User
+from wger_flask.rest.transaction import commit
 from wger_flask.services.trophies import recompute
 
 
@@ -25,7 +26,7 @@ def recompute_command(username: str | None) -> None:
             raise click.ClickException(f"No user named {username!r}.")
         user_ids = [user_id]
     report = recompute(user_ids)
-    db.session.commit()
+    commit()
     click.echo(
         f"{report['recomputed']} users recomputed, {report['skipped']} skipped (trophies "
         f"switched off) in {time.monotonic() - started:.1f} s."

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select
 
+from wger_flask.extensions import db
 from wger_flask.models.trophies import TROPHY_TYPES, Trophy, UserStatistics, UserTrophy
 from wger_flask.rest import negotiation, pagination
 from wger_flask.rest.errors import not_found
@@ -14,7 +15,8 @@ from wger_flask.rest.filtering import parse_choice as choice
 from wger_flask.rest.resources import Resource
 from wger_flask.rest.smorest import Blueprint
 from wger_flask.schemas.trophies import TrophySchema, UserStatisticsSchema, UserTrophySchema
-from wger_flask.services.trophies import time_zone_of, visible_trophies
+from wger_flask.services.accounts import time_zone_of
+from wger_flask.services.trophies import visible_trophies
 
 blp = Blueprint("trophies", __name__, url_prefix="/api/v2", description="Trophies and statistics")
 
@@ -77,11 +79,12 @@ USER_TROPHY = Resource(
 ).register(blp)
 
 
-def statistics_page(resource: Resource, stmt: Select, page: Any, total: int) -> Any:
+def statistics_page(resource: Resource, stmt: Select, page: Any, filtered: bool) -> Any:
     """The caller's statistics (0 or 1 row), dumped in their time zone."""
+    total = resource.count_rows(stmt)
     rows = resource.page_rows(stmt, page) if page.offset < total else []
     if rows:
-        zone = time_zone_of(rows[0].user_id)
+        zone = time_zone_of(db.session, rows[0].user_id)
         for row in rows:
             row.zone = zone
     body = pagination.envelope(page, total, [resource.dump(row) for row in rows])
@@ -93,7 +96,7 @@ def statistics_detail(resource: Resource, pk: str, user: Any) -> Any:
     record = resource.read_object(pk, user)
     if record is None:
         raise not_found()
-    record.zone = time_zone_of(user.id)
+    record.zone = time_zone_of(db.session, user.id)
     return negotiation.render(resource.dump(record))
 
 

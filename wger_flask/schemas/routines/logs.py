@@ -7,8 +7,16 @@ from marshmallow import fields
 from wger_flask.models.catalogue import Exercise, RepetitionUnit, WeightUnit
 from wger_flask.models.routines import Day, Routine, SlotEntry, WorkoutLog, WorkoutSession
 from wger_flask.schemas.base import BaseSchema
-from wger_flask.schemas.fields import DateTime, DecimalString, Related, UUIDString
-from wger_flask.schemas.routines.tree import INTEGER_MAX, at_least, between, one_of, rir_option
+from wger_flask.schemas.fields import (
+    DateTime,
+    DecimalString,
+    Related,
+    UUIDString,
+    at_least,
+    between,
+    one_of,
+)
+from wger_flask.schemas.routines.tree import INTEGER_MAX, rir_option
 
 IMPRESSIONS = ["1", "2", "3"]
 

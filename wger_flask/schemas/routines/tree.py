@@ -6,12 +6,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields
 
 from wger_flask.models.catalogue import Exercise, RepetitionUnit, WeightUnit
 from wger_flask.models.routines import Day, Routine, Slot, SlotEntry
 from wger_flask.schemas.base import BaseSchema
-from wger_flask.schemas.fields import DateTime, DecimalString, Related
+from wger_flask.schemas.fields import (
+    DateTime,
+    DecimalString,
+    Related,
+    between,
+    longest,
+    one_of,
+)
 from wger_flask.services.routines.progression import REQUIREMENT_RULES
 
 INTEGER_MAX = 2**31 - 1  # what an integer column holds
@@ -20,28 +27,6 @@ SET_TYPES = ["normal", "warmup", "dropset", "myo", "partial", "forced", "tut", "
 OPERATIONS = ["+", "-", "r"]
 STEPS = ["na", "abs", "percent"]
 RIR_OPTIONS = [Decimal(halves) / 2 for halves in range(10)]  # 0, 0.5, ... 4.5
-
-
-def at_least(minimum: Any) -> validate.Range:
-    return validate.Range(min=minimum, error="Ensure this value is greater than or equal to {min}.")
-
-
-def at_most(maximum: Any) -> validate.Range:
-    return validate.Range(max=maximum, error="Ensure this value is less than or equal to {max}.")
-
-
-def between(minimum: Any, maximum: Any) -> list[validate.Range]:
-    return [at_least(minimum), at_most(maximum)]
-
-
-def longest(characters: int) -> validate.Length:
-    return validate.Length(
-        max=characters, error="Ensure this field has no more than {max} characters."
-    )
-
-
-def one_of(choices: list[str]) -> validate.OneOf:
-    return validate.OneOf(choices, error='"{input}" is not a valid choice.')
 
 
 def rir_option(value: Decimal | None) -> None:

@@ -1,8 +1,9 @@
 """How the accounts domain plugs into the generic layer's authentication: a ``Token`` key, a
-``Bearer`` access token and the web session cookie each become a user here (``install``)."""
+``Bearer`` access token and the web session cookie each become a user here (``init_app``)."""
 
 from __future__ import annotations
 
+from flask import Flask
 from flask import session as flask_session
 from flask_login import LoginManager
 
@@ -12,10 +13,10 @@ from wger_flask.rest.errors import CHALLENGE, APIError
 from wger_flask.services.accounts import api_keys, tokens
 
 
-def install(login_manager: LoginManager) -> None:
-    """Register the loaders of the three transports (called once by ``create_app``)."""
-    auth.register_credential_loader(auth.TOKEN, api_keys.user_for_key)
-    auth.register_credential_loader(auth.BEARER, user_for_access_token)
+def init_app(app: Flask, login_manager: LoginManager) -> None:
+    """Register the loaders of the three transports on ``app`` (called by ``create_app``)."""
+    auth.register_credential_loader(app, auth.TOKEN, api_keys.user_for_key)
+    auth.register_credential_loader(app, auth.BEARER, user_for_access_token)
     login_manager.user_loader(load_session_user)
 
 

@@ -20,6 +20,7 @@ package functions (by name, lazily, through the registry).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
+from wger_flask.database import after_commit
 from wger_flask.extensions import db
 from wger_flask.models.accounts import (
     ApiKey,
@@ -321,12 +323,12 @@ def export_filename(user: User, today: dt.date | None = None) -> str:
 
 
 def delete_user(user: User) -> None:
-    """Delete the account with all its data: each domain's files first, then the user row
-    (its rows go with it through ON DELETE CASCADE). Commits."""
+    """Delete the account with all its data: the user row (its rows go with it through ON
+    DELETE CASCADE), then, once the caller's commit succeeded, each domain's files (a failed
+    commit keeps both the rows and their files). Not committed here."""
     user_id = user.id
     for source in data_sources():
         if source.delete_files is not None:
-            source.delete_files(user_id)
+            after_commit(db.session, functools.partial(source.delete_files, user_id))
     db.session.expunge_all()  # the ORM must not try to null or re-save the cascaded rows
     db.session.execute(delete(User).where(User.id == user_id))
-    db.session.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User, UserProfile
 from wger_flask.rest import throttling
+from wger_flask.services import body
 from wger_flask.services.accounts import app_sessions, tokens
 from wger_flask.services.accounts.passwords import hash_password, needs_rehash, verify_password
 
@@ -92,8 +94,10 @@ def create_user(
     superuser: bool = False,
     email_verified: bool = False,
 ) -> User:
-    """A new active account (not committed). ``email_verified``: someone trusted vouches for
-    the address (an administrator creating the account on the command line)."""
+    """A new active account with its profile and the official measurement categories every
+    user has (not committed): a read never has to create them. ``email_verified``: someone
+    trusted vouches for the address (an administrator creating the account on the command
+    line)."""
     username = validate_username(username)
     email = validate_email(email)
     validate_password(password, username)
@@ -109,7 +113,19 @@ def create_user(
     user.profile = UserProfile()
     db.session.add(user)
     db.session.flush()
+    body.ensure_official_categories(user.id)
     return user
+
+
+def default_profile(user: User) -> Any:
+    """What a profile holds before anything is changed (its columns' defaults), for an
+    account without a stored one; nothing is added to the session."""
+    values = {
+        column.key: column.default.arg if column.default is not None else None
+        for column in UserProfile.__table__.columns
+        if column.default is None or column.default.is_scalar
+    }
+    return SimpleNamespace(**values, user=user)
 
 
 def set_password(user: User, password: str) -> None:

@@ -8,8 +8,10 @@ Public functions for other domains:
 - ``export_user(user_id)``: every body row of a user, JSON-ready (account export);
 - ``delete_user_files(user_id)``: remove the user's gallery files (account deletion; the rows
   go with the user by ``ON DELETE CASCADE``);
-- ``ensure_official_categories(user_id)``: create the official categories now (e.g. at
-  registration; otherwise they are created on first use).
+- ``ensure_official_categories(user_id)``: create the official categories (at registration;
+  a migration made them for the accounts that existed before);
+- ``RULES``: the write rules of each body table (``rules.py``), for every writer;
+- ``GALLERY_UPLOAD``: how a gallery photo is stored, replaced and removed.
 """
 
 from __future__ import annotations
@@ -19,17 +21,39 @@ import decimal
 import uuid
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from wger_flask.database import db
 from wger_flask.models.body import GalleryImage, Measurement, MeasurementCategory, WeightEntry
 from wger_flask.services import media
 from wger_flask.services.body import categories
+from wger_flask.services.body.photos import PhotoRejected, StoredPhoto, store_photo
+from wger_flask.services.body.rules import RULES
 
 
 def gallery_folder(user_id: int) -> str:
     """The media folder of a user's gallery photos."""
     return f"gallery/{int(user_id)}"
+
+
+def store_gallery_photo(stream: Any, user: Any) -> StoredPhoto:
+    """Verify, clean and store a gallery upload of ``user`` (``PhotoRejected`` otherwise)."""
+    config = current_app.config
+    return store_photo(
+        stream, gallery_folder(user.id), config["UPLOAD_MAX_BYTES"], config["UPLOAD_MAX_PIXELS"]
+    )
+
+
+def apply_gallery_photo(row: GalleryImage, stored: StoredPhoto) -> None:
+    row.image, row.width, row.height = stored.name, stored.width, stored.height
+
+
+def remove_files(names: list[str]) -> None:
+    """Remove stored files (after the commit that dropped their rows, or of a failed write)."""
+    for name in names:
+        if name:
+            media.storage().delete(name)
 
 
 def ensure_official_categories(user_id: int) -> bool:
@@ -93,8 +117,13 @@ def export_user(user_id: int) -> dict[str, list[dict]]:
 
 
 __all__ = [
+    "PhotoRejected",
+    "RULES",
+    "apply_gallery_photo",
     "delete_user_files",
     "ensure_official_categories",
     "export_user",
     "gallery_folder",
+    "remove_files",
+    "store_gallery_photo",
 ]

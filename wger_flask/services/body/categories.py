@@ -30,9 +30,10 @@ def ensure_official_categories(session: Session, user_id: int) -> bool:
     """Create the user's official categories if they are missing (one SELECT when present);
     whether anything was created.
 
-    Created on first use rather than at registration, so users made before this code (or by
-    any other path) get them too. Two concurrent first requests race on the unique index of
-    (user, metric type): the loser's insert is rolled back to its savepoint and ignored.
+    Called at registration (``accounts.users.create_user``; migration ``c14d21489122`` made
+    them for the accounts before) and, as a safety net, before a typed category is created.
+    Never by a read. Two concurrent writers race on the unique index of (user, metric type):
+    the loser's insert is rolled back to its savepoint and ignored.
     """
     present = set(
         session.execute(

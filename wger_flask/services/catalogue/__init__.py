@@ -3,15 +3,18 @@ shipped rows, searching exercises, keeping what was rendered from them current
 (``generation``: trigger-kept numbers; ``rendering``: the per-worker stores checked against
 them), and contributions (who may write: ``permissions``; the translations' HTML:
 ``sanitize``; language detection: ``language``; author history: ``history``; submissions:
-``submission``; deletions with a replacement: ``deletion``).
+``submission``; deletions with a replacement: ``deletion``; the write rules of every catalogue
+table: ``rules``).
 
 May import: models.catalogue, models.accounts (granted permissions, the trust rule),
 models.routines (repointing entries and logs to a replacement exercise), the extensions,
-Flask's app context and ``wger_flask.fixtures``. Other domains read the catalogue through the
-public functions re-exported here, never its modules.
+the generic layer's errors, filtering and writes, Flask's app context and
+``wger_flask.fixtures``. Other domains read the catalogue through the public functions
+re-exported here, never its modules.
 """
 
 from wger_flask.services.catalogue.rendering import forget_rendered
+from wger_flask.services.catalogue.rules import RULES, may_contribute
 from wger_flask.services.catalogue.search import language_ids
 
-__all__ = ["forget_rendered", "language_ids"]
+__all__ = ["RULES", "forget_rendered", "language_ids", "may_contribute"]

@@ -33,6 +33,7 @@ from wger_flask.models.catalogue import (
     Translation,
 )
 from wger_flask.models.routines import SlotEntry, WorkoutLog
+from wger_flask.rest.filtering import query_flag
 
 MODEL_TYPES = {
     Exercise: "base",
@@ -71,8 +72,9 @@ def log(model_type: str, row_uuid: uuid.UUID, replaced_by: uuid.UUID | None = No
 
 
 def _flag(args: Mapping[str, str], name: str) -> bool:
-    """Upstream's flags count by presence (``?transfer_media``); ``False``/``false``/``0`` no."""
-    return name in args and args.get(name, "").strip().lower() not in {"false", "0", "no"}
+    """Upstream's flags count by presence (``?transfer_media``), unless the value is a false
+    by the one boolean rule (``False``, ``false``)."""
+    return name in args and query_flag(args, name, default=True)
 
 
 def _delete_translations(ids: list[int]) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
-from typing import IO
+from typing import IO, Any
 
 import av
 from flask import current_app
@@ -199,3 +199,41 @@ def store_video(stream: IO[bytes]) -> StoredVideo:
     stream.seek(0)
     name = media.storage().save(VIDEO_FOLDER, extension, lambda handle: _copy(stream, handle))
     return StoredVideo(name=name, size=size, **facts)
+
+
+# ------------------------------------------------------------------------------ rows and files
+
+
+def apply_image(row: Any, stored: StoredImage) -> None:
+    """An image row's file columns, from a stored upload."""
+    row.image = stored.name
+    row.width = stored.width
+    row.height = stored.height
+    row.thumbnail_small = stored.thumbnails["small"]
+    row.thumbnail_medium = stored.thumbnails["medium"]
+
+
+def image_files(row: Any) -> list[str]:
+    return [row.image, row.thumbnail_small, row.thumbnail_medium]
+
+
+def apply_video(row: Any, stored: StoredVideo) -> None:
+    """A video row's file columns, from a stored upload."""
+    row.video = stored.name
+    row.size = stored.size
+    row.duration = stored.duration
+    row.width = stored.width
+    row.height = stored.height
+    row.codec = stored.codec
+    row.codec_long = stored.codec_long
+
+
+def video_files(row: Any) -> list[str]:
+    return [row.video]
+
+
+def stored_names(stored: StoredImage | StoredVideo) -> list[str]:
+    """Every file a store made (an image's thumbnails too)."""
+    if isinstance(stored, StoredImage):
+        return stored.names()
+    return [stored.name]

@@ -200,7 +200,8 @@ def next_ids() -> tuple[int, int]:
 def synthesize(count: int, seed: int = 1, progress: Any = None) -> int:
     """Add ``count`` synthetic ingredients after the highest id; returns how many were added.
 
-    Runs in the session's transaction; the caller commits (then calls ``after_load``).
+    Runs in the session's transaction; the caller commits, then calls ``optimize_search`` and
+    ``refresh_statistics``, committing after each.
     """
     from wger_flask.services.ingredients.bulk_insert import insert_rows
 
@@ -222,16 +223,19 @@ def synthesize(count: int, seed: int = 1, progress: Any = None) -> int:
     return added
 
 
-def after_load() -> None:
-    """Merge the search index and refresh statistics after a bulk load (outside it)."""
-    from wger_flask.services.ingredients.bulk_insert import analyze
-
+def optimize_search() -> None:
+    """SQLite: merge the search index after a bulk load (in a transaction of its own: the
+    caller commits it). PostgreSQL's trigram index needs nothing."""
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(
             text(
                 "INSERT INTO nutrition_ingredient_fts (nutrition_ingredient_fts) VALUES ('optimize')"
             )
         )
-        db.session.commit()
+
+
+def refresh_statistics() -> None:
+    """Refresh the planner's statistics after a bulk load (the caller commits)."""
+    from wger_flask.services.ingredients.bulk_insert import analyze
+
     analyze([Ingredient.__tablename__, IngredientWeightUnit.__tablename__])
-    db.session.commit()

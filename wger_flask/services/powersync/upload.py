@@ -22,9 +22,10 @@ from typing import Any
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from wger_flask.database import db
+from wger_flask.database import after_commit, db
+from wger_flask.rest import permissions, writes
 from wger_flask.rest.errors import APIError
-from wger_flask.rest.permissions import check_parents, coerce_pk, scope_to_owner
+from wger_flask.rest.permissions import coerce_pk, scope_to_owner
 
 CREATE, UPDATE, DELETE = "create", "update", "delete"
 OPERATIONS = {"PUT": CREATE, "PATCH": UPDATE, "DELETE": DELETE}
@@ -33,10 +34,8 @@ VALIDATION_FAILED = "Validation failed"
 FORBIDDEN = "Forbidden"
 NOT_ALLOWED = "Method not allowed"
 
-# (payload, partial) → validated data; raises marshmallow's ValidationError
+# (payload, partial) → validated data (model attribute names); raises ValidationError
 Loader = Callable[[dict[str, Any], bool], dict[str, Any]]
-# (row, data, user, creating): the domain's rules and the data onto the row; never commits
-Applier = Callable[[Any, dict[str, Any], Any, bool], None]
 
 
 class Refused(Exception):
@@ -56,15 +55,15 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class SyncedTable:
-    """How the app's rows of one table are written: the domain's loader and rules, the parents
-    a body may name (each must be the user's), what the app may do, and upload specifics."""
+    """How the app's rows of one table are written: the table's schema (what the REST route
+    reads), its domain rules (``rest.writes.Rules``: save and delete rules, upsert key, the
+    parents that must be the user's), what the app may do here, and upload specifics."""
 
     name: str
     model: type
     load: Loader
-    apply: Applier
-    parents: Mapping[str, type] = field(default_factory=dict)
-    before_delete: Callable[[Any, Any], None] | None = None
+    # None: the rules the app registered for the model (``rest.writes.rules_of``)
+    rules: writes.Rules | None = None
     can_create: bool = True
     can_delete: bool = True
     # Columns the app sends that the upload never writes (a photo's file goes through REST).
@@ -72,8 +71,12 @@ class SyncedTable:
     # Values the app chooses on create where the REST route sets its own (a meal's ``order``),
     # as upstream's handlers keep them: name → check (raises ValidationError).
     kept_on_create: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
-    # After the commit that deleted a row: the action that must follow it (remove its file).
-    after_delete: Callable[[Any], Callable[[], None]] | None = None
+    # The stored files of a row, removed after the commit that deleted it.
+    files_of: Callable[[Any], Callable[[], None]] | None = None
+
+
+def rules_of(table: SyncedTable) -> writes.Rules:
+    return table.rules if table.rules is not None else writes.rules_of(table.model)
 
 
 def parse(body: Any) -> tuple[str, dict[str, Any]]:
@@ -111,9 +114,10 @@ def create(table: SyncedTable, data: dict[str, Any], user: Any) -> None:
     if own_row(table, synced_id, user.id) is not None:
         return  # a re-sent transaction: already here
     payload = payload_of(table, data)
+    writes.check_permission(rules_of(table), user, writes.CREATE)
     check_owned_parents(table, payload, user)
-    row = table.model()
-    table.apply(row, load(table, payload, partial=False), user, True)
+    values = load(table, payload, partial=False)
+    row = writes.write_checked(db.session, table.model, rules_of(table), values, user)
     for name, check in table.kept_on_create.items():
         if name in payload:
             setattr(row, name, checked(name, check, payload[name]))
@@ -125,23 +129,22 @@ def update(table: SyncedTable, data: dict[str, Any], user: Any) -> None:
     if row is None:
         return
     payload = payload_of(table, data)
+    writes.check_permission(rules_of(table), user, writes.UPDATE)
     check_owned_parents(table, payload, user)
-    table.apply(row, load(table, payload, partial=True), user, False)
+    values = load(table, payload, partial=True)
+    writes.write_checked(db.session, table.model, rules_of(table), values, user, row)
 
 
-def delete(table: SyncedTable, data: dict[str, Any], user: Any) -> Callable[[], None] | None:
-    """DELETE: the user's row goes; no such row: nothing to do. Returns what must follow the
-    commit (a stored file's removal), if anything."""
+def delete(table: SyncedTable, data: dict[str, Any], user: Any) -> None:
+    """DELETE: the user's row goes (its files after the commit); no such row: nothing to do."""
     if not table.can_delete:
         raise Refused(NOT_ALLOWED, f"{table.model.__name__} deletion must go through the REST API")
     row = own_row(table, required_id(data), user.id)
     if row is None:
-        return None
-    if table.before_delete is not None:
-        table.before_delete(row, user)
-    follow_up = table.after_delete(row) if table.after_delete is not None else None
-    db.session.delete(row)
-    return follow_up
+        return
+    if table.files_of is not None:
+        after_commit(db.session, table.files_of(row))
+    writes.delete(db.session, rules_of(table), row, user, {})
 
 
 def required_id(data: dict[str, Any]) -> Any:
@@ -158,8 +161,12 @@ def payload_of(table: SyncedTable, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_owned_parents(table: SyncedTable, payload: dict[str, Any], user: Any) -> None:
+    """As the REST route: the parents the body names (by their API names) are the user's,
+    checked before the body is loaded (a 403 before any 400)."""
     try:
-        check_parents(dict(table.parents), payload, user.id)
+        permissions.check_owned_parents(
+            db.session, permissions.body_parents(rules_of(table).parents), payload, user.id
+        )
     except APIError:
         raise Refused(
             FORBIDDEN, f"{table.model.__name__} references an object you do not own"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -57,16 +56,6 @@ def session_for(session: Session, user_id: int, moment: dt.datetime, routine_id:
     )
     session.add(made)
     return made
-
-
-def profile_zone(name: str | None) -> dt.tzinfo:
-    """The zone of a profile's ``time_zone`` (an IANA name; empty or unknown: UTC)."""
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return dt.UTC
 
 
 def _local(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:

@@ -17,11 +17,10 @@ from wger_flask.services.trophies.reading import (
     current_weekend_streak,
     export_user,
     statistics_row,
-    time_zone_of,
     trophy_progress,
     visible_trophies,
 )
-from wger_flask.services.trophies.tracker import install
+from wger_flask.services.trophies.tracker import init_app
 
 
 def recompute(user_ids: Any = None) -> dict[str, int]:
@@ -49,11 +48,10 @@ __all__ = [
     "current_streak",
     "current_weekend_streak",
     "export_user",
-    "install",
+    "init_app",
     "kg_of",
     "recompute",
     "statistics_row",
-    "time_zone_of",
     "trophy_progress",
     "visible_trophies",
 ]

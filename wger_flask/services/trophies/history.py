@@ -14,7 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from wger_flask.services.accounts import UTC, zone_named
 
 KILOGRAM_UNIT = 1
 POUND_UNIT = 2
@@ -23,17 +24,8 @@ POUND_IN_KG = Decimal("0.45359237")
 REPETITION_UNITS = frozenset({1, 2, 7})
 MILLIGRAMS_PER_KG = 1_000_000
 SATURDAY, SUNDAY = 5, 6
-UTC = dt.UTC
-
-
-def zone_of(name: str | None) -> dt.tzinfo:
-    """The user's zone from the profile's IANA name; empty or unknown: UTC."""
-    if not name:
-        return UTC
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
+# The user's zone from the profile's IANA name: the accounts domain's one rule.
+zone_of = zone_named
 
 
 def today_in(zone: dt.tzinfo, now: dt.datetime | None = None) -> dt.date:

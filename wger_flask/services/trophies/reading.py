@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 
 from wger_flask.extensions import db
-from wger_flask.models.accounts import UserProfile
 from wger_flask.models.trophies import Trophy, UserStatistics, UserTrophy
+from wger_flask.services import accounts
 from wger_flask.services.trophies import checkers, store
-from wger_flask.services.trophies.history import kg_of, today_in, zone_of
+from wger_flask.services.trophies.history import kg_of, today_in
 
 SATURDAY = 5
 
@@ -35,13 +35,6 @@ def current_weekend_streak(stats: Any, zone: dt.tzinfo, now: dt.datetime | None 
     today = today_in(zone, now)
     last_saturday = today - dt.timedelta(days=(today.weekday() - SATURDAY) % 7)
     return stats.weekend_run if (last_saturday - last).days <= 7 else 0
-
-
-def time_zone_of(user_id: int) -> dt.tzinfo:
-    found = db.session.execute(
-        select(UserProfile.time_zone).where(UserProfile.user_id == user_id)
-    ).scalar()
-    return zone_of(found)
 
 
 def statistics_row(stats: Any, zone: dt.tzinfo) -> dict[str, Any]:
@@ -151,7 +144,7 @@ def export_user(user_id: int) -> dict[str, list[dict[str, Any]]]:
     stats = db.session.execute(
         select(UserStatistics).where(UserStatistics.user_id == user_id)
     ).scalar()
-    zone = time_zone_of(user_id)
+    zone = accounts.time_zone_of(db.session, user_id)
     earned = db.session.execute(
         select(UserTrophy, Trophy.uuid, Trophy.name)
         .join(Trophy, Trophy.id == UserTrophy.trophy_id)

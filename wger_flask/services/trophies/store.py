@@ -30,8 +30,6 @@ from wger_flask.services.trophies.history import (
 STATS = UserStatistics.__table__
 FACTS = SessionFact.__table__
 EARNED = UserTrophy.__table__
-# The 2.7 session's start instant, where the session model has one.
-DATETIME_START = getattr(WorkoutSession, "datetime_start", None)
 
 
 @dataclass
@@ -405,5 +403,10 @@ def session_entry(row: Any) -> SessionEntry:
 
 
 def session_columns() -> tuple:
-    columns = (WorkoutSession.id, WorkoutSession.date, WorkoutSession.time_start)
-    return (*columns, DATETIME_START) if DATETIME_START is not None else columns
+    """What a session contributes: its id, its 2.6 date and time, its 2.7 start instant."""
+    return (
+        WorkoutSession.id,
+        WorkoutSession.date,
+        WorkoutSession.time_start,
+        WorkoutSession.datetime_start,
+    )

@@ -1,7 +1,9 @@
 """Statistics and trophies kept current in the transaction of every workout write.
 
-SQLAlchemy session events, installed once by ``create_app``: whoever writes a workout log or
-session through the ORM (the API, a command, a test), its user's aggregates change in the same
+SQLAlchemy session events on this app's own sessions (``database.listen_to_sessions``: ``db``'s
+session factory, never SQLAlchemy's global ``Session`` class), registered by ``init_app``:
+whoever writes a workout log or session through the app's session (the API, the PowerSync
+upload, the importer, a command, a test), its user's aggregates change in the same
 transaction, after the flush that wrote it:
 
 * ``before_flush`` notes the old values of changed and deleted logs and sessions (and, for a
@@ -23,9 +25,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, event, func, inspect, select
+from sqlalchemy import Connection, func, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from wger_flask.database import listen_to_sessions
 from wger_flask.models.accounts import UserProfile
 from wger_flask.models.routines import Day, Routine, Slot, SlotEntry, WorkoutLog, WorkoutSession
 from wger_flask.models.trophies import UserTrophy
@@ -52,9 +55,7 @@ LOG_FIELDS = (
     "rir",
     "session_id",
 )
-SESSION_FIELDS = ("id", "date", "time_start") + (
-    ("datetime_start",) if store.DATETIME_START is not None else ()
-)
+SESSION_FIELDS = ("id", "date", "time_start", "datetime_start")
 # Rows whose deletion cascades into a user's sessions or logs in the database, with the
 # joins from them up to the routine that names the user.
 CASCADES: dict[str, tuple[type, list[tuple[type, Any]]]] = {
@@ -98,8 +99,8 @@ class Pending:
     rezone: set[int] = field(default_factory=set)
 
 
-def install() -> None:
-    """Listen to every ORM session (idempotent: several apps in one process share it)."""
+def init_app(app: Any) -> None:
+    """Listen to this app's sessions (idempotent: apps in one process share ``db``)."""
     for name, listener in (
         ("before_flush", before_flush),
         ("after_flush", after_flush),
@@ -108,8 +109,7 @@ def install() -> None:
         ("after_commit", forget),
         ("after_rollback", forget),
     ):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+        listen_to_sessions(name, listener)
 
 
 def pending_of(session: Session) -> Pending:

@@ -1,0 +1,143 @@
+"""The body domain's write rules, per table (``docs/architecture.md``, "Where a rule goes"):
+whoever writes a weight entry, a measurement category or a measurement (REST, the PowerSync
+upload, the importer, a command) runs these through ``rest.writes``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from wger_flask.models.body import (
+    CUSTOM,
+    GalleryImage,
+    Measurement,
+    MeasurementCategory,
+    WeightEntry,
+)
+from wger_flask.models.types import utcnow
+from wger_flask.rest.errors import APIError, ValidationFailed
+from wger_flask.rest.writes import Rules
+from wger_flask.services.body import categories
+from wger_flask.services.body.metrics import DEFAULT_UNITS
+
+WEIGHT_ENTRY_TAKEN = "You already have a weight entry at this date and time."
+METRIC_TYPE_TAKEN = "You already have a category of this metric type: use it (one per type)."
+OFFICIAL_NOT_DELETED = "Official categories cannot be deleted."
+CATEGORY_FIELDS = ("metric_type", "parent_id", "dynamic_type", "dynamic_params", "is_official")
+
+
+def previous_values(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """The stored values of ``names`` before this write changed them."""
+    state = inspect(row)
+    before = {}
+    for name in names:
+        history = state.attrs[name].history
+        before[name] = history.deleted[0] if history.deleted else getattr(row, name)
+    return before
+
+
+# ------------------------------------------------------------------------------ weight
+
+
+def check_weight_entry(
+    session: Session, entry: WeightEntry, data: dict, user: Any, creating: bool
+) -> None:
+    """One entry per user and moment (default: now); a duplicate names ``date`` (upstream:
+    a 500)."""
+    if entry.date is None:
+        entry.date = utcnow()
+    clash = select(WeightEntry.id).where(
+        WeightEntry.user_id == user.id, WeightEntry.date == entry.date, WeightEntry.id != entry.id
+    )
+    with session.no_autoflush:  # the changed row itself must not be flushed into the clash
+        taken = session.execute(clash.limit(1)).first() is not None
+    if taken:
+        raise ValidationFailed({"date": [WEIGHT_ENTRY_TAKEN]})
+
+
+# ------------------------------------------------------------------------------ categories
+
+
+def check_measurement_category(
+    session: Session, category: MeasurementCategory, data: dict, user: Any, creating: bool
+) -> None:
+    """Typed categories are one per user and keep their type; groups build their components;
+    official ones keep their shape; body weight is kept in kg or lb."""
+    before = {} if creating else previous_values(category, CATEGORY_FIELDS)
+    if creating:
+        # first: a typed category of the user's must not take an official one's place
+        categories.ensure_official_categories(session, user.id)
+        category.metric_type = category.metric_type or CUSTOM
+        if "unit" not in data:
+            category.unit = DEFAULT_UNITS.get(category.metric_type, "")
+    problems = categories.category_problems(session, category, data, before)
+    if not problems and creating and category.metric_type != CUSTOM:
+        taken = select(MeasurementCategory.id).where(
+            MeasurementCategory.user_id == user.id,
+            MeasurementCategory.metric_type == category.metric_type,
+        )
+        if session.execute(taken.limit(1)).first() is not None:
+            problems["metric_type"] = [METRIC_TYPE_TAKEN]
+    if problems:
+        raise ValidationFailed(problems)
+    if creating:
+        session.add(category)
+    categories.add_missing_components(session, category)
+
+
+def check_measurement_category_delete(
+    session: Session, category: MeasurementCategory, options: Mapping[str, str], user: Any
+) -> None:
+    """The official categories every user has stay."""
+    if category.is_official:
+        raise APIError(403, OFFICIAL_NOT_DELETED)
+
+
+# ------------------------------------------------------------------------------ measurements
+
+
+def check_measurement(
+    session: Session, reading: Measurement, data: dict, user: Any, creating: bool
+) -> None:
+    """The reading fits its category (not a group, within the metric's range); taken now by
+    the user unless told."""
+    if reading.date is None:
+        reading.date = utcnow()
+    if creating and reading.source is None:
+        reading.source = "user"
+    category = session.get(MeasurementCategory, reading.category_id)
+    problems = categories.reading_problems(category, reading.value, reading.extra_data)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def find_measurement(session: Session, data: dict, user: Any) -> Measurement | None:
+    """A create naming an ``external_id`` already imported into the category updates that
+    reading instead of adding a second one (imports are repeated)."""
+    if data.get("external_id") is None or data.get("category_id") is None:
+        return None
+    return session.execute(
+        select(Measurement).where(
+            Measurement.category_id == data["category_id"],
+            Measurement.external_id == data["external_id"],
+        )
+    ).scalar_one_or_none()
+
+
+RULES: dict[type, Rules] = {
+    WeightEntry: Rules(save=check_weight_entry),
+    MeasurementCategory: Rules(
+        save=check_measurement_category,
+        delete=check_measurement_category_delete,
+        parents={"parent_id": MeasurementCategory},
+    ),
+    Measurement: Rules(
+        save=check_measurement,
+        existing=find_measurement,
+        parents={"category_id": MeasurementCategory},
+    ),
+    GalleryImage: Rules(),
+}
