@@ -8,7 +8,7 @@ export PORT
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test install lint format bootstrap clean
+.PHONY: run test install lint format bootstrap clean user
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,15 @@ bootstrap: $(RUN_STAMP)
 	$(BIN)/flask --app wsgi bootstrap
 
 ## Serve the API with gunicorn on http://127.0.0.1:$(PORT) (PORT and DATABASE_URL override).
+## SITE_URL, the public address mail links are built from, is the address served unless set.
 run: bootstrap
-	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+## Create a staff account (a superuser): `make user NAME=alice [EMAIL=alice@example.com]`; the
+## password is asked twice on the terminal (or PASSWORD=... for scripts).
+user: bootstrap
+	@test -n "$(NAME)" || { echo "make user: say which account, e.g. make user NAME=alice"; exit 2; }
+	$(BIN)/flask --app wsgi user create "$(NAME)" --superuser $(if $(EMAIL),--email "$(EMAIL)")
 
 ## Install everything and run the whole test suite: on SQLite, then on PostgreSQL (a fresh
 ## database), the second even when the first fails. The last line sums both up and says
@@ -42,20 +49,28 @@ SQLITE_TZ ?= Pacific/Kiritimati
 POSTGRES_CLOCK ?= 23:59
 POSTGRES_TZ ?= Pacific/Pago_Pago
 
+## The closing line also names every group of tests that was skipped in either suite, and why
+## (e.g. the browser tests without Debian's chromium), so "passed" never hides one that did not run.
 test: $(TEST_STAMP)
 	@lint=passed; sqlite=passed; postgres=passed; \
+	rm -f $(VENV)/skipped-sqlite.txt $(VENV)/skipped-postgres.txt; \
 	$(BIN)/ruff check . || lint=FAILED; \
-	TZ=$(SQLITE_TZ) $(BIN)/python -m pytest --clock=$(SQLITE_CLOCK) $(PYTEST_ARGS) || sqlite=FAILED; \
+	TZ=$(SQLITE_TZ) WGER_SKIP_SUMMARY=$(VENV)/skipped-sqlite.txt \
+		$(BIN)/python -m pytest --clock=$(SQLITE_CLOCK) $(PYTEST_ARGS) || sqlite=FAILED; \
 	reason=$$($(BIN)/python -m tests.postgres_status); \
 	if [ -n "$$reason" ]; then \
 		postgres="SKIPPED ($$reason)"; \
 		echo "make test: the PostgreSQL suite is SKIPPED: $$reason"; \
 	else \
-		TZ=$(POSTGRES_TZ) $(BIN)/python -m pytest --database=postgres --clock=$(POSTGRES_CLOCK) \
+		TZ=$(POSTGRES_TZ) WGER_SKIP_SUMMARY=$(VENV)/skipped-postgres.txt \
+			$(BIN)/python -m pytest --database=postgres --clock=$(POSTGRES_CLOCK) \
 			$(PYTEST_ARGS) || postgres=FAILED; \
 	fi; \
-	echo "make test: lint $$lint; SQLite suite $$sqlite (clock $(or $(SQLITE_CLOCK),real), TZ=$(SQLITE_TZ));" \
-		"PostgreSQL suite $$postgres (clock $(or $(POSTGRES_CLOCK),real), TZ=$(POSTGRES_TZ))"; \
+	skipped_sqlite=$$(cat $(VENV)/skipped-sqlite.txt 2>/dev/null || echo "not run"); \
+	skipped_postgres=$$(cat $(VENV)/skipped-postgres.txt 2>/dev/null || echo "not run"); \
+	echo "make test: lint $$lint; SQLite suite $$sqlite (clock $(or $(SQLITE_CLOCK),real), TZ=$(SQLITE_TZ);" \
+		"$$skipped_sqlite); PostgreSQL suite $$postgres (clock $(or $(POSTGRES_CLOCK),real)," \
+		"TZ=$(POSTGRES_TZ); $$skipped_postgres)"; \
 	[ "$$lint" = passed ] && [ "$$sqlite" = passed ] && [ "$$postgres" != FAILED ]
 
 lint: $(TEST_STAMP)

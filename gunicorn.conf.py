@@ -45,7 +45,8 @@ def on_starting(server) -> None:
     refuse what would run wrong, each with one line (gunicorn prints "Error: ..." and exits 1).
 
     - several workers with in-process rate-limit counters (every quota multiplied);
-    - a setting the app refuses (a short ``SECRET_KEY``, a malformed ``DATABASE_URL``);
+    - a setting the app refuses (a short ``SECRET_KEY``, a malformed ``DATABASE_URL``), or
+      no ``SITE_URL`` (the public address mail links are built from);
     - a database that cannot be reached or was never bootstrapped.
 
     The final worker count goes to the workers as ``WGER_WORKERS``: while Redis is down each
@@ -57,16 +58,33 @@ def on_starting(server) -> None:
         raise RuntimeError(refusal)
     os.environ["WGER_WORKERS"] = str(count)
 
-    from wger_flask.config import Config
+    from wger_flask.config import Config, serving_problem
     from wger_flask.database import check_database
 
     try:
         config = Config()
     except SystemExit as error:
         raise RuntimeError(str(error.code)) from None
+    refusal = serving_problem(config)
+    if refusal:
+        raise RuntimeError(refusal)
     problem = check_database(config.SQLALCHEMY_DATABASE_URI)
     if problem:
         raise RuntimeError(problem)
+    server.log.info("wger-flask at %s", config.SITE_URL)
+    server.log.info("%s", mail_delivery_note(config))
+
+
+def mail_delivery_note(config) -> str:
+    """One line on the console saying where this server's mail goes."""
+    if config.MAIL_SERVER:
+        return f"Mail: sent through {config.MAIL_SERVER}:{config.MAIL_PORT}."
+    if config.MAIL_OUTBOX:
+        return (
+            f"Mail: no MAIL_SERVER is set, so mails go to the local outbox: open "
+            f"{config.SITE_URL}/dev/mail/ on this machine."
+        )
+    return "Mail: no MAIL_SERVER is set, so mails are written to this log (links masked)."
 
 
 def post_worker_init(worker) -> None:

@@ -250,3 +250,29 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", before)
 
     return counting
+
+
+# ------------------------------------------------------------------------------ skipped groups
+
+SKIPPED: dict[str, int] = {}  # reason -> number of tests skipped for it, in this run
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count skipped tests by their reason: each reason is a group that did not run."""
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ").strip()
+        SKIPPED[reason] = SKIPPED.get(reason, 0) + 1
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Name every group that did not run on the last lines (and, for ``make test``'s closing
+    line, in the file ``WGER_SKIP_SUMMARY`` names), so "passed" never hides a suite."""
+    line = (
+        "; ".join(f"{count} skipped: {reason}" for reason, count in sorted(SKIPPED.items()))
+        or "nothing skipped"
+    )
+    terminalreporter.write_line(f"wger-flask: {line}")
+    target = os.environ.get("WGER_SKIP_SUMMARY")
+    if target:
+        Path(target).write_text(line + "\n")

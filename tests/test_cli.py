@@ -78,3 +78,19 @@ def test_user_create_before_bootstrap_says_what_to_run(fresh_app):
     assert "flask --app wsgi bootstrap" in result.output
     with fresh_app.app_context():
         assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 0
+
+
+def test_user_create_asks_for_the_password_twice_when_not_given(app):
+    runner = app.test_cli_runner()
+    typed = "harbour lights at dusk\nharbour lights at dusk\n"
+    result = runner.invoke(args=["user", "create", "prompted", "--superuser"], input=typed)
+    assert result.exit_code == 0, result.output
+    assert "Password:" in result.output and "Repeat for confirmation:" in result.output
+    assert "harbour" not in result.output  # not echoed
+    with app.app_context():
+        made = db.session.execute(select(User).where(User.username == "prompted")).scalar_one()
+        assert verify_password(made.password_hash, "harbour lights at dusk") and made.is_staff
+        db.session.delete(made)
+        db.session.commit()
+    weak = runner.invoke(args=["user", "create", "weakling"], input="password1\npassword1\n")
+    assert weak.exit_code == 1 and "too common" in weak.output

@@ -130,9 +130,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _install_middleware(app: Flask) -> None:
+    from wger_flask.rest.hosts import PublicHost
     from wger_flask.rest.negotiation import PathNormalizer
 
     app.wsgi_app = PathNormalizer(app.wsgi_app)
+    # Inside ProxyFix: the host a trusted proxy vouches for is checked (or pinned) like any.
+    app.wsgi_app = PublicHost(app.wsgi_app, app.config)
     proxies = app.config.get("NUMBER_OF_PROXIES", 0)
     if proxies:
         app.wsgi_app = ProxyFix(

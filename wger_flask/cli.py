@@ -51,6 +51,18 @@ def bootstrap_command() -> None:
     click.echo(
         f"Database ready: {inserted} catalogue rows inserted in {time.monotonic() - started:.1f} s."
     )
+    from wger_flask.models.accounts import User
+
+    if db.session.execute(select(User.id).limit(1)).first() is None:
+        click.echo(FIRST_ACCOUNT_HINT)
+
+
+FIRST_ACCOUNT_HINT = """\
+No account exists yet. Create the first (staff) account in another shell, in this folder:
+    make user NAME=admin EMAIL=admin@example.com
+  or, the same without make:
+    .venv/bin/flask --app wsgi user create admin --superuser --email admin@example.com
+  (the password is asked twice). Anyone can also sign up at /user/signup/."""
 
 
 catalogue_group = AppGroup("catalogue", help="The shipped public catalogue.")
@@ -89,7 +101,14 @@ user_group = AppGroup("user", help="User accounts.")
 
 @user_group.command("create")
 @click.argument("username")
-@click.option("--password", required=True, help="The new user's password.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="PASSWORD",
+    help="The new user's password (asked for when not given; or the PASSWORD variable).",
+)
 @click.option("--email", default="", help="Email address.")
 @click.option("--superuser", is_flag=True, help="Make the user a superuser (and staff).")
 @click.option(
@@ -109,7 +128,7 @@ def user_create_command(
     default_language = UserProfile.__table__.c.notification_language_id.default.arg
     if db.session.get(Language, default_language) is None:
         click.echo(
-            "Error: the catalogue (languages) is not loaded: run `flask --app wsgi bootstrap`.",
+            "Error: the catalogue (languages) is not loaded: run `.venv/bin/flask --app wsgi bootstrap` (or `make bootstrap`).",
             err=True,
         )
         sys.exit(1)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
@@ -36,6 +38,66 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     if value < minimum:
         raise ValueError(f"{name}={raw!r}: must be at least {minimum}")
     return value
+
+
+def env_delays(name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+    """Read a comma-separated list of non-negative seconds (``10,60,300``)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        values = tuple(float(part) for part in raw.split(","))
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: expected seconds separated by commas") from None
+    if any(value < 0 for value in values):
+        raise ValueError(f"{name}={raw!r}: seconds cannot be negative")
+    return values
+
+
+def checked_site_url(raw: str) -> str:
+    """``SITE_URL`` without its trailing slash: an absolute http(s) URL, or empty (unset)."""
+    url = raw.strip().rstrip("/")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"SITE_URL={raw!r} is not the site's public address; expected e.g. "
+            "https://wger.example.com (scheme and host, and a path if the site lives under one)."
+        )
+    return url
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether a URL names this machine (localhost, 127.0.0.0/8, ::1): a development site."""
+    host = urlsplit(url).hostname if url else None
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+SITE_URL_MISSING = (
+    "SITE_URL is not set. Mail links (email verification, password reset) are built from the "
+    "site's public address and never from a request's Host header, which a client chooses; set "
+    "SITE_URL to the address people use, e.g. SITE_URL=https://wger.example.com (make run sets "
+    "it to the address it serves)."
+)
+
+
+def serving_problem(config: object) -> str | None:
+    """Why the server must not start serving with these settings (None: it may). ``config``:
+    a ``Config`` or the app's ``config`` mapping."""
+    site_url = (
+        config.get("SITE_URL") if isinstance(config, dict) else getattr(config, "SITE_URL", "")
+    )
+    if not site_url:
+        return SITE_URL_MISSING
+    return None
 
 
 def normalize_database_url(url: str) -> str:
@@ -150,6 +212,8 @@ class Config:
         # worker count): while the shared storage is down each allows its share of a quota.
         self.WORKERS = env_int("WGER_WORKERS", env_int("WEB_CONCURRENCY", 1), minimum=1)
         self.NUMBER_OF_PROXIES = env_int("NUMBER_OF_PROXIES", 0)
+        # How long a device cookie (a browser or app that logged in before) is honoured.
+        self.DEVICE_COOKIE_DAYS = env_int("DEVICE_COOKIE_DAYS", 365, minimum=1)
         # Quotas per scope ("N/period", the limits library's notation); RATE_LIMIT_<SCOPE>
         # overrides one, e.g. RATE_LIMIT_LOGIN="20/minute".
         defaults = {
@@ -162,6 +226,9 @@ class Config:
             # all addresses together (higher, so a stranger cannot lock the owner out).
             "login_failed_address": "5/5minute",
             "login_failed_account": "50/5minute",
+            # Failed passwords from a device that logged in to the account before (its device
+            # cookie or app session): counted on their own, untouched by strangers' failures.
+            "login_failed_device": "5/5minute",
             "mfa_failed_account": "5/5minute",  # wrong second-factor codes per account
             "verification_mail": "1/3minute",  # verification mails per account
             "password_reset": "20/minute",  # reset requests per client
@@ -175,12 +242,45 @@ class Config:
             for scope, value in defaults.items()
         }
 
-        # Mail: "log" writes every message to the log; "smtp" sends it.
-        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")
-        self.MAIL_SMTP_HOST = os.environ.get("MAIL_SMTP_HOST", "localhost")
-        self.MAIL_SMTP_PORT = env_int("MAIL_SMTP_PORT", 25)
+        # The public address of the site (upstream's SITE_URL): mail links are built from it,
+        # never from a request's Host header. Serving without it is refused (``serving_problem``).
+        self.SITE_URL = checked_site_url(os.environ.get("SITE_URL", ""))
+        # Host names the site answers to (Flask's TRUSTED_HOSTS, Django's ALLOWED_HOSTS), comma
+        # separated; once set, any other Host is a 400. Unset, every request is treated as
+        # addressed to SITE_URL's host, so no link is ever built from a client's Host header.
+        self.TRUSTED_HOSTS = [
+            host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()
+        ] or None
+        self.SITE_NAME = os.environ.get("SITE_NAME", "wger")
+
+        # Mail. With MAIL_SERVER it is sent over SMTP (by a background thread: a slow or failing
+        # server never holds up or fails a request; failures are logged and retried). Without
+        # one, on a development site (SITE_URL on a loopback address) mail goes to the local
+        # outbox that /dev/mail/ shows; anywhere else it is written to the log, links masked.
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER") or (
+            os.environ.get("MAIL_SMTP_HOST", "localhost")
+            if os.environ.get("MAIL_BACKEND") == "smtp"  # the earlier names still work
+            else ""
+        )
+        self.MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)  # TLS from the first byte (465)
+        self.MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)  # STARTTLS (587)
+        default_port = 465 if self.MAIL_USE_SSL else 587 if self.MAIL_USE_TLS else 25
+        self.MAIL_PORT = env_int("MAIL_PORT", env_int("MAIL_SMTP_PORT", default_port), minimum=1)
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+        self.MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 10, minimum=1)  # seconds per SMTP attempt
+        # Seconds to wait before each retry of a mail the server did not take.
+        self.MAIL_RETRY_DELAYS = env_delays("MAIL_RETRY_DELAYS", (10.0, 60.0, 300.0))
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "wger <noreply@localhost>")
-        # The log backend shows verification and reset links in full only at DEBUG.
+        # The local outbox (/dev/mail/): only without a mail server and only for a loopback
+        # SITE_URL; MAIL_OUTBOX=false switches it off there too.
+        self.MAIL_OUTBOX = (
+            env_bool("MAIL_OUTBOX", True)
+            and not self.MAIL_SERVER
+            and is_loopback_url(self.SITE_URL)
+        )
+        self.MAIL_OUTBOX_PATH = str(folder / "outbox")
+        # The log fallback shows verification and reset links in full only at DEBUG.
         self.MAIL_LOG_LEVEL = os.environ.get("MAIL_LOG_LEVEL", "INFO").upper()
 
         # Cookies of the web pages
@@ -216,7 +316,6 @@ class Config:
         self.JWT_PUBLIC_KEY = os.environ.get("JWT_PUBLIC_KEY", "")
         self.POWERSYNC_URL = os.environ.get("POWERSYNC_URL", "")  # default: SITE_URL + /ps/
         self.POWERSYNC_URL_PATH = os.environ.get("POWERSYNC_URL_PATH", "ps")
-        self.SITE_URL = os.environ.get("SITE_URL", "")  # default: the request's own host
         # The service's storage database (flask powersync setup-storage makes its role, schema)
         self.PS_STORAGE_PG_URI = os.environ.get("PS_STORAGE_PG_URI", "")
 
@@ -240,6 +339,12 @@ class TestConfig(Config):
             self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.PASSWORD_HASH_FAST = True
+        # The test client's host: links in answers and mails point at it.
+        self.SITE_URL = "http://localhost"
+        self.TRUSTED_HOSTS = None
+        self.MAIL_SERVER = ""
+        self.MAIL_OUTBOX = True
+        self.MAIL_OUTBOX_PATH = str(instance_path() / "outbox")
         if not os.environ.get("JWT_PRIVATE_KEY"):
             self.JWT_PRIVATE_KEY, self.JWT_PUBLIC_KEY = test_powersync_keys()
 

@@ -179,7 +179,7 @@ def check_database(url: str) -> str | None:
             if not inspect(connection).has_table("alembic_version"):
                 return (
                     f"wger-flask: the database {engine.url.render_as_string(hide_password=True)}"
-                    " has no tables yet: run `flask --app wsgi bootstrap` (`make run` does)."
+                    " has no tables yet: run `.venv/bin/flask --app wsgi bootstrap` (`make run` does)."
                 )
     except Exception as error:
         return describe_unreachable(url, error)

@@ -76,9 +76,11 @@ def running_server(
 ) -> Iterator[LiveServer]:
     """Serve ``database_url`` with gunicorn (its instance folder and log under ``workdir``),
     bootstrapping it first unless told not to; stop the server afterwards."""
+    port = str(env_overrides.pop("PORT", None) or free_port())
     env = {
         **os.environ,
-        "PORT": str(free_port()),
+        "PORT": port,
+        "SITE_URL": f"http://127.0.0.1:{port}",
         "WGER_INSTANCE_PATH": str(workdir / "instance"),
         "DATABASE_URL": database_url,
         "GUNICORN_ACCESSLOG": "",

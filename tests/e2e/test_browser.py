@@ -163,6 +163,12 @@ def test_every_page_keeps_to_the_content_security_policy(browser, site):
         assert account.ok
         check_security_headers("/user/account/", account.all_headers())
         watched.assert_clean("/user/account/")
+    watched.visit(site.url + "/dev/mail/", "text=Local outbox")  # a development server's
+    page.goto(site.url + "/user/password/reset/")
+    page.get_by_label("Email address").fill("nobody@example.com")
+    page.get_by_role("button", name="Send reset link").click()  # no mail: an unknown address
+    watched.assert_clean("the reset request")
+    watched.visit(site.url + "/favicon.ico", "svg")
     watched.visit(site.url + "/api/v2/", "text=Api Root")
     watched.visit(site.url + "/api/v2/exercise/?format=api", "pre.response-body")
     watched.visit(site.url + "/api/v2/userprofile/?format=api", "pre.response-body")

@@ -58,6 +58,7 @@ def test_several_workers_without_shared_storage_are_refused(tmp_path, how, argum
         **how,
         "RATELIMIT_STORAGE_URI": "memory://",
         "PORT": str(free_port()),
+        "SITE_URL": "http://127.0.0.1",
         "WGER_INSTANCE_PATH": str(tmp_path),
     }
     result = subprocess.run(

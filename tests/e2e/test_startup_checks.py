@@ -21,10 +21,12 @@ def environment(tmp_path, **overrides: str) -> dict[str, str]:
         for key, value in os.environ.items()
         if key not in ("SECRET_KEY", "JWT_SECRET_KEY", "DATABASE_URL", "WEB_CONCURRENCY")
     }
+    port = str(free_port())
     env.update(
         {
             "WGER_INSTANCE_PATH": str(tmp_path / "instance"),
-            "PORT": str(free_port()),
+            "PORT": port,
+            "SITE_URL": f"http://127.0.0.1:{port}",
             "GUNICORN_ACCESSLOG": "",
             **overrides,
         }
@@ -64,6 +66,28 @@ def test_bad_settings_are_one_line_for_bootstrap_and_the_server(tmp_path, overri
     env = environment(tmp_path, **overrides)
     one_clear_line(flask_command(env, "bootstrap", timeout=120), *words)
     one_clear_line(gunicorn(env), *words)
+
+
+def test_serving_without_a_site_url_is_refused_with_the_reason(tmp_path):
+    env = environment(tmp_path, SECRET_KEY=GOOD_KEY)
+    del env["SITE_URL"]
+    bootstrapped = flask_command(env, "bootstrap", timeout=300)  # commands need no SITE_URL
+    assert bootstrapped.returncode == 0, bootstrapped.stdout + bootstrapped.stderr
+    one_clear_line(gunicorn(env), "SITE_URL is not set", "never from a request's Host header")
+    served = subprocess.run(  # any other WSGI server importing wsgi.py is refused alike
+        [str(BIN / "python"), "-c", "import wsgi"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    one_clear_line(served, "SITE_URL is not set")
+
+
+def test_a_malformed_site_url_is_one_line(tmp_path):
+    env = environment(tmp_path, SECRET_KEY=GOOD_KEY, SITE_URL="wger.example.com")
+    one_clear_line(gunicorn(env), "SITE_URL='wger.example.com' is not the site's public address")
 
 
 def test_a_database_never_bootstrapped_is_refused_with_the_fix(tmp_path):

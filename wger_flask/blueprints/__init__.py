@@ -35,6 +35,7 @@ def site_blueprints() -> list:
     """Blueprints outside the OpenAPI document: /healthz, /allauth/app/v1 and the web pages."""
     from wger_flask.blueprints import health, media
     from wger_flask.blueprints.accounts import (
+        dev_mail,
         headless,
         headless_account,  # noqa: F401 (adds its routes)
         headless_password,  # noqa: F401 (adds its routes)
@@ -52,4 +53,5 @@ def site_blueprints() -> list:
         web_account.blp,
         web_sessions.blp,
         media.blp,
+        dev_mail.blp,
     ]

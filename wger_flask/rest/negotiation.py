@@ -334,8 +334,8 @@ def _write_forms(data: Any, status: int, allowed: list[str]) -> list[WriteForm]:
     user who may write here."""
     from flask_login import current_user as session_user
 
-    if not session_user.is_authenticated:
-        return []
+    if not session_user.is_authenticated or status in (404, 410):
+        return []  # nothing here to write to (e.g. the page of an object just deleted)
     found = _page_resource()
     resource, is_detail = found if found else (None, False)
     permission = resource.rules.permission if resource is not None else None

@@ -130,6 +130,14 @@ class Api(flask_smorest.Api):
                 path = path.rstrip("/")
             paths[path] = operations
         spec["paths"] = paths
+        used: set[str] = set()
+        for operations in paths.values():
+            for method, operation in operations.items():
+                if method in HTTP_METHODS:
+                    used.update(operation.get("tags", ()))
+                    operation.setdefault("summary", readable_summary(operation))
+        # A tag no operation carries is an empty group in Swagger UI and ReDoc.
+        spec["tags"] = [tag for tag in spec.get("tags", []) if tag["name"] in used]
         return spec
 
     def document_json(self) -> bytes:
@@ -147,6 +155,20 @@ API_EXTENSION = "wger_api"
 def current_api() -> Api:
     """The running app's ``Api`` (each app its own: its spec and document)."""
     return current_app.extensions[API_EXTENSION]
+
+
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def readable_summary(operation: dict[str, Any]) -> str:
+    """A summary for an operation that has none, so the viewers never show a bare
+    operationId: the first sentence of its description, else its id in words."""
+    description = (operation.get("description") or "").strip()
+    if description:
+        first = description.split("\n\n")[0].replace("\n", " ")
+        return first.split(". ")[0].rstrip(".")
+    words = operation.get("operationId", "operation").replace("_", " ")
+    return words[:1].upper() + words[1:]
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -27,7 +27,7 @@ def session_token(client, username="alice", password=PASSWORD) -> str:
 
 
 def reset_key(message) -> str:
-    return re.search(r"/user/password/reset/([^/\s]+)/", message.get_content()).group(1)
+    return re.search(r"/user/password/reset/([^/\s]+)/", mail.text_of(message)).group(1)
 
 
 # ------------------------------------------------------------------ change

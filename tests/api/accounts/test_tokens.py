@@ -2,7 +2,6 @@
 and the attacker's tokens."""
 
 import base64
-import datetime as dt
 import json
 
 import jwt
@@ -50,18 +49,44 @@ def test_both_refresh_endpoints_share_one_blocklist(client, pair):
     assert app_response.status_code == 200
     data = app_response.get_json()
     assert data["status"] == 200 and set(data["data"]) == {"access_token", "refresh_token"}
+    follow_up = client.post(REFRESH, data={"refresh": data["data"]["refresh_token"]})
+    assert follow_up.status_code == 200  # what one endpoint minted, the other rotates
     assert client.post(REFRESH, data={"refresh": refresh}).status_code == 401
     assert client.post(APP_REFRESH, json={"refresh_token": refresh}).get_json() == {"status": 400}
-    follow_up = client.post(REFRESH, data={"refresh": data["data"]["refresh_token"]})
-    assert follow_up.status_code == 200
 
 
-def test_replaying_a_rotated_token_revokes_the_whole_family(client, pair, monkeypatch):
-    monkeypatch.setattr(token_service, "REUSE_GRACE", dt.timedelta(0))
+def test_replaying_a_rotated_token_revokes_the_whole_family(client, pair):
     _, stolen = pair
     legit = client.post(REFRESH, data={"refresh": stolen}).get_json()["refresh"]
     assert client.post(REFRESH, data={"refresh": stolen}).status_code == 401  # the thief
     assert client.post(REFRESH, data={"refresh": legit}).status_code == 401  # family revoked
+
+
+def test_the_thief_who_rotates_first_loses_the_login_when_the_victim_replays(client, pair):
+    """Within a second of the theft: the thief rotates the stolen token, the victim's app then
+    presents the same token. The family ends, the thief's fresh pair with it."""
+    access, stolen = pair
+    thief = client.post(REFRESH, data={"refresh": stolen}).get_json()
+    victim = client.post(APP_REFRESH, json={"refresh_token": stolen})
+    assert victim.get_json() == {"status": 400}  # the victim is asked to log in again
+    assert client.post(REFRESH, data={"refresh": thief["refresh"]}).status_code == 401
+    profile = client.get(
+        "/api/v2/userprofile/", headers={"Authorization": f"Bearer {thief['access']}"}
+    )
+    assert profile.status_code == 401  # the thief's access token ended with the family
+    assert client.post("/api/v2/token/verify", data={"token": access}).status_code == 401
+
+
+def test_the_victim_whose_app_refreshes_twice_at_once_logs_in_again(client, pair):
+    """The victim's sequence: two refreshes of one token one after the other (an app that does
+    not wait for the first). The first wins, the second is a replay and ends the login."""
+    _, refresh = pair
+    first = client.post(APP_REFRESH, json={"refresh_token": refresh})
+    assert first.status_code == 200
+    second = client.post(APP_REFRESH, json={"refresh_token": refresh})
+    assert second.get_json() == {"status": 400}
+    winner = first.get_json()["data"]["refresh_token"]
+    assert client.post(APP_REFRESH, json={"refresh_token": winner}).get_json() == {"status": 400}
 
 
 def test_missing_fields_are_400_naming_them(client):

@@ -91,7 +91,7 @@ def test_verify_email_sends_a_working_link(client, make_user, auth_headers):
         "message": "A verification email was sent to carol@example.com",
     }
     link = next(
-        line for line in mail.outbox[-1].get_content().splitlines() if "/user/verify-email/" in line
+        line for line in mail.text_of(mail.outbox[-1]).splitlines() if "/user/verify-email/" in line
     )
     page = client.get(link.replace("http://localhost", ""))
     assert page.status_code == 200 and b"verified" in page.data

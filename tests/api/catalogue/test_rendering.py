@@ -109,7 +109,10 @@ def test_search_pages_are_ranked_pieces(client, cold):
     )
 
 
-def test_links_and_urls_follow_the_requesting_host(client, cold):
+def test_links_and_urls_follow_the_requesting_host(client, cold, monkeypatch):
+    monkeypatch.setitem(
+        client.application.config, "TRUSTED_HOSTS", ["localhost", "wger.example.org"]
+    )
     for host in ("http://localhost", "https://wger.example.org"):
         body = client.get("/api/v2/exerciseinfo/?limit=2", base_url=host).get_json()
         assert body["next"].startswith(f"{host}/api/v2/exerciseinfo/")

@@ -205,6 +205,10 @@ def test_image_write_has_the_requesting_host(workers, writer, exercise):
         lambda info: f"http://localhost/media/{image}" in [i["image"] for i in info["images"]],
     )
     # The same kept piece serves another host name with its own URLs.
+    workers[0].config["TRUSTED_HOSTS"] = [
+        "api.example.org",
+        "localhost",
+    ]  # a host the site answers to
     other = workers[0].test_client().get(info_path(exercise), base_url="https://api.example.org")
     urls = [i["image"] for i in other.get_json()["images"]]
     assert f"https://api.example.org/media/{image}" in urls

@@ -23,7 +23,8 @@ UPSTREAM_CATALOGUE = [
 ]
 
 
-def test_root_lists_every_resource_with_absolute_urls(client):
+def test_root_lists_every_resource_with_absolute_urls(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["wger.example", "localhost"])
     body = client.get("/api/v2/", base_url="https://wger.example").get_json()
     for name in UPSTREAM_CATALOGUE:
         assert body[name] == f"https://wger.example/api/v2/{name}/"

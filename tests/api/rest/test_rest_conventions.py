@@ -7,7 +7,8 @@ import pytest
 # ------------------------------------------------------------------ pagination
 
 
-def test_default_page_is_20_with_absolute_links(client):
+def test_default_page_is_20_with_absolute_links(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["api.example.org"])  # see test_hosts.py
     body = client.get("/api/v2/exercise/", base_url="https://api.example.org").get_json()
     assert len(body["results"]) == 20
     assert body["next"] == "https://api.example.org/api/v2/exercise/?limit=20&offset=20"

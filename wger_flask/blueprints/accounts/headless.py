@@ -10,12 +10,13 @@ from typing import Any
 import orjson
 from flask import Blueprint, Response, current_app, request
 
+from wger_flask.blueprints.accounts import device_cookie
 from wger_flask.blueprints.accounts import headless_responses as respond
 from wger_flask.extensions import csrf, db
 from wger_flask.models.accounts import AppSession, User
 from wger_flask.rest import throttling
 from wger_flask.rest.transaction import commit
-from wger_flask.services.accounts import app_sessions, mfa, tokens, users
+from wger_flask.services.accounts import app_sessions, lifecycle, mfa, tokens, users
 from wger_flask.services.accounts.passwords import verify_password
 
 blp = Blueprint("headless", __name__, url_prefix="/allauth/app/v1")
@@ -162,7 +163,14 @@ def login() -> Response:
         return respond.errors(problems)
     field = identifiers[0]
     try:
-        user = users.log_in(field, text_field(data, field), password, request.remote_addr)
+        user = users.log_in(
+            field,
+            text_field(data, field),
+            password,
+            request.remote_addr,
+            device=device_cookie.presented(),
+            known_session_user_id=known_session_user_id(current),
+        )
     except users.LoginRefused as refused:
         return respond.error(refused.param, refused.code, refused.message)
     if current.user is not None:
@@ -173,6 +181,17 @@ def login() -> Response:
         commit()
         return respond.mfa_pending(user, session_token)
     return finish_login(user, methods, "login")
+
+
+def known_session_user_id(current: Caller) -> int | None:
+    """The account of the app session the request carries (signed in or waiting for its
+    second factor): an app that logged in to it before, for the lockout (``users.log_in``)."""
+    if current.session is None:
+        return None
+    if current.user is not None:
+        return current.user.id
+    pending = app_sessions.pending_user(current.session)
+    return pending.id if pending is not None else None
 
 
 @blp.post("/auth/2fa/authenticate/")
@@ -289,4 +308,6 @@ def signup() -> Response:
         field_code = "required" if problem.field == "username" and not username else problem.code
         message = "This field is required." if field_code == "required" else str(problem)
         return respond.error(problem.field, field_code, message)
-    return finish_login(user, [], "signup")
+    signed_in = finish_login(user, [], "signup")  # commits: the mail names a stored account
+    lifecycle.send_verification_mail(user)  # at once, as allauth does on sign-up
+    return signed_in

@@ -90,7 +90,7 @@ def request_password_reset() -> Response:
         return respond.envelope(429)
     user = lifecycle.user_for_reset_request(email)
     if user is not None:
-        lifecycle.send_password_reset_mail(user, request.host_url)
+        lifecycle.send_password_reset_mail(user)
     return respond.envelope(200)
 
 

@@ -29,7 +29,7 @@ from wger_flask.rest.smorest import (
     set_doc,
 )
 from wger_flask.schemas.accounts import UserprofileSchema
-from wger_flask.services.accounts import mail, users
+from wger_flask.services.accounts import lifecycle, users
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v2", description="The caller's account")
 
@@ -107,15 +107,14 @@ def verify_email() -> Response:
         return negotiation.render(
             {"status": "verified", "message": "This email is already verified"}
         )
-    token = users.email_verification_token(user)
-    link = request.host_url + f"user/verify-email/{token}"
-    mail.send(
-        user.email,
-        "Verify your email address for wger",
-        f"Hello {user.username},\n\nplease confirm your email address by opening this link:\n"
-        f"{link}\n\nThe link is valid for two days.",
-        secrets=[token],  # never in full in an INFO log line
-    )
+    outcome = lifecycle.send_verification_mail(user)
+    if outcome == lifecycle.TOO_SOON:
+        return negotiation.render(
+            {
+                "status": "not sent",
+                "message": "A verification email was sent a moment ago: try again in a few minutes",
+            }
+        )
     return negotiation.render(
         {"status": "sent", "message": f"A verification email was sent to {user.email}"}
     )
@@ -155,12 +154,23 @@ set_doc(
     UserprofileView.get,
     {
         "operationId": "userprofile_retrieve",
+        "summary": "Your profile",
         "responses": PROFILE_RESPONSE,
         "security": AUTHENTICATED,
     },
 )
-set_doc(UserprofileView.put, {**PROFILE_WRITE, "operationId": "userprofile_update"})
-set_doc(UserprofileView.patch, {**PROFILE_WRITE, "operationId": "userprofile_partial_update"})
+set_doc(
+    UserprofileView.put,
+    {**PROFILE_WRITE, "operationId": "userprofile_update", "summary": "Update your profile"},
+)
+set_doc(
+    UserprofileView.patch,
+    {
+        **PROFILE_WRITE,
+        "operationId": "userprofile_partial_update",
+        "summary": "Partly update your profile",
+    },
+)
 set_doc(
     UserprofileView.post,
     {**PROFILE_WRITE, "operationId": "userprofile_update_legacy", "deprecated": True},

@@ -24,11 +24,12 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired
 
+from wger_flask.blueprints.accounts import device_cookie
 from wger_flask.extensions import db, login_manager
 from wger_flask.models.accounts import User
 from wger_flask.rest import throttling
 from wger_flask.rest.transaction import commit
-from wger_flask.services.accounts import mfa, users
+from wger_flask.services.accounts import lifecycle, mfa, users
 
 blp = Blueprint("web", __name__)
 PENDING_KEY = "pending_2fa"
@@ -54,13 +55,16 @@ def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
 
 
 def _finish(user: User) -> Response:
-    """Signed in: a new session id (the one used before the login ends: no fixation)."""
+    """Signed in: a new session id (the one used before the login ends: no fixation), and a
+    device cookie that keeps this browser out of the account's lockout (``devices``)."""
     session.pop(PENDING_KEY, None)
     session.rotate(user)
     login_user(user)
     commit()
     flash(f"Welcome, {user.username}!", "success")
-    return redirect(safe_next(request.args.get("next")))
+    response = redirect(safe_next(request.args.get("next")))
+    device_cookie.remember(response, user)
+    return response
 
 
 @blp.route("/user/login/", methods=["GET", "POST"])
@@ -95,12 +99,23 @@ def login() -> Any:
     return render("web/login.html", 400 if errors else 200, errors=errors, login_name=login_name)
 
 
+LOCKED_OUT = (
+    "Too many failed login attempts for this account: it is locked for a few minutes for "
+    "browsers it does not know. A browser you have logged in with before is not locked out. "
+    "Try again later, or reset your password."
+)
+
+
 def _check_login(login_name: str, password: str) -> tuple[User | None, str]:
     field = "email" if "@" in login_name else "username"
     try:
-        return users.log_in(field, login_name, password, request.remote_addr), ""
+        user = users.log_in(
+            field, login_name, password, request.remote_addr, device=device_cookie.presented()
+        )
     except users.LoginRefused as refused:
-        return None, refused.message
+        locked = refused.code == "too_many_login_attempts"
+        return None, LOCKED_OUT if locked else refused.message
+    return user, ""
 
 
 def pending_user() -> User | None:
@@ -173,7 +188,10 @@ def signup() -> Any:
                 db.session.rollback()
                 errors[problem.field] = str(problem)
             else:
-                return _finish(user)
+                signed_in = _finish(user)  # commits: the mail names a stored account
+                if lifecycle.send_verification_mail(user) == lifecycle.SENT:
+                    flash(f"A link to verify {user.email} was sent to that address.", "mail")
+                return signed_in
     return render("web/signup.html", 400 if errors else 200, errors=errors, values=values)
 
 
@@ -187,7 +205,9 @@ def verify_email(token: str) -> Any:
             "web/message.html",
             400,
             title="Link expired",
-            message="This link has expired. Request a new one from the API or your settings.",
+            message="This link has expired: verification links work for two days. Send a "
+            "new one from your account page.",
+            links=[(url_for("web_account.account"), "Your account")],
         )
     except BadSignature:
         return render(
@@ -203,8 +223,16 @@ def verify_email(token: str) -> Any:
         )
     user.email_verified = True
     commit()
+    onward = safe_next(payload.get("next") or url_for("web_account.account"))
+    names = {
+        url_for("web_settings.two_factor"): "Continue to two-factor authentication",
+        url_for("web_account.account"): "Back to your account",
+    }
     return render(
-        "web/message.html", title="Email verified", message=f"Thank you: {user.email} is verified."
+        "web/message.html",
+        title="Email verified",
+        message=f"Thank you: {user.email} is verified.",
+        links=[(onward, names.get(onward, "Continue"))],
     )
 
 
@@ -214,6 +242,12 @@ def language_prefixed(lang: str, rest: str) -> Response:
     if len(lang) != 2 or not lang.isalpha():
         return render("error.html", 404, status=404, title="Not Found", error=None)
     return redirect(f"/user/{rest}")
+
+
+@blp.route("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon where browsers look for it first (pages also link it)."""
+    return current_app.send_static_file("favicon.svg")
 
 
 @blp.route("/")

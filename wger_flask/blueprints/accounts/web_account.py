@@ -61,8 +61,23 @@ def _no_referrer(response: Response) -> Response:
 # ------------------------------------------------------------------ the account page
 
 
+FIELD_LABELS = {
+    "email": "New email address",
+    "email-password": "Your password (email change)",
+    "weight_unit": "Weight unit",
+    "num_days_weight_reminder": "Weight reminder",
+    "time_zone": "Time zone",
+    "deactivate-password": "Your password (deactivate)",
+    "confirm_username": "Type your username to confirm",
+    "delete-password": "Your password (delete)",
+}
+
+
 def account_page(user: User, status: int = 200, **extra: Any) -> tuple[str, int]:
+    """The account page; after a mistake (400) the errors are listed at the top, each linking
+    to its field, shown again by the field, and ``typed`` keeps what the person entered."""
     errors = extra.pop("errors", {})
+    typed = extra.pop("typed", {})
     return render(
         "web/account.html",
         status,
@@ -70,7 +85,24 @@ def account_page(user: User, status: int = 200, **extra: Any) -> tuple[str, int]
         profile=user.profile,
         weight_units=WEIGHT_UNITS,
         errors=errors,
+        typed=typed,
+        field_labels=FIELD_LABELS,
         **extra,
+    )
+
+
+def back_to_account() -> Response:
+    """The forms' addresses answer a GET (a reload, a bookmark, a shared link) with the page
+    the form is on, instead of 405."""
+    return redirect(url_for("web_account.account"))
+
+
+for _path in ("verify-email", "email", "profile", "deactivate", "delete"):
+    blp.add_url_rule(
+        f"/account/{_path}/",
+        f"back_from_{_path.replace('-', '_')}",
+        back_to_account,
+        methods=["GET"],
     )
 
 
@@ -86,9 +118,10 @@ def account() -> Any:
 def send_verification() -> Response:
     """Mail a verification link (at most one per few minutes), then go back where asked."""
     user = me()
-    outcome = lifecycle.send_verification_mail(user, request.host_url)
+    target = safe_next(request.form.get("next") or url_for("web_account.account"))
+    outcome = lifecycle.send_verification_mail(user, target)
     messages = {
-        lifecycle.SENT: (f"A verification link was sent to {user.email}.", "success"),
+        lifecycle.SENT: (f"A verification link was sent to {user.email}.", "mail"),
         lifecycle.ALREADY_VERIFIED: ("Your email address is already verified.", "success"),
         lifecycle.NO_ADDRESS: ("Add an email address first.", "error"),
         lifecycle.TOO_SOON: (
@@ -98,8 +131,7 @@ def send_verification() -> Response:
         ),
     }
     flash(*messages[outcome])
-    target = request.form.get("next") or url_for("web_account.account")
-    return redirect(safe_next(target))
+    return redirect(target)
 
 
 @blp.route("/account/email/", methods=["POST"])
@@ -115,11 +147,12 @@ def change_email() -> Any:
         return account_page(user, 400, errors={"email-password": WRONG_PASSWORD})
     except users.AccountError as problem:
         db.session.rollback()
-        return account_page(user, 400, errors={"email": str(problem)})
+        typed = {"email": request.form.get("email", "")}
+        return account_page(user, 400, errors={"email": str(problem)}, typed=typed)
     commit()
     lifecycle.send_email_changed_notice(old, user)
-    lifecycle.send_verification_mail(user, request.host_url)
-    flash(f"Your address is now {user.email}. Open the link we sent there to verify it.", "success")
+    lifecycle.send_verification_mail(user, url_for("web_account.account"))
+    flash(f"Your address is now {user.email}. Open the link we sent there to verify it.", "mail")
     return redirect(url_for("web_account.account"))
 
 
@@ -138,8 +171,9 @@ def update_profile() -> Any:
     zone = request.form.get("time_zone", "").strip()
     if zone and zone not in known_time_zones():
         errors["time_zone"] = 'Enter an IANA time zone name such as "Europe/Berlin", or nothing.'
-    if errors:
-        return account_page(user, 400, errors=errors)
+    if errors:  # shown at the top and by each field, with what was typed still in it
+        typed = {"weight_unit": unit, "num_days_weight_reminder": raw_days, "time_zone": zone}
+        return account_page(user, 400, errors=errors, typed=typed)
     user.profile.weight_unit = unit
     user.profile.num_days_weight_reminder = int(raw_days)
     user.profile.time_zone = zone
@@ -206,8 +240,8 @@ def request_password_reset() -> Any:
         else:
             user = lifecycle.user_for_reset_request(email)
             if user is not None:
-                lifecycle.send_password_reset_mail(user, request.host_url)
-            flash(RESET_SENT, "success")
+                lifecycle.send_password_reset_mail(user)
+            flash(RESET_SENT, "mail")
             return redirect(url_for("web_account.request_password_reset"))
     return render(
         "web/password_reset_request.html", 400 if errors else 200, errors=errors, email=email
@@ -228,6 +262,10 @@ def reset_password(key: str) -> Any:
             title="Invalid link",
             message="This reset link is not valid: it was used, it expired, or the password "
             "changed since. Ask for a new one.",
+            links=[
+                (url_for("web_account.request_password_reset"), "Ask for a new reset link"),
+                (url_for("web.login"), "Log in"),
+            ],
         )
         return _no_referrer(Response(body, status, mimetype="text/html"))
     errors: dict[str, str] = {}
@@ -237,7 +275,7 @@ def reset_password(key: str) -> Any:
             errors["new_password2"] = "The two passwords differ."
         else:
             try:
-                lifecycle.set_new_password(user, new)
+                lifecycle.set_new_password_from_link(user, new)
             except users.AccountError as problem:
                 db.session.rollback()
                 errors["new_password"] = str(problem)

@@ -143,10 +143,18 @@ def user_for_reset_key(key: str, *, now: float | None = None) -> User:
 
 
 def reset_password(key: str, new: str) -> User:
-    """Set a new password from a reset key (InvalidResetKey, users.AccountError)."""
+    """Set a new password from a reset key (InvalidResetKey, users.AccountError). The key came
+    by mail to the account's address, so that address is verified from now on."""
     user = user_for_reset_key(key)
-    set_new_password(user, new)
+    set_new_password_from_link(user, new)
     return user
+
+
+def set_new_password_from_link(user: User, new: str) -> None:
+    """A new password chosen through a reset link: the mailed link proved the address."""
+    set_new_password(user, new)
+    if user.email:
+        user.email_verified = True
 
 
 def user_for_reset_request(email: str) -> User | None:
@@ -168,53 +176,62 @@ def user_for_reset_request(email: str) -> User | None:
 SENT, ALREADY_VERIFIED, NO_ADDRESS, TOO_SOON = "sent", "verified", "no_address", "too_soon"
 
 
-def send_verification_mail(user: User, base_url: str) -> str:
+def site_link(path: str) -> str:
+    """An absolute link on the site's public address (``SITE_URL``): mail links are never
+    built from a request's Host header, which the client chooses."""
+    return f"{current_app.config['SITE_URL']}{path}"
+
+
+def send_verification_mail(user: User, next_path: str | None = None) -> str:
     """Mail the user a link that verifies their address, at most once per
     ``RATE_LIMITS["verification_mail"]``. Returns SENT, ALREADY_VERIFIED, NO_ADDRESS or
-    TOO_SOON."""
+    TOO_SOON. Call it after the commit that stored the address. ``next_path``: the page the
+    verified address leads back to (the 2FA page, the account page)."""
     if not user.email:
         return NO_ADDRESS
     if user.email_verified:
         return ALREADY_VERIFIED
     if over_quota(VERIFICATION_MAIL, f"user:{user.id}"):
         return TOO_SOON
-    token = users.email_verification_token(user)
-    link = f"{base_url.rstrip('/')}/user/verify-email/{token}/"
+    token = users.email_verification_token(user, next_path)
     mail.send(
         user.email,
-        "Verify your email address for wger",
-        f"Hello {user.username},\n\nplease confirm your email address by opening this link:\n"
-        f"{link}\n\nThe link is valid for two days.",
+        "Verify your email address",
+        "verify_email",
         secrets=[token],
+        username=user.username,
+        email=user.email,
+        link=site_link(f"/user/verify-email/{token}/"),
     )
     return SENT
 
 
-def send_password_reset_mail(user: User, base_url: str) -> None:
-    """Mail the user a single-use link to choose a new password."""
+def send_password_reset_mail(user: User) -> None:
+    """Mail the user a single-use link to choose a new password. It goes to the account's
+    address whether or not that is verified yet (as allauth): the link proves the address,
+    and a reset made with it marks the address verified (``reset_password``)."""
     key = password_reset_key(user)
-    link = f"{base_url.rstrip('/')}/user/password/reset/{key}/"
-    minutes = PASSWORD_RESET_MAX_AGE // 60
     mail.send(
         user.email,
-        "Reset your wger password",
-        f"Hello {user.username},\n\nsomeone (hopefully you) asked to reset the password of "
-        f"your wger account. Choose a new one here:\n{link}\n\nThe link works once, for "
-        f"{minutes} minutes. If you did not ask for it, ignore this mail: your password stays "
-        "as it is.",
+        "Reset your password",
+        "password_reset",
         secrets=[key],
+        username=user.username,
+        link=site_link(f"/user/password/reset/{key}/"),
+        minutes=PASSWORD_RESET_MAX_AGE // 60,
     )
 
 
 def send_email_changed_notice(old_address: str, user: User) -> None:
-    """Tell the previous address that the account's address changed (no link in it)."""
+    """Tell the previous address that the account's address changed (no link in it that
+    acts as a credential)."""
     if old_address:
         mail.send(
             old_address,
-            "Your wger email address was changed",
-            f"Hello {user.username},\n\nthe email address of your wger account was changed "
-            f"to {user.email}. If you did not do this, reset your password and contact the "
-            "administrator.",
+            "Your email address was changed",
+            "email_changed",
+            username=user.username,
+            new_email=user.email,
         )
 
 

@@ -9,7 +9,8 @@ Refresh tokens also carry ``fam``, their family.
 Every refresh token is recorded (``RefreshToken``). Rotation is one conditional UPDATE — "revoke
 this jti if it is not revoked yet" — in the request's transaction, so of two concurrent
 refreshes of one token exactly one wins, on SQLite and PostgreSQL, across workers and hosts.
-Presenting a token that was already rotated revokes its whole family (reuse detection).
+Presenting a token that was already rotated revokes its whole family (reuse detection), at
+once: there is no grace window in which a replay is only refused.
 """
 
 from __future__ import annotations
@@ -209,9 +210,12 @@ class ReusedToken(InvalidToken):
     """A refresh token presented again after it was rotated: its family has been revoked."""
 
 
-# Two refreshes of one token in the same moment are a race of the legitimate client (an app
-# firing two requests), not theft: within this window the loser is refused without revoking.
-REUSE_GRACE = dt.timedelta(seconds=5)
+# A rotated refresh token presented again ends its whole family, however soon after the
+# rotation. There is no grace window: inside one, a thief who rotated a stolen token first kept
+# the login while the victim's replay was merely refused. The cost falls on a client that sends
+# two refreshes of one token at once: one wins, the other ends the login, and the user signs in
+# again (clients refresh one at a time). Answering the replay with the first rotation's pair
+# (the other choice) would break the contract that a second use is a 401.
 
 
 def rotate(token: str) -> TokenPair:
@@ -230,7 +234,7 @@ def rotate(token: str) -> TokenPair:
     ).rowcount
     if won != 1:
         db.session.rollback()
-        _refuse_lost_rotation(jti, now)
+        _refuse_lost_rotation(jti)
     user = user_for_claims(claims)
     record = db.session.get(RefreshToken, jti)
     if record is None or record.user_id != user.id:
@@ -256,14 +260,14 @@ def rotate(token: str) -> TokenPair:
     return TokenPair(access, refresh)
 
 
-def _refuse_lost_rotation(jti: str | None, now: dt.datetime) -> None:
+def _refuse_lost_rotation(jti: str | None) -> None:
     """Why a refresh token could not be rotated; revokes its family when it was replayed."""
     record = db.session.get(RefreshToken, jti) if jti else None
     if record is None:
         raise InvalidToken("Token is invalid")
     if record.revoked is None:
         raise InvalidToken("Token is expired")
-    if record.replaced_by is not None and now - record.revoked > REUSE_GRACE:
+    if record.replaced_by is not None:  # rotated before: a replay, by a thief or of a thief
         revoke_family(record.family)
         raise ReusedToken("Token is blacklisted")
     raise InvalidToken("Token is blacklisted")

@@ -14,12 +14,11 @@ from wger_flask.extensions import db
 from wger_flask.models.accounts import User, UserProfile
 from wger_flask.rest import throttling
 from wger_flask.services import body
-from wger_flask.services.accounts import app_sessions, tokens
+from wger_flask.services.accounts import app_sessions, devices, password_rules, tokens
 from wger_flask.services.accounts.passwords import hash_password, needs_rehash, verify_password
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 8
 # The per-address bucket of failed passwords (``RATE_LIMITS`` in config.py); the per-account
 # one is the generic layer's ``throttling.LOGIN_FAILED_ACCOUNT``.
 LOGIN_FAILED_ADDRESS = "login_failed_address"
@@ -70,19 +69,14 @@ def validate_email(email: str, *, required: bool = False) -> str:
     return email
 
 
-def validate_password(password: str, username: str = "") -> str:
+def validate_password(password: str, username: str = "", email: str = "") -> str:
+    """A new password, or AccountError naming the first rule it breaks
+    (``password_rules``: upstream's Django validators). Logins never check these rules."""
     if not password or not password.strip():
         raise AccountError("password", "This field is required.", "required")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            "password",
-            f"This password is too short. It must contain at least {MIN_PASSWORD_LENGTH} characters.",
-            "password_too_short",
-        )
-    if username and password.lower() == username.lower():
-        raise AccountError(
-            "password", "The password is too similar to the username.", "password_too_similar"
-        )
+    found = password_rules.problems(password, username=username, email=email)
+    if found:
+        raise AccountError("password", found[0].message, found[0].code)
     return password
 
 
@@ -100,7 +94,7 @@ def create_user(
     line)."""
     username = validate_username(username)
     email = validate_email(email)
-    validate_password(password, username)
+    validate_password(password, username, email)
     user = User(
         username=username,
         email=email,
@@ -131,7 +125,7 @@ def default_profile(user: User) -> Any:
 def set_password(user: User, password: str) -> None:
     """Change the password; every session (browser and app) and token made before stops
     working at once (not committed here)."""
-    validate_password(password, user.username)
+    validate_password(password, user.username, user.email)
     user.password_hash = hash_password(password)
     end_all_sessions(user)
 
@@ -182,7 +176,10 @@ def find_login_user(field: str, identifier: str) -> User | None:
 def check_credentials(field: str, identifier: str, password: str) -> User:
     """The user for a username/email and password, or LoginRefused (same answer and effort
     for an unknown account and a wrong password, so accounts cannot be enumerated)."""
-    user = find_login_user(field, identifier)
+    return _check_password(find_login_user(field, identifier), field, password)
+
+
+def _check_password(user: User | None, field: str, password: str) -> User:
     if not verify_password(user.password_hash if user else None, password) or user is None:
         raise LoginRefused(f"{field}_password_mismatch", MISMATCH_MESSAGES[field], "password")
     if not user.is_active:
@@ -192,29 +189,46 @@ def check_credentials(field: str, identifier: str, password: str) -> User:
     return user
 
 
-def log_in(field: str, identifier: str, password: str, address: str | None = None) -> User:
-    """check_credentials behind two quotas of failed attempts (the same for the headless API
-    and the login page), as OWASP ASVS 2.2.1 asks:
+def log_in(
+    field: str,
+    identifier: str,
+    password: str,
+    address: str | None = None,
+    *,
+    device: str | None = None,
+    known_session_user_id: int | None = None,
+) -> User:
+    """check_credentials behind failure counts that a stranger cannot turn against the owner
+    (OWASP ASVS 2.2.1 and its "device cookie" pattern; the same for the API and the web):
 
-    - per account and client address (5 in 5 minutes): one client guessing is stopped soon;
-    - per account from all addresses (50 in 5 minutes): a spread-out attack is bounded too.
+    - a **known device** (``device``: a device token this account issued to the client at an
+      earlier login, ``devices``; or ``known_session_user_id``: the app session the request
+      carries belongs to this account) is judged by its own count only (5 in 5 minutes);
+    - anyone else by two counts: per account and client address (5 in 5 minutes), and per
+      account from all untrusted clients together (50 in 5 minutes).
 
-    A stranger's failures use up only their own address's quota, so the owner's right
-    password from their own address keeps working. A locked bucket refuses before the
-    password is even checked; a success clears that address's count."""
-    account = f"{field}:{identifier.strip().lower()}"
-    from_here = f"{account}|{address or 'unknown'}"
-    if throttling.account_locked(LOGIN_FAILED_ADDRESS, from_here) or throttling.account_locked(
-        throttling.LOGIN_FAILED_ACCOUNT, account
-    ):
+    So 55 wrong passwords from 11 addresses lock every stranger out of the account, the right
+    password included, while the owner's browser or app, which logged in before, gets in. A
+    locked count refuses before the password is checked; a success clears its own count."""
+    user = find_login_user(field, identifier)
+    account = f"user:{user.id}" if user is not None else f"{field}:{identifier.strip().lower()}"
+    nonce = devices.known_device(device, user)
+    if nonce is None and user is not None and known_session_user_id == user.id:
+        nonce = f"user:{user.id}|app-session"
+    if nonce is not None:
+        counts = [(devices.DEVICE_FAILED, nonce)]
+    else:
+        from_here = f"{account}|{address or 'unknown'}"
+        counts = [(LOGIN_FAILED_ADDRESS, from_here), (throttling.LOGIN_FAILED_ACCOUNT, account)]
+    if any(throttling.account_locked(scope, key) for scope, key in counts):
         raise LoginRefused("too_many_login_attempts", TOO_MANY_FAILURES)
     try:
-        user = check_credentials(field, identifier, password)
+        user = _check_password(user, field, password)
     except LoginRefused:
-        throttling.record_failure(LOGIN_FAILED_ADDRESS, from_here)
-        throttling.record_failure(throttling.LOGIN_FAILED_ACCOUNT, account)
+        for scope, key in counts:
+            throttling.record_failure(scope, key)
         raise
-    throttling.clear_failures(LOGIN_FAILED_ADDRESS, from_here)
+    throttling.clear_failures(*counts[0])  # this device's, or this address's, count
     return user
 
 
@@ -225,9 +239,13 @@ def _email_links() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="verify-email")
 
 
-def email_verification_token(user: User) -> str:
-    """The signed token of the verification link: the account and the address it confirms."""
-    return _email_links().dumps({"user": user.id, "email": user.email})
+def email_verification_token(user: User, next_path: str | None = None) -> str:
+    """The signed token of the verification link: the account and the address it confirms,
+    and the page the person asked from (``next_path``), where the link leads back to."""
+    payload: dict[str, Any] = {"user": user.id, "email": user.email}
+    if next_path:
+        payload["next"] = next_path
+    return _email_links().dumps(payload)
 
 
 def read_email_verification_token(token: str) -> dict[str, Any]:

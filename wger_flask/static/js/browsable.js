@@ -52,12 +52,36 @@
     box.scrollIntoView({ block: "nearest" });
   }
 
+  function refreshPage() {
+    // After a write, the object and its forms are fetched again: a PATCH form still holding
+    // the values from before a PUT would otherwise send them back. After a DELETE the page
+    // answers 404 and carries no write forms, so none are left to press.
+    return fetch(window.location.href, {
+      headers: { Accept: "text/html" },
+      credentials: "same-origin"
+    })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ["api-resource", "api-forms"].forEach(function (id) {
+          var current = document.getElementById(id);
+          var replacement = fresh.getElementById(id);
+          if (current && replacement) {
+            current.replaceWith(document.importNode(replacement, true));
+          } else if (current) {
+            current.remove();
+          }
+        });
+      });
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target.closest("form[data-api-method]");
     if (!form || !window.fetch) return;
     event.preventDefault();
     var question = form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) return;
+    document.getElementById("api-live-response").removeAttribute("data-state");
     var method = form.getAttribute("data-api-method");
     var url = form.getAttribute("action");
     var headers = {
@@ -72,8 +96,15 @@
     }
     fetch(url, init)
       .then(function (response) {
-        return response.text().then(function (text) { show(method, url, response, text); });
+        return response.text().then(function (text) {
+          show(method, url, response, text);
+          if (response.ok) return refreshPage();
+        });
       })
-      .catch(function (error) { show(method, url, null, String(error)); });
+      .catch(function (error) { show(method, url, null, String(error)); })
+      .then(function () {
+        // Done: the answer is shown and the page refreshed (tests wait for this mark).
+        document.getElementById("api-live-response").setAttribute("data-state", "done");
+      });
   });
 })();

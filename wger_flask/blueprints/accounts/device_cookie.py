@@ -1,0 +1,30 @@
+"""The device cookie on the wire: set on a successful web login's answer, read by both logins
+(an API client that keeps the browser's cookie is known too; the headless API itself sets no
+cookie: its known apps are told by their session token). What it means is
+``services.accounts.devices``."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, request
+
+from wger_flask.models.accounts import User
+from wger_flask.services.accounts import devices
+
+
+def presented() -> str | None:
+    return request.cookies.get(devices.COOKIE_NAME)
+
+
+def remember(response: Response, user: User) -> Response:
+    """Give this client a fresh device token for ``user`` (HttpOnly, SameSite=Lax, Secure
+    over HTTPS), valid ``DEVICE_COOKIE_DAYS``."""
+    response.set_cookie(
+        devices.COOKIE_NAME,
+        devices.issue(user),
+        max_age=devices.lifetime_seconds(),
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure,
+        path="/",
+    )
+    return response
