@@ -3,9 +3,9 @@ path: ``tests/unit/<domain>/test_writers.py`` parametrises over ``WRITERS``.
 
 A writer takes a REST-shaped body (field names as the API spells them) and answers an
 ``Outcome``: the status a client would see (201, 200, 204, or the refusal's 400/403) and the
-answer's body (the field errors of a 400). Adding a path (the PowerSync upload, ``flask
-import-wger``) means one more class here with the three methods, appended to ``WRITERS``:
-every domain's writer tests then run through it too.
+answer's body (the field errors of a 400). Adding a path (``flask import-wger``) means one
+more class here with the three methods, appended to ``WRITERS``: every domain's writer tests
+then run through it too (the PowerSync upload is one).
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import pytest
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from wger_flask.extensions import db
+from wger_flask.models.types import uuid7
 from wger_flask.rest import writes
 from wger_flask.rest.errors import APIError, ValidationFailed, integrity_errors
 from wger_flask.rest.resources import commit
@@ -182,4 +184,81 @@ class ImportWriter(ServiceWriter):
         pytest.skip("the importer only creates rows")
 
 
-WRITERS = [RestWriter, ServiceWriter, ImportWriter]
+class PowerSyncWriter:
+    """The mobile app 2.x's upload (``upload-powersync-data``), a change as the app sends it:
+    the REST-shaped body is what the app's transform makes of its local row (the API's field
+    names, ``_id`` stripped) with the id the app chose. A refusal's 200 ``{"error", "details"}``
+    is read back as the status the REST route would answer (``Validation failed``: 400 and the
+    field errors; ``Forbidden``: 403). Tables and operations the app does not upload (upstream's
+    twelve tables; no routine or photo made, no profile made or deleted) are skipped, saying so."""
+
+    name = "powersync"
+    URL = "/api/v2/upload-powersync-data"
+
+    def __init__(self, app: Any, client: Any, auth_headers: Any) -> None:
+        self.app, self.client, self.auth_headers = app, client, auth_headers
+
+    def _table(self, model: type, allowed: str) -> str:
+        from wger_flask.blueprints.powersync.tables import TABLES
+
+        table = TABLES.get(model.__tablename__)
+        if table is None or not getattr(table, allowed, True):
+            pytest.skip(
+                f"the app 2.x does not upload this to {model.__tablename__} "
+                "(upstream's twelve tables and operations only)"
+            )
+        return table.name
+
+    def _send(self, method: str, table: str, data: dict, user: Any) -> Any:
+        return self.client.open(
+            self.URL,
+            method=method,
+            json={"table": table, "data": data},
+            headers=self.auth_headers(user),
+        )
+
+    def _refusal(self, response: Any) -> Outcome | None:
+        body = response.get_json(silent=True)
+        if response.status_code != 200:
+            return Outcome(response.status_code, body)
+        if "error" not in body:
+            return None
+        if body["error"] == "Validation failed":
+            return Outcome(400, body.get("details"))
+        if body["error"] == "Forbidden":
+            return Outcome(403, {"detail": body.get("details")})
+        return Outcome(400, body)
+
+    def _written(self, model: type, row_id: Any, body: dict, user: Any, status: int) -> Outcome:
+        """The written row as the REST route shows it (by the app's id, or, where the table
+        has an upsert key, the existing row the upload updated instead)."""
+        resource = resource_of(self.app, model)
+        with self.app.app_context():
+            row = db.session.get(model, resource.parse_pk(str(row_id)))
+            if row is None and resource.rules.existing is not None:
+                data = resource.create_schema.load(body)
+                writer = db.session.get(type(user), user.id)
+                row = resource.rules.existing(db.session, data, writer)
+            assert row is not None, (model, row_id)
+            return Outcome(status, resource.dump(resource.reread(row)))
+
+    def create(self, model: type, body: dict, user: Any) -> Outcome:
+        table = self._table(model, "can_create")
+        row_id = body.get("id") or str(uuid7())
+        response = self._send("PUT", table, {**body, "id": str(row_id)}, user)
+        return self._refusal(response) or self._written(model, row_id, body, user, 201)
+
+    def update(self, model: type, pk: Any, body: dict, user: Any) -> Outcome:
+        table = self._table(model, "name")
+        response = self._send("PATCH", table, {**body, "id": str(pk)}, user)
+        return self._refusal(response) or self._written(model, pk, body, user, 200)
+
+    def delete(self, model: type, pk: Any, user: Any, options: dict | None = None) -> Outcome:
+        table = self._table(model, "can_delete")
+        if options:
+            pytest.skip("the app's deletes carry no options")
+        response = self._send("DELETE", table, {"id": str(pk)}, user)
+        return self._refusal(response) or Outcome(204)
+
+
+WRITERS = [RestWriter, ServiceWriter, ImportWriter, PowerSyncWriter]

@@ -25,6 +25,7 @@ def create_app(config: Any = None) -> Flask:
     app.config.from_object(config)
     app.url_map.strict_slashes = False  # rules end in "/"; PathNormalizer adds missing ones
     _configure_logging(app)
+    _load_powersync_keys(app)  # first: a malformed key stops the start before anything is bound
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -86,6 +87,24 @@ def _init_extensions(app: Flask) -> None:
     # every domain's write rules, per table, for every writer (``rest.writes.rules_of``)
     writes.init_app(app, body.RULES, catalogue.RULES, nutrition.RULES, routines.RULES)
     trophies.init_app(app)  # statistics and trophies follow every workout write
+
+
+def _load_powersync_keys(app: Flask) -> None:
+    """The PowerSync key pair, read once: a malformed one stops the start with one line; none
+    at all is a warning (the PowerSync routes answer 503 saying what to set)."""
+    from wger_flask.config import ConfigurationError
+    from wger_flask.services import powersync
+
+    try:
+        pair = powersync.load_key_pair(app.config["JWT_PRIVATE_KEY"], app.config["JWT_PUBLIC_KEY"])
+    except powersync.InvalidKey as error:
+        raise ConfigurationError(str(error)) from None
+    app.extensions[powersync.EXTENSION_KEY] = pair
+    if pair is None:
+        logging.getLogger("wger_flask.powersync").warning(
+            "%s Until then the mobile app 2.x cannot sync with this server.",
+            powersync.WHAT_TO_SET,
+        )
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,6 +1,5 @@
 """The ``flask`` commands: ``bootstrap``, ``user create/activate/deactivate/export/delete/
-grant/revoke``,
-``catalogue load``."""
+grant/revoke``, ``catalogue load``, ``generate-jwt-keys``."""
 
 from __future__ import annotations
 
@@ -396,6 +395,24 @@ def sessions_purge_command(days: int) -> None:
     click.echo(f"{removed} sessions deleted.")
 
 
+@click.command("generate-jwt-keys")
+@click.option("--kid", default="wger", show_default=True, help="Key id (JWK and token header).")
+@click.option("--key-size", default=2048, show_default=True, help="RSA key size in bits.")
+def generate_jwt_keys_command(kid: str, key_size: int) -> None:
+    """Print a new RS256 key pair for PowerSync tokens, in upstream's format (base64url JSON
+    Web Keys), ready to paste into the environment (e.g. a docker prod.env)."""
+    from wger_flask.services import powersync
+
+    if key_size < 2048:
+        raise click.BadParameter("at least 2048 bits", param_hint="--key-size")
+    private, public = powersync.generate_key_pair(kid, key_size)
+    click.echo("# Paste these into your environment file (e.g. prod.env).")
+    click.echo("# Keep JWT_PRIVATE_KEY secret: never commit it to a repository.")
+    click.echo("")
+    click.echo(f"JWT_PRIVATE_KEY={private}")
+    click.echo(f"JWT_PUBLIC_KEY={public}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(bootstrap_command)
     app.cli.add_command(catalogue_group)
@@ -403,3 +420,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(sessions_group)
     app.cli.add_command(import_wger_command)
     app.cli.add_command(export_wger_command)
+    app.cli.add_command(generate_jwt_keys_command)

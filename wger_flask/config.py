@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import secrets
@@ -308,6 +309,16 @@ class Config:
         self.UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
         self.UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=1)
 
+        # PowerSync, the mobile app's sync service (docs/powersync.md): the RSA pair that signs
+        # its tokens, in upstream's format (base64url-encoded JSON Web Keys, so an upstream
+        # docker prod.env works unchanged), and where the app finds the service.
+        self.JWT_PRIVATE_KEY = os.environ.get("JWT_PRIVATE_KEY", "")
+        self.JWT_PUBLIC_KEY = os.environ.get("JWT_PUBLIC_KEY", "")
+        self.POWERSYNC_URL = os.environ.get("POWERSYNC_URL", "")  # default: SITE_URL + /ps/
+        self.POWERSYNC_URL_PATH = os.environ.get("POWERSYNC_URL_PATH", "ps")
+        # The service's storage database (flask powersync setup-storage makes its role, schema)
+        self.PS_STORAGE_PG_URI = os.environ.get("PS_STORAGE_PG_URI", "")
+
         self.JSON_SORT_KEYS = False
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
 
@@ -334,3 +345,13 @@ class TestConfig(Config):
         self.MAIL_SERVER = ""
         self.MAIL_OUTBOX = True
         self.MAIL_OUTBOX_PATH = str(instance_path() / "outbox")
+        if not os.environ.get("JWT_PRIVATE_KEY"):
+            self.JWT_PRIVATE_KEY, self.JWT_PUBLIC_KEY = test_powersync_keys()
+
+
+@functools.cache
+def test_powersync_keys() -> tuple[str, str]:
+    """One PowerSync key pair per test process (RSA generation takes a moment)."""
+    from wger_flask.services.powersync import generate_key_pair
+
+    return generate_key_pair()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 def api_blueprints() -> list:
     """The /api/v2 blueprints, imported lazily so models load after the extensions."""
-    from wger_flask.blueprints import body, nutrition, routines, trophies
+    from wger_flask.blueprints import body, nutrition, powersync, routines, trophies
     from wger_flask.blueprints.accounts import profile, tokens
     from wger_flask.blueprints.catalogue import exercises, lookups, submission
     from wger_flask.blueprints.ingredients import resources as ingredients
@@ -27,6 +27,7 @@ def api_blueprints() -> list:
         tokens.blp,
         trophies.blp,
         body.blp,
+        powersync.blp,
     ]
 
 

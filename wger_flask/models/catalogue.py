@@ -114,36 +114,26 @@ class Muscle(db.Model):
     is_front: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-exercise_muscles = Table(
-    "exercises_exercise_muscles",
-    db.metadata,
-    Column(
-        "exercise_id", ForeignKey("exercises_exercise.id", ondelete="CASCADE"), primary_key=True
-    ),
-    Column("muscle_id", ForeignKey("exercises_muscle.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_exercises_exercise_muscles_muscle", "muscle_id"),
-)
+def link_table(name: str, other: str, other_table: str) -> Table:
+    """A many-to-many table of exercises, as Django lays it out: an ``id`` of its own (the
+    PowerSync rules read these rows with ``SELECT *`` and need one) and a unique pair."""
+    return Table(
+        name,
+        db.metadata,
+        Column("id", Integer, primary_key=True),
+        Column("exercise_id", ForeignKey("exercises_exercise.id", ondelete="CASCADE")),
+        Column(other, ForeignKey(f"{other_table}.id", ondelete="CASCADE")),
+        UniqueConstraint("exercise_id", other),
+        Index(f"ix_{name}_{other.removesuffix('_id')}", other),
+    )
 
-exercise_muscles_secondary = Table(
-    "exercises_exercise_muscles_secondary",
-    db.metadata,
-    Column(
-        "exercise_id", ForeignKey("exercises_exercise.id", ondelete="CASCADE"), primary_key=True
-    ),
-    Column("muscle_id", ForeignKey("exercises_muscle.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_exercises_exercise_muscles_secondary_muscle", "muscle_id"),
-)
 
-exercise_equipment = Table(
-    "exercises_exercise_equipment",
-    db.metadata,
-    Column(
-        "exercise_id", ForeignKey("exercises_exercise.id", ondelete="CASCADE"), primary_key=True
-    ),
-    Column(
-        "equipment_id", ForeignKey("exercises_equipment.id", ondelete="CASCADE"), primary_key=True
-    ),
-    Index("ix_exercises_exercise_equipment_equipment", "equipment_id"),
+exercise_muscles = link_table("exercises_exercise_muscles", "muscle_id", "exercises_muscle")
+exercise_muscles_secondary = link_table(
+    "exercises_exercise_muscles_secondary", "muscle_id", "exercises_muscle"
+)
+exercise_equipment = link_table(
+    "exercises_exercise_equipment", "equipment_id", "exercises_equipment"
 )
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import decimal
 import uuid
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Time
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wger_flask.extensions import db
@@ -120,5 +120,8 @@ class LogItem(db.Model):
     )
     datetime: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     amount: Mapped[decimal.Decimal] = mapped_column(Numeric(6, 2))
+    # Upstream's model has it, its API does not; the mobile app's local schema declares it, so
+    # the PowerSync rules carry it (always empty: nothing writes it).
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     plan: Mapped[NutritionPlan] = relationship(back_populates="log_items")

@@ -36,6 +36,9 @@ EXACT_PATHS = (
     "/api/v2/token/verify/",
     "/api/v2/issue-refresh-token/",
     "/api/v2/schema/",
+    "/api/v2/powersync-token/",
+    "/api/v2/powersync-keys/",
+    "/api/v2/upload-powersync-data/",
 )
 
 DESCRIPTION = """Self hosted FLOSS workout and fitness tracker.

@@ -25,6 +25,7 @@ DOMAINS = {
     "trophies",
     "media",
     "wger_import",
+    "powersync",
 }
 # Layer-wide plumbing that belongs to no domain.
 SHARED = {

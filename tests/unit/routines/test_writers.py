@@ -1,6 +1,5 @@
 """The routines domain's rules, broken through every writer (``tests/writers.py``): the REST
-routes and a direct service call through ``rest.writes`` (the PowerSync upload and the importer
-join the list) refuse the same way, with the same status and the same field named."""
+routes and a direct service call through ``rest.writes`` (the PowerSync upload as the app 2.x sends a change; the importer joins the list) refuse the same way, with the same status and the same field named."""
 
 from __future__ import annotations
 
