@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import fields, validate
 
 from wger_flask.models.body import CHART_TYPES, SOURCES, MeasurementCategory
 from wger_flask.schemas.base import BaseSchema
@@ -14,6 +14,7 @@ from wger_flask.schemas.fields import (
     DateTime,
     DecimalNumber,
     DecimalString,
+    FreeJSON,
     Related,
     UUIDString,
     between,
@@ -24,15 +25,6 @@ from wger_flask.services.body.metrics import DYNAMIC_TYPE_VALUES, METRIC_TYPES
 from wger_flask.services.media import media_url
 
 CLIENT_ID = {"description": "Optional on create: a client-made UUID (null: made here)"}
-
-
-class JSONObject(fields.Raw):
-    """Free-form JSON that must be an object (or null)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if value is not None and not isinstance(value, dict):
-            raise ValidationError("Expected a JSON object.")
-        return value
 
 
 class MediaURL(fields.String):
@@ -61,9 +53,9 @@ class MeasurementCategorySchema(BaseSchema):
     order = fields.Integer(validate=between(0, 32767))
     parent = Related(MeasurementCategory, pk_type="uuid", allow_none=True)
     chart_type = fields.String(allow_none=True, validate=one_of(("", *CHART_TYPES)))
-    chart_config = fields.Raw(allow_none=True)
+    chart_config = FreeJSON(allow_none=True)
     dynamic_type = fields.String(validate=one_of(DYNAMIC_TYPE_VALUES))
-    dynamic_params = fields.Raw(allow_none=True)
+    dynamic_params = FreeJSON(allow_none=True)
 
 
 class MeasurementSchema(BaseSchema):
@@ -77,7 +69,7 @@ class MeasurementSchema(BaseSchema):
         allow_none=True,
         metadata={"description": "The reading's id in the app it was imported from"},
     )
-    extra_data = JSONObject(allow_none=True)
+    extra_data = FreeJSON(allow_none=True, object_only=True)
 
 
 class GalleryImageSchema(BaseSchema):

@@ -12,6 +12,7 @@ import functools
 import uuid
 from typing import Any
 
+import orjson
 from marshmallow import ValidationError, fields, validate
 
 from wger_flask.database import db
@@ -93,19 +94,28 @@ class DecimalString(fields.Decimal):
         _, digits, exponent = number.as_tuple()
         places = max(-int(exponent), 0)
         whole_digits = max(len(digits) + int(exponent), 0)
-        if places > self.decimal_places and number != number.quantize(self._quantum()):
-            raise ValidationError(
-                f"Ensure that there are no more than {self.decimal_places} decimal places."
-            )
+        # the size first: quantizing 10**27 to hundredths needs more than the context's 28
+        # digits, so an overlong number must be refused before it is quantized
         if whole_digits > self.max_digits - self.decimal_places:
             raise ValidationError(
                 f"Ensure that there are no more than {self.max_digits - self.decimal_places} "
                 "digits before the decimal point."
             )
-        return number.quantize(self._quantum())
+        quantized = self._quantized(number)
+        if places > self.decimal_places and number != quantized:
+            raise ValidationError(
+                f"Ensure that there are no more than {self.decimal_places} decimal places."
+            )
+        return quantized
 
     def _quantum(self) -> decimal.Decimal:
         return decimal.Decimal(1).scaleb(-self.decimal_places)
+
+    def _quantized(self, number: decimal.Decimal) -> decimal.Decimal:
+        """``number`` to the field's places, exact for any number of digits the text had
+        (``0.1000…0`` with 60 zeros is 0.10, not an overflow)."""
+        context = decimal.Context(prec=max(self.max_digits, len(number.as_tuple().digits)) + 2)
+        return number.quantize(self._quantum(), context=context)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return decimal_string(value, self.decimal_places)
@@ -123,6 +133,67 @@ class DecimalNumber(DecimalString):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return None if value is None else float(value)
+
+
+JSON_MAX_DEPTH = 8
+JSON_MAX_BYTES = 16_384
+
+
+def json_depth(value: Any) -> int:
+    """How many levels of objects and arrays ``value`` nests (a scalar: 0, ``{}``: 1), counted
+    without recursion, so a body nested past Python's stack is measured, not crashed on."""
+    deepest = 0
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+class FreeJSON(fields.Raw):
+    """A free-form JSON value kept as sent (chart settings, parameters, a log's extra data),
+    bounded: at most ``max_depth`` levels of objects and arrays and ``max_bytes`` bytes as
+    compact JSON, so no client can store a value the database driver, the exports or another
+    client cannot read back. ``object_only``: an object (or null), nothing else."""
+
+    default_error_messages = {
+        "too_deep": "Ensure this value is nested no more than {max_depth} levels deep.",
+        "too_large": "Ensure this value has no more than {max_bytes} bytes as JSON.",
+        "not_object": "Expected a JSON object.",
+    }
+
+    def __init__(
+        self,
+        *,
+        max_depth: int = JSON_MAX_DEPTH,
+        max_bytes: int = JSON_MAX_BYTES,
+        object_only: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.max_depth = max_depth
+        self.max_bytes = max_bytes
+        self.object_only = object_only
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if self.object_only and not isinstance(value, dict):
+            raise self.make_error("not_object")
+        if json_depth(value) > self.max_depth:
+            raise self.make_error("too_deep", max_depth=self.max_depth)
+        try:
+            size = len(orjson.dumps(value))
+        except (orjson.JSONEncodeError, TypeError):  # not JSON (a writer that is not HTTP)
+            raise self.make_error("too_large", max_bytes=self.max_bytes) from None
+        if size > self.max_bytes:
+            raise self.make_error("too_large", max_bytes=self.max_bytes)
+        return value
 
 
 class QueryFlag(fields.Boolean):

@@ -14,6 +14,7 @@ from wger_flask.schemas.base import BaseSchema
 from wger_flask.schemas.fields import (
     DateTime,
     DecimalString,
+    FreeJSON,
     Related,
     between,
     longest,
@@ -79,7 +80,7 @@ class DaySchema(BaseSchema):
     is_rest = fields.Boolean()
     need_logs_to_advance = fields.Boolean()
     type = fields.String(validate=one_of(DAY_TYPES))
-    config = fields.Raw(allow_none=True)
+    config = FreeJSON(allow_none=True)
 
 
 class SlotSchema(BaseSchema):
@@ -87,7 +88,7 @@ class SlotSchema(BaseSchema):
     day = Related(Day, required=True)
     order = order_field()
     comment = fields.String(validate=longest(200))
-    config = fields.Raw(allow_none=True)
+    config = FreeJSON(allow_none=True)
 
 
 class SlotEntrySchema(BaseSchema):
@@ -101,7 +102,7 @@ class SlotEntrySchema(BaseSchema):
     weight_rounding = DecimalString(4, 2, allow_none=True)
     order = order_field()
     comment = fields.String(validate=longest(100))
-    config = fields.Raw(allow_none=True)
+    config = FreeJSON(allow_none=True)
 
 
 # ------------------------------------------------------------------------------ configs
@@ -117,7 +118,7 @@ class ConfigSchema(BaseSchema):
     operation = fields.String(validate=one_of(OPERATIONS))
     step = fields.String(validate=one_of(STEPS))
     repeat = fields.Boolean()
-    requirements = fields.Raw(allow_none=True, validate=requirements_rules)
+    requirements = FreeJSON(allow_none=True, validate=requirements_rules)
 
 
 class WeightConfigSchema(ConfigSchema):
@@ -171,7 +172,7 @@ class SlotEntryStructureSchema(BaseSchema):
     comment = fields.String()
     type = fields.String(validate=one_of(SET_TYPES))
     class_name = fields.String(allow_none=True)
-    config = fields.Raw(allow_none=True)
+    config = FreeJSON(allow_none=True)
     repetition_unit = Related(RepetitionUnit, allow_none=True)
     repetition_rounding = DecimalString(4, 2, allow_none=True)
     repetitions_configs = fields.Nested(RepetitionsConfigSchema, many=True)
@@ -194,7 +195,7 @@ class SlotStructureSchema(BaseSchema):
     order = fields.Integer()
     comment = fields.String()
     entries = fields.Nested(SlotEntryStructureSchema, many=True)
-    config = fields.Raw(allow_none=True)
+    config = FreeJSON(allow_none=True)
 
 
 class DayStructureSchema(DaySchema):
