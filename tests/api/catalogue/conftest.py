@@ -46,3 +46,12 @@ def grant(app):
             db.session.commit()
 
     return give
+
+
+@pytest.fixture
+def media_root(app, tmp_path):
+    """Uploaded files land in this test's own folder."""
+    previous = app.config["MEDIA_ROOT"]
+    app.config["MEDIA_ROOT"] = str(tmp_path / "media")
+    yield tmp_path / "media"
+    app.config["MEDIA_ROOT"] = previous

@@ -3,14 +3,18 @@ once, store everything through the shared media layer (``services.media``).
 
 Images: accepted only if Pillow decodes them completely as JPEG, PNG or WebP (the name and
 declared type are ignored), still (not animated), within the uploads' limits the gallery uses
-too (``UPLOAD_MAX_BYTES``, 20 MB by default as upstream; ``UPLOAD_MAX_PIXELS``). The original is stored as uploaded (the license is about that file);
-the two thumbnails upstream documents, ``small`` (within 200×200) and ``medium`` (within
+too (``UPLOAD_MAX_BYTES``, 20 MB by default as upstream; ``UPLOAD_MAX_PIXELS``). The original
+is published without its metadata (EXIF with GPS and camera, XMP, IPTC, comments: see
+``services.media.metadata``) but with its picture data byte for byte and its orientation, so
+the license names the file everyone gets; the two thumbnails upstream documents, ``small`` (within 200×200) and ``medium`` (within
 400×400), are made at upload and stored beside it, never per request.
 
 Videos: accepted only if PyAV (FFmpeg's libraries) opens them as MP4 (H.264, H.265, AV1 or
 MPEG-4 video) or WebM (VP8, VP9 or AV1), with a video stream whose first frame decodes, at
-most 100 MB (upstream's limit) and ``MAX_VIDEO_SECONDS`` long. Size, duration, width, height
-and codec are read from the file.
+most 100 MB (upstream's limit) and ``MAX_VIDEO_SECONDS`` long. The stored file is the upload
+remuxed (not re-encoded) without container or stream tags (``location``, ``comment``, ...),
+chapters or data streams. Duration, width, height and codec are read from the upload, the size
+from the stored file.
 
 May import: services.media (the storage), Flask's app config, Pillow and PyAV.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
+import io
 from typing import IO, Any
 
 import av
@@ -65,6 +70,10 @@ def decode_image(stream: IO[bytes]) -> Image.Image:
 def _thumbnail(picture: Image.Image, box: tuple[int, int]) -> Image.Image:
     copy = ImageOps.exif_transpose(picture)
     copy.thumbnail(box, Image.Resampling.LANCZOS)
+    # upright now, and nothing of the original's metadata is written (Pillow writes ``xmp``
+    # from ``info``); only the colour profile is kept
+    profile = picture.info.get("icc_profile")
+    copy.info = {"icc_profile": profile} if profile else {}
     return copy
 
 
@@ -88,8 +97,8 @@ def store_image(stream: IO[bytes]) -> StoredImage:
     stored: list[str] = []
     try:
         extension = IMAGE_FORMATS[picture.format]
-        stream.seek(0)
-        original = storage.save(IMAGE_FOLDER, extension, lambda handle: _copy(stream, handle))
+        published = _without_metadata(stream, picture)
+        original = storage.save(IMAGE_FOLDER, extension, lambda handle: handle.write(published))
         stored.append(original)
         thumbnails = {}
         for alias, box in THUMBNAIL_SIZES.items():
@@ -109,9 +118,20 @@ def store_image(stream: IO[bytes]) -> StoredImage:
         picture.close()
 
 
-def _copy(source: IO[bytes], target: IO[bytes]) -> None:
-    while chunk := source.read(1024 * 1024):
-        target.write(chunk)
+def _without_metadata(stream: IO[bytes], picture: Image.Image) -> bytes:
+    """The upload's bytes without metadata (its picture data and orientation kept), checked to
+    decode to the same picture."""
+    stream.seek(0)
+    try:
+        published = media.strip_image(stream.read(), picture.format, media.orientation_of(picture))
+        with decode_image(io.BytesIO(published)) as check:
+            if check.size != picture.size or check.mode != picture.mode:
+                raise media.MetadataError("The cleaned image differs from the upload.")
+    except (media.MetadataError, UploadRejected):
+        raise UploadRejected(
+            "Upload a valid image. The file you uploaded is truncated or corrupted."
+        ) from None
+    return published
 
 
 def remove(names: list[str]) -> None:
@@ -194,10 +214,19 @@ def _duration(container, video) -> float | None:
 
 
 def store_video(stream: IO[bytes]) -> StoredVideo:
-    size = media.check_size(stream, MAX_VIDEO_BYTES)
+    media.check_size(stream, MAX_VIDEO_BYTES)
     extension, facts = probe_video(stream)
-    stream.seek(0)
-    name = media.storage().save(VIDEO_FOLDER, extension, lambda handle: _copy(stream, handle))
+    storage = media.storage()
+    try:
+        name = storage.save(
+            VIDEO_FOLDER, extension, lambda handle: media.remux_video(stream, handle, extension)
+        )
+    except (av.FFmpegError, ValueError, OSError):
+        raise UploadRejected(
+            "Upload a valid video: MP4 or WebM. The file you uploaded was either not a video or "
+            "a corrupted one."
+        ) from None
+    size = storage.path(name).stat().st_size
     return StoredVideo(name=name, size=size, **facts)
 
 

@@ -8,7 +8,8 @@ in the same directory, flushed and renamed into place), so a reader never sees h
 deletes are idempotent. ``media_url`` builds the public URL of a stored name; the ``media``
 blueprint serves them with their content type and ``nosniff``, never a directory listing.
 
-May import: only the standard library and Flask's ``current_app`` (for the configured root).
+May import: the standard library, Flask's ``current_app`` (for the configured root), Pillow
+(``uploads``, ``metadata``) and PyAV (``metadata``: remuxing videos).
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ from typing import IO
 
 from flask import current_app, request
 
+from wger_flask.services.media.metadata import (
+    MetadataError,
+    orientation_of,
+    remux_video,
+    strip_image,
+)
 from wger_flask.services.media.uploads import (
     IMAGE_FORMATS,
     UploadRejected,
@@ -142,6 +149,10 @@ def media_url(name: str | None) -> str | None:
 
 __all__ = [
     "CONTENT_TYPES",
+    "MetadataError",
+    "orientation_of",
+    "remux_video",
+    "strip_image",
     "IMAGE_FORMATS",
     "UploadRejected",
     "check_size",
