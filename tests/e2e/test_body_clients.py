@@ -110,7 +110,7 @@ def test_mcp_body_weight_tools(live_server, token, run):
 def test_mcp_measurement_tools(live_server, token, run):
     tools = tools_for(live_server, token)
     listed = no_error(run(tools["list_measurement_categories"]()))
-    assert {"body_weight", "blood_pressure"} <= {row["metric_type"] for row in listed}
+    assert "body_weight" in {row["metric_type"] for row in listed if row["is_official"]}
     waist = no_error(run(tools["create_measurement_category"](name="Waist", unit="cm")))
     steps = no_error(run(tools["create_measurement_category"](name="Steps", metric_type="steps")))
     assert steps["unit"] == "count"
@@ -165,6 +165,15 @@ def test_mcp_measurement_tools(live_server, token, run):
     assert len(reading["measurement_ids"]) == 2
     pressure = no_error(run(tools["get_blood_pressure_history"]()))
     assert (pressure[0]["systolic"], pressure[0]["diastolic"]) == (121.0, 79.0)
+    # the group the tool made is the user's: deleted with its components and readings
+    groups = no_error(run(tools["list_measurement_categories"](metric_type="blood_pressure")))
+    assert [group["is_official"] for group in groups] == [False]
+    gone = no_error(run(tools["delete_measurement_category"](category_id=groups[0]["id"])))
+    assert gone["deleted"] is True
+    assert no_error(run(tools["list_measurement_categories"](metric_type="blood_pressure"))) == []
+    body_weight = no_error(run(tools["list_measurement_categories"](metric_type="body_weight")))
+    refused = run(tools["delete_measurement_category"](category_id=body_weight[0]["id"]))
+    assert refused["error"] is True and refused["status"] == 403
 
     assert no_error(run(tools["delete_measurement"](measurement_id=entry["id"])))["deleted"]
     assert no_error(run(tools["delete_measurement_category"](category_id=waist["id"])))["deleted"]

@@ -72,13 +72,14 @@ def test_old_accounts_get_their_profile_and_official_categories(old_database):
                 ).all()
             )
         assert profiles == 1
+        # made official then; only body weight stays official at the head (8e41c2a7b9d3)
         assert mine == {
             "body_weight": True,
-            "body_fat": True,
-            "blood_pressure": True,
-            "blood_pressure_systolic": True,
-            "blood_pressure_diastolic": True,
-            "height": True,
+            "body_fat": False,
+            "blood_pressure": False,
+            "blood_pressure_systolic": False,
+            "blood_pressure_diastolic": False,
+            "height": False,
         }
         assert theirs["body_weight"] is False  # the user's own typed category keeps its place
         assert len(theirs) == 6

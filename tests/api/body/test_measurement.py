@@ -64,7 +64,8 @@ def test_body_weight_limits_follow_the_unit(client, alice):
 
 
 def test_group_takes_no_entries(client, alice):
-    group = category(client, alice, "blood_pressure")
+    made = {"name": "Blood pressure", "metric_type": "blood_pressure"}
+    group = client.post(CATEGORIES, json=made, headers=alice).get_json()["id"]
     response = post(client, alice, category=group, value=120)
     assert response.status_code == 400 and "category" in response.get_json()
     systolic = category(client, alice, "blood_pressure_systolic")

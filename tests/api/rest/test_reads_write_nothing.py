@@ -100,11 +100,4 @@ def test_every_new_account_has_its_official_categories_before_any_read(app, clie
     with_official = client.get(
         "/api/v2/measurement-category/?is_official=True&limit=100", headers=alice
     ).get_json()
-    assert {row["metric_type"] for row in with_official["results"]} >= {
-        "body_weight",
-        "body_fat",
-        "blood_pressure",
-        "blood_pressure_systolic",
-        "blood_pressure_diastolic",
-        "height",
-    }
+    assert {row["metric_type"] for row in with_official["results"]} == {"body_weight"}

@@ -96,13 +96,13 @@ def _is_body_weight_record(row: dict) -> bool:
 
 
 def _is_official_category(row: dict) -> bool:
-    """The released 2.7's official categories (spec), made for every user here."""
+    """The released 2.7's official category (body weight), made for every user here."""
     return row.get("is_official") is True
 
 
 # answer name → (which rows of which side are set aside, why); each is checked on its own.
 SET_ASIDE = {
-    "measurement-category": ("ours", _is_official_category, 6, "[deliberate] official categories"),
+    "measurement-category": ("ours", _is_official_category, 1, "[deliberate] body weight"),
     "user-trophy": ("upstream", _is_body_weight_record, None, "[issue 25] body-weight records"),
 }
 # Rows each server numbers itself are matched by what they are before the walk.

@@ -48,18 +48,38 @@ def test_a_client_chosen_id_is_kept_once(writer, user):
 
 
 def test_one_typed_category_per_user(writer, user):
+    first = writer.create(MeasurementCategory, {"name": "Fat", "metric_type": "body_fat"}, user)
+    assert first.status == 201
     second = writer.create(MeasurementCategory, {"name": "Mine", "metric_type": "body_fat"}, user)
     assert second.status == 400 and list(second.body) == ["metric_type"]
+    weight = writer.create(MeasurementCategory, {"name": "W", "metric_type": "body_weight"}, user)
+    assert weight.status == 400 and list(weight.body) == ["metric_type"]
 
 
 def test_official_categories_are_not_deleted(app, writer, user):
-    refused = writer.delete(MeasurementCategory, official(app, user, "height"), user)
+    refused = writer.delete(MeasurementCategory, official(app, user, "body_weight"), user)
     assert refused.status == 403
     assert refused.body == {"detail": "Official categories cannot be deleted."}
 
 
+def test_a_group_the_user_made_is_theirs_to_delete(app, writer, user):
+    made = writer.create(
+        MeasurementCategory, {"name": "Blood pressure", "metric_type": "blood_pressure"}, user
+    )
+    assert made.status == 201 and made.body["is_official"] is False
+    assert writer.delete(MeasurementCategory, made.id, user).status == 204
+    with app.app_context():
+        left = db.session.execute(
+            select(MeasurementCategory.metric_type).where(MeasurementCategory.user_id == user.id)
+        ).scalars()
+        assert list(left) == ["body_weight"]  # its components went with it
+
+
 def test_a_reading_fits_its_category(app, writer, user, waist):
-    group = official(app, user, "blood_pressure")
+    made = writer.create(
+        MeasurementCategory, {"name": "Blood pressure", "metric_type": "blood_pressure"}, user
+    )
+    group = made.id
     in_group = writer.create(Measurement, {"category": group, "value": 120}, user)
     assert in_group.status == 400 and list(in_group.body) == ["category"]
     weight = official(app, user, "body_weight")

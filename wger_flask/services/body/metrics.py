@@ -107,13 +107,10 @@ def value_range(metric_type: str, unit: str) -> Range:
 
 
 # The categories every user has (see docs/body.md, "Official categories"):
-# (metric_type, name, chart type, order). A group brings its components along.
-OFFICIAL = (
-    ("body_weight", "Body weight", "line", 1),
-    ("body_fat", "Body fat", "line", 2),
-    ("blood_pressure", "Blood pressure", "line", 3),
-    ("height", "Height", "line", 4),
-)
+# (metric_type, name, chart type, order). A group would bring its components along.
+# Only body weight: the server depends on it (the weight entries, the calorie calculator,
+# BMI); every other category is the user's own, made by them or their tools, and deletable.
+OFFICIAL = (("body_weight", "Body weight", "line", 1),)
 OFFICIAL_METRICS = frozenset(
     [metric for metric, *_ in OFFICIAL]
     + [child for metric, *_ in OFFICIAL for child, _ in GROUPS.get(metric, ())]
