@@ -120,3 +120,31 @@ def test_check_permission(client, user, make_user, auth_headers):
     missing = client.get("/api/v2/check-permission/")
     assert missing.status_code == 400
     assert missing.get_json() == "Please pass a permission name in the 'permission' parameter"
+
+
+def check(client, headers, permission):
+    response = client.get(f"/api/v2/check-permission/?permission={permission}", headers=headers)
+    assert response.status_code == 200
+    return response.get_json()["result"]
+
+
+def test_check_permission_answers_from_the_catalogue_grants(client, user, make_user, auth_headers):
+    """Not superuser status: a moderator granted ``exercise.delete`` is told so (the web and
+    mobile clients show the delete button from this answer); a plain user is told no."""
+    from wger_flask.extensions import db
+    from wger_flask.services.catalogue import permissions
+
+    moderator = make_user("moderator", email="m@example.com")
+    with client.application.app_context():
+        permissions.grant(db.session.get(type(moderator), moderator.id), "exercise.delete")
+        db.session.commit()
+    headers = auth_headers(moderator)
+    assert check(client, headers, "exercises.delete_exercise") is True
+    assert check(client, headers, "exercise.delete") is True  # the short name too
+    assert check(client, headers, "exercises.add_exercise") is False
+    assert check(client, headers, "exercises.change_muscle") is False
+    plain = auth_headers(user)
+    assert check(client, plain, "exercises.delete_exercise") is False
+    assert check(client, plain, "foo.bar_baz") is False
+    root = auth_headers(make_user("root", is_superuser=True))
+    assert check(client, root, "foo.bar_baz") is True  # Django: a superuser holds them all

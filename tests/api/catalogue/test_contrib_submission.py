@@ -112,22 +112,46 @@ def test_variations_connect_to_joins_the_group(client, trusted):
     assert group is not None and created["variation_group"] == group
 
 
+# distinct exercises (a second "Floor press" would be refused as a near-duplicate name)
+DISTINCT = [
+    ("Floor press", "Bodendrücken"),
+    ("Quokka lift", "Quokka-Heben"),
+    ("Narwhal raise", "Narwal-Drücken"),
+    ("Pangolin row", "Schuppentier-Rudern"),
+    ("Axolotl curl", "Axolotl-Beugen"),
+    ("Okapi hinge", "Okapi-Beuge"),
+]
+
+
+def distinct_submission(number: int) -> dict:
+    english, german = DISTINCT[number]
+    made = submission()
+    made["translations"][0]["name"], made["translations"][1]["name"] = english, german
+    return made
+
+
 def test_submissions_are_limited_per_hour(app, client, trusted, user, auth_headers, grant):
     app.config["RATE_LIMITS"]["exercise_submission"] = "2/hour"
     try:
-        for _ in range(2):
-            ok = client.post("/api/v2/exercise-submission/", json=submission(), headers=trusted)
-            assert ok.status_code == 201
-        refused = client.post("/api/v2/exercise-submission/", json=submission(), headers=trusted)
+        for number in range(2):
+            ok = client.post(
+                "/api/v2/exercise-submission/", json=distinct_submission(number), headers=trusted
+            )
+            assert ok.status_code == 201, ok.get_json()
+        refused = client.post(
+            "/api/v2/exercise-submission/", json=distinct_submission(2), headers=trusted
+        )
         assert refused.status_code == 429
         assert "Retry-After" in refused.headers
         # the add permission is exempt
         grant(user, "exercise.add")
-        for _ in range(3):
+        for number in range(3, 6):
             response = client.post(
-                "/api/v2/exercise-submission/", json=submission(), headers=auth_headers(user)
+                "/api/v2/exercise-submission/",
+                json=distinct_submission(number),
+                headers=auth_headers(user),
             )
-            assert response.status_code == 201
+            assert response.status_code == 201, response.get_json()
     finally:
         app.config["RATE_LIMITS"]["exercise_submission"] = "20/hour"
 
@@ -150,3 +174,29 @@ def test_check_language_bad_input(client):
     assert unknown.status_code == 400 and "language" in unknown.get_json()
     missing = client.post("/api/v2/check-language/", json={"input": ENGLISH})
     assert missing.status_code == 400 and "language" in missing.get_json()
+
+
+def test_a_submission_repeating_a_name_is_refused_naming_it(client, trusted):
+    first = client.post("/api/v2/exercise-submission/", json=submission(), headers=trusted)
+    assert first.status_code == 201
+    again = submission()
+    again["translations"][0]["name"] = "Floor-press"
+    again["translations"][1]["name"] = "Narwal-Drücken"
+    refused = client.post("/api/v2/exercise-submission/", json=again, headers=trusted)
+    assert refused.status_code == 400
+    english, german = refused.get_json()["translations"]
+    assert list(english) == ["name"] and '"Floor press"' in english["name"][0]
+    assert german == {}
+
+
+def test_a_submitted_comment_in_another_language_is_refused(client, trusted):
+    made = distinct_submission(1)
+    made["translations"][0]["comments"] = [{"comment": "Halte den Rücken immer gerade"}]
+    refused = client.post("/api/v2/exercise-submission/", json=made, headers=trusted)
+    assert refused.status_code == 400
+    english = refused.get_json()["translations"][0]
+    assert english["language"][0].startswith("The comment seems to be in another language")
+    made["translations"][1]["comments"] = made["translations"][0].pop("comments")
+    assert (
+        client.post("/api/v2/exercise-submission/", json=made, headers=trusted).status_code == 201
+    )

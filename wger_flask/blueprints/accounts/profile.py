@@ -29,6 +29,7 @@ from wger_flask.rest.smorest import (
     set_doc,
 )
 from wger_flask.schemas.accounts import UserprofileSchema
+from wger_flask.services import catalogue
 from wger_flask.services.accounts import lifecycle, users
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v2", description="The caller's account")
@@ -128,8 +129,7 @@ def check_permission() -> Response:
     name = request.args.get("permission")
     if not name:
         raise APIError(400, body="Please pass a permission name in the 'permission' parameter")
-    user = current_user()
-    return negotiation.render({"result": bool(user is not None and user.is_superuser)})
+    return negotiation.render({"result": catalogue.holds_permission(current_user(), name)})
 
 
 blp.add_url_rule("/check-permission/", "check_permission", check_permission, methods=["GET"])

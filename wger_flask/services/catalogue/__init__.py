@@ -14,6 +14,7 @@ re-exported here, never its modules.
 """
 
 from wger_flask.services.catalogue.images import UploadRejected, store_image, store_video
+from wger_flask.services.catalogue.permissions import holds as holds_permission
 from wger_flask.services.catalogue.rendering import forget_rendered
 from wger_flask.services.catalogue.rules import RULES, may_contribute
 from wger_flask.services.catalogue.search import language_ids
@@ -22,6 +23,7 @@ __all__ = [
     "RULES",
     "UploadRejected",
     "forget_rendered",
+    "holds_permission",
     "language_ids",
     "may_contribute",
     "store_image",

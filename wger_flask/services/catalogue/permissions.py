@@ -59,6 +59,14 @@ def has_permission(user: Any, name: str) -> bool:
     return db.session.execute(stmt.limit(1)).first() is not None
 
 
+def holds(user: Any, name: str) -> bool:
+    """Upstream's ``user.has_perm(name)`` for ``check-permission/``: a superuser holds every
+    permission (Django's rule, even one no app defines); anyone else only what was granted to
+    them (short names accepted); an anonymous caller none. The trust rule of contributions is
+    not a permission: a trustworthy account may contribute but holds nothing here, as upstream."""
+    return has_permission(user, KNOWN_PERMISSIONS.get(name.strip(), name))
+
+
 def is_trustworthy(user: Any, now: dt.datetime | None = None) -> bool:
     """Upstream's ``userprofile.is_trustworthy``."""
     if user.is_superuser:

@@ -1,6 +1,7 @@
 """The catalogue's write rules, per table (``docs/architecture.md``, "Where a rule goes"): who
 may contribute (upstream's trust rule), and what every write does besides saving its row
-(author history, the translation's HTML and language check, ``is_main`` kept unique, deletion
+(author history, the translation's HTML, language and near-duplicate name checks, the comments'
+language check, ``is_main`` kept unique, deletion
 with a replacement and the files that go after the commit)."""
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from wger_flask.models.catalogue import (
 )
 from wger_flask.rest.errors import ValidationFailed, integrity_errors
 from wger_flask.rest.writes import DESTROY, Rules
-from wger_flask.services.catalogue import deletion, history, images, language, permissions, sanitize
+from wger_flask.services.catalogue import (
+    deletion,
+    duplicates,
+    history,
+    images,
+    language,
+    permissions,
+    sanitize,
+)
 
 
 def may_contribute(user: Any, action: str) -> bool:
@@ -50,20 +59,40 @@ def keep_original(row: Any, *attributes: str) -> None:
             setattr(row, name, changes.deleted[0])
 
 
+def language_problem(session: Session, text: str, language_id: int, what: str) -> str | None:
+    """Why ``text`` (the ``what`` of a translation: its description, a comment) is refused for
+    being in another language than the translation's; None when it is in that language.
+    Upstream names the ``language`` field for both. A comment is short: it is refused only
+    when clearly in another language (``language.plausible``)."""
+    code = session.get(Language, language_id).short_name
+    result = (language.plausible if what == "comment" else language.check)(text, code)
+    if result.result:
+        return None
+    detected = result.detected or "unknown"
+    return f"The {what} seems to be in another language ({detected}) than the one given ({code})."
+
+
 def check_description_language(session: Session, source: str, language_id: int) -> None:
     """A description in another language than its translation's is refused, naming both."""
-    code = session.get(Language, language_id).short_name
-    result = language.check(source, code)
-    if not result.result:
-        detected = result.detected or "unknown"
-        raise ValidationFailed(
-            {
-                "language": [
-                    f"The description seems to be in another language ({detected}) "
-                    f"than the one given ({code})."
-                ]
-            }
+    problem = language_problem(session, source, language_id, "description")
+    if problem:
+        raise ValidationFailed({"language": [problem]})
+
+
+def check_name_is_distinct(session: Session, row: Translation, creating: bool) -> None:
+    """Upstream's near-duplicate check, on a new name or a changed one (names that were
+    near-duplicates before the check existed may keep their other edits)."""
+    if not creating:
+        changes = inspect(row).attrs["name"].history
+        before = changes.deleted[0] if changes.deleted else row.name
+        if duplicates.normalised(before) == duplicates.normalised(row.name):
+            return
+    with session.no_autoflush:  # the row itself is not a candidate yet
+        existing = duplicates.similar_name(
+            session, row.name, row.language_id, None if creating else row.id
         )
+    if existing is not None:
+        raise ValidationFailed({"name": [duplicates.too_similar_message(row.name, existing)]})
 
 
 # ------------------------------------------------------------------------------ exercises
@@ -90,11 +119,14 @@ def check_translation(
     session: Session, row: Translation, data: dict, user: Any, creating: bool
 ) -> None:
     """Its exercise and language are fixed once made; the description must be in its
-    language and is kept as sanitised HTML; every save is recorded in the author history."""
+    language and is kept as sanitised HTML; a new or changed name must not nearly repeat another
+    exercise's in that language; every save is recorded in the author history."""
     if not creating:
         keep_original(row, "exercise_id", "language_id")
     if creating or "description_source" in data:
         check_description_language(session, row.description_source, row.language_id)
+    if creating or "name" in data:
+        check_name_is_distinct(session, row, creating)
     row.description = sanitize.render_description(row.description_source)
     note_save(session, row, user)
 
@@ -104,6 +136,21 @@ def check_translation_delete(
 ) -> None:
     """A deletion log naming the ``replaced_by`` translation, if valid."""
     deletion.before_translation_delete(row, options)
+
+
+def check_comment(
+    session: Session, row: ExerciseComment, data: dict, user: Any, creating: bool
+) -> None:
+    """A comment is written in its translation's language (upstream's check; the field named
+    is ``language``, as upstream's)."""
+    if not (creating or "comment" in data or "translation_id" in data):
+        return
+    translation_language = session.execute(
+        select(Translation.language_id).where(Translation.id == row.translation_id)
+    ).scalar_one()
+    problem = language_problem(session, row.comment, translation_language, "comment")
+    if problem:
+        raise ValidationFailed({"language": [problem]})
 
 
 # ------------------------------------------------------------------------------ images, videos
@@ -175,6 +222,6 @@ RULES: dict[type, Rules] = {
     ),
     ExerciseImage: MEDIA_RULES,
     ExerciseVideo: MEDIA_RULES,
-    ExerciseComment: Rules(permission=may_contribute),
+    ExerciseComment: Rules(save=check_comment, permission=may_contribute),
     Alias: Rules(permission=may_contribute),
 }

@@ -2,8 +2,8 @@
 created all together or not at all (upstream's ``exercise-submission/``).
 
 The caller validated the shapes; this checks the rules between the parts (at least one
-translation, one of them English, one translation per language, each description in its
-language) and writes everything in the session. The request commits once; any error before
+translation, one of them English, one translation per language, each description and comment
+in its translation's language, no name nearly repeating an existing exercise's) and writes everything in the session. The request commits once; any error before
 raises ``SubmissionRefused`` and nothing has been written.
 """
 
@@ -22,7 +22,7 @@ from wger_flask.models.catalogue import (
     Language,
     Translation,
 )
-from wger_flask.services.catalogue import history, language, sanitize
+from wger_flask.services.catalogue import duplicates, history, language, sanitize
 
 ENGLISH = "en"
 
@@ -56,21 +56,28 @@ def check(data: dict[str, Any]) -> None:
         )
     errors: list[dict[str, list[str]]] = []
     for item in translations:
-        code = codes[item["language_id"]]
-        result = language.check(item["description_source"], code)
-        if result.result:
-            errors.append({})
-        else:
-            errors.append(
-                {
-                    "language": [
-                        f"The description seems to be in another language "
-                        f"({result.detected or 'unknown'}) than the one given ({code})."
-                    ]
-                }
-            )
+        errors.append(translation_problems(item, codes[item["language_id"]]))
     if any(errors):
         raise SubmissionRefused({"translations": errors})
+
+
+def translation_problems(item: dict[str, Any], code: str) -> dict[str, list[str]]:
+    """What is wrong with one translation of a submission, as the single-row rules would say:
+    its description's and its comments' language, a name nearly repeating another exercise's."""
+    problems: dict[str, list[str]] = {}
+    texts = [("description", item["description_source"])]
+    texts += [("comment", comment["comment"]) for comment in item.get("comments", [])]
+    for what, text in texts:
+        result = (language.plausible if what == "comment" else language.check)(text, code)
+        if not result.result:
+            problems.setdefault("language", []).append(
+                f"The {what} seems to be in another language "
+                f"({result.detected or 'unknown'}) than the one given ({code})."
+            )
+    existing = duplicates.similar_name(db.session, item["name"], item["language_id"])
+    if existing is not None:
+        problems["name"] = [duplicates.too_similar_message(item["name"], existing)]
+    return problems
 
 
 def create(data: dict[str, Any], user: Any) -> Exercise:
