@@ -134,3 +134,40 @@ def test_translation_deleted_with_replacement_is_logged(client, make_user, auth_
     assert response.status_code == 204
     logged = client.get("/api/v2/deletion-log/?model_type=translation").get_json()["results"]
     assert [(row["uuid"], row["replaced_by"]) for row in logged] == [(first["uuid"], other["uuid"])]
+
+
+def test_a_replacement_takes_over_the_personal_records_earned_on_the_exercise(
+    client, alice, make_user, auth_headers, grant
+):
+    """Alice set records on exercise 9 and on 12; 9 is merged into 12: her records of 9 now
+    name 12 (an earned trophy stays earned), and 12's best is the best of both."""
+    from tests.api.trophies.helpers import log, session
+
+    day = session(client, alice, "2026-03-02")
+    log(client, alice, day["id"], weight="100", repetitions="5", exercise=9)  # 1RM ≈ 116.7
+    later = session(client, alice, "2026-03-03")
+    log(client, alice, later["id"], weight="80", repetitions="5", exercise=12)  # ≈ 93.3
+
+    def records():
+        rows = client.get("/api/v2/user-trophy/?trophy__trophy_type=pr", headers=alice)
+        return sorted(
+            (row["context_data"]["exercise_id"], row["context_data"]["weight"])
+            for row in rows.get_json()["results"]
+        )
+
+    assert records() == [(9, 100.0), (12, 80.0)]
+    target = client.get("/api/v2/exercise/12/").get_json()
+    deleted = client.delete(
+        f"/api/v2/exercise/9/?replaced_by={target['uuid']}",
+        headers=_deleter(make_user, auth_headers, grant),
+    )
+    assert deleted.status_code == 204
+    assert records() == [(12, 80.0), (12, 100.0)]
+
+    # 90 kg × 5 (≈ 105) beats the 80 kg record of 12 but not the 100 kg one moved to it
+    third = session(client, alice, "2026-03-04")
+    log(client, alice, third["id"], weight="90", repetitions="5", exercise=12)
+    assert records() == [(12, 80.0), (12, 100.0)]
+    fourth = session(client, alice, "2026-03-05")
+    log(client, alice, fourth["id"], weight="105", repetitions="5", exercise=12)
+    assert records() == [(12, 80.0), (12, 100.0), (12, 105.0)]

@@ -8,7 +8,8 @@ gone, its log entries written and the users' data repointed, or nothing changed.
 - ``replaced_by``: the uuid of another exercise (translation); an invalid value, an unknown
   uuid or the row's own uuid is ignored, as upstream does (the row is deleted, not replaced).
 - Exercise with a replacement: every ``SlotEntry`` and ``WorkoutLog`` of the deleted exercise
-  points to the replacement; ``transfer_media`` moves its images and videos there (they stay,
+  points to the replacement, and so does every personal-record trophy earned on it (the
+  trophies domain's ``move_exercise_records``: earned stays earned); ``transfer_media`` moves its images and videos there (they stay,
   without being the main one), ``transfer_translations`` moves the translations in languages
   the replacement lacks. Without a replacement they are deleted with it (as are, by the
   database's cascade, the users' entries and logs of it: upstream's rule).
@@ -34,6 +35,7 @@ from wger_flask.models.catalogue import (
 )
 from wger_flask.models.routines import SlotEntry, WorkoutLog
 from wger_flask.rest.filtering import query_flag
+from wger_flask.services import trophies
 
 MODEL_TYPES = {
     Exercise: "base",
@@ -122,6 +124,8 @@ def before_exercise_delete(exercise: Exercise, args: Mapping[str, str]) -> list[
                 .values(exercise_id=target.id)
                 .execution_options(synchronize_session=False)
             )
+        # the personal records earned on it go with its logs
+        trophies.move_exercise_records(db.session.connection(), exercise.id, target.id)
         if _flag(args, "transfer_media"):
             for model in (ExerciseImage, ExerciseVideo):
                 db.session.execute(

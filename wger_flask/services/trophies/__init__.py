@@ -20,6 +20,7 @@ from wger_flask.services.trophies.reading import (
     trophy_progress,
     visible_trophies,
 )
+from wger_flask.services.trophies.store import move_exercise_records
 from wger_flask.services.trophies.tracker import init_app
 
 
@@ -50,6 +51,7 @@ __all__ = [
     "export_user",
     "init_app",
     "kg_of",
+    "move_exercise_records",
     "recompute",
     "statistics_row",
     "trophy_progress",

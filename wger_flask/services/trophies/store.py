@@ -286,12 +286,11 @@ def _before(key: tuple[dt.datetime, str]) -> Any:
 def best_before(
     connection: Connection, user_id: int, trophy_id: int, exercise_id: int, key: Any
 ) -> Decimal | None:
-    """The estimate of the last record of the exercise set before ``key``: the best so far."""
-    stmt = (
-        select(EARNED.c.one_rep_max)
-        .where(_record_filter(user_id, trophy_id, exercise_id), _before(key))
-        .order_by(EARNED.c.record_at.desc(), EARNED.c.log_id.desc())
-        .limit(1)
+    """The best estimate of the exercise's records set before ``key``: the best so far (the
+    last one's, unless records of an exercise merged into this one came in between:
+    ``move_exercise_records``)."""
+    stmt = select(func.max(EARNED.c.one_rep_max)).where(
+        _record_filter(user_id, trophy_id, exercise_id), _before(key)
     )
     found = connection.execute(stmt).scalar()
     return None if found is None else Decimal(str(found)).quantize(Decimal("0.01"))
@@ -325,6 +324,24 @@ def record_context(log: LogEntry, estimate: Decimal) -> dict[str, Any]:
         "weight": float(log.weight) if log.weight is not None else None,
         "one_rep_max_estimate": float(estimate),
     }
+
+
+def move_exercise_records(connection: Connection, from_id: int, to_id: int) -> int:
+    """The personal records earned on exercise ``from_id`` (deleted with ``replaced_by``, its
+    logs moved to ``to_id``) name ``to_id`` from now on, in the row and its ``context_data``:
+    an earned trophy stays earned. How many moved."""
+    rows = connection.execute(
+        select(EARNED.c.id, EARNED.c.context_data).where(EARNED.c.exercise_id == from_id)
+    ).all()
+    for row_id, context in rows:
+        if isinstance(context, dict) and "exercise_id" in context:
+            context = {**context, "exercise_id": to_id}
+        connection.execute(
+            update(EARNED)
+            .where(EARNED.c.id == row_id)
+            .values(exercise_id=to_id, context_data=context)
+        )
+    return len(rows)
 
 
 def add_record_log(connection: Connection, user_id: int, trophy_id: int, log: LogEntry) -> int:
