@@ -87,6 +87,7 @@ def _init_extensions(app: Flask) -> None:
     # every domain's write rules, per table, for every writer (``rest.writes.rules_of``)
     writes.init_app(app, body.RULES, catalogue.RULES, nutrition.RULES, routines.RULES)
     trophies.init_app(app)  # statistics and trophies follow every workout write
+    body.init_calculated(app)  # calculated categories follow the readings and logs they read
 
 
 def _load_powersync_keys(app: Flask) -> None:

@@ -184,9 +184,15 @@ def test_choices_are_checked(client, alice):
     }
 
 
-def test_calculated_categories_are_refused_for_now(client, alice):
+def test_a_calculated_category_is_custom(client, alice):
+    # what calculated categories compute: tests/api/body/test_calculated.py
     response = client.post(URL, json={"name": "BMI", "dynamic_type": "BMI"}, headers=alice)
-    assert response.status_code == 400 and "dynamic_type" in response.get_json()
+    assert response.status_code == 201
+    assert response.get_json()["metric_type"] == "custom"
+    typed = client.post(
+        URL, json={"name": "x", "metric_type": "steps", "dynamic_type": "BMI"}, headers=alice
+    )
+    assert typed.status_code == 400 and "dynamic_type" in typed.get_json()
 
 
 def test_dynamic_types(client, alice):

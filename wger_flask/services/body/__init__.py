@@ -2,7 +2,9 @@
 types, official categories, value limits, aggregation in SQL) and gallery photos.
 
 Owns the tables of ``models/body.py`` and the ``gallery/`` folder of the media storage.
-May import: ``models``, ``database`` and the ``media`` domain's public functions; nothing else.
+May import: ``models`` (``models.routines``' workout logs: the one-rep-max categories read
+them; ``models.catalogue``: the exercises they name), ``database`` and the ``media`` domain's
+public functions; nothing else.
 Public functions for other domains:
 
 - ``export_user(user_id)``: every body row of a user, JSON-ready (account export);
@@ -11,6 +13,8 @@ Public functions for other domains:
 - ``ensure_official_categories(user_id)``: create the official categories (at registration;
   a migration made them for the accounts that existed before);
 - ``RULES``: the write rules of each body table (``rules.py``), for every writer;
+- ``init_calculated(app)``: the session listener that keeps calculated categories (BMI, WHTR,
+  one-rep max, one-rep-max total) current, whoever writes their inputs (``calculated.py``);
 - ``GALLERY_UPLOAD``: how a gallery photo is stored, replaced and removed;
   ``store_gallery_photo`` (uploads and ``flask import-wger`` alike).
 """
@@ -29,6 +33,7 @@ from wger_flask.database import db
 from wger_flask.models.body import GalleryImage, Measurement, MeasurementCategory, WeightEntry
 from wger_flask.services import media
 from wger_flask.services.body import categories
+from wger_flask.services.body.calculated import init_app as init_calculated
 from wger_flask.services.body.photos import PhotoRejected, StoredPhoto, store_photo
 from wger_flask.services.body.rules import RULES
 
@@ -126,6 +131,7 @@ __all__ = [
     "ensure_official_categories",
     "export_user",
     "gallery_folder",
+    "init_calculated",
     "remove_files",
     "store_gallery_photo",
 ]

@@ -4,6 +4,7 @@ and groups, and the value check of a reading against its category."""
 from __future__ import annotations
 
 import decimal
+import uuid
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wger_flask.models.body import CUSTOM, NO_DYNAMIC_TYPE, MeasurementCategory
+from wger_flask.models.catalogue import Exercise
 from wger_flask.models.types import uuid7
+from wger_flask.services.body.calculated import DEFAULT_UNITS as CALCULATED_UNITS
+from wger_flask.services.body.calculated import FORMULAS
 from wger_flask.services.body.metrics import (
     COMPONENT_OF,
     DEFAULT_UNITS,
@@ -24,6 +28,7 @@ from wger_flask.services.body.metrics import (
 
 Problems = dict[str, list[str]]
 UNIT_MAX_LENGTH = 30  # as a category's unit
+MAX_TOTAL_EXERCISES = 10
 
 
 def ensure_official_categories(session: Session, user_id: int) -> bool:
@@ -144,16 +149,85 @@ def category_problems(
                 problems[name.removesuffix("_id")] = [
                     "This field of an official category cannot be changed."
                 ]
-    if category.dynamic_type not in (None, NO_DYNAMIC_TYPE) and (
-        creating or data.get("dynamic_type") != before.get("dynamic_type")
+    dynamic = category.dynamic_type or NO_DYNAMIC_TYPE
+    if dynamic != NO_DYNAMIC_TYPE and (
+        creating or "dynamic_type" in data or "dynamic_params" in data
     ):
-        problems["dynamic_type"] = [
-            "Calculated categories are not supported by this server yet: use NONE."
-        ]
+        problems.update(dynamic_problems(session, category, metric))
     if metric in MASS_METRICS and category.unit not in MASS_UNITS:
         problems["unit"] = [f"A {metric.replace('_', ' ')} is kept in kg or lb."]
     problems.update(parent_problems(session, category, metric, creating, before))
     return problems
+
+
+def dynamic_problems(session: Session, category: MeasurementCategory, metric: str) -> Problems:
+    """A calculated category: untyped, no group, and parameters its type can compute from
+    (normalised in place: ``formula`` defaults to ``epley``)."""
+    if metric != CUSTOM or category.parent_id is not None:
+        return {"dynamic_type": ["A calculated category is a custom one, without a parent."]}
+    params = category.dynamic_params if category.dynamic_params is not None else {}
+    if not isinstance(params, dict):
+        return {"dynamic_params": ["Expected a JSON object."]}
+    kind = category.dynamic_type
+    allowed = {"BMI": set(), "WHTR": {"waist_category"}}.get(kind, {"formula", kind_key(kind)})
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        return {"dynamic_params": [f"Unknown parameter(s) for {kind}: {', '.join(unknown)}."]}
+    normalised = dict(params)
+    if kind == "WHTR":
+        waist = _own_category(session, category, params.get("waist_category"))
+        if waist is None:
+            return {"dynamic_params": ["waist_category: one of your categories (not calculated)."]}
+    elif kind in ("ONE_REP_MAX", "ONE_RM_TOTAL"):
+        formula = params.get("formula", "epley")
+        if formula not in FORMULAS:
+            return {"dynamic_params": [f"formula: one of {', '.join(FORMULAS)}."]}
+        normalised["formula"] = formula
+        key = kind_key(kind)
+        wanted = params.get(key)
+        ids = wanted if kind == "ONE_RM_TOTAL" else [wanted]
+        if (
+            not isinstance(ids, list)
+            or not 0 < len(ids) <= MAX_TOTAL_EXERCISES
+            or not all(isinstance(pk, int) and not isinstance(pk, bool) for pk in ids)
+        ):
+            shape = (
+                f"a list of 1 to {MAX_TOTAL_EXERCISES} exercise ids"
+                if kind == "ONE_RM_TOTAL"
+                else "an exercise id"
+            )
+            return {"dynamic_params": [f"{key}: {shape}."]}
+        found = set(
+            session.execute(
+                select(Exercise.id).where(Exercise.id.in_([pk for pk in ids if abs(pk) < 2**31]))
+            ).scalars()
+        )
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            return {"dynamic_params": [f"{key}: no exercise {missing[0]}."]}
+    category.dynamic_params = normalised
+    if not category.unit:
+        category.unit = CALCULATED_UNITS.get(kind, "")
+    return {}
+
+
+def kind_key(kind: str | None) -> str:
+    return "exercises" if kind == "ONE_RM_TOTAL" else "exercise"
+
+
+def _own_category(session: Session, category: MeasurementCategory, raw: Any) -> Any:
+    try:
+        wanted = uuid.UUID(str(raw))
+    except (TypeError, ValueError):
+        return None
+    return session.execute(
+        select(MeasurementCategory.id).where(
+            MeasurementCategory.id == wanted,
+            MeasurementCategory.user_id == category.user_id,
+            MeasurementCategory.dynamic_type == NO_DYNAMIC_TYPE,
+            MeasurementCategory.id != category.id,
+        )
+    ).scalar_one_or_none()
 
 
 def parent_problems(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from wger_flask.models.body import (
     CUSTOM,
+    NO_DYNAMIC_TYPE,
     GalleryImage,
     Measurement,
     MeasurementCategory,
@@ -26,6 +27,7 @@ from wger_flask.services.body.metrics import DEFAULT_UNITS
 WEIGHT_ENTRY_TAKEN = "You already have a weight entry at this date and time."
 METRIC_TYPE_TAKEN = "You already have a category of this metric type: use it (one per type)."
 OFFICIAL_NOT_DELETED = "Official categories cannot be deleted."
+CALCULATED_NOT_DELETED = "The entries of a calculated category are made by the server."
 CATEGORY_FIELDS = ("metric_type", "parent_id", "dynamic_type", "dynamic_params", "is_official")
 
 
@@ -114,6 +116,16 @@ def check_measurement(
         raise ValidationFailed(problems)
 
 
+def check_measurement_delete(
+    session: Session, reading: Measurement, options: Mapping[str, str], user: Any
+) -> None:
+    """The readings of a calculated category are the server's: deleting the category removes
+    them, deleting one is refused (it would come back with the next recomputation)."""
+    category = session.get(MeasurementCategory, reading.category_id)
+    if category is not None and category.dynamic_type not in (None, NO_DYNAMIC_TYPE):
+        raise APIError(403, CALCULATED_NOT_DELETED)
+
+
 def find_measurement(session: Session, data: dict, user: Any) -> Measurement | None:
     """A create naming an ``external_id`` already imported into the category updates that
     reading instead of adding a second one (imports are repeated)."""
@@ -136,6 +148,7 @@ RULES: dict[type, Rules] = {
     ),
     Measurement: Rules(
         save=check_measurement,
+        delete=check_measurement_delete,
         existing=find_measurement,
         parents={"category_id": MeasurementCategory},
     ),
