@@ -147,6 +147,7 @@ class ImportWriter(ServiceWriter):
 
     def create(self, model: type, body: dict, user: Any) -> Outcome:
         from wger_flask.models.routines import WorkoutLog, WorkoutSession
+        from wger_flask.services import body as body_domain
         from wger_flask.services import trophies, wger_import
 
         if model.__tablename__.startswith("exercises_"):
@@ -168,6 +169,7 @@ class ImportWriter(ServiceWriter):
             key = wger_import.import_row(db.session, model, data, writer)
             if model in (WorkoutLog, WorkoutSession):
                 trophies.recompute([writer.id])
+            body_domain.refresh_calculated(writer.id)  # as the import does after a user's rows
             commit()
             return self._answer(model, db.session.get(model, key), 201)
 

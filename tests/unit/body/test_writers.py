@@ -115,3 +115,36 @@ def test_an_update_keeps_the_rules(writer, user):
     other = writer.create(WeightEntry, {"weight": "80", "date": "2026-11-02T08:00:00Z"}, user)
     clash = writer.update(WeightEntry, other.id, {"date": "2026-11-01T08:00:00Z"}, user)
     assert entry.status == 201 and clash.status == 400 and list(clash.body) == ["date"]
+
+
+def test_calculated_readings_are_the_servers_through_every_writer(app, writer, user):
+    """Computed by whichever writer wrote the inputs; refused when a writer writes or deletes
+    one itself."""
+    height = writer.create(MeasurementCategory, {"name": "H", "metric_type": "height"}, user)
+    bmi = writer.create(MeasurementCategory, {"name": "BMI", "dynamic_type": "BMI"}, user)
+    assert height.status == bmi.status == 201
+    weight = official(app, user, "body_weight")
+    when = "2026-01-02T08:00:00Z"
+    assert (
+        writer.create(Measurement, {"category": height.id, "value": 200, "date": when}, user).status
+        == 201
+    )
+    assert (
+        writer.create(Measurement, {"category": weight, "value": 100, "date": when}, user).status
+        == 201
+    )
+    with app.app_context():
+        rows = db.session.execute(
+            select(Measurement.id, Measurement.value, Measurement.source).where(
+                Measurement.category_id == bmi.id
+            )
+        ).all()
+    assert [(str(value), source) for _, value, source in rows] == [("25.00", "calculated")]
+    written = writer.create(Measurement, {"category": bmi.id, "value": 20}, user)
+    assert written.status == 400 and list(written.body) == ["category"]
+    if writer.name != "import":  # the importer only creates rows
+        deleted = writer.delete(Measurement, str(rows[0][0]), user)
+        assert deleted.status == 403
+        assert deleted.body == {
+            "detail": "The entries of a calculated category are made by the server."
+        }

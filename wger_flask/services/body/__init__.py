@@ -13,6 +13,7 @@ Public functions for other domains:
 - ``ensure_official_categories(user_id)``: create the official categories (at registration;
   a migration made them for the accounts that existed before);
 - ``RULES``: the write rules of each body table (``rules.py``), for every writer;
+- ``refresh_calculated(user_id)``: the same for a writer of bulk rows (the importer);
 - ``init_calculated(app)``: the session listener that keeps calculated categories (BMI, WHTR,
   one-rep max, one-rep-max total) current, whoever writes their inputs (``calculated.py``);
 - ``GALLERY_UPLOAD``: how a gallery photo is stored, replaced and removed;
@@ -60,6 +61,14 @@ def remove_files(names: list[str]) -> None:
     for name in names:
         if name:
             media.storage().delete(name)
+
+
+def refresh_calculated(user_id: int) -> None:
+    """Recompute the user's calculated categories (a writer of bulk rows, which the session
+    listener does not see: ``flask import-wger`` after a user's rows)."""
+    from wger_flask.services.body.calculated import refresh_user
+
+    refresh_user(db.session, user_id)
 
 
 def ensure_official_categories(user_id: int) -> bool:
@@ -132,6 +141,7 @@ __all__ = [
     "export_user",
     "gallery_folder",
     "init_calculated",
+    "refresh_calculated",
     "remove_files",
     "store_gallery_photo",
 ]

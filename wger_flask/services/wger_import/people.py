@@ -195,6 +195,7 @@ def import_user(context: Context, row: dict[str, Any]) -> UserResult:
     if _has_workouts(context, user_id):
         trophies.recompute([user_id])
         _keep_record_dates(context, user_id, record_dates)
+    body.refresh_calculated(user_id)  # a 2.7 server's calculated categories, from the rows
     if state == "imported":
         result.status = "topped up" if result.imported else "unchanged"
     return result
