@@ -120,9 +120,6 @@ def verify_email() -> Response:
     )
 
 
-blp.add_url_rule("/userprofile/verify-email/", "verify_email", verify_email, methods=["POST"])
-
-
 def check_permission() -> Response:
     """Whether the caller has a permission (``?permission=app.codename``)."""
     name = request.args.get("permission")
@@ -131,8 +128,6 @@ def check_permission() -> Response:
     user = current_user()
     return negotiation.render({"result": bool(user is not None and user.is_superuser)})
 
-
-blp.add_url_rule("/check-permission/", "check_permission", check_permission, methods=["GET"])
 
 PROFILE_RESPONSE = {
     "200": {
@@ -228,8 +223,15 @@ set_doc(
                     }
                 },
             },
-            "400": {"description": "The permission parameter is missing"},
+            "400": {
+                "description": "The permission parameter is missing: a bare JSON string, as "
+                "upstream answers it",
+                "content": {"application/json": {"schema": {"type": "string"}}},
+            },
         },
         "security": OPTIONAL_AUTH,
     },
 )
+# The routes are added after their documentation (flask-smorest copies it then).
+blp.add_url_rule("/userprofile/verify-email/", "verify_email", verify_email, methods=["POST"])
+blp.add_url_rule("/check-permission/", "check_permission", check_permission, methods=["GET"])
