@@ -76,7 +76,11 @@ def _update() -> Response:
 class UserprofileView(MethodView):
     """The caller's profile: account facts and preferences (one per user, no id)."""
 
-    decorators = [throttling.throttle(throttling.REGISTRATION, methods=["POST", "PUT", "PATCH"])]
+    decorators = [
+        throttling.throttle(
+            throttling.REGISTRATION, methods=["POST", "PUT", "PATCH"], requires_user=True
+        )
+    ]
 
     def get(self) -> Response:
         # a read writes nothing: a profile that is missing shows its defaults
