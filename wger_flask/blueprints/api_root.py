@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request, url_for
 
 from wger_flask.rest import negotiation
-from wger_flask.rest.smorest import Blueprint, current_api, set_doc
+from wger_flask.rest.smorest import OPTIONAL_AUTH, Blueprint, current_api, documented, set_doc
 
 blp = Blueprint("api_root", __name__, url_prefix="/api/v2", description="Discovery and versions")
 
@@ -14,7 +14,28 @@ MIN_APP_VERSION = "2.0.0"
 MIN_SERVER_VERSION = "2.5.0"
 
 
+INDEX_DOC = {
+    "operationId": "api_root_retrieve",
+    "responses": {
+        "200": {
+            "description": "Each resource's name and the absolute URL of its list",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string", "format": "uri"},
+                        "example": {"routine": "https://wger.example/api/v2/routine/"},
+                    }
+                }
+            },
+        }
+    },
+    "security": OPTIONAL_AUTH,
+}
+
+
 @blp.route("/", endpoint="index", methods=["GET"])
+@documented(INDEX_DOC)
 def index() -> Response:
     """Every endpoint of the API and the absolute URL of its list."""
     negotiation.page_context().name = "Api Root"
@@ -26,7 +47,7 @@ def index() -> Response:
     return negotiation.render(endpoints)
 
 
-def _version_view(value: str, summary: str):
+def _version_view(value: str, summary: str, operation_id: str):
     def view() -> Response:
         return negotiation.render(value)
 
@@ -34,6 +55,7 @@ def _version_view(value: str, summary: str):
     set_doc(
         view,
         {
+            "operationId": operation_id,  # upstream's
             "responses": {
                 "200": {
                     "description": summary,
@@ -50,23 +72,66 @@ blp.add_url_rule(
     "/version/",
     endpoint="version",
     methods=["GET"],
-    view_func=_version_view(APPLICATION_VERSION, "The version of this server's API."),
+    view_func=_version_view(
+        APPLICATION_VERSION, "The version of this server's API.", "version_retrieve"
+    ),
 )
 blp.add_url_rule(
     "/min-app-version/",
     endpoint="min_app_version",
     methods=["GET"],
-    view_func=_version_view(MIN_APP_VERSION, "The oldest mobile app version this server supports."),
+    view_func=_version_view(
+        MIN_APP_VERSION,
+        "The oldest mobile app version this server supports.",
+        "min_app_version_retrieve",
+    ),
 )
 blp.add_url_rule(
     "/min-server-version/",
     endpoint="min_server_version",
     methods=["GET"],
-    view_func=_version_view(MIN_SERVER_VERSION, "The oldest server version current apps support."),
+    view_func=_version_view(
+        MIN_SERVER_VERSION,
+        "The oldest server version current apps support.",
+        "min_server_version_retrieve",
+    ),
 )
 
 
-# The document and its viewers are not part of the document itself: a plain Flask route table.
+SCHEMA_DOC = {
+    "operationId": "schema_retrieve",  # upstream's
+    "parameters": [
+        {
+            "in": "query",
+            "name": "format",
+            "required": False,
+            "schema": {"type": "string", "enum": ["json"]},
+            "description": "JSON, the only format served (upstream also offers YAML)",
+        },
+        {
+            "in": "query",
+            "name": "lang",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "Accepted for upstream's clients; the document is in English",
+        },
+    ],
+    "responses": {
+        "200": {
+            "description": "This document (with an ETag: a conditional request may get 304)",
+            "content": {
+                "application/json": {"schema": {"type": "object", "additionalProperties": {}}}
+            },
+        },
+        "304": {"description": "Not modified since the ETag given in If-None-Match"},
+    },
+    "security": OPTIONAL_AUTH,
+}
+
+
+# The document itself is part of the document (as upstream's is); its two viewers are pages.
+@blp.route("/schema/", endpoint="schema", methods=["GET"])
+@documented(SCHEMA_DOC)
 def schema() -> Response:
     """The OpenAPI 3 document of this API."""
     body = current_api().document_json()
@@ -86,6 +151,5 @@ def redoc() -> str:
 
 
 def register_document_routes(app) -> None:
-    app.add_url_rule("/api/v2/schema/", "api_root.schema", schema, methods=["GET"])
     app.add_url_rule("/api/v2/schema/ui/", "api_root.swagger_ui", swagger_ui, methods=["GET"])
     app.add_url_rule("/api/v2/schema/redoc/", "api_root.redoc", redoc, methods=["GET"])

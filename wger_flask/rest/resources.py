@@ -392,7 +392,8 @@ class Resource:
             tags=list(self.tags or [self.name]),
         )
         blueprint.add_url_rule(
-            f"/{self.name}/<id>/",  # upstream names the path parameter "id"
+            # upstream names the path parameter "id"; a word is no id (rest.smorest.IntegerKey)
+            f"/{self.name}/<{'int_key' if self.pk_is_int else 'uuid_key'}:id>/",
             view_func=detail_view,
             endpoint=f"{self.name}-detail",
             parameters=[pk_parameter(self)],

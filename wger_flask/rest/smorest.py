@@ -11,6 +11,7 @@ import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app
 from marshmallow import Schema, fields
+from werkzeug.routing import BaseConverter
 
 from wger_flask.rest import filtering
 
@@ -81,10 +82,56 @@ def schema_name(schema: Any) -> str:
 
 
 class ErrorSchema(Schema):
-    """DRF's error body."""
+    """DRF's error body (simplejwt's adds the ``messages`` of a refused token)."""
 
     detail = fields.String(required=True)
     code = fields.String()
+    messages = fields.List(
+        fields.Dict(keys=fields.String(), values=fields.String()),
+        metadata={"description": "Why each kind of token was refused (a bad Bearer token)"},
+    )
+
+
+# DRF's 400: ``{"field": ["message", ...]}``; ``non_field_errors`` for the body as a whole; a
+# nested object or list of objects holds the errors of its own fields.
+FIELD_ERRORS = {
+    "type": "object",
+    "description": "The messages of each field that was refused",
+    "minProperties": 1,
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}},
+            {"type": "object"},
+        ]
+    },
+}
+# Every 400 under /api/v2/: the field errors, or ``{"detail"}`` for a body that is not
+# well-formed JSON (DRF's ParseError).
+BAD_REQUEST = {
+    "anyOf": [{"$ref": "#/components/schemas/Error"}, {"$ref": "#/components/schemas/FieldErrors"}]
+}
+
+
+class IntegerKey(BaseConverter):
+    """``<int_key:id>``: a detail route's integer id, ASCII digits only, kept as text
+    (``Resource.parse_pk`` bounds it and answers 404 past the column's range).
+
+    The key converters keep a word out of the detail route: ``measurement/aggregate/`` is no
+    id, so a method the word's own route lacks is a 405 with that route's ``Allow`` (and its
+    ``OPTIONS`` lists only its own methods), not a 404 from a detail route that took the word
+    for an id."""
+
+    regex = "[0-9]+"
+
+
+class UUIDKey(BaseConverter):
+    """``<uuid_key:id>``: a detail route's UUID id, in any spelling ``uuid.UUID`` reads (32 hex
+    digits, hyphens anywhere, optional braces or ``urn:uuid:``), kept as text."""
+
+    regex = r"(?:urn:)?(?:uuid:)?\{?[0-9a-fA-F-]{32,}\}?"
+
+
+KEY_CONVERTERS = {"int_key": IntegerKey, "uuid_key": UUIDKey}
 
 
 class Api(flask_smorest.Api):
@@ -103,6 +150,9 @@ class Api(flask_smorest.Api):
 
     def init_app(self, app: Any, *, spec_kwargs: dict[str, Any] | None = None) -> None:
         self._document = None
+        app.url_map.converters.update(KEY_CONVERTERS)
+        self.register_converter(IntegerKey, lambda converter: {"type": "integer"})
+        self.register_converter(UUIDKey, lambda converter: {"type": "string", "format": "uuid"})
         super().init_app(app, spec_kwargs=spec_kwargs)
         self.spec.options["info"] = {
             "description": DESCRIPTION,
@@ -113,6 +163,8 @@ class Api(flask_smorest.Api):
         }
         for name, scheme in SECURITY_SCHEMES.items():
             self.spec.components.security_scheme(name, scheme)
+        self.spec.components.schema("FieldErrors", FIELD_ERRORS)
+        self.spec.components.schema("BadRequest", BAD_REQUEST)
         from wger_flask.schemas.fields import DecimalString
 
         # DRF renders decimals as strings: say so (upstream's documents "type: string").
@@ -136,6 +188,7 @@ class Api(flask_smorest.Api):
                 if method in HTTP_METHODS:
                     used.update(operation.get("tags", ()))
                     operation.setdefault("summary", readable_summary(operation))
+                    document_bad_request(method, operation)
         # A tag no operation carries is an empty group in Swagger UI and ReDoc.
         spec["tags"] = [tag for tag in spec.get("tags", []) if tag["name"] in used]
         return spec
@@ -160,6 +213,30 @@ def current_api() -> Api:
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
+ERROR_REF = "#/components/schemas/Error"
+
+
+def document_bad_request(method: str, operation: dict[str, Any]) -> None:
+    """Every operation that takes input (a body, a delete's options, query parameters)
+    can answer DRF's 400, in either of its shapes: field errors, or ``{"detail"}`` when the
+    body is not well-formed JSON. Documented here once for every route, so no route's own
+    description can forget one shape (a 400 described as ``{detail}`` alone gets both)."""
+    responses = operation.setdefault("responses", {})
+    takes_input = (
+        method == "delete"  # a delete's options come in the query string (``replaced_by``)
+        or "requestBody" in operation
+        or any(parameter.get("in") == "query" for parameter in operation.get("parameters", ()))
+    )
+    documented = responses.get("400")
+    if documented is None:
+        if takes_input:
+            responses["400"] = dict(VALIDATION_ERROR)
+        return
+    schema = documented.get("content", {}).get("application/json", {}).get("schema", {})
+    if schema.get("$ref") == ERROR_REF:
+        responses["400"] = {**VALIDATION_ERROR, "description": documented["description"]}
+
+
 def readable_summary(operation: dict[str, Any]) -> str:
     """A summary for an operation that has none, so the viewers never show a bare
     operationId: the first sentence of its description, else its id in words."""
@@ -178,13 +255,41 @@ class Blueprint(flask_smorest.Blueprint):
         super().__init__(*args, **kwargs)
         self.resources: list = []  # the rest.resources.Resource declarations, in order
 
+    def add_url_rule(self, rule: str, *args: Any, **kwargs: Any) -> None:
+        """flask-smorest copies a view's documentation when its route is added: mark the view
+        so that a later ``set_doc`` fails loudly instead of being silently lost."""
+        super().add_url_rule(rule, *args, **kwargs)
+        view = kwargs.get("view_func", args[1] if len(args) > 1 else None)
+        if isinstance(view, type):  # a MethodView: its methods carry the docs
+            functions = [getattr(view, method.lower()) for method in (view.methods or ())]
+        else:
+            functions = [view]
+        for function in functions:
+            if function is not None:
+                function._doc_registered = rule
 
-def set_doc(function: Any, operation: dict[str, Any]) -> None:
-    """Attach an OpenAPI operation to a view function without wrapping it (no call overhead)."""
+
+def set_doc(function: Any, operation: dict[str, Any]) -> Any:
+    """Attach an OpenAPI operation to a view function without wrapping it (no call overhead).
+    Call it before the view's route is added (flask-smorest reads the docs then); returns the
+    function, so it also serves as a decorator's body."""
+    registered = getattr(function, "_doc_registered", None)
+    if registered is not None:
+        raise RuntimeError(
+            f"set_doc({function.__qualname__}) after its route {registered} was added: "
+            "the documentation would be lost; document the view before adding its route"
+        )
     doc = getattr(function, "_apidoc", {})
     manual = doc.setdefault("manual_doc", {})
     manual.update(operation)
     function._apidoc = doc
+    return function
+
+
+def documented(operation: dict[str, Any]) -> Any:
+    """``set_doc`` as a decorator, placed under the route's: ``@blp.route(...)`` then
+    ``@documented({...})``, so the documentation is attached before the route is added."""
+    return lambda function: set_doc(function, operation)
 
 
 # --------------------------------------------------------------------------------------
@@ -196,15 +301,8 @@ def error_response(description: str) -> dict[str, Any]:
 
 
 VALIDATION_ERROR = {
-    "description": "Invalid input: a list of messages per field",
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "additionalProperties": {"type": "array", "items": {"type": "string"}},
-            }
-        }
-    },
+    "description": "Invalid input: the messages per field, or `{detail}` for malformed JSON",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BadRequest"}}},
 }
 
 
@@ -296,23 +394,30 @@ def _common_errors(resource: Resource, writing: bool) -> dict[str, Any]:
     return responses
 
 
-def _request_body(resource: Resource, schema: Any, partial: bool) -> dict[str, Any]:
-    """A write's body: JSON; with an ``Upload``, multipart (the schema's fields and the file),
-    and JSON too only when the upload allows it."""
-    content: dict[str, Any] = {"application/json": {"schema": schema}}
+def upload_schema(resource: Resource) -> type[Schema]:
+    """The multipart body of a resource with an ``Upload``: the writer's fields as form values
+    and the file in the upload's field, one flat component (``<Writer>Upload``) that a client
+    (or a fuzzer) can fill: the read field of the same name (the file's URL) gives way."""
+    writer = resource.write_schema or resource.schema
     upload = resource.upload
-    if upload is None:
+    file = fields.Raw(
+        required=True,
+        load_only=True,
+        metadata={"type": "string", "format": "binary", "description": upload.description},
+    )
+    return writer.from_dict({upload.field: file}, name=f"{schema_name(writer)}UploadSchema")
+
+
+def _request_body(
+    resource: Resource, schema: Any, partial: bool, multipart: type[Schema] | None
+) -> dict[str, Any]:
+    """A write's body: JSON; with an ``Upload``, multipart (``multipart``, the schema's fields
+    and the file), and JSON too only when the upload allows it."""
+    content: dict[str, Any] = {"application/json": {"schema": schema}}
+    if resource.upload is None or multipart is None:
         return content
-    file = {
-        "type": "object",
-        "properties": {
-            upload.field: {"type": "string", "format": "binary", "description": upload.description}
-        },
-        "required": [] if partial else [upload.field],
-    }
-    component = f"#/components/schemas/{schema_name(resource.write_schema or resource.schema)}"
-    multipart = {"multipart/form-data": {"schema": {"allOf": [{"$ref": component}, file]}}}
-    return {**multipart, **content} if upload.json else multipart
+    form = {"multipart/form-data": {"schema": multipart(partial=True) if partial else multipart}}
+    return {**form, **content} if resource.upload.json else form
 
 
 def _not_acceptable(resource: Resource) -> dict[str, Any]:
@@ -333,6 +438,7 @@ def document_resource(
     """Attach OpenAPI operations to the generated view functions of ``resource``."""
     item_ref = resource.schema
     writer = resource.write_schema or resource.schema
+    multipart = upload_schema(resource) if resource.upload is not None else None
     tag = resource.name
     if "get" in list_methods:
         set_doc(
@@ -362,7 +468,7 @@ def document_resource(
                 "summary": f"Create a {resource.title.lower()}",
                 "requestBody": {
                     "required": True,
-                    "content": _request_body(resource, writer, partial=False),
+                    "content": _request_body(resource, writer, False, multipart),
                 },
                 "responses": {
                     "201": {
@@ -406,7 +512,9 @@ def document_resource(
                 {
                     "operationId": f"{_op(tag)}_{operation_id}",
                     "summary": f"{'Partly update' if partial else 'Update'} a {resource.title.lower()}",
-                    "requestBody": {"content": _request_body(resource, body_schema, partial)},
+                    "requestBody": {
+                        "content": _request_body(resource, body_schema, partial, multipart)
+                    },
                     "responses": {
                         "200": {
                             "description": "Updated",

@@ -6,6 +6,8 @@
 - The moving-window strategy counts every hit with its time, so no 60-second window ever holds
   more than the quota (a fixed window lets twice the quota through around its boundary). With
   ``RATELIMIT_STORAGE_URI=redis://...`` the count is shared by every worker and host.
+- Counted after authentication, as DRF throttles after it authenticates and checks
+  permissions: refused credentials get their 401, never a 429, and are not counted.
 - Keyed per user when the request is authenticated, else per client IP. The IP is the socket
   address, or the ``X-Forwarded-For`` hop that ``NUMBER_OF_PROXIES`` trusted proxies vouch for
   (``ProxyFix`` in ``create_app``), so a client cannot pick its own key.
@@ -44,7 +46,7 @@ def client_key() -> str:
     """``user:<id>`` for an authenticated request, else ``ip:<client address>``."""
     try:
         user = current_user()
-    except HTTPException:  # bad credentials: the view answers 401; count the address meanwhile
+    except HTTPException:  # bad credentials: exempt (refused_before_counting), the view's 401
         user = None
     if user is not None:
         return f"user:{user.id}"
@@ -80,9 +82,31 @@ def effective_limit(scope: str) -> RateLimitItem:
     return type(limit)(share, limit.multiples, limit.namespace)
 
 
-def throttle(scope: str, methods: list[str] | None = None) -> Any:
-    """Decorator: count the route's requests in the shared bucket ``scope``."""
-    return limiter.shared_limit(quota(scope), scope=scope, key_func=client_key, methods=methods)
+def refused_before_counting(requires_user: bool) -> Callable[[], bool]:
+    """DRF authenticates and checks permissions before it throttles: a request whose
+    credentials are refused gets its 401 uncounted, never a 429 (and so does one without
+    credentials on a route that ``requires_user``)."""
+
+    def exempt() -> bool:
+        try:
+            user = current_user()
+        except HTTPException:
+            return True
+        return requires_user and user is None
+
+    return exempt
+
+
+def throttle(scope: str, methods: list[str] | None = None, *, requires_user: bool = False) -> Any:
+    """Decorator: count the route's requests in the shared bucket ``scope`` (those it refuses
+    for their credentials excepted: ``refused_before_counting``)."""
+    return limiter.shared_limit(
+        quota(scope),
+        scope=scope,
+        key_func=client_key,
+        methods=methods,
+        exempt_when=refused_before_counting(requires_user),
+    )
 
 
 def retry_after_seconds() -> int | None:

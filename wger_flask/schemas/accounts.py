@@ -59,7 +59,15 @@ class UserprofileSchema(BaseSchema):
     """The caller's profile: account facts (read-only) and preferences."""
 
     username = fields.String(attribute="user.username", dump_only=True)
-    email = fields.Email(attribute="user.email", dump_only=True)
+    # An account may have no address: "" then, which "format: email" would not admit.
+    email = fields.String(
+        attribute="user.email",
+        dump_only=True,
+        metadata={
+            "description": "The account's email address; empty when it has none",
+            "pattern": r"^(|[^@\s]+@[^@\s]+)$",
+        },
+    )
     email_verified = fields.Boolean(attribute="user.email_verified", dump_only=True)
     is_trustworthy = fields.Function(is_trustworthy, dump_only=True, metadata={"type": "boolean"})
     date_joined = DateTime(attribute="user.date_joined", dump_only=True)

@@ -86,6 +86,11 @@ def _text(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
+# A time of day as DRF renders it, "07:11:13" (no offset: JSON Schema's "format: time" wants
+# one, so it is not claimed).
+TIME_OF_DAY = {"type": "string", "nullable": True, "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"}
+
+
 class UserStatisticsSchema(BaseSchema):
     """The caller's workout statistics."""
 
@@ -110,12 +115,12 @@ class UserStatisticsSchema(BaseSchema):
     earliest_workout_time = fields.Function(
         lambda stats: _text(stats.earliest_workout_time),
         dump_only=True,
-        metadata={"type": "string", "format": "time", "nullable": True},
+        metadata=TIME_OF_DAY,
     )
     latest_workout_time = fields.Function(
         lambda stats: _text(stats.latest_workout_time),
         dump_only=True,
-        metadata={"type": "string", "format": "time", "nullable": True},
+        metadata=TIME_OF_DAY,
     )
     weekend_workout_streak = fields.Function(
         lambda stats: current_weekend_streak(stats, _zone(stats)),

@@ -115,14 +115,19 @@ def test_a_malformed_key_stops_the_start_naming_it(database_url):
 # ------------------------------------------------------------------------------ refusals
 
 
+UUID_KEY = "01938c1e-0000-7000-8000-000000000001"
+
+
 def api_get_routes(app) -> list[str]:
-    """Every GET route under /api/v2/, its path parameters filled with 1."""
+    """Every GET route under /api/v2/, its path parameters filled with 1 (a UUID key with a
+    UUID)."""
     paths = set()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v2/") and "GET" in rule.methods:
             path = rule.rule
             for argument in rule.arguments:
-                path = path.replace(f"<{argument}>", "1").replace(f"<int:{argument}>", "1")
+                for converter, value in (("", "1"), ("int_key:", "1"), ("uuid_key:", UUID_KEY)):
+                    path = path.replace(f"<{converter}{argument}>", value)
             paths.add(path)
     return sorted(paths)
 

@@ -98,6 +98,30 @@ def test_rate_limits_can_be_switched_off(app, client, user, enabled, monkeypatch
     assert all(login(client, "alice").status_code == 200 for _ in range(12))
 
 
+@pytest.mark.parametrize(
+    "credentials",
+    [{}, {"Authorization": "Token 0000000000000000000000000000000000000000"}],
+    ids=["none", "refused"],
+)
+def test_refused_credentials_get_their_401_not_a_429(client, credentials):
+    """DRF authenticates and checks permissions before it throttles: on a throttled route
+    that needs a user, a request without usable credentials is a 401 however often it comes
+    (schemathesis' ignored_auth check), and it spends nobody's quota."""
+    statuses = {
+        client.patch("/api/v2/userprofile/", json={"age": 30}, headers=credentials).status_code
+        for _ in range(8)
+    }
+    assert statuses == {401}
+
+
+def test_refused_credentials_spend_no_quota_of_the_address(client):
+    bogus = {"Authorization": "Token 0000000000000000000000000000000000000000"}
+    assert {client.get("/api/v2/ingredient/?limit=1", headers=bogus).status_code
+            for _ in range(5)} == {401}  # fmt: skip
+    counted = client.get("/api/v2/ingredient/?limit=1")
+    assert counted.headers["RateLimit-Remaining"] == "119"  # the 401s were not counted
+
+
 def test_ingredient_lists_share_120_per_minute(client):
     statuses = [client.get("/api/v2/ingredient/?limit=1").status_code for _ in range(60)]
     statuses += [client.get("/api/v2/ingredientinfo/?limit=1").status_code for _ in range(60)]

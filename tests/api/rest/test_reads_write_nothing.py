@@ -43,9 +43,9 @@ def owned_rows(client, alice):
 
 
 def api_get_routes(app) -> list[str]:
-    """Every GET route under /api/v2/ (its path template)."""
+    """Every GET route under /api/v2/ (its path template, ``<int_key:id>`` read as ``<id>``)."""
     return sorted(
-        rule.rule
+        re.sub(r"<\w+:(\w+)>", r"<\1>", rule.rule)
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/v2/") and "GET" in rule.methods
     )

@@ -25,6 +25,7 @@ from wger_flask.rest.smorest import (
     OPTIONAL_AUTH,
     VALIDATION_ERROR,
     Blueprint,
+    documented,
     error_response,
     set_doc,
 )
@@ -77,7 +78,11 @@ def _update() -> Response:
 class UserprofileView(MethodView):
     """The caller's profile: account facts and preferences (one per user, no id)."""
 
-    decorators = [throttling.throttle(throttling.REGISTRATION, methods=["POST", "PUT", "PATCH"])]
+    decorators = [
+        throttling.throttle(
+            throttling.REGISTRATION, methods=["POST", "PUT", "PATCH"], requires_user=True
+        )
+    ]
 
     def get(self) -> Response:
         # a read writes nothing: a profile that is missing shows its defaults
@@ -97,6 +102,32 @@ class UserprofileView(MethodView):
         return _update()
 
 
+VERIFY_EMAIL_DOC = {
+    "operationId": "userprofile_verify_email_create",
+    "responses": {
+        "200": {
+            "description": "What happened",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "status": {"type": "string"},
+                            "result": {"type": "string"},
+                            "message": {"type": "string"},
+                        },
+                        "required": ["message"],
+                    }
+                }
+            },
+        },
+        "401": error_response("Authentication credentials were not provided or invalid"),
+    },
+    "security": AUTHENTICATED,
+}
+
+
+@documented(VERIFY_EMAIL_DOC)
 def verify_email() -> Response:
     """Send the caller a link that verifies their email address."""
     user = require_user(current_user())
@@ -124,6 +155,41 @@ def verify_email() -> Response:
 blp.add_url_rule("/userprofile/verify-email/", "verify_email", verify_email, methods=["POST"])
 
 
+CHECK_PERMISSION_DOC = {
+    "operationId": "check_permission_retrieve",
+    "parameters": [
+        {
+            "in": "query",
+            "name": "permission",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": "app_label.codename",
+        }
+    ],
+    "responses": {
+        "200": {
+            "description": "The answer",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"result": {"type": "boolean"}},
+                        "required": ["result"],
+                    }
+                }
+            },
+        },
+        "400": {
+            "description": "The permission parameter is missing: a bare JSON string, as "
+            "upstream answers it",
+            "content": {"application/json": {"schema": {"type": "string"}}},
+        },
+    },
+    "security": OPTIONAL_AUTH,
+}
+
+
+@documented(CHECK_PERMISSION_DOC)
 def check_permission() -> Response:
     """Whether the caller has a permission (``?permission=app.codename``)."""
     name = request.args.get("permission")
@@ -133,6 +199,7 @@ def check_permission() -> Response:
 
 
 blp.add_url_rule("/check-permission/", "check_permission", check_permission, methods=["GET"])
+
 
 PROFILE_RESPONSE = {
     "200": {
@@ -176,60 +243,3 @@ set_doc(
     {**PROFILE_WRITE, "operationId": "userprofile_update_legacy", "deprecated": True},
 )
 blp.add_url_rule("/userprofile/", view_func=UserprofileView, endpoint="userprofile")
-set_doc(
-    verify_email,
-    {
-        "operationId": "userprofile_verify_email_create",
-        "responses": {
-            "200": {
-                "description": "What happened",
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {
-                                "status": {"type": "string"},
-                                "result": {"type": "string"},
-                                "message": {"type": "string"},
-                            },
-                            "required": ["message"],
-                        }
-                    }
-                },
-            },
-            "401": error_response("Authentication credentials were not provided or invalid"),
-        },
-        "security": AUTHENTICATED,
-    },
-)
-set_doc(
-    check_permission,
-    {
-        "operationId": "check_permission_retrieve",
-        "parameters": [
-            {
-                "in": "query",
-                "name": "permission",
-                "required": True,
-                "schema": {"type": "string"},
-                "description": "app_label.codename",
-            }
-        ],
-        "responses": {
-            "200": {
-                "description": "The answer",
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {"result": {"type": "boolean"}},
-                            "required": ["result"],
-                        }
-                    }
-                },
-            },
-            "400": {"description": "The permission parameter is missing"},
-        },
-        "security": OPTIONAL_AUTH,
-    },
-)

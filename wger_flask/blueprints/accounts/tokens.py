@@ -11,7 +11,7 @@ from wger_flask.rest.auth import current_user
 from wger_flask.rest.errors import ValidationFailed, not_authenticated
 from wger_flask.rest.permissions import require_user
 from wger_flask.rest.requests import json_body
-from wger_flask.rest.smorest import AUTHENTICATED, Blueprint, error_response, set_doc
+from wger_flask.rest.smorest import AUTHENTICATED, Blueprint, documented, error_response
 from wger_flask.rest.transaction import commit, commit_early
 from wger_flask.services.accounts import tokens
 
@@ -40,7 +40,63 @@ BODY_TYPES = ("application/json", "application/x-www-form-urlencoded")
 TOKEN_NOT_VALID = "token_not_valid"
 
 
+REFRESH_DOC = {
+    "operationId": "token_refresh_create",
+    "requestBody": {
+        "required": True,
+        "content": {
+            kind: {"schema": _schema({"refresh": {"type": "string", "minLength": 1}}, ["refresh"])}
+            for kind in BODY_TYPES
+        },
+    },
+    "responses": {
+        "200": {
+            "description": "A new pair",
+            "content": {"application/json": {"schema": TOKEN_PAIR}},
+        },
+        "400": error_response("The refresh field is missing"),
+        "401": error_response("Invalid, expired or blocklisted token"),
+    },
+    "security": [],
+}
+VERIFY_DOC = {
+    "operationId": "token_verify_create",
+    "requestBody": {
+        "required": True,
+        "content": {
+            kind: {"schema": _schema({"token": {"type": "string", "minLength": 1}}, ["token"])}
+            for kind in BODY_TYPES
+        },
+    },
+    "responses": {
+        "200": {
+            "description": "The token is valid",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        "400": error_response("The token field is missing"),
+        "401": error_response("Invalid or expired token"),
+    },
+    "security": [],
+}
+ISSUE_DOC = {
+    "operationId": "issue_refresh_token_create",
+    "responses": {
+        "200": {
+            "description": "A refresh token",
+            "content": {
+                "application/json": {
+                    "schema": _schema({"refresh_token": {"type": "string"}}, ["refresh_token"])
+                }
+            },
+        },
+        "401": error_response("Authentication credentials were not provided or invalid"),
+    },
+    "security": AUTHENTICATED,
+}
+
+
 @blp.route("/token/refresh/", endpoint="refresh", methods=["POST"])
+@documented(REFRESH_DOC)
 def refresh() -> Response:
     """Rotate a refresh token: the old one is blocklisted at once; a second use gets 401."""
     token = required_text("refresh")
@@ -57,6 +113,7 @@ def refresh() -> Response:
 
 
 @blp.route("/token/verify/", endpoint="verify", methods=["POST"])
+@documented(VERIFY_DOC)
 def verify() -> Response:
     """Check a token: 200 ``{}`` if it is valid, 401 otherwise."""
     try:
@@ -67,75 +124,10 @@ def verify() -> Response:
 
 
 @blp.route("/issue-refresh-token/", endpoint="issue_refresh_token", methods=["POST"])
+@documented(ISSUE_DOC)
 def issue_refresh_token() -> Response:
     """A new long-lived refresh token for the caller (any credentials: key, token, session)."""
     user = require_user(current_user())
     token = tokens.mint_refresh(user, "issue-refresh-token")
     commit()
     return negotiation.render({"refresh_token": token})
-
-
-set_doc(
-    refresh,
-    {
-        "operationId": "token_refresh_create",
-        "requestBody": {
-            "required": True,
-            "content": {
-                kind: {
-                    "schema": _schema({"refresh": {"type": "string", "minLength": 1}}, ["refresh"])
-                }
-                for kind in BODY_TYPES
-            },
-        },
-        "responses": {
-            "200": {
-                "description": "A new pair",
-                "content": {"application/json": {"schema": TOKEN_PAIR}},
-            },
-            "400": error_response("The refresh field is missing"),
-            "401": error_response("Invalid, expired or blocklisted token"),
-        },
-        "security": [],
-    },
-)
-set_doc(
-    verify,
-    {
-        "operationId": "token_verify_create",
-        "requestBody": {
-            "required": True,
-            "content": {
-                kind: {"schema": _schema({"token": {"type": "string", "minLength": 1}}, ["token"])}
-                for kind in BODY_TYPES
-            },
-        },
-        "responses": {
-            "200": {
-                "description": "The token is valid",
-                "content": {"application/json": {"schema": {"type": "object"}}},
-            },
-            "400": error_response("The token field is missing"),
-            "401": error_response("Invalid or expired token"),
-        },
-        "security": [],
-    },
-)
-set_doc(
-    issue_refresh_token,
-    {
-        "operationId": "issue_refresh_token_create",
-        "responses": {
-            "200": {
-                "description": "A refresh token",
-                "content": {
-                    "application/json": {
-                        "schema": _schema({"refresh_token": {"type": "string"}}, ["refresh_token"])
-                    }
-                },
-            },
-            "401": error_response("Authentication credentials were not provided or invalid"),
-        },
-        "security": AUTHENTICATED,
-    },
-)

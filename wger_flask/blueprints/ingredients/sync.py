@@ -24,6 +24,7 @@ from wger_flask.models.ingredients import Ingredient
 from wger_flask.rest import negotiation, pagination
 from wger_flask.rest.errors import APIError
 from wger_flask.rest.resources import Resource
+from wger_flask.rest.smorest import error_response
 
 SYNC_PAGE_SIZE = 200
 SYNC_MAX_PAGE_SIZE = 1000
@@ -134,6 +135,6 @@ def sync_list_doc(item_schema: str, filter_parameters: list[dict[str, Any]]) -> 
                 "description": "A page of results (no `count`)",
                 "content": {"application/json": {"schema": envelope}},
             },
-            "404": {"description": "Invalid cursor"},
+            "404": error_response("Invalid cursor"),
         },
     }

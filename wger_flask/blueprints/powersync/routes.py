@@ -11,7 +11,7 @@ from wger_flask.rest import negotiation
 from wger_flask.rest.auth import current_user
 from wger_flask.rest.errors import APIError
 from wger_flask.rest.permissions import require_user
-from wger_flask.rest.smorest import AUTHENTICATED, Blueprint, error_response, set_doc
+from wger_flask.rest.smorest import AUTHENTICATED, Blueprint, documented, error_response
 from wger_flask.services import powersync
 
 blp = Blueprint(
@@ -32,7 +32,59 @@ def configured_keys() -> powersync.KeyPair:
         raise APIError(503, str(missing)) from None
 
 
+TOKEN_DOC = {
+    "operationId": "powersync_token_retrieve",
+    "tags": ["powersync-token"],
+    "responses": {
+        "200": {
+            "description": "A token (RS256, aud powersync, 10 minutes) and the service URL",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "token": {"type": "string"},
+                            "powersync_url": {"type": "string"},
+                        },
+                        "required": ["powersync_url", "token"],
+                    }
+                }
+            },
+        },
+        "401": error_response("Authentication credentials were not provided or invalid"),
+        "503": NOT_CONFIGURED,
+    },
+    "security": AUTHENTICATED,
+}
+KEYS_DOC = {
+    "operationId": "powersync_keys_retrieve",
+    "tags": ["powersync-keys"],
+    "responses": {
+        "200": {
+            "description": "A JSON Web Key Set holding the one public key",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "keys": {
+                                "type": "array",
+                                "items": {"type": "object", "additionalProperties": {}},
+                            }
+                        },
+                        "required": ["keys"],
+                    }
+                }
+            },
+        },
+        "503": NOT_CONFIGURED,
+    },
+    "security": [],
+}
+
+
 @blp.route("/powersync-token/", endpoint="token", methods=["GET"])
+@documented(TOKEN_DOC)
 def powersync_token() -> Response:
     """A PowerSync token for the caller (10 minutes) and the URL of the PowerSync service."""
     user = require_user(current_user())
@@ -46,64 +98,8 @@ def powersync_token() -> Response:
 
 
 @blp.route("/powersync-keys/", endpoint="keys", methods=["GET"])
+@documented(KEYS_DOC)
 def powersync_keys() -> Response:
     """The public key set the PowerSync service verifies tokens with (no credentials needed)."""
     current_user()  # as every API route: bad credentials are a 401, none are fine
     return negotiation.render(configured_keys().jwks())
-
-
-set_doc(
-    powersync_token,
-    {
-        "operationId": "powersync_token_retrieve",
-        "tags": ["powersync-token"],
-        "responses": {
-            "200": {
-                "description": "A token (RS256, aud powersync, 10 minutes) and the service URL",
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {
-                                "token": {"type": "string"},
-                                "powersync_url": {"type": "string"},
-                            },
-                            "required": ["powersync_url", "token"],
-                        }
-                    }
-                },
-            },
-            "401": error_response("Authentication credentials were not provided or invalid"),
-            "503": NOT_CONFIGURED,
-        },
-        "security": AUTHENTICATED,
-    },
-)
-set_doc(
-    powersync_keys,
-    {
-        "operationId": "powersync_keys_retrieve",
-        "tags": ["powersync-keys"],
-        "responses": {
-            "200": {
-                "description": "A JSON Web Key Set holding the one public key",
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {
-                                "keys": {
-                                    "type": "array",
-                                    "items": {"type": "object", "additionalProperties": {}},
-                                }
-                            },
-                            "required": ["keys"],
-                        }
-                    }
-                },
-            },
-            "503": NOT_CONFIGURED,
-        },
-        "security": [],
-    },
-)
