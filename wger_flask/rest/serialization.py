@@ -18,11 +18,13 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from wger_flask.schemas.fields import (
+    Date,
     DateTime,
     DecimalNumber,
     DecimalString,
     Related,
     RelatedIds,
+    Time,
     UUIDString,
     decimal_string,
 )
@@ -88,7 +90,7 @@ def _value_converter(field: fields.Field) -> Callable[[Any], Any] | None:
         return _id_list
     if isinstance(field, Related):
         return lambda value: str(value) if isinstance(value, uuid.UUID) else value
-    if type(field) in (fields.Date, fields.Time):
+    if type(field) in (fields.Date, fields.Time, Date, Time):
         return _iso
     if type(field) is fields.String:
         return _plain_string

@@ -128,3 +128,26 @@ def test_the_26_fields_are_the_users_wall_clock_in_their_time_zone(client, alice
     bare = create(client, alice, "workoutsession", date="2024-01-06")
     assert bare["datetime_start"] == "2024-01-05T23:00:00+00:00"  # the local midnight
     assert bare["time_start"] is None
+
+
+def test_times_written_as_clients_write_them_are_stored_normalised(client, alice):
+    """Issue 25: upstream took ``"time_start": "17:0:00"`` (201) and stored ``17:00:00``."""
+    made = create(client, alice, "workoutsession", date="2026-12-6", time_start="17:0:00",
+                  time_end="18:5")  # fmt: skip
+    assert (made["date"], made["time_start"], made["time_end"]) == (
+        "2026-12-06",
+        "17:00:00",
+        "18:05:00",
+    )
+    assert made["datetime_start"] == "2026-12-06T17:00:00+00:00"
+    log = create(client, alice, "workoutlog", exercise=EXERCISE, session=made["id"],
+                 date="2026-12-06T17:1:00Z", repetitions="5", weight="50")  # fmt: skip
+    assert log["date"] == "2026-12-06T17:01:00+00:00"
+
+
+def test_times_upstream_refuses_are_a_400_naming_the_field(client, alice):
+    for field, text in (("time_start", "17:0:0:0"), ("time_end", "5 pm"), ("date", "6.12.2026")):
+        response = client.post("/api/v2/workoutsession/", json={field: text}, headers=alice)
+        assert response.status_code == 400, (field, text)
+        assert list(response.get_json()) == [field]
+        assert "has wrong format" in response.get_json()[field][0]

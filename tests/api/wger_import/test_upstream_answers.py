@@ -184,3 +184,32 @@ def test_the_answer_is_upstreams(imported, answer):
         deliberate=KNOWN,
     )
     assert comparison.differences == [], format_report(comparison)
+
+
+def test_tally_of_every_answer(imported, capsys):
+    """All answers together, with only the deliberate list: the share of upstream's fields
+    this server answers the same (printed: the figure issue 25 reports)."""
+    from tests.upstream_answers import Comparison
+
+    total = Comparison()
+    ids = id_map()
+    for answer in ANSWERS:
+        response = answer_as_user(imported.app, answer)
+        if response.status_code != answer.status:
+            raise AssertionError(f"{answer.user}__{answer.name}: {response.status_code}")
+        expected, actual = answer.body, response.get_json()
+        if answer.name == "measurement-category" or answer.name in ORDER_BY:
+            expected, actual = set_aside(answer.name, expected, actual)
+        total.add(
+            compare(
+                answer.name,
+                expected,
+                actual,
+                ids,
+                upstream_origin=imported.manifest["server"],
+                our_origin=OUR_ORIGIN,
+                deliberate=DELIBERATE + IMPORT,
+            )
+        )
+    with capsys.disabled():
+        print("\n" + format_report(total, limit=60))

@@ -11,17 +11,20 @@ import pytest
 
 from wger_flask.services.trophies import checkers
 from wger_flask.services.trophies.history import (
+    LastRecord,
     LogEntry,
     SessionEntry,
     Summary,
     day_facts,
     extend_days,
+    is_record,
     one_rep_max,
     personal_records,
     session_moment,
     summarize,
     volume_mg,
 )
+from wger_flask.services.trophies.store import record_context
 
 UTC = dt.UTC
 BENCH, SQUAT = 9, 12
@@ -243,12 +246,44 @@ def test_phoenix_after_thirty_days_away():
 # ------------------------------------------------------------------------------ records
 
 
-def test_brzycki_with_reps_in_reserve_and_pounds():
+def test_brzycki_with_reps_in_reserve_in_the_logged_unit():
+    """Upstream's estimate: pounds stay pounds, any unit of repetitions counts."""
     assert one_rep_max(log(100, 5)) == Decimal("112.50")
     assert one_rep_max(log(100, 3, rir=2)) == Decimal("112.50")  # 5 to failure
-    assert one_rep_max(log(225, 5, unit=2)) == Decimal("114.82")
-    assert one_rep_max(log(100, 37)) is None
-    assert one_rep_max(log(80, 5, unit=3)) is None
+    assert one_rep_max(log(225, 5, unit=2)) == Decimal("253.12")  # lb: 225 × 36 / 32
+    assert one_rep_max(log(80, 5, unit=3)) == Decimal("90.00")
+    assert one_rep_max(log(100, 37)) is None  # upstream's formula refuses exactly 37
+    assert one_rep_max(log(100, 36, rir=1)) is None
+    assert one_rep_max(log(100, 38)) == Decimal("-3600.00")
+    assert one_rep_max(log(None, 5)) is None and one_rep_max(log(100, None)) is None
+
+
+def test_a_body_weight_plank_sets_a_record_as_upstream():
+    """Issue 25: a 60 s plank, weight 0, estimates -0.0 and is the exercise's first record;
+    the next plank of weight 0 does not beat it; its context names no weight, as upstream."""
+    first = log(0, 60, unit=3, rep_unit=3, when="2026-03-01T10:00:00")
+    second = log(0, 90, unit=3, rep_unit=3, when="2026-03-02T10:00:00")
+    estimate = one_rep_max(first)
+    assert estimate == 0 and str(float(estimate)) == "-0.0"
+    assert [entry for entry, _ in personal_records([first, second])] == [first]
+    context = record_context(first, estimate)
+    assert context["weight"] is None and context["repetitions"] == 60.0
+    assert str(context["one_rep_max_estimate"]) == "-0.0"
+
+
+def test_a_log_without_weight_is_a_record_only_as_the_first():
+    """Upstream awards the first log of an exercise whatever it holds; after a record whose
+    estimate failed, the next log that has one is a record."""
+    first = log(None, 10, when="2026-03-01T10:00:00")
+    again = log(None, 12, when="2026-03-02T10:00:00")
+    weighed = log(20, 10, when="2026-03-03T10:00:00")
+    records = personal_records([first, again, weighed])
+    assert [(entry, estimate) for entry, estimate in records] == [
+        (first, None),
+        (weighed, Decimal("26.67")),
+    ]
+    assert is_record(Decimal(1), LastRecord(Decimal(1))) is False  # equal does not beat
+    assert is_record(None, None) is True
 
 
 def test_records_are_each_exercises_running_best_in_date_order():
@@ -265,6 +300,27 @@ def test_records_are_each_exercises_running_best_in_date_order():
         [(Decimal(103), BENCH), (Decimal(105), BENCH), (Decimal(60), SQUAT)]
     )
     assert verdict("personal_record", {}, logs=logs).earned
+
+
+def test_a_records_context_is_upstreams():
+    entry = LogEntry(
+        id=uuid.uuid4(), exercise_id=BENCH, date=dt.datetime(2026, 3, 2, 10, tzinfo=UTC),
+        weight=Decimal("125"), weight_unit_id=2, repetitions=Decimal("8"), rir=Decimal("2"),
+        iteration=4,
+    )  # fmt: skip
+    context = record_context(entry, one_rep_max(entry))
+    assert context == {
+        "log_id": str(entry.id),
+        "date": "2026-03-02T10:00:00+00:00",
+        "session_id": None,
+        "exercise_id": BENCH,
+        "repetitions_unit_id": 1,
+        "repetitions": 8.0,
+        "weight_unit_id": 2,
+        "weight": 125.0,
+        "iteration": 4,
+        "one_rep_max_estimate": 166.67,
+    }
 
 
 def test_a_naive_start_instant_is_taken_as_utc():
