@@ -16,14 +16,13 @@ from wger_flask.models.trophies import TROPHY_TYPES
 from wger_flask.schemas.base import BaseSchema
 from wger_flask.schemas.fields import DateTime, UUIDString
 from wger_flask.services.trophies import current_streak, current_weekend_streak, kg_of
-
-# One badge per trophy type, drawn for this project (upstream's images are not shipped).
-IMAGE_PATH = "static/trophies/{trophy_type}.svg"
+from wger_flask.services.trophies.badges import image_path
 
 
 def image_url(trophy: Any) -> str:
-    """The badge of the trophy's type, as an absolute URL on the request's host."""
-    return request.host_url + IMAGE_PATH.format(trophy_type=trophy.trophy_type)
+    """The trophy's badge at upstream's path (``static/trophies/<type>/<uuid>.png``), as an
+    absolute URL on the request's host."""
+    return request.host_url + "static/" + image_path(trophy.trophy_type, trophy.uuid)
 
 
 class TrophySchema(BaseSchema):

@@ -72,7 +72,9 @@ def test_five_weeks_by_hand(client, alice):
     assert rows["Unstoppable"]["current_value"] == "7"
     assert rows["Unstoppable"]["progress"] == 7 / 30 * 100
     assert rows["Weekend Warrior"]["progress_display"] == "2/4"
-    assert rows["Dedicated"]["is_earned"] is False and rows["Dedicated"]["progress"] == 0.0
+    # count trophies are progressive, as on upstream's servers (its migration 0002)
+    assert rows["Dedicated"]["is_earned"] is False and rows["Dedicated"]["progress"] == 24.0
+    assert rows["Dedicated"]["progress_display"] == "12/50"
     assert "Night Owl" not in rows and "Phoenix" not in rows  # hidden, not earned
 
 
