@@ -83,3 +83,12 @@ def _zone(text: str | None) -> dt.tzinfo | None:
         return dt.UTC
     minutes = 60 * int(text[1:3]) + (int(text[-2:]) if len(text) > 3 else 0)
     return dt.timezone(dt.timedelta(minutes=-minutes if text[0] == "-" else minutes))
+
+
+def iso_datetime(value: dt.datetime | None) -> str | None:
+    """A datetime as DRF writes it: ISO 8601 in UTC, ``Z`` for the offset
+    (``2026-12-06T06:00:00Z``, microseconds kept when there are any); naive means UTC."""
+    if value is None:
+        return None
+    value = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    return value.isoformat().removesuffix("+00:00") + "Z"

@@ -10,13 +10,13 @@ served by marshmallow itself (``field.serialize``), so the output is the same by
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from marshmallow import Schema, fields
 
+from wger_flask.rest.dateparse import iso_datetime
 from wger_flask.schemas.fields import (
     Date,
     DateTime,
@@ -47,12 +47,7 @@ def _getter(attribute: str) -> Callable[[Any], Any]:
     return dotted
 
 
-def _iso_datetime(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.isoformat()
+_iso_datetime = iso_datetime
 
 
 def _iso(value: Any) -> str | None:

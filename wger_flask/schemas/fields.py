@@ -213,7 +213,7 @@ class Time(fields.Time):
 
 
 class DateTime(fields.DateTime):
-    """ISO 8601 with offset on the way out; on the way in whatever upstream accepts
+    """ISO 8601 in UTC on the way out, as DRF writes it (``2026-12-06T06:00:00Z``); on the way in whatever upstream accepts
     (``2026-12-06T06:0:00Z``, ``2026-12-06 06:00``, a date alone meaning its midnight),
     naive input taken as UTC, stored in UTC."""
 
@@ -227,11 +227,7 @@ class DateTime(fields.DateTime):
         super().__init__(format="iso", **kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value.isoformat()
+        return dateparse.iso_datetime(value)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.datetime:
         parsed = _parsed(dateparse.parse_datetime, value)

@@ -50,49 +50,14 @@ IMPORT = (
 )
 BY_ISSUE_25 = (
     Deliberate(
-        ("routine-*-date-sequence-display:*",),
-        "[issue 25] the fit_in_week calendar: the next cycle starts on the following Monday",
-    ),
-    Deliberate(
         (
             "user-statistics:results[].current_streak",
             "user-statistics:results[].total_weight_lifted",
         ),
         "[issue 25] current_streak two days after the last workout; a pound user's volume",
     ),
-    Deliberate(
-        (
-            "user-trophy:results[].context_data.iteration",
-            "user-trophy:results[].trophy.description",
-            "user-trophy:results[].trophy.image",
-            "user-trophy:results[].trophy.is_hidden",
-            "user-trophy:results[].trophy.is_progressive",
-        ),
-        "[issue 25] personal records' iteration; the trophy catalogue (images, the PR "
-        "description, is_hidden of 'Plane lifter', is_progressive of 'Consistent', 'Beginner')",
-    ),
-    Deliberate(
-        ("user-trophy:results[].context_data.one_rep_max_estimate",),
-        "[issue 25] a pound log's one-rep-max estimate is converted to kg here",
-    ),
-    Deliberate(
-        (
-            "*:results[].date",
-            "*:results[].datetime",
-            "*:date_joined",
-            "routine-*-logs:*.logs*.date",  # (fnmatch: one "[]" per pattern at most)
-            "*:*created",
-        ),
-        "[issue 25] UTC datetimes written as DRF writes them ('Z', not '+00:00')",
-    ),
 )
 KNOWN = DELIBERATE + IMPORT + BY_ISSUE_25
-
-
-def _is_body_weight_record(row: dict) -> bool:
-    """A personal record of a body-weight log (weight null) that upstream awards: issue 25."""
-    context = row.get("context_data") or {}
-    return row["trophy"]["trophy_type"] == "pr" and context.get("weight") is None
 
 
 def _is_official_category(row: dict) -> bool:
@@ -103,7 +68,6 @@ def _is_official_category(row: dict) -> bool:
 # answer name → (which rows of which side are set aside, why); each is checked on its own.
 SET_ASIDE = {
     "measurement-category": ("ours", _is_official_category, 6, "[deliberate] official categories"),
-    "user-trophy": ("upstream", _is_body_weight_record, None, "[issue 25] body-weight records"),
 }
 # Rows each server numbers itself are matched by what they are before the walk.
 ORDER_BY = {

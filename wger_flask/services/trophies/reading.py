@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 
 from wger_flask.extensions import db
 from wger_flask.models.trophies import Trophy, UserStatistics, UserTrophy
+from wger_flask.rest.dateparse import iso_datetime
 from wger_flask.services import accounts
 from wger_flask.services.trophies import checkers, store
 from wger_flask.services.trophies.history import kg_of, today_in
@@ -59,7 +60,7 @@ def _iso(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat()  # as the API's datetimes
+        return iso_datetime(value)  # as the API's datetimes
     return value.isoformat()
 
 
