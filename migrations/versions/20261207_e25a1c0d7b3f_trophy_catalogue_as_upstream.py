@@ -1,12 +1,16 @@
-"""trophy catalogue as upstream's servers hold it
+"""trophy catalogue as upstream's servers hold it; statistics marked stale
 
 The shipped catalogue came from upstream's ``initial_trophies.json``; a real upstream server
 holds what its migration ``trophies/0002_load_initial_trophies`` writes, which differs (issue
 25): the count trophies are progressive and the last four of them hidden, "Plane lifter" is
 not hidden, "Blue whale lifter" takes the 150,000 kg its description names, "Millionaire" and
 "Personal Record" have upstream's descriptions. Existing rows are updated by uuid (a trophy an
-admin removed stays removed). Awards are not touched here: a changed target is read at the
-user's next workout (or by ``flask trophies recompute``).
+admin removed stays removed).
+
+Every user's statistics are marked stale: issue 25 changed what they add up to (start times
+from ``time_start`` only, upstream's kg to 4 places, records as upstream awards them with
+their ``iteration``), so each user's next workout write recomputes them from the logs
+(``flask trophies recompute`` does it for everyone at once).
 
 Revision ID: e25a1c0d7b3f
 Revises: 5a7c0e23d1f4
@@ -75,6 +79,7 @@ def _apply(which):
 
 def upgrade():
     _apply(0)
+    op.execute(sa.text("UPDATE trophies_userstatistics SET stale = :yes").bindparams(yes=True))
 
 
 def downgrade():

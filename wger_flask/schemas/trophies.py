@@ -1,12 +1,10 @@
 """Schemas of the trophy resources: trophies, earned trophies, progress, user statistics.
 
-Everything is read-only (upstream's serializers). A statistics record carries ``zone``, the
-user's time zone, set by the view: the current streaks are "alive" relative to their today.
+Everything is read-only (upstream's serializers).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import request
@@ -77,10 +75,6 @@ class TrophyProgressSchema(BaseSchema):
     progress_display = fields.String(allow_none=True)
 
 
-def _zone(stats: Any) -> dt.tzinfo:
-    return getattr(stats, "zone", dt.UTC)
-
-
 def _text(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -96,9 +90,12 @@ class UserStatisticsSchema(BaseSchema):
     )
     total_workouts = fields.Integer(dump_only=True)
     current_streak = fields.Function(
-        lambda stats: current_streak(stats, _zone(stats)),
+        current_streak,
         dump_only=True,
-        metadata={"type": "integer", "description": "Consecutive days up to today/yesterday"},
+        metadata={
+            "type": "integer",
+            "description": "Consecutive workout days up to the last one",
+        },
     )
     longest_streak = fields.Integer(dump_only=True)
     last_workout_date = fields.Function(
@@ -117,7 +114,7 @@ class UserStatisticsSchema(BaseSchema):
         metadata={"type": "string", "format": "time", "nullable": True},
     )
     weekend_workout_streak = fields.Function(
-        lambda stats: current_weekend_streak(stats, _zone(stats)),
+        current_weekend_streak,
         dump_only=True,
         metadata={"type": "integer", "description": "Consecutive complete weekends"},
     )

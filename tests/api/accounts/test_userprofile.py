@@ -120,3 +120,29 @@ def test_check_permission(client, user, make_user, auth_headers):
     missing = client.get("/api/v2/check-permission/")
     assert missing.status_code == 400
     assert missing.get_json() == "Please pass a permission name in the 'permission' parameter"
+
+
+def test_the_age_follows_the_birthdate_as_upstream(client, user, auth_headers):
+    """Issue 25: upstream derives ``age`` from ``birthdate`` when a profile without an age is
+    saved (its ``set_user_age``), on the user's today; an age the user set stays."""
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 12, 7, 2, 45, tzinfo=dt.UTC), tick=False):
+        headers = auth_headers(user)  # a token of that moment
+        body = client.patch(
+            "/api/v2/userprofile/", json={"birthdate": "1992-03-14"}, headers=headers
+        ).get_json()
+        assert (body["birthdate"], body["age"]) == ("1992-03-14", 34)
+        # in Pago Pago it is still 6 December: the birthday is tomorrow there
+        body = client.patch(
+            "/api/v2/userprofile/",
+            json={"age": None, "birthdate": "1985-12-07", "time_zone": "Pacific/Pago_Pago"},
+            headers=headers,
+        ).get_json()
+        assert body["age"] == 40
+        kept = client.patch(
+            "/api/v2/userprofile/", json={"age": 30, "birthdate": "1970-01-30"}, headers=headers
+        ).get_json()
+        assert kept["age"] == 30

@@ -157,22 +157,29 @@ def test_sunday_then_saturday_is_not_a_weekend():
 
 
 def test_volume_converts_pounds_to_kilograms():
-    logs = [log(100, 10), log(220.5, 10, unit=2)]  # 1000 kg + 2205 lb = 2205 × 0.45359237 kg
-    assert volume_mg(logs[1]) == 1_000_171_176
+    """As upstream's ``AbstractWeight``: 220.5 lb is 100.0171 kg (4 places), × 10."""
+    logs = [log(100, 10), log(220.5, 10, unit=2)]
+    assert volume_mg(logs[1]) == 1_000_171_000
     result = verdict("volume", {"kg": 5000}, logs=logs)
     assert result.current == "2000.17"
-    assert result.progress == pytest.approx(2000.171176 / 5000 * 100)
+    assert result.progress == pytest.approx(2000.171 / 5000 * 100)
 
 
-def test_volume_ignores_what_is_not_a_mass_or_repetitions():
-    logs = [
-        log(80, 10, unit=3),  # body weight
-        log(4, 10, unit=4),  # plates
-        log(20, 60, rep_unit=3),  # seconds
-        log(None, 10),
-        log(50, None),
-    ]
-    assert sum(map(volume_mg, logs)) == 0
+def test_a_pound_users_volume_is_upstreams_recompute():
+    """Issue 25: each log's weight in kg to 4 places (half to even), times its repetitions,
+    summed exactly: 125 lb × 5 is 56.6990 kg × 5 = 283.4950 kg, 10 of them 2834.95 kg."""
+    logs = [log(125, 5, unit=2) for _ in range(10)]
+    assert sum(map(volume_mg, logs)) == 2_834_950_000
+    assert verdict("volume", {"kg": 5000}, logs=logs).current == "2834.95"
+
+
+def test_volume_counts_every_unit_as_upstream():
+    """Upstream's recompute adds weight × repetitions of every log that has both, taking any
+    unit but pounds as kg and any repetition unit as a count (issue 25)."""
+    assert sum(map(volume_mg, [log(None, 10), log(50, None), log(0, 60, rep_unit=3)])) == 0
+    assert volume_mg(log(80, 10, unit=3)) == 800 * 10**6  # body weight
+    assert volume_mg(log(4, 10, unit=4)) == 40 * 10**6  # plates
+    assert volume_mg(log(20, 60, rep_unit=3)) == 1200 * 10**6  # seconds
 
 
 def test_volume_trophy_earned_at_the_target():
@@ -324,14 +331,21 @@ def test_a_records_context_is_upstreams():
 
 
 def test_a_naive_start_instant_is_taken_as_utc():
-    naive = SessionEntry(uuid.uuid4(), dt.date(2026, 3, 1), None, dt.datetime(2026, 3, 1, 10, 30))
+    """Without ``time_start`` the day comes from ``datetime_start`` in the user's zone."""
+    naive = SessionEntry(uuid.uuid4(), dt.date(2026, 3, 1), None, dt.datetime(2026, 3, 1, 3, 30))
     aware = SessionEntry(naive.id, naive.date, None, naive.datetime_start.replace(tzinfo=UTC))
     zone = ZoneInfo("America/New_York")
-    assert (
-        session_moment(naive, zone)
-        == session_moment(aware, zone)
-        == (
-            dt.date(2026, 3, 1),
-            dt.time(5, 30),
-        )
+    assert session_moment(naive, zone) == session_moment(aware, zone)
+    assert session_moment(naive, zone) == (dt.date(2026, 2, 28), None)
+
+
+def test_only_time_start_is_a_start_time_as_upstream():
+    """Issue 25: the session made for a log sent without one (12:00 here) has no
+    ``time_start``, so it is not the earliest workout; upstream reads ``time_start`` only."""
+    made_for_a_log = SessionEntry(
+        uuid.uuid4(), dt.date(2026, 12, 5), None, dt.datetime(2026, 12, 5, 12, tzinfo=UTC)
     )
+    evening = SessionEntry(uuid.uuid4(), dt.date(2026, 12, 4), dt.time(18, 15))
+    summary = summarize([made_for_a_log, evening], [], UTC)
+    assert (summary.earliest_time, summary.latest_time) == (dt.time(18, 15), dt.time(18, 15))
+    assert summary.total_workouts == 2

@@ -20,9 +20,8 @@ from wger_flask.services.accounts import UTC, zone_named
 
 KILOGRAM_UNIT = 1
 POUND_UNIT = 2
-POUND_IN_KG = Decimal("0.45359237")
-# Units that count repetitions (repetitions, until failure, max reps); time and distance do not.
-REPETITION_UNITS = frozenset({1, 2, 7})
+POUND_IN_KG = Decimal(0.45359237)  # upstream's factor, the float's exact value
+FOUR_PLACES = Decimal("0.0001")
 MILLIGRAMS_PER_KG = 1_000_000
 SATURDAY, SUNDAY = 5, 6
 # The user's zone from the profile's IANA name: the accounts domain's one rule.
@@ -68,21 +67,22 @@ class SessionEntry:
 
 
 def weight_in_kg(weight: Decimal | None, unit_id: int | None) -> Decimal | None:
-    """A weight in kg; None when it is not a mass (body weight, plates, speeds)."""
+    """A weight in kg to 4 places, as upstream's ``AbstractWeight(weight, mode).kg`` gives it
+    (the weight and the converted value each rounded half to even): pounds are converted,
+    every other unit is taken as kg, as upstream takes it."""
     if weight is None:
         return None
-    if unit_id == KILOGRAM_UNIT:
-        return Decimal(weight)
     if unit_id == POUND_UNIT:
-        return Decimal(weight) * POUND_IN_KG
-    return None
+        return (Decimal(weight).quantize(FOUR_PLACES) * POUND_IN_KG).quantize(FOUR_PLACES)
+    return Decimal(weight).quantize(FOUR_PLACES)
 
 
 def volume_mg(log: LogEntry) -> int:
-    """Weight × repetitions of one log, in milligrams (0 when either is missing or not a
-    mass or a count of repetitions)."""
+    """Weight × repetitions of one log, in milligrams, as upstream's statistics recompute
+    (``_calculate_total_weight``) adds it: every log with a weight and repetitions, whatever
+    their units; 0 when either is missing."""
     kg = weight_in_kg(log.weight, log.weight_unit_id)
-    if kg is None or log.repetitions is None or log.repetitions_unit_id not in REPETITION_UNITS:
+    if kg is None or log.repetitions is None:
         return 0
     volume = kg * Decimal(log.repetitions) * MILLIGRAMS_PER_KG
     return int(volume.to_integral_value(ROUND_HALF_UP))
@@ -149,11 +149,12 @@ def personal_records(logs: Iterable[LogEntry]) -> list[tuple[LogEntry, Decimal |
 
 
 def session_moment(session: SessionEntry, zone: dt.tzinfo) -> tuple[dt.date, dt.time | None]:
-    """The local day and start time of a session. The wall clock the session holds (``date``
-    and ``time_start``, kept in the user's zone when written) wins; without a ``time_start``,
-    ``datetime_start`` (an instant) read in the user's zone, unless it is only a bare date's
-    midnight (a 2.6 client's ``date``, a log's day): that is no time of day, so it neither earns
-    nor spoils an early-bird or night-owl trophy."""
+    """The local day and start time of a session. The start time is ``time_start`` only
+    (upstream's ``_calculate_workout_times``: sessions without one have no time of day, so the
+    session the server makes for a log sent without one neither earns nor spoils an early-bird
+    or night-owl trophy; 2.7 clients' ``datetime_start`` sets ``time_start`` when written). The
+    day: ``date`` when ``time_start`` is there, else ``datetime_start`` read in the user's zone,
+    unless it is only a bare date's midnight (a 2.6 client's ``date``)."""
     if session.time_start is not None:
         return session.date, session.time_start.replace(microsecond=0)
     instant = session.datetime_start
@@ -164,7 +165,7 @@ def session_moment(session: SessionEntry, zone: dt.tzinfo) -> tuple[dt.date, dt.
     local = instant.astimezone(zone)
     if session.date is not None and _is_midnight_of(session.date, instant, local):
         return session.date, None
-    return local.date(), local.time().replace(microsecond=0, tzinfo=None)
+    return local.date(), None
 
 
 def _is_midnight_of(day: dt.date, instant: dt.datetime, local: dt.datetime) -> bool:
