@@ -10,19 +10,21 @@ served by marshmallow itself (``field.serialize``), so the output is the same by
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from marshmallow import Schema, fields
 
+from wger_flask.rest.dateparse import iso_datetime
 from wger_flask.schemas.fields import (
+    Date,
     DateTime,
     DecimalNumber,
     DecimalString,
     Related,
     RelatedIds,
+    Time,
     UUIDString,
     decimal_string,
 )
@@ -45,12 +47,7 @@ def _getter(attribute: str) -> Callable[[Any], Any]:
     return dotted
 
 
-def _iso_datetime(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.isoformat()
+_iso_datetime = iso_datetime
 
 
 def _iso(value: Any) -> str | None:
@@ -88,7 +85,7 @@ def _value_converter(field: fields.Field) -> Callable[[Any], Any] | None:
         return _id_list
     if isinstance(field, Related):
         return lambda value: str(value) if isinstance(value, uuid.UUID) else value
-    if type(field) in (fields.Date, fields.Time):
+    if type(field) in (fields.Date, fields.Time, Date, Time):
         return _iso
     if type(field) is fields.String:
         return _plain_string

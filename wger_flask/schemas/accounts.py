@@ -9,7 +9,7 @@ from marshmallow import ValidationError, fields, validate
 
 from wger_flask.models.catalogue import Language
 from wger_flask.schemas.base import BaseSchema
-from wger_flask.schemas.fields import DateTime, DecimalString, Related
+from wger_flask.schemas.fields import Date, DateTime, DecimalString, Related
 from wger_flask.services.accounts import known_time_zones
 
 MIN_ACCOUNT_AGE_TO_TRUST = dt.timedelta(days=21)
@@ -80,10 +80,10 @@ class UserprofileSchema(BaseSchema):
     workout_reminder_active = fields.Boolean()
     workout_reminder = _int(1, 30)
     workout_duration = _int(1, 30)
-    last_workout_notification = fields.Date(dump_only=True, allow_none=True)
+    last_workout_notification = Date(dump_only=True, allow_none=True)
     notification_language = Related(Language)
     age = _int(10, 100, allow_none=True)
-    birthdate = fields.Date(allow_none=True, validate=validate_birthdate)
+    birthdate = Date(allow_none=True, validate=validate_birthdate)
     height = _int(140, 230, allow_none=True)
     gender = _choice(["1", "2"], allow_none=True)
     sleep_hours = _int(4, 10, allow_none=True)

@@ -11,6 +11,7 @@ from marshmallow import fields, validate
 from wger_flask.models.body import CHART_TYPES, SOURCES, MeasurementCategory
 from wger_flask.schemas.base import BaseSchema
 from wger_flask.schemas.fields import (
+    Date,
     DateTime,
     DecimalNumber,
     DecimalString,
@@ -74,7 +75,7 @@ class MeasurementSchema(BaseSchema):
 
 class GalleryImageSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
-    date = fields.Date(required=True)
+    date = Date(required=True)
     image = MediaURL(dump_only=True, metadata={"format": "uri"})
     description = fields.String(validate=longest(1000))
     height = fields.Integer(dump_only=True)
@@ -93,7 +94,7 @@ class BucketSchema(BaseSchema):
     min = fields.String()
     max = fields.String()
     category = fields.UUID()
-    start = fields.DateTime()
+    start = DateTime()
     unit = fields.String(allow_none=True)
 
 
@@ -102,4 +103,4 @@ class ValueCountSchema(BaseSchema):
     value = fields.String()
     unit = fields.String(allow_none=True)
     count = fields.Integer()
-    newest = fields.DateTime()
+    newest = DateTime()

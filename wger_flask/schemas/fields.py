@@ -16,6 +16,7 @@ import orjson
 from marshmallow import ValidationError, fields, validate
 
 from wger_flask.database import db
+from wger_flask.rest import dateparse
 from wger_flask.rest.filtering import (
     CALENDAR_OVERFLOW,
     INT64_MAX,
@@ -236,23 +237,75 @@ def one_of(choices: Any) -> validate.OneOf:
     return validate.OneOf(choices, error='"{input}" is not a valid choice.')
 
 
+# ------------------------------------------------------------------------------ dates and times
+# Every date, time and datetime of every schema reads its text as upstream does
+# (``rest.dateparse``: Django's parsers, which DRF's fields call) and answers DRF's messages.
+
+DATE_FORMAT = "YYYY-MM-DD"
+TIME_FORMAT = "hh:mm[:ss[.uuuuuu]]"
+DATETIME_FORMAT = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
+
+
+def _parsed(parse: Any, value: Any) -> Any:
+    try:
+        return parse(value)
+    except (ValueError, TypeError, OverflowError):  # well formed, but no such date or time
+        return None
+
+
+class Date(fields.Date):
+    """A date: ``2026-12-06``, also ``2026-12-6`` and ``20261206`` (upstream accepts them);
+    stored and answered as ``YYYY-MM-DD``."""
+
+    default_error_messages = {
+        "invalid": f"Date has wrong format. Use one of these formats instead: {DATE_FORMAT}."
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
+        parsed = _parsed(dateparse.parse_date, value)
+        if parsed is None:
+            raise self.make_error("invalid")
+        return parsed
+
+
+class Time(fields.Time):
+    """A time of day: ``17:00:00``, also ``17:0:00``, ``17:00`` and ``170000``; an offset is
+    dropped (upstream drops it); answered as ``hh:mm:ss``."""
+
+    default_error_messages = {
+        "invalid": f"Time has wrong format. Use one of these formats instead: {TIME_FORMAT}."
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.time:
+        parsed = _parsed(dateparse.parse_time, value)
+        if parsed is None:
+            raise self.make_error("invalid")
+        return parsed
+
+
 class DateTime(fields.DateTime):
-    """ISO 8601 with offset on the way out; naive input is taken as UTC."""
+    """ISO 8601 in UTC on the way out, as DRF writes it (``2026-12-06T06:00:00Z``); on the way in whatever upstream accepts
+    (``2026-12-06T06:0:00Z``, ``2026-12-06 06:00``, a date alone meaning its midnight),
+    naive input taken as UTC, stored in UTC."""
+
+    default_error_messages = {
+        "invalid": (
+            f"Datetime has wrong format. Use one of these formats instead: {DATETIME_FORMAT}."
+        )
+    }
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="iso", **kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value.isoformat()
+        return dateparse.iso_datetime(value)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.datetime:
-        result = super()._deserialize(value, attr, data, **kwargs)
+        parsed = _parsed(dateparse.parse_datetime, value)
+        if parsed is None:
+            raise self.make_error("invalid")
         try:  # stored in UTC: 9999-12-31T23:59:59-14:00 has no such moment
-            return as_utc(result)
+            return as_utc(parsed)
         except ValueError:
             raise ValidationError(CALENDAR_OVERFLOW) from None
 

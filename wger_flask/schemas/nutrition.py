@@ -16,9 +16,11 @@ from wger_flask.models.ingredients import Ingredient, IngredientWeightUnit
 from wger_flask.models.nutrition import Meal, NutritionPlan
 from wger_flask.schemas.base import BaseSchema
 from wger_flask.schemas.fields import (
+    Date,
     DateTime,
     DecimalString,
     Related,
+    Time,
     UUIDString,
     at_least,
     at_most,
@@ -79,9 +81,9 @@ def weight_unit() -> Related:
 
 class NutritionPlanSchema(BaseSchema):
     id = client_uuid()
-    creation_date = fields.Date(dump_only=True)
-    start = fields.Date(metadata={"title": "Start date", "description": "Default: today"})
-    end = fields.Date(allow_none=True, metadata={"title": "End date"})
+    creation_date = Date(dump_only=True)
+    start = Date(metadata={"title": "Start date", "description": "Default: today"})
+    end = Date(allow_none=True, metadata={"title": "End date"})
     description = fields.String(
         validate=longest(80),
         metadata={
@@ -103,7 +105,7 @@ class MealSchema(BaseSchema):
         NutritionPlan, pk_type="uuid", required=True, metadata={"title": "Nutrition plan"}
     )
     order = fields.Integer(dump_only=True)
-    time = fields.Time(allow_none=True, metadata={"title": "Time (approx)"})
+    time = Time(allow_none=True, metadata={"title": "Time (approx)"})
     name = fields.String(
         validate=longest(25),
         metadata={
@@ -162,7 +164,7 @@ class MealInfoSchema(BaseSchema):
     id = UUIDString(dump_only=True)
     plan = UUIDString(attribute="plan_id", dump_only=True)
     order = fields.Integer(dump_only=True)
-    time = fields.Time(allow_none=True, dump_only=True)
+    time = Time(allow_none=True, dump_only=True)
     name = fields.String(dump_only=True)
     meal_items = fields.Nested(MealItemInfoSchema, many=True, dump_only=True)
     nutritional_values = fields.Nested(NutritionalValuesSchema, dump_only=True)

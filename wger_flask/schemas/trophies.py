@@ -1,12 +1,10 @@
 """Schemas of the trophy resources: trophies, earned trophies, progress, user statistics.
 
-Everything is read-only (upstream's serializers). A statistics record carries ``zone``, the
-user's time zone, set by the view: the current streaks are "alive" relative to their today.
+Everything is read-only (upstream's serializers).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import request
@@ -16,14 +14,13 @@ from wger_flask.models.trophies import TROPHY_TYPES
 from wger_flask.schemas.base import BaseSchema
 from wger_flask.schemas.fields import DateTime, UUIDString
 from wger_flask.services.trophies import current_streak, current_weekend_streak, kg_of
-
-# One badge per trophy type, drawn for this project (upstream's images are not shipped).
-IMAGE_PATH = "static/trophies/{trophy_type}.svg"
+from wger_flask.services.trophies.badges import image_path
 
 
 def image_url(trophy: Any) -> str:
-    """The badge of the trophy's type, as an absolute URL on the request's host."""
-    return request.host_url + IMAGE_PATH.format(trophy_type=trophy.trophy_type)
+    """The trophy's badge at upstream's path (``static/trophies/<type>/<uuid>.png``), as an
+    absolute URL on the request's host."""
+    return request.host_url + "static/" + image_path(trophy.trophy_type, trophy.uuid)
 
 
 class TrophySchema(BaseSchema):
@@ -78,10 +75,6 @@ class TrophyProgressSchema(BaseSchema):
     progress_display = fields.String(allow_none=True)
 
 
-def _zone(stats: Any) -> dt.tzinfo:
-    return getattr(stats, "zone", dt.UTC)
-
-
 def _text(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -102,9 +95,12 @@ class UserStatisticsSchema(BaseSchema):
     )
     total_workouts = fields.Integer(dump_only=True)
     current_streak = fields.Function(
-        lambda stats: current_streak(stats, _zone(stats)),
+        current_streak,
         dump_only=True,
-        metadata={"type": "integer", "description": "Consecutive days up to today/yesterday"},
+        metadata={
+            "type": "integer",
+            "description": "Consecutive workout days up to the last one",
+        },
     )
     longest_streak = fields.Integer(dump_only=True)
     last_workout_date = fields.Function(
@@ -123,7 +119,7 @@ class UserStatisticsSchema(BaseSchema):
         metadata=TIME_OF_DAY,
     )
     weekend_workout_streak = fields.Function(
-        lambda stats: current_weekend_streak(stats, _zone(stats)),
+        current_weekend_streak,
         dump_only=True,
         metadata={"type": "integer", "description": "Consecutive complete weekends"},
     )

@@ -148,3 +148,27 @@ def test_check_permission_answers_from_the_catalogue_grants(client, user, make_u
     assert check(client, plain, "foo.bar_baz") is False
     root = auth_headers(make_user("root", is_superuser=True))
     assert check(client, root, "foo.bar_baz") is True  # Django: a superuser holds them all
+def test_the_age_follows_the_birthdate_as_upstream(client, user, auth_headers):
+    """Issue 25: upstream derives ``age`` from ``birthdate`` when a profile without an age is
+    saved (its ``set_user_age``), on the user's today; an age the user set stays."""
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 12, 7, 2, 45, tzinfo=dt.UTC), tick=False):
+        headers = auth_headers(user)  # a token of that moment
+        body = client.patch(
+            "/api/v2/userprofile/", json={"birthdate": "1992-03-14"}, headers=headers
+        ).get_json()
+        assert (body["birthdate"], body["age"]) == ("1992-03-14", 34)
+        # in Pago Pago it is still 6 December: the birthday is tomorrow there
+        body = client.patch(
+            "/api/v2/userprofile/",
+            json={"age": None, "birthdate": "1985-12-07", "time_zone": "Pacific/Pago_Pago"},
+            headers=headers,
+        ).get_json()
+        assert body["age"] == 40
+        kept = client.patch(
+            "/api/v2/userprofile/", json={"age": 30, "birthdate": "1970-01-30"}, headers=headers
+        ).get_json()
+        assert kept["age"] == 30

@@ -30,7 +30,7 @@ def test_create_shape(client, alice):
     assert row == {
         "id": row["id"],
         "category": waist,
-        "date": "2026-11-01T08:00:00+00:00",
+        "date": "2026-11-01T08:00:00Z",
         "value": 81.5,
         "notes": "",
         "source": "user",

@@ -47,9 +47,9 @@ def add(app):
 
 
 def test_day_buckets(client, alice, waist, add):
-    add(waist, "2026-11-01T08:00:00+00:00", 80)
-    add(waist, "2026-11-01T20:00:00+00:00", 82.5)
-    add(waist, "2026-11-02T08:00:00+00:00", 79)
+    add(waist, "2026-11-01T08:00:00Z", 80)
+    add(waist, "2026-11-01T20:00:00Z", 82.5)
+    add(waist, "2026-11-02T08:00:00Z", 79)
     rows = client.get(f"{URL}?bucket=day&category={waist}", headers=alice).get_json()
     assert rows == [
         {
@@ -74,7 +74,7 @@ def test_day_buckets(client, alice, waist, add):
 
 
 def test_buckets_are_cut_in_the_time_zone(client, alice, waist, add):
-    add(waist, "2026-11-01T23:30:00+00:00", 1)  # 00:30 on the 2nd in Berlin
+    add(waist, "2026-11-01T23:30:00Z", 1)  # 00:30 on the 2nd in Berlin
     utc = client.get(f"{URL}?bucket=day", headers=alice).get_json()
     assert [row["start"] for row in utc] == ["2026-11-01T00:00:00+00:00"]
     berlin = client.get(f"{URL}?bucket=day&tz=Europe/Berlin", headers=alice).get_json()
@@ -82,8 +82,8 @@ def test_buckets_are_cut_in_the_time_zone(client, alice, waist, add):
 
 
 def test_week_starts_on_monday_and_month_on_the_first(client, alice, waist, add):
-    add(waist, "2026-11-04T12:00:00+00:00", 1)  # a Wednesday
-    add(waist, "2026-11-08T12:00:00+00:00", 2)  # the Sunday of the same week
+    add(waist, "2026-11-04T12:00:00Z", 1)  # a Wednesday
+    add(waist, "2026-11-08T12:00:00Z", 2)  # the Sunday of the same week
     week = client.get(f"{URL}?bucket=week", headers=alice).get_json()
     assert [(row["start"], row["count"]) for row in week] == [("2026-11-02T00:00:00+00:00", 2)]
     month = client.get(f"{URL}?bucket=month", headers=alice).get_json()
@@ -134,16 +134,16 @@ def test_rows_split_by_unit(client, alice, app, user, add):
     weight = client.get(
         "/api/v2/measurement-category/?metric_type=body_weight", headers=alice
     ).get_json()["results"][0]["id"]
-    add(weight, "2026-11-01T08:00:00+00:00", 80)
-    add(weight, "2026-11-01T09:00:00+00:00", 176, extra_data={"unit": "lb"})
+    add(weight, "2026-11-01T08:00:00Z", 80)
+    add(weight, "2026-11-01T09:00:00Z", 176, extra_data={"unit": "lb"})
     rows = client.get(f"{URL}?bucket=day&category={weight}", headers=alice).get_json()
     assert {(row["unit"], row["count"]) for row in rows} == {("kg", 1), ("lb", 1)}
 
 
 def test_date_range_and_category_filters(client, alice, waist, add):
-    add(waist, "2026-10-31T08:00:00+00:00", 1)
-    add(waist, "2026-11-01T08:00:00+00:00", 2)
-    add(waist, "2026-11-02T08:00:00+00:00", 3)
+    add(waist, "2026-10-31T08:00:00Z", 1)
+    add(waist, "2026-11-01T08:00:00Z", 2)
+    add(waist, "2026-11-02T08:00:00Z", 3)
     rows = client.get(
         f"{URL}?bucket=day&date__gte=2026-11-01T00:00:00%2B00:00&date__lt=2026-11-02T00:00:00Z",
         headers=alice,
@@ -154,7 +154,7 @@ def test_date_range_and_category_filters(client, alice, waist, add):
 
 
 def test_other_users_readings_never_count(client, alice, mallory, waist, add):
-    add(waist, "2026-11-01T08:00:00+00:00", 1)
+    add(waist, "2026-11-01T08:00:00Z", 1)
     assert client.get(URL, headers=mallory).get_json() == []
     assert client.get(f"{URL}?category={waist}", headers=mallory).get_json() == []
     assert client.get(COUNTS, headers=mallory).get_json() == []
@@ -172,7 +172,7 @@ def test_other_users_readings_never_count(client, alice, mallory, waist, add):
     ],
 )
 def test_malformed_parameters_are_400_naming_them(client, alice, waist, add, query, field):
-    add(waist, "2026-11-01T08:00:00+00:00", 1)
+    add(waist, "2026-11-01T08:00:00Z", 1)
     response = client.get(f"{URL}?{query}", headers=alice)
     assert response.status_code == 400
     assert field in response.get_json()
@@ -183,7 +183,7 @@ def test_empty(client, alice):
 
 
 def test_statements_do_not_grow_with_the_rows(client, alice, waist, add, count_queries):
-    add(waist, "2026-11-01T08:00:00+00:00", 1)
+    add(waist, "2026-11-01T08:00:00Z", 1)
     client.get(URL, headers=alice)  # official categories made
     with count_queries() as few:
         client.get(f"{URL}?tz=Europe/Berlin", headers=alice)
@@ -195,9 +195,9 @@ def test_statements_do_not_grow_with_the_rows(client, alice, waist, add, count_q
 
 
 def test_value_counts(client, alice, waist, add):
-    add(waist, "2026-11-01T08:00:00+00:00", 80)
-    add(waist, "2026-11-01T09:00:00+00:00", 80)
-    add(waist, "2026-11-02T09:00:00+00:00", 81)
+    add(waist, "2026-11-01T08:00:00Z", 80)
+    add(waist, "2026-11-01T09:00:00Z", 80)
+    add(waist, "2026-11-02T09:00:00Z", 81)
     rows = client.get(f"{COUNTS}?category={waist}", headers=alice).get_json()
     assert rows == [
         {
@@ -205,14 +205,14 @@ def test_value_counts(client, alice, waist, add):
             "value": "80.00",
             "unit": "cm",
             "count": 2,
-            "newest": "2026-11-01T09:00:00+00:00",
+            "newest": "2026-11-01T09:00:00Z",
         },
         {
             "category": waist,
             "value": "81.00",
             "unit": "cm",
             "count": 1,
-            "newest": "2026-11-02T09:00:00+00:00",
+            "newest": "2026-11-02T09:00:00Z",
         },
     ]
     daily = client.get(f"{COUNTS}?summed_per_day=True", headers=alice).get_json()

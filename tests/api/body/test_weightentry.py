@@ -6,7 +6,7 @@ URL = "/api/v2/weightentry/"
 
 
 def create(client, headers, **body):
-    payload = {"date": "2026-11-01T07:30:00+00:00", "weight": "80.50", **body}
+    payload = {"date": "2026-11-01T07:30:00Z", "weight": "80.50", **body}
     return client.post(URL, json=payload, headers=headers)
 
 
@@ -22,7 +22,7 @@ def test_create_read_update_delete(client, alice, user):
     uuid.UUID(body["id"])
     assert body["weight"] == "80.50"
     assert body["user"] == user.id
-    assert body["date"] == "2026-11-01T07:30:00+00:00"
+    assert body["date"] == "2026-11-01T07:30:00Z"
 
     detail = f"{URL}{body['id']}/"
     assert client.get(detail, headers=alice).get_json() == body
@@ -38,7 +38,7 @@ def test_client_supplied_id_is_kept_and_not_reused(client, alice):
     response = create(client, alice, id=chosen)
     assert response.status_code == 201
     assert response.get_json()["id"] == chosen
-    again = create(client, alice, id=chosen, date="2026-11-02T07:30:00+00:00")
+    again = create(client, alice, id=chosen, date="2026-11-02T07:30:00Z")
     assert again.status_code == 400
     assert "id" in again.get_json()
 
@@ -84,13 +84,13 @@ def test_user_is_read_only(client, alice, user, other_user):
 def test_date_defaults_to_now(client, alice):
     response = client.post(URL, json={"weight": "70"}, headers=alice)
     assert response.status_code == 201
-    assert response.get_json()["date"].endswith("+00:00")
+    assert response.get_json()["date"].endswith("Z")
 
 
 def test_filters_and_ordering(client, alice):
     ids = []
     for day, weight in (("03", "82"), ("01", "80"), ("02", "81")):
-        entry = create(client, alice, weight=weight, date=f"2026-11-{day}T08:00:00+00:00")
+        entry = create(client, alice, weight=weight, date=f"2026-11-{day}T08:00:00Z")
         ids.append(entry.get_json()["id"])
     listed = client.get(URL, headers=alice).get_json()
     assert [row["weight"] for row in listed["results"]] == ["80.00", "81.00", "82.00"]

@@ -50,7 +50,7 @@ def test_exercise_detail_has_relation_ids_and_license_author(client):
     assert body["category"] == 10
     assert body["equipment"] == [10]
     assert body["license_author"] == "deusinvictus"
-    assert body["created"] == "2023-08-06T08:17:17.422000+00:00"
+    assert body["created"] == "2023-08-06T08:17:17.422000Z"
 
 
 def test_exercise_m2m_filter(client):

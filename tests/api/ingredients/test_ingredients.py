@@ -42,7 +42,7 @@ def test_a_real_row_has_upstream_values_and_a_stable_uuid(client):
     assert body["fat_saturated"] == "51.368"
     assert body["language"] == 2 and body["license"] == 1
     assert body["license_author"] == "wger.de"
-    assert body["created"] == "2013-04-14T00:00:00+00:00"
+    assert body["created"] == "2013-04-14T00:00:00Z"
     namespace = uuid.UUID("6b1f4f0e-2f4c-5c55-9a8e-7767e3a5c0de")
     assert body["uuid"] == str(uuid.uuid5(namespace, "nutrition.ingredient:2"))
 

@@ -16,7 +16,7 @@ def test_datetime_defaults_to_now(client, alice, api, foods):
 
 def test_offsets_are_kept_as_instants(api, foods):
     entry = api.log(api.plan(), foods.apple, "1", datetime="2026-07-21T07:30:00+02:00")
-    assert entry["datetime"] == "2026-07-21T05:30:00+00:00"
+    assert entry["datetime"] == "2026-07-21T05:30:00Z"
 
 
 @pytest.fixture
@@ -112,3 +112,23 @@ def test_deleting_a_meal_keeps_its_diary_entries(client, alice, api, foods):
     assert client.delete(f"/api/v2/meal/{meal['id']}/", headers=alice).status_code == 204
     kept = client.get(f"/api/v2/nutritiondiary/{entry['id']}/", headers=alice)
     assert kept.status_code == 200 and kept.get_json()["meal"] is None
+
+
+def test_a_datetime_written_as_clients_write_it_is_stored_normalised(client, alice, api, foods):
+    """Issue 25: upstream took ``2026-12-06T06:0:00Z`` (201); so do we, stored normalised."""
+    entry = api.log(api.plan(), foods.apple, "150", datetime="2026-12-06T06:0:00Z")
+    assert entry["datetime"] == "2026-12-06T06:00:00Z"
+    stored = client.get(f"/api/v2/nutritiondiary/{entry['id']}/", headers=alice).get_json()
+    assert stored["datetime"] == "2026-12-06T06:00:00Z"
+
+
+@pytest.mark.parametrize("text", ["06.12.2026 06:00", "2026-12-06T25:00Z", "yesterday"])
+def test_a_datetime_upstream_refuses_is_a_400_naming_the_field(client, alice, api, foods, text):
+    plan = api.plan()
+    response = client.post(
+        "/api/v2/nutritiondiary/",
+        json={"plan": plan["id"], "ingredient": foods.apple, "amount": "1", "datetime": text},
+        headers=alice,
+    )
+    assert response.status_code == 400
+    assert "Datetime has wrong format" in response.get_json()["datetime"][0]

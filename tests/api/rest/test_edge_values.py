@@ -29,7 +29,7 @@ def test_the_calendars_last_day_filters(client, alice):
         client, alice, "workoutlog", exercise=EXERCISE, date="9999-12-31T23:00:00Z", repetitions="5"
     )
     found = results(client, alice, "/api/v2/workoutlog/?date__date=9999-12-31")
-    assert [row["date"] for row in found] == ["9999-12-31T23:00:00+00:00"]
+    assert [row["date"] for row in found] == ["9999-12-31T23:00:00Z"]
 
 
 def test_a_log_dated_past_the_calendar_is_400_and_writes_nothing(client, alice):
@@ -49,7 +49,7 @@ def test_an_offset_is_stored_as_its_utc_moment(client, alice):
         client, alice, "workoutlog", exercise=EXERCISE, repetitions="5",
         date="2024-03-01T23:30:00-02:00",
     )  # fmt: skip
-    assert made["date"] == "2024-03-02T01:30:00+00:00"
+    assert made["date"] == "2024-03-02T01:30:00Z"
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 from tests.api.trophies.helpers import earned, log, progress, session, statistics
 
 
 def test_anonymous_reads_the_visible_catalogue(client):
     body = client.get("/api/v2/trophy/").get_json()
-    assert body["count"] == 11
+    assert body["count"] == 8  # upstream's catalogue: Obsessed … Titan are hidden
     first = body["results"][0]
     assert first["name"] == "Beginner"
     assert set(first) == {
@@ -22,18 +24,57 @@ def test_anonymous_reads_the_visible_catalogue(client):
         "is_repeatable",
         "order",
     }
-    assert first["image"] == "http://localhost/static/trophies/count.svg"
-    assert client.get("/static/trophies/count.svg").status_code == 200
+    assert first["image"] == (
+        "http://localhost/static/trophies/count/9f1c7c7e-3b2a-4b6f-9b5f-1c3e2d4f5a60.png"
+    )
+    assert first["is_progressive"] is True
     assert all(not row["is_hidden"] for row in body["results"])
+
+
+def test_every_trophys_image_is_a_png_at_upstreams_path(app, client):
+    """Issue 25: ``/static/trophies/<type>/<uuid>.png``, as upstream serves it; each is this
+    project's badge of the type."""
+    from PIL import Image
+
+    from wger_flask.models.trophies import Trophy
+    from wger_flask.services.trophies.badges import image_path
+
+    with app.app_context():
+        from wger_flask.extensions import db
+
+        trophies = db.session.execute(db.select(Trophy)).scalars().all()
+        paths = [image_path(trophy.trophy_type, trophy.uuid) for trophy in trophies]
+    assert len(paths) == 21
+    for path in paths:
+        response = client.get(f"/static/{path}")
+        assert response.status_code == 200, path
+        assert response.mimetype == "image/png"
+        assert Image.open(io.BytesIO(response.data)).size == (128, 128)
+
+
+def test_the_catalogue_is_upstreams(client, make_user, auth_headers):
+    """The flags and texts a real upstream server holds (its migration 0002), issue 25."""
+    headers = auth_headers(make_user("catalogue_reader"))
+    rows = client.get("/api/v2/trophy/?limit=50", headers=headers).get_json()["results"]
+    by_name = {row["name"]: row for row in rows}
+    assert by_name["Plane lifter"]["is_hidden"] is False
+    assert by_name["Beginner"]["is_progressive"] and by_name["Consistent"]["is_progressive"]
+    record = by_name.get("Personal Record")
+    if record is not None:  # hidden trophies are listed to their holders only
+        assert record["description"] == "Achieve a new Personal Record on any exercise"
 
 
 def test_filters_and_ordering(client):
     volume = client.get("/api/v2/trophy/?trophy_type=volume").get_json()
-    assert [row["name"] for row in volume["results"]] == ["Elephant lifter", "Bus lifter"]
+    assert [row["name"] for row in volume["results"]] == [
+        "Elephant lifter",
+        "Bus lifter",
+        "Plane lifter",
+    ]
     both = client.get("/api/v2/trophy/?trophy_type__in=volume,sequence&ordering=-order")
-    assert [row["order"] for row in both.get_json()["results"]] == [11, 10, 9, 8]
+    assert [row["order"] for row in both.get_json()["results"]] == [12, 11, 10, 9, 8]
     progressive = client.get("/api/v2/trophy/?is_progressive=True").get_json()
-    assert progressive["count"] == 4
+    assert progressive["count"] == 8
     named = client.get("/api/v2/trophy/?ordering=name&limit=2").get_json()
     assert [row["name"] for row in named["results"]] == ["Beginner", "Bus lifter"]
     wrong = client.get("/api/v2/trophy/?trophy_type=magic")
@@ -102,15 +143,15 @@ def test_user_trophy_fields_filters_and_ordering(client, alice):
 def test_progress_is_a_bare_list_anonymous_empty(client, alice):
     assert client.get("/api/v2/trophy/progress/").get_json() == []
     rows = progress(client, alice)
-    assert len(rows) == 11 and "Personal Record" not in rows
+    assert len(rows) == 8 and "Personal Record" not in rows
     assert rows["Beginner"] == {
         "trophy": rows["Beginner"]["trophy"],
         "is_earned": False,
         "earned_at": None,
         "progress": 0.0,
-        "current_value": None,
-        "target_value": None,
-        "progress_display": None,
+        "current_value": "0",
+        "target_value": "1",
+        "progress_display": "0/1",
     }
     assert rows["Elephant lifter"]["progress_display"] == "0/5000"
     day = session(client, alice, "2026-03-02")

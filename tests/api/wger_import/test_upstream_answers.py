@@ -3,9 +3,9 @@
 of the same user, at the moment the answers were taken, with issue 25's comparator
 (``tests/upstream_answers.py``).
 
-``KNOWN`` is the one list of the differences allowed here: issue 25's ``DELIBERATE`` (the
-spec's decisions), then ``IMPORT`` (what moving in changes by design, docs/import.md), then
-``BY_ISSUE_25`` (computed-route differences issue 25 is fixing: remove them when it lands).
+``KNOWN`` is the one list of the differences allowed here: ``DELIBERATE`` (the spec's and
+docs/upstream-differences.md's decisions), then ``IMPORT`` (what moving in changes by design,
+docs/import.md). Nothing else differs (issue 25).
 ``SET_ASIDE`` names the whole rows compared on their own before the field-by-field walk.
 """
 
@@ -22,6 +22,7 @@ from sqlalchemy import text
 from tests.api.wger_import.conftest import FIXTURE
 from tests.upstream_answers import (
     DELIBERATE,
+    Comparison,
     Deliberate,
     IdMap,
     compare,
@@ -48,51 +49,7 @@ IMPORT = (
         "test_upstream_openapi.py OUR_EXTRA_FIELDS), true",
     ),
 )
-BY_ISSUE_25 = (
-    Deliberate(
-        ("routine-*-date-sequence-display:*",),
-        "[issue 25] the fit_in_week calendar: the next cycle starts on the following Monday",
-    ),
-    Deliberate(
-        (
-            "user-statistics:results[].current_streak",
-            "user-statistics:results[].total_weight_lifted",
-        ),
-        "[issue 25] current_streak two days after the last workout; a pound user's volume",
-    ),
-    Deliberate(
-        (
-            "user-trophy:results[].context_data.iteration",
-            "user-trophy:results[].trophy.description",
-            "user-trophy:results[].trophy.image",
-            "user-trophy:results[].trophy.is_hidden",
-            "user-trophy:results[].trophy.is_progressive",
-        ),
-        "[issue 25] personal records' iteration; the trophy catalogue (images, the PR "
-        "description, is_hidden of 'Plane lifter', is_progressive of 'Consistent', 'Beginner')",
-    ),
-    Deliberate(
-        ("user-trophy:results[].context_data.one_rep_max_estimate",),
-        "[issue 25] a pound log's one-rep-max estimate is converted to kg here",
-    ),
-    Deliberate(
-        (
-            "*:results[].date",
-            "*:results[].datetime",
-            "*:date_joined",
-            "routine-*-logs:*.logs*.date",  # (fnmatch: one "[]" per pattern at most)
-            "*:*created",
-        ),
-        "[issue 25] UTC datetimes written as DRF writes them ('Z', not '+00:00')",
-    ),
-)
-KNOWN = DELIBERATE + IMPORT + BY_ISSUE_25
-
-
-def _is_body_weight_record(row: dict) -> bool:
-    """A personal record of a body-weight log (weight null) that upstream awards: issue 25."""
-    context = row.get("context_data") or {}
-    return row["trophy"]["trophy_type"] == "pr" and context.get("weight") is None
+KNOWN = DELIBERATE + IMPORT
 
 
 def _is_official_category(row: dict) -> bool:
@@ -103,7 +60,6 @@ def _is_official_category(row: dict) -> bool:
 # answer name → (which rows of which side are set aside, why); each is checked on its own.
 SET_ASIDE = {
     "measurement-category": ("ours", _is_official_category, 1, "[deliberate] body weight"),
-    "user-trophy": ("upstream", _is_body_weight_record, None, "[issue 25] body-weight records"),
 }
 # Rows each server numbers itself are matched by what they are before the walk.
 ORDER_BY = {
@@ -184,3 +140,30 @@ def test_the_answer_is_upstreams(imported, answer):
         deliberate=KNOWN,
     )
     assert comparison.differences == [], format_report(comparison)
+
+
+def test_every_answer_together_is_upstreams(imported, capsys):
+    """All answers at once, counted field by field: every upstream field is equal but the
+    deliberate list; the figure (the share of upstream's fields answered the same) is
+    printed, as issue 25 reports it."""
+    total = Comparison()
+    ids = id_map()
+    for answer in ANSWERS:
+        response = answer_as_user(imported.app, answer)
+        assert response.status_code == answer.status, f"{answer.user}__{answer.name}"
+        expected, actual = set_aside(answer.name, answer.body, response.get_json())
+        total.add(
+            compare(
+                answer.name,
+                expected,
+                actual,
+                ids,
+                upstream_origin=imported.manifest["server"],
+                our_origin=OUR_ORIGIN,
+                deliberate=KNOWN,
+            )
+        )
+    with capsys.disabled():
+        print(f"\n{len(ANSWERS)} answers: " + format_report(total, limit=20))
+    assert total.compared > 28000  # every answer was walked
+    assert total.differences == [], format_report(total)

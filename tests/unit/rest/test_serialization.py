@@ -74,7 +74,7 @@ def test_value_types(amount):
     fields_ok = compile_dumper(Sample)(obj)
     expected = Sample().dump(obj)
     assert fields_ok == expected
-    assert fields_ok["when"] == "2024-01-02T03:04:05+00:00"
+    assert fields_ok["when"] == "2024-01-02T03:04:05Z"
 
 
 @pytest.mark.parametrize(

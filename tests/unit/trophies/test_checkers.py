@@ -11,17 +11,20 @@ import pytest
 
 from wger_flask.services.trophies import checkers
 from wger_flask.services.trophies.history import (
+    LastRecord,
     LogEntry,
     SessionEntry,
     Summary,
     day_facts,
     extend_days,
+    is_record,
     one_rep_max,
     personal_records,
     session_moment,
     summarize,
     volume_mg,
 )
+from wger_flask.services.trophies.store import record_context
 
 UTC = dt.UTC
 BENCH, SQUAT = 9, 12
@@ -154,22 +157,29 @@ def test_sunday_then_saturday_is_not_a_weekend():
 
 
 def test_volume_converts_pounds_to_kilograms():
-    logs = [log(100, 10), log(220.5, 10, unit=2)]  # 1000 kg + 2205 lb = 2205 × 0.45359237 kg
-    assert volume_mg(logs[1]) == 1_000_171_176
+    """As upstream's ``AbstractWeight``: 220.5 lb is 100.0171 kg (4 places), × 10."""
+    logs = [log(100, 10), log(220.5, 10, unit=2)]
+    assert volume_mg(logs[1]) == 1_000_171_000
     result = verdict("volume", {"kg": 5000}, logs=logs)
     assert result.current == "2000.17"
-    assert result.progress == pytest.approx(2000.171176 / 5000 * 100)
+    assert result.progress == pytest.approx(2000.171 / 5000 * 100)
 
 
-def test_volume_ignores_what_is_not_a_mass_or_repetitions():
-    logs = [
-        log(80, 10, unit=3),  # body weight
-        log(4, 10, unit=4),  # plates
-        log(20, 60, rep_unit=3),  # seconds
-        log(None, 10),
-        log(50, None),
-    ]
-    assert sum(map(volume_mg, logs)) == 0
+def test_a_pound_users_volume_is_upstreams_recompute():
+    """Issue 25: each log's weight in kg to 4 places (half to even), times its repetitions,
+    summed exactly: 125 lb × 5 is 56.6990 kg × 5 = 283.4950 kg, 10 of them 2834.95 kg."""
+    logs = [log(125, 5, unit=2) for _ in range(10)]
+    assert sum(map(volume_mg, logs)) == 2_834_950_000
+    assert verdict("volume", {"kg": 5000}, logs=logs).current == "2834.95"
+
+
+def test_volume_counts_every_unit_as_upstream():
+    """Upstream's recompute adds weight × repetitions of every log that has both, taking any
+    unit but pounds as kg and any repetition unit as a count (issue 25)."""
+    assert sum(map(volume_mg, [log(None, 10), log(50, None), log(0, 60, rep_unit=3)])) == 0
+    assert volume_mg(log(80, 10, unit=3)) == 800 * 10**6  # body weight
+    assert volume_mg(log(4, 10, unit=4)) == 40 * 10**6  # plates
+    assert volume_mg(log(20, 60, rep_unit=3)) == 1200 * 10**6  # seconds
 
 
 def test_volume_trophy_earned_at_the_target():
@@ -243,12 +253,44 @@ def test_phoenix_after_thirty_days_away():
 # ------------------------------------------------------------------------------ records
 
 
-def test_brzycki_with_reps_in_reserve_and_pounds():
+def test_brzycki_with_reps_in_reserve_in_the_logged_unit():
+    """Upstream's estimate: pounds stay pounds, any unit of repetitions counts."""
     assert one_rep_max(log(100, 5)) == Decimal("112.50")
     assert one_rep_max(log(100, 3, rir=2)) == Decimal("112.50")  # 5 to failure
-    assert one_rep_max(log(225, 5, unit=2)) == Decimal("114.82")
-    assert one_rep_max(log(100, 37)) is None
-    assert one_rep_max(log(80, 5, unit=3)) is None
+    assert one_rep_max(log(225, 5, unit=2)) == Decimal("253.12")  # lb: 225 × 36 / 32
+    assert one_rep_max(log(80, 5, unit=3)) == Decimal("90.00")
+    assert one_rep_max(log(100, 37)) is None  # upstream's formula refuses exactly 37
+    assert one_rep_max(log(100, 36, rir=1)) is None
+    assert one_rep_max(log(100, 38)) == Decimal("-3600.00")
+    assert one_rep_max(log(None, 5)) is None and one_rep_max(log(100, None)) is None
+
+
+def test_a_body_weight_plank_sets_a_record_as_upstream():
+    """Issue 25: a 60 s plank, weight 0, estimates -0.0 and is the exercise's first record;
+    the next plank of weight 0 does not beat it; its context names no weight, as upstream."""
+    first = log(0, 60, unit=3, rep_unit=3, when="2026-03-01T10:00:00")
+    second = log(0, 90, unit=3, rep_unit=3, when="2026-03-02T10:00:00")
+    estimate = one_rep_max(first)
+    assert estimate == 0 and str(float(estimate)) == "-0.0"
+    assert [entry for entry, _ in personal_records([first, second])] == [first]
+    context = record_context(first, estimate)
+    assert context["weight"] is None and context["repetitions"] == 60.0
+    assert str(context["one_rep_max_estimate"]) == "-0.0"
+
+
+def test_a_log_without_weight_is_a_record_only_as_the_first():
+    """Upstream awards the first log of an exercise whatever it holds; after a record whose
+    estimate failed, the next log that has one is a record."""
+    first = log(None, 10, when="2026-03-01T10:00:00")
+    again = log(None, 12, when="2026-03-02T10:00:00")
+    weighed = log(20, 10, when="2026-03-03T10:00:00")
+    records = personal_records([first, again, weighed])
+    assert [(entry, estimate) for entry, estimate in records] == [
+        (first, None),
+        (weighed, Decimal("26.67")),
+    ]
+    assert is_record(Decimal(1), LastRecord(Decimal(1))) is False  # equal does not beat
+    assert is_record(None, None) is True
 
 
 def test_records_are_each_exercises_running_best_in_date_order():
@@ -267,15 +309,43 @@ def test_records_are_each_exercises_running_best_in_date_order():
     assert verdict("personal_record", {}, logs=logs).earned
 
 
+def test_a_records_context_is_upstreams():
+    entry = LogEntry(
+        id=uuid.uuid4(), exercise_id=BENCH, date=dt.datetime(2026, 3, 2, 10, tzinfo=UTC),
+        weight=Decimal("125"), weight_unit_id=2, repetitions=Decimal("8"), rir=Decimal("2"),
+        iteration=4,
+    )  # fmt: skip
+    context = record_context(entry, one_rep_max(entry))
+    assert context == {
+        "log_id": str(entry.id),
+        "date": "2026-03-02T10:00:00+00:00",
+        "session_id": None,
+        "exercise_id": BENCH,
+        "repetitions_unit_id": 1,
+        "repetitions": 8.0,
+        "weight_unit_id": 2,
+        "weight": 125.0,
+        "iteration": 4,
+        "one_rep_max_estimate": 166.67,
+    }
+
+
 def test_a_naive_start_instant_is_taken_as_utc():
-    naive = SessionEntry(uuid.uuid4(), dt.date(2026, 3, 1), None, dt.datetime(2026, 3, 1, 10, 30))
+    """Without ``time_start`` the day comes from ``datetime_start`` in the user's zone."""
+    naive = SessionEntry(uuid.uuid4(), dt.date(2026, 3, 1), None, dt.datetime(2026, 3, 1, 3, 30))
     aware = SessionEntry(naive.id, naive.date, None, naive.datetime_start.replace(tzinfo=UTC))
     zone = ZoneInfo("America/New_York")
-    assert (
-        session_moment(naive, zone)
-        == session_moment(aware, zone)
-        == (
-            dt.date(2026, 3, 1),
-            dt.time(5, 30),
-        )
+    assert session_moment(naive, zone) == session_moment(aware, zone)
+    assert session_moment(naive, zone) == (dt.date(2026, 2, 28), None)
+
+
+def test_only_time_start_is_a_start_time_as_upstream():
+    """Issue 25: the session made for a log sent without one (12:00 here) has no
+    ``time_start``, so it is not the earliest workout; upstream reads ``time_start`` only."""
+    made_for_a_log = SessionEntry(
+        uuid.uuid4(), dt.date(2026, 12, 5), None, dt.datetime(2026, 12, 5, 12, tzinfo=UTC)
     )
+    evening = SessionEntry(uuid.uuid4(), dt.date(2026, 12, 4), dt.time(18, 15))
+    summary = summarize([made_for_a_log, evening], [], UTC)
+    assert (summary.earliest_time, summary.latest_time) == (dt.time(18, 15), dt.time(18, 15))
+    assert summary.total_workouts == 2

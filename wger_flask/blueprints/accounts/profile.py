@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User, UserProfile
+from wger_flask.models.types import utcnow
 from wger_flask.rest import negotiation, throttling
 from wger_flask.rest.auth import current_user
 from wger_flask.rest.errors import APIError, ValidationFailed
@@ -69,8 +70,7 @@ def _update() -> Response:
     except ValidationError as error:
         raise ValidationFailed(error.normalized_messages()) from None
     profile = own_profile(user)
-    for key, value in changes.items():
-        setattr(profile, key, value)
+    users.update_profile(profile, changes, utcnow())
     commit()
     return profile_response(profile)
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import Select
 
-from wger_flask.extensions import db
 from wger_flask.models.trophies import TROPHY_TYPES, Trophy, UserStatistics, UserTrophy
 from wger_flask.rest import negotiation, pagination
 from wger_flask.rest.errors import not_found
@@ -15,7 +14,6 @@ from wger_flask.rest.filtering import parse_choice as choice
 from wger_flask.rest.resources import Resource
 from wger_flask.rest.smorest import Blueprint
 from wger_flask.schemas.trophies import TrophySchema, UserStatisticsSchema, UserTrophySchema
-from wger_flask.services.accounts import time_zone_of
 from wger_flask.services.trophies import visible_trophies
 
 blp = Blueprint("trophies", __name__, url_prefix="/api/v2", description="Trophies and statistics")
@@ -80,13 +78,9 @@ USER_TROPHY = Resource(
 
 
 def statistics_page(resource: Resource, stmt: Select, page: Any, filtered: bool) -> Any:
-    """The caller's statistics (0 or 1 row), dumped in their time zone."""
+    """The caller's statistics (0 or 1 row)."""
     total = resource.count_rows(stmt)
     rows = resource.page_rows(stmt, page) if page.offset < total else []
-    if rows:
-        zone = time_zone_of(db.session, rows[0].user_id)
-        for row in rows:
-            row.zone = zone
     body = pagination.envelope(page, total, [resource.dump(row) for row in rows])
     negotiation.page_context().pagination = {"next": body["next"], "previous": body["previous"]}
     return negotiation.render(body)
@@ -96,7 +90,6 @@ def statistics_detail(resource: Resource, pk: str, user: Any) -> Any:
     record = resource.read_object(pk, user)
     if record is None:
         raise not_found()
-    record.zone = time_zone_of(db.session, user.id)
     return negotiation.render(resource.dump(record))
 
 

@@ -8,9 +8,11 @@ from wger_flask.models.catalogue import Exercise, RepetitionUnit, WeightUnit
 from wger_flask.models.routines import Day, Routine, SlotEntry, WorkoutLog, WorkoutSession
 from wger_flask.schemas.base import BaseSchema
 from wger_flask.schemas.fields import (
+    Date,
     DateTime,
     DecimalString,
     Related,
+    Time,
     UUIDString,
     at_least,
     between,
@@ -41,7 +43,7 @@ class WorkoutSessionSchema(BaseSchema):
     )
     routine = Related(Routine, allow_none=True)
     day = Related(Day, allow_none=True)
-    date = fields.Date()
+    date = Date()
     notes = fields.String(
         allow_none=True,
         metadata={"description": "Any notes you might want to save about this workout session."},
@@ -53,8 +55,8 @@ class WorkoutSessionSchema(BaseSchema):
             "well as you could?\n\n* `1` - Bad\n* `2` - Neutral\n* `3` - Good"
         },
     )
-    time_start = fields.Time(allow_none=True)
-    time_end = fields.Time(allow_none=True)
+    time_start = Time(allow_none=True)
+    time_end = Time(allow_none=True)
     datetime_start = DateTime(
         metadata={"description": "When the workout started (2.7; `date` and `time_start` follow)"}
     )

@@ -16,7 +16,7 @@ from marshmallow import fields
 
 from wger_flask.rest.serialization import compile_dumper
 from wger_flask.schemas.base import BaseSchema
-from wger_flask.schemas.fields import DecimalString, decimal_string
+from wger_flask.schemas.fields import Date, DecimalString, decimal_string
 from wger_flask.schemas.routines.logs import WorkoutLogSchema, WorkoutSessionSchema
 from wger_flask.schemas.routines.tree import (
     DaySchema,
@@ -72,7 +72,7 @@ class WorkoutDayDataDisplayModeSchema(BaseSchema):
     """One date of the plan, the sets of a slot grouped for reading."""
 
     iteration = fields.Integer()
-    date = fields.Date()
+    date = Date()
     label = fields.String(allow_none=True)
     day = fields.Nested(DaySchema, allow_none=True)
     slots = fields.Nested(SlotDataSchema, many=True)

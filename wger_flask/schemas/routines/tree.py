@@ -12,6 +12,7 @@ from wger_flask.models.catalogue import Exercise, RepetitionUnit, WeightUnit
 from wger_flask.models.routines import Day, Routine, Slot, SlotEntry
 from wger_flask.schemas.base import BaseSchema
 from wger_flask.schemas.fields import (
+    Date,
     DateTime,
     DecimalString,
     FreeJSON,
@@ -57,8 +58,8 @@ class RoutineSchema(BaseSchema):
     name = fields.String(validate=longest(25))
     description = fields.String(validate=longest(1000))
     created = DateTime(dump_only=True)
-    start = fields.Date(required=True)
-    end = fields.Date(required=True)
+    start = Date(required=True)
+    end = Date(required=True)
     fit_in_week = fields.Boolean()
     is_template = fields.Boolean(
         metadata={
@@ -207,8 +208,8 @@ class RoutineStructureSchema(BaseSchema):
     name = fields.String()
     description = fields.String()
     created = DateTime(dump_only=True)
-    start = fields.Date()
-    end = fields.Date()
+    start = Date()
+    end = Date()
     fit_in_week = fields.Boolean()
     days = fields.Nested(DayStructureSchema, many=True)
 

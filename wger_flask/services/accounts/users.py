@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from types import SimpleNamespace
 from typing import Any
@@ -16,6 +17,7 @@ from wger_flask.rest import throttling
 from wger_flask.services import body
 from wger_flask.services.accounts import app_sessions, devices, password_rules, tokens
 from wger_flask.services.accounts.passwords import hash_password, needs_rehash, verify_password
+from wger_flask.services.accounts.zones import zone_named
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -120,6 +122,25 @@ def default_profile(user: User) -> Any:
         if column.default is None or column.default.is_scalar
     }
     return SimpleNamespace(**values, user=user)
+
+
+def age_on(birthdate: dt.date, today: dt.date) -> int:
+    """Whole years from ``birthdate`` to ``today`` (a 29 February birthday comes on 1 March
+    in other years, as upstream counts)."""
+    return (
+        today.year - birthdate.year - ((today.month, today.day) < (birthdate.month, birthdate.day))
+    )
+
+
+def update_profile(profile: Any, changes: dict[str, Any], now: dt.datetime) -> None:
+    """Write ``changes`` into the profile; then, as upstream's ``set_user_age`` does on every
+    save, a profile with a ``birthdate`` and no ``age`` gets the age it has on the user's
+    today (in their time zone). An age the user set stays as set."""
+    for key, value in changes.items():
+        setattr(profile, key, value)
+    if profile.age is None and profile.birthdate is not None:
+        today = now.astimezone(zone_named(profile.time_zone)).date()
+        profile.age = age_on(profile.birthdate, today)
 
 
 def set_password(user: User, password: str) -> None:

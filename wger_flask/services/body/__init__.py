@@ -32,6 +32,7 @@ from sqlalchemy import select
 
 from wger_flask.database import db
 from wger_flask.models.body import GalleryImage, Measurement, MeasurementCategory, WeightEntry
+from wger_flask.rest.dateparse import iso_datetime
 from wger_flask.services import media
 from wger_flask.services.body import categories
 from wger_flask.services.body.calculated import init_app as init_calculated
@@ -88,7 +89,7 @@ def _json_ready(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, dt.datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+        return iso_datetime(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from wger_flask.models.body import Measurement, MeasurementCategory
+from wger_flask.rest.dateparse import iso_datetime
 
 BUCKETS = ("auto", "hour", "day", "week", "month")
 # Nominal lengths, to choose the finest bucket that keeps a series under max_points.
@@ -407,7 +408,7 @@ def value_counts(
             "value": decimal_text(row.value),
             "unit": row.reading_unit,
             "count": row.count,
-            "newest": _as_utc(row.newest).isoformat(),
+            "newest": iso_datetime(_as_utc(row.newest)),
         }
         for row in session.execute(stmt.order_by(*order))
     ]

@@ -49,6 +49,7 @@ from wger_flask.models.ingredients import (
     IngredientWeightUnit,
 )
 from wger_flask.models.types import GUID, UTCDateTime
+from wger_flask.rest.dateparse import iso_datetime
 from wger_flask.schemas.catalogue import LanguageSchema, LicenseSchema
 from wger_flask.schemas.ingredients import (
     MEDIA_PREFIX,
@@ -128,7 +129,7 @@ class SQLiteJSON(Dialect):
         )
         whole = date.concat("T").concat(time)
         iso = case((micro == ".000000", whole), else_=whole.concat(micro))
-        return case((column.is_(None), None), else_=iso.concat("+00:00"))
+        return case((column.is_(None), None), else_=iso.concat("Z"))
 
     def boolean(self, column):
         return case(
@@ -152,7 +153,7 @@ class PostgreSQLJSON(Dialect):
         # isoformat has no fraction or all six digits.
         text = cast(column, String)
         padded = case((func.length(text) == 19, text), else_=func.rpad(text, 26, "0"))
-        return case((column.is_(None), None), else_=func.replace(padded, " ", "T").concat("+00:00"))
+        return case((column.is_(None), None), else_=func.replace(padded, " ", "T").concat("Z"))
 
     def uuid(self, column):
         return cast(column, String)
@@ -318,7 +319,7 @@ class RowRenderer:
                     document[key] = fragment(document[key])
             for key in datetimes:
                 if document[key] is not None:
-                    document[key] = document[key].isoformat() + "+00:00"
+                    document[key] = iso_datetime(document[key])
             texts.append(dumps(document))
         return texts
 

@@ -5,8 +5,10 @@ more **iteration** of it. A day with ``need_logs_to_advance`` stays in place unt
 was logged for it (the sequence moves on the date after the session), except on dates after
 "today", which are planned as if the user kept going. With ``fit_in_week`` the rest of the
 week after the last day is left empty (no day; upstream gives these dates the number of the
-cycle just completed, and clients read it as an integer), so every cycle starts on the start
-date's weekday.
+cycle just completed, and clients read it as an integer) and the next cycle starts on the
+following Monday, whatever weekday the routine started on. A cycle that ends on a Sunday wraps
+on a Monday, and upstream then leaves that whole week empty too (``7 - weekday`` days). Only a
+cycle that wraps pads: a first day waiting for its session stays on every date.
 
 Plain functions of data: days are any objects with ``id`` and ``need_logs_to_advance``.
 """
@@ -46,7 +48,8 @@ def date_sequence(
     fit_in_week: bool = False,
     session_dates: Mapping[int, Collection[dt.date]] | None = None,
 ) -> list[ScheduledDay]:
-    """Every date from ``start`` to ``end`` with its day and iteration.
+    """Every date from ``start`` to ``end`` with its day and iteration (upstream's
+    ``Routine.date_sequence``).
 
     ``session_dates`` maps a day's id to the dates sessions were logged for it.
     """
@@ -59,16 +62,16 @@ def date_sequence(
     index, offset, last, sequence = 0, 0, (end - start).days, []
     while offset <= last:
         day = days[index]
-        if sequence:
-            if _may_advance(day, start + dt.timedelta(days=offset), today, session_dates):
-                iterations[day.id] += 1
-                index = (index + 1) % len(days)
-                day = days[index]
-            if pad_weeks and index == 0:
-                completed = iterations[day.id] - 1
-                offset = _pad_week(sequence, start, offset, last, completed)
-                if offset > last:
-                    break
+        wrapped = False
+        if sequence and _may_advance(day, start + dt.timedelta(days=offset), today, session_dates):
+            iterations[day.id] += 1
+            index = (index + 1) % len(days)
+            wrapped = index == 0
+            day = days[index]
+        if pad_weeks and wrapped:
+            offset = _pad_week(sequence, start, offset, last, iterations[day.id] - 1)
+            if offset > last:
+                break
         sequence.append(ScheduledDay(start + dt.timedelta(days=offset), day, iterations[day.id]))
         offset += 1
     return sequence
@@ -86,13 +89,12 @@ def _may_advance(
 def _pad_week(
     sequence: list[ScheduledDay], start: dt.date, offset: int, last: int, iteration: int
 ) -> int:
-    """Leave the dates up to the start's next weekday empty; returns the offset the cycle
-    starts on.
-
-    The first day always lands on that weekday, so when it waits for a session it is planned
-    again on the same weekday of the next week, as upstream does, not on every date.
-    """
-    while offset % WEEK_LENGTH and offset <= last:
+    """Leave the dates up to the next Monday empty (a whole week when the cycle wraps on a
+    Monday: upstream's ``days_to_monday = 7 - weekday``); returns the offset the next cycle
+    starts on."""
+    weekday = (start.weekday() + offset) % WEEK_LENGTH
+    monday = offset + WEEK_LENGTH - weekday
+    while offset < monday and offset <= last:
         sequence.append(ScheduledDay(start + dt.timedelta(days=offset), None, iteration))
         offset += 1
-    return offset
+    return monday

@@ -3,7 +3,8 @@
 The incremental tracker and the full recompute both use these functions, so the two agree by
 construction: a session counts one workout on its *local* day (``session_moment``), a log adds
 ``weight × repetitions`` in kg (``volume_mg``), and a log is a personal record when its
-estimated one-repetition max beats every earlier log of the exercise (``personal_records``).
+estimated one-repetition max beats the latest earlier record of the exercise, or is its first log
+(``personal_records``).
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from wger_flask.services.accounts import UTC, zone_named
 
 KILOGRAM_UNIT = 1
 POUND_UNIT = 2
-POUND_IN_KG = Decimal("0.45359237")
-# Units that count repetitions (repetitions, until failure, max reps); time and distance do not.
-REPETITION_UNITS = frozenset({1, 2, 7})
+POUND_IN_KG = Decimal(0.45359237)  # upstream's factor, the float's exact value
+FOUR_PLACES = Decimal("0.0001")
 MILLIGRAMS_PER_KG = 1_000_000
 SATURDAY, SUNDAY = 5, 6
 # The user's zone from the profile's IANA name: the accounts domain's one rule.
@@ -48,6 +48,7 @@ class LogEntry:
     repetitions_unit_id: int | None = 1
     rir: Decimal | None = None
     session_id: uuid.UUID | None = None
+    iteration: int | None = None
 
     @property
     def key(self) -> tuple[dt.datetime, str]:
@@ -66,21 +67,22 @@ class SessionEntry:
 
 
 def weight_in_kg(weight: Decimal | None, unit_id: int | None) -> Decimal | None:
-    """A weight in kg; None when it is not a mass (body weight, plates, speeds)."""
+    """A weight in kg to 4 places, as upstream's ``AbstractWeight(weight, mode).kg`` gives it
+    (the weight and the converted value each rounded half to even): pounds are converted,
+    every other unit is taken as kg, as upstream takes it."""
     if weight is None:
         return None
-    if unit_id == KILOGRAM_UNIT:
-        return Decimal(weight)
     if unit_id == POUND_UNIT:
-        return Decimal(weight) * POUND_IN_KG
-    return None
+        return (Decimal(weight).quantize(FOUR_PLACES) * POUND_IN_KG).quantize(FOUR_PLACES)
+    return Decimal(weight).quantize(FOUR_PLACES)
 
 
 def volume_mg(log: LogEntry) -> int:
-    """Weight × repetitions of one log, in milligrams (0 when either is missing or not a
-    mass or a count of repetitions)."""
+    """Weight × repetitions of one log, in milligrams, as upstream's statistics recompute
+    (``_calculate_total_weight``) adds it: every log with a weight and repetitions, whatever
+    their units; 0 when either is missing."""
     kg = weight_in_kg(log.weight, log.weight_unit_id)
-    if kg is None or log.repetitions is None or log.repetitions_unit_id not in REPETITION_UNITS:
+    if kg is None or log.repetitions is None:
         return 0
     volume = kg * Decimal(log.repetitions) * MILLIGRAMS_PER_KG
     return int(volume.to_integral_value(ROUND_HALF_UP))
@@ -91,35 +93,54 @@ def kg_of(milligrams: int) -> Decimal:
 
 
 def one_rep_max(log: LogEntry) -> Decimal | None:
-    """Brzycki's estimate, weight × 36 / (37 − repetitions to failure), in kg (2 places).
+    """Upstream's estimate: Brzycki's weight × 36 / (37 − repetitions to failure), in the unit
+    the weight was logged in (pounds stay pounds), rounded to 2 places as upstream rounds its
+    float; the repetitions to failure are the repetitions plus the reps in reserve, whatever
+    their unit (a 60 s plank with weight 0 estimates -0.0).
 
-    Repetitions to failure are the repetitions plus the reps in reserve. None for logs that
-    cannot set a record: no mass, no repetitions, or 37 and more repetitions to failure.
+    None where upstream's estimate fails: no weight, no repetitions, or exactly 37 to failure.
     """
-    kg = weight_in_kg(log.weight, log.weight_unit_id)
-    if kg is None or kg <= 0 or log.repetitions is None or log.repetitions <= 0:
-        return None
-    if log.repetitions_unit_id not in REPETITION_UNITS:
+    if log.weight is None or log.repetitions is None:
         return None
     to_failure = Decimal(log.repetitions) + (Decimal(log.rir) if log.rir is not None else 0)
-    if to_failure >= 37:
+    if to_failure == 37:
         return None
-    return (kg * 36 / (37 - to_failure)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    estimate = Decimal(log.weight) * (Decimal(36) / (Decimal(37) - to_failure))
+    return Decimal(repr(round(float(estimate), 2)))
 
 
-def personal_records(logs: Iterable[LogEntry]) -> list[tuple[LogEntry, Decimal]]:
-    """The logs that set a record, with their estimate: in each exercise's chronological
-    order, every log whose estimate is higher than all earlier ones (the first one counts)."""
+@dataclass(frozen=True)
+class LastRecord:
+    """The latest record of an exercise before some log: its estimate (None when upstream
+    could not estimate it)."""
+
+    estimate: Decimal | None
+
+
+def is_record(estimate: Decimal | None, last: LastRecord | None) -> bool:
+    """Upstream's rule (``PersonalRecordChecker.check``): the first log of an exercise is a
+    record, whatever it weighs; a later one when its estimate exists and beats the latest
+    record's (or that record has none)."""
+    if last is None:
+        return True
+    if estimate is None:
+        return False
+    return last.estimate is None or estimate > last.estimate
+
+
+def personal_records(logs: Iterable[LogEntry]) -> list[tuple[LogEntry, Decimal | None]]:
+    """The logs that set a record, with their estimate, each exercise's logs taken in
+    chronological order (``is_record`` against the latest record before each)."""
     by_exercise: dict[int, list[LogEntry]] = defaultdict(list)
     for log in logs:
         by_exercise[log.exercise_id].append(log)
     records = []
     for exercise_logs in by_exercise.values():
-        best: Decimal | None = None
+        last: LastRecord | None = None
         for log in sorted(exercise_logs, key=lambda entry: entry.key):
             estimate = one_rep_max(log)
-            if estimate is not None and (best is None or estimate > best):
-                best = estimate
+            if is_record(estimate, last):
+                last = LastRecord(estimate)
                 records.append((log, estimate))
     return records
 
@@ -128,11 +149,12 @@ def personal_records(logs: Iterable[LogEntry]) -> list[tuple[LogEntry, Decimal]]
 
 
 def session_moment(session: SessionEntry, zone: dt.tzinfo) -> tuple[dt.date, dt.time | None]:
-    """The local day and start time of a session. The wall clock the session holds (``date``
-    and ``time_start``, kept in the user's zone when written) wins; without a ``time_start``,
-    ``datetime_start`` (an instant) read in the user's zone, unless it is only a bare date's
-    midnight (a 2.6 client's ``date``, a log's day): that is no time of day, so it neither earns
-    nor spoils an early-bird or night-owl trophy."""
+    """The local day and start time of a session. The start time is ``time_start`` only
+    (upstream's ``_calculate_workout_times``: sessions without one have no time of day, so the
+    session the server makes for a log sent without one neither earns nor spoils an early-bird
+    or night-owl trophy; 2.7 clients' ``datetime_start`` sets ``time_start`` when written). The
+    day: ``date`` when ``time_start`` is there, else ``datetime_start`` read in the user's zone,
+    unless it is only a bare date's midnight (a 2.6 client's ``date``)."""
     if session.time_start is not None:
         return session.date, session.time_start.replace(microsecond=0)
     instant = session.datetime_start
@@ -143,7 +165,7 @@ def session_moment(session: SessionEntry, zone: dt.tzinfo) -> tuple[dt.date, dt.
     local = instant.astimezone(zone)
     if session.date is not None and _is_midnight_of(session.date, instant, local):
         return session.date, None
-    return local.date(), local.time().replace(microsecond=0, tzinfo=None)
+    return local.date(), None
 
 
 def _is_midnight_of(day: dt.date, instant: dt.datetime, local: dt.datetime) -> bool:
@@ -244,7 +266,7 @@ class Summary:
     earliest_time: dt.time | None = None
     latest_time: dt.time | None = None
     month_days: frozenset[int] = frozenset()
-    records: list[tuple[LogEntry, Decimal]] = field(default_factory=list)
+    records: list[tuple[LogEntry, Decimal | None]] = field(default_factory=list)
     moments: dict[uuid.UUID, tuple[dt.date, dt.time | None]] = field(default_factory=dict)
 
 

@@ -11,44 +11,39 @@ from sqlalchemy import Select, func, or_, select
 
 from wger_flask.extensions import db
 from wger_flask.models.trophies import Trophy, UserStatistics, UserTrophy
-from wger_flask.services import accounts
+from wger_flask.rest.dateparse import iso_datetime
 from wger_flask.services.trophies import checkers, store
-from wger_flask.services.trophies.history import kg_of, today_in
+from wger_flask.services.trophies.history import kg_of
 
 SATURDAY = 5
 
 
-def current_streak(stats: Any, zone: dt.tzinfo, now: dt.datetime | None = None) -> int:
-    """The run of consecutive workout days while it is alive: its last day is today or
-    yesterday in the user's zone (upstream's rule), else 0."""
-    last = stats.last_workout_date
-    if last is None or (today_in(zone, now) - last).days > 1:
-        return 0
-    return stats.streak_run
+def current_streak(stats: Any) -> int:
+    """The run of consecutive workout days that ends on the last workout day, however long
+    ago that was: the value upstream's servers answer (their statistics row, kept by each new
+    workout; docs/trophies.md says why the decaying variant of upstream's recompute is not
+    used). The same for the incremental and the recomputed statistics, at any hour."""
+    return stats.streak_run if stats.last_workout_date is not None else 0
 
 
-def current_weekend_streak(stats: Any, zone: dt.tzinfo, now: dt.datetime | None = None) -> int:
-    """Consecutive complete weekends while alive: the last one is this or last weekend."""
-    last = stats.last_complete_weekend_date
-    if last is None:
-        return 0
-    today = today_in(zone, now)
-    last_saturday = today - dt.timedelta(days=(today.weekday() - SATURDAY) % 7)
-    return stats.weekend_run if (last_saturday - last).days <= 7 else 0
+def current_weekend_streak(stats: Any) -> int:
+    """The run of consecutive complete weekends that ends on the last complete one (upstream's
+    kept value, as ``current_streak``)."""
+    return stats.weekend_run if stats.last_complete_weekend_date is not None else 0
 
 
-def statistics_row(stats: Any, zone: dt.tzinfo) -> dict[str, Any]:
+def statistics_row(stats: Any) -> dict[str, Any]:
     """A statistics row as upstream's serializer shows it."""
     return {
         "id": stats.id,
         "total_weight_lifted": f"{kg_of(stats.volume_mg)}",
         "total_workouts": stats.total_workouts,
-        "current_streak": current_streak(stats, zone),
+        "current_streak": current_streak(stats),
         "longest_streak": stats.longest_streak,
         "last_workout_date": _iso(stats.last_workout_date),
         "earliest_workout_time": _iso(stats.earliest_workout_time),
         "latest_workout_time": _iso(stats.latest_workout_time),
-        "weekend_workout_streak": current_weekend_streak(stats, zone),
+        "weekend_workout_streak": current_weekend_streak(stats),
         "last_complete_weekend_date": _iso(stats.last_complete_weekend_date),
         "worked_out_jan_1": stats.worked_out_jan_1,
         "last_updated": _iso(stats.last_updated),
@@ -59,7 +54,7 @@ def _iso(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat()  # as the API's datetimes
+        return iso_datetime(value)  # as the API's datetimes
     return value.isoformat()
 
 
@@ -144,7 +139,6 @@ def export_user(user_id: int) -> dict[str, list[dict[str, Any]]]:
     stats = db.session.execute(
         select(UserStatistics).where(UserStatistics.user_id == user_id)
     ).scalar()
-    zone = accounts.time_zone_of(db.session, user_id)
     earned = db.session.execute(
         select(UserTrophy, Trophy.uuid, Trophy.name)
         .join(Trophy, Trophy.id == UserTrophy.trophy_id)
@@ -152,7 +146,7 @@ def export_user(user_id: int) -> dict[str, list[dict[str, Any]]]:
         .order_by(UserTrophy.earned_at, UserTrophy.id)
     ).all()
     return {
-        "user_statistics": [statistics_row(stats, zone)] if stats is not None else [],
+        "user_statistics": [statistics_row(stats)] if stats is not None else [],
         "user_trophies": [
             {
                 "id": row.id,

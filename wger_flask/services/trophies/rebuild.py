@@ -75,18 +75,21 @@ def _reconcile_records(
     if trophy_id is None:
         return 0
     held: dict[Any, Any] = {
-        row.log_id: row.one_rep_max
+        row.log_id: (row.one_rep_max, row.context_data)
         for row in connection.execute(
-            select(EARNED.c.log_id, EARNED.c.one_rep_max).where(
+            select(EARNED.c.log_id, EARNED.c.one_rep_max, EARNED.c.context_data).where(
                 EARNED.c.user_id == user_id, EARNED.c.trophy_id == trophy_id
             )
         )
     }
     wanted = {log.id: (log, estimate) for log, estimate in summary.records}
+    # a record stays when its estimate and its context are still what the log says
     stale = [
         log_id
-        for log_id, value in held.items()
-        if log_id not in wanted or value is None or float(value) != float(wanted[log_id][1])
+        for log_id, (value, context) in held.items()
+        if log_id not in wanted
+        or not _same_estimate(value, wanted[log_id][1])
+        or context != store.record_context(*wanted[log_id])
     ]
     if stale:
         connection.execute(
@@ -104,6 +107,12 @@ def _reconcile_records(
     if missing:
         connection.execute(insert(EARNED), missing)
     return len(wanted)
+
+
+def _same_estimate(held: Any, wanted: Any) -> bool:
+    if held is None or wanted is None:
+        return held is None and wanted is None
+    return float(held) == float(wanted)
 
 
 def rezone_user(connection: Connection, user_id: int) -> None:

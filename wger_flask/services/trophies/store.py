@@ -20,12 +20,16 @@ from wger_flask.models.types import utcnow
 from wger_flask.services.trophies import checkers
 from wger_flask.services.trophies.history import (
     DayFacts,
+    LastRecord,
     LogEntry,
     SessionEntry,
+    is_record,
     kg_of,
     month_day,
     one_rep_max,
 )
+
+CENT = Decimal("0.01")
 
 STATS = UserStatistics.__table__
 FACTS = SessionFact.__table__
@@ -283,20 +287,24 @@ def _before(key: tuple[dt.datetime, str]) -> Any:
     )
 
 
-def best_before(
+def last_record_before(
     connection: Connection, user_id: int, trophy_id: int, exercise_id: int, key: Any
-) -> Decimal | None:
-    """The best estimate of the exercise's records set before ``key``: the best so far (the
-    last one's, unless records of an exercise merged into this one came in between:
-    ``move_exercise_records``)."""
-    stmt = select(func.max(EARNED.c.one_rep_max)).where(
-        _record_filter(user_id, trophy_id, exercise_id), _before(key)
+) -> LastRecord | None:
+    """The latest record of the exercise set before ``key`` (None when there is none)."""
+    stmt = (
+        select(EARNED.c.one_rep_max)
+        .where(_record_filter(user_id, trophy_id, exercise_id), _before(key))
+        .order_by(EARNED.c.record_at.desc(), EARNED.c.log_id.desc())
+        .limit(1)
     )
-    found = connection.execute(stmt).scalar()
-    return None if found is None else Decimal(str(found)).quantize(Decimal("0.01"))
+    found = connection.execute(stmt).first()
+    if found is None:
+        return None
+    estimate = found[0]
+    return LastRecord(None if estimate is None else Decimal(str(estimate)).quantize(CENT))
 
 
-def record_row(user_id: int, trophy_id: int, log: LogEntry, estimate: Decimal) -> dict:
+def record_row(user_id: int, trophy_id: int, log: LogEntry, estimate: Decimal | None) -> dict:
     return {
         "user_id": user_id,
         "trophy_id": trophy_id,
@@ -311,18 +319,20 @@ def record_row(user_id: int, trophy_id: int, log: LogEntry, estimate: Decimal) -
     }
 
 
-def record_context(log: LogEntry, estimate: Decimal) -> dict[str, Any]:
-    """Upstream's ``context_data`` of a personal record."""
+def record_context(log: LogEntry, estimate: Decimal | None) -> dict[str, Any]:
+    """Upstream's ``context_data`` of a personal record (a weight or repetitions of 0 is
+    written null, as upstream writes it)."""
     return {
         "log_id": str(log.id),
         "date": log.date.isoformat(),
         "session_id": str(log.session_id) if log.session_id else None,
         "exercise_id": log.exercise_id,
         "repetitions_unit_id": log.repetitions_unit_id,
-        "repetitions": float(log.repetitions) if log.repetitions is not None else None,
+        "repetitions": float(log.repetitions) if log.repetitions else None,
         "weight_unit_id": log.weight_unit_id,
-        "weight": float(log.weight) if log.weight is not None else None,
-        "one_rep_max_estimate": float(estimate),
+        "weight": float(log.weight) if log.weight else None,
+        "iteration": log.iteration,
+        "one_rep_max_estimate": None if estimate is None else float(estimate),
     }
 
 
@@ -345,27 +355,36 @@ def move_exercise_records(connection: Connection, from_id: int, to_id: int) -> i
 
 
 def add_record_log(connection: Connection, user_id: int, trophy_id: int, log: LogEntry) -> int:
-    """A new log of an exercise: a record if it beats the best before it; later records it
-    matches or beats stop being records. Returns the change in the number of records."""
+    """A new log of an exercise: a record when it is one against the latest record before
+    it; the later records, if any, are then derived again after it (some may stop being
+    records). Returns the change in the number of records."""
+    last = last_record_before(connection, user_id, trophy_id, log.exercise_id, log.key)
     estimate = one_rep_max(log)
-    if estimate is None:
-        return 0
-    best = best_before(connection, user_id, trophy_id, log.exercise_id, log.key)
-    if best is not None and estimate <= best:
+    if not is_record(estimate, last):
         return 0
     date, log_id = log.key
     later = or_(
         EARNED.c.record_at > date, and_(EARNED.c.record_at == date, EARNED.c.log_id > log_id)
     )
-    beaten = connection.execute(
-        delete(EARNED).where(
-            _record_filter(user_id, trophy_id, log.exercise_id),
-            later,
-            EARNED.c.one_rep_max <= estimate,
-        )
+    dropped = connection.execute(
+        delete(EARNED).where(_record_filter(user_id, trophy_id, log.exercise_id), later)
     ).rowcount
     connection.execute(insert(EARNED), [record_row(user_id, trophy_id, log, estimate)])
-    return 1 - beaten
+    if not dropped:  # the usual case: the newest log of the exercise
+        return 1
+    return (
+        1
+        - dropped
+        + _derive_records(
+            connection,
+            user_id,
+            trophy_id,
+            log.exercise_id,
+            log.key,
+            LastRecord(estimate),
+            after=True,
+        )
+    )
 
 
 LOG_COLUMNS = (
@@ -378,6 +397,7 @@ LOG_COLUMNS = (
     WorkoutLog.repetitions_unit_id,
     WorkoutLog.rir,
     WorkoutLog.session_id,
+    WorkoutLog.iteration,
 )
 
 
@@ -389,17 +409,33 @@ def rebuild_records(
     connection: Connection, user_id: int, trophy_id: int, exercise_id: int, key: Any
 ) -> int:
     """Re-derive the records of one exercise from ``key`` on (its logs from there only)."""
-    best = best_before(connection, user_id, trophy_id, exercise_id, key)
-    date, log_id = key
+    last = last_record_before(connection, user_id, trophy_id, exercise_id, key)
     dropped = connection.execute(
         delete(EARNED).where(_record_filter(user_id, trophy_id, exercise_id), ~_before(key))
     ).rowcount
+    return _derive_records(connection, user_id, trophy_id, exercise_id, key, last) - dropped
+
+
+def _derive_records(
+    connection: Connection,
+    user_id: int,
+    trophy_id: int,
+    exercise_id: int,
+    key: Any,
+    last: LastRecord | None,
+    *,
+    after: bool = False,
+) -> int:
+    """Write the records among the exercise's logs from ``key`` on (after it with ``after``),
+    following ``last``; returns how many."""
+    date, log_id = key
+    same_date = WorkoutLog.id > log_id if after else WorkoutLog.id >= log_id
     logs = connection.execute(
         select(*LOG_COLUMNS)
         .where(
             WorkoutLog.user_id == user_id,
             WorkoutLog.exercise_id == exercise_id,
-            or_(WorkoutLog.date > date, and_(WorkoutLog.date == date, WorkoutLog.id >= log_id)),
+            or_(WorkoutLog.date > date, and_(WorkoutLog.date == date, same_date)),
         )
         .order_by(WorkoutLog.date, WorkoutLog.id)
     )
@@ -407,12 +443,12 @@ def rebuild_records(
     for row in logs:
         log = log_entry(row)
         estimate = one_rep_max(log)
-        if estimate is not None and (best is None or estimate > best):
-            best = estimate
+        if is_record(estimate, last):
+            last = LastRecord(estimate)
             rows.append(record_row(user_id, trophy_id, log, estimate))
     if rows:
         connection.execute(insert(EARNED), rows)
-    return len(rows) - dropped
+    return len(rows)
 
 
 def session_entry(row: Any) -> SessionEntry:

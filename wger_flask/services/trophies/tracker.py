@@ -54,6 +54,7 @@ LOG_FIELDS = (
     "repetitions_unit_id",
     "rir",
     "session_id",
+    "iteration",
 )
 SESSION_FIELDS = ("id", "date", "time_start", "datetime_start")
 # Rows whose deletion cascades into a user's sessions or logs in the database, with the
@@ -402,9 +403,8 @@ def _apply_records(connection: Connection, user_id: int, trophies: list, change:
         removed[log.exercise_id].append(log)
     moved = 0
     for exercise_id in set(added) | set(removed):
-        if exercise_id not in removed:
-            for log in sorted(added[exercise_id], key=lambda entry: entry.key):
-                moved += store.add_record_log(connection, user_id, trophy_id, log)
+        if exercise_id not in removed and len(added[exercise_id]) == 1:
+            moved += store.add_record_log(connection, user_id, trophy_id, added[exercise_id][0])
             continue
         start = min(log.key for log in (*added[exercise_id], *removed[exercise_id]))
         moved += store.rebuild_records(connection, user_id, trophy_id, exercise_id, start)
