@@ -40,6 +40,17 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """Read one of a fixed set of words; anything else stops the start, naming the choices."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    word = raw.strip().lower()
+    if word not in choices:
+        raise ConfigurationError(f"{name}={raw!r}: expected one of {', '.join(choices)}")
+    return word
+
+
 def env_delays(name: str, default: tuple[float, ...]) -> tuple[float, ...]:
     """Read a comma-separated list of non-negative seconds (``10,60,300``)."""
     raw = os.environ.get(name)
@@ -306,6 +317,26 @@ class Config:
 
         # Uploaded files (gallery photos; see docs/media.md): a directory every worker shares
         self.MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(folder / "media")
+        # Where they are kept (docs/media.md): "local" (MEDIA_ROOT, the default) or "s3", an
+        # S3-compatible bucket every host shares; boto3 reads credentials, region and
+        # endpoint from the usual AWS_* variables, the MEDIA_S3_* ones override for media only.
+        self.MEDIA_STORAGE = env_choice("MEDIA_STORAGE", ("local", "s3"), "local")
+        self.MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "").strip()
+        if self.MEDIA_STORAGE == "s3" and not self.MEDIA_S3_BUCKET:
+            raise ConfigurationError(
+                "MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET, the bucket uploads are kept in "
+                "(credentials, region and endpoint come from the usual AWS_* variables)."
+            )
+        self.MEDIA_S3_PREFIX = os.environ.get("MEDIA_S3_PREFIX", "").strip("/")
+        self.MEDIA_S3_ENDPOINT_URL = os.environ.get("MEDIA_S3_ENDPOINT_URL", "").strip()
+        self.MEDIA_S3_REGION = os.environ.get("MEDIA_S3_REGION", "").strip()
+        self.MEDIA_S3_ADDRESSING_STYLE = env_choice(
+            "MEDIA_S3_ADDRESSING_STYLE", ("auto", "path", "virtual"), "auto"
+        )
+        # /media/ streams the object through the app (same headers as local files) or
+        # redirects to a presigned URL valid this many seconds.
+        self.MEDIA_S3_SERVE = env_choice("MEDIA_S3_SERVE", ("stream", "redirect"), "stream")
+        self.MEDIA_S3_URL_SECONDS = env_int("MEDIA_S3_URL_SECONDS", 300, minimum=1)
         self.UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
         self.UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=1)
 
