@@ -223,6 +223,9 @@ class Config:
         # worker count): while the shared storage is down each allows its share of a quota.
         self.WORKERS = env_int("WGER_WORKERS", env_int("WEB_CONCURRENCY", 1), minimum=1)
         self.NUMBER_OF_PROXIES = env_int("NUMBER_OF_PROXIES", 0)
+        # /readyz answers 503 while the Redis above is down (default: 200 "degraded", since
+        # the limits fall back to each worker's share and the API keeps serving).
+        self.READYZ_REQUIRE_REDIS = env_bool("READYZ_REQUIRE_REDIS", False)
         # How long a device cookie (a browser or app that logged in before) is honoured.
         self.DEVICE_COOKIE_DAYS = env_int("DEVICE_COOKIE_DAYS", 365, minimum=1)
         # Quotas per scope ("N/period", the limits library's notation); RATE_LIMIT_<SCOPE>

@@ -235,7 +235,7 @@ def handle_database_unavailable(error: DBAPIError) -> Response:
 
     db.session.rollback()
     unavailable = APIError(503, headers={"Retry-After": "5"})
-    if request.path.startswith(API_PREFIX) or request.path == "/healthz/":
+    if request.path.startswith(API_PREFIX) or request.path in ("/healthz/", "/readyz/"):
         return api_error_response(unavailable)
     return handle_http_exception(unavailable)
 
