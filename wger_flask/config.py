@@ -214,6 +214,12 @@ class Config:
         self.MFA_LOGIN_TIMEOUT_SECONDS = env_int("MFA_LOGIN_TIMEOUT", 900, minimum=1)
         self.ALLOW_REGISTRATION = env_bool("ALLOW_REGISTRATION", True)
 
+        # Logs (docs/deployment.md): "plain" text (make run) or "json", one object per line;
+        # either way one line per request with its id (X-Request-ID), route, status, duration.
+        self.LOG_FORMAT = env_choice("LOG_FORMAT", ("plain", "json"), "plain")
+        # /metrics: readable from loopback; from elsewhere only with this bearer token.
+        self.METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
         # Rate limits (quotas are configuration, not code)
         self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -1,5 +1,6 @@
 """``/healthz`` (the process is alive) and ``/readyz`` (it can serve: database, migrations,
-Redis and media storage when configured) for load balancers and orchestrators.
+Redis and media storage when configured) for load balancers and orchestrators, and
+``/metrics`` for Prometheus (``rest.metrics``: loopback, or the ``METRICS_TOKEN`` bearer).
 
 ``/healthz`` touches nothing outside the process, so a database outage never gets every host
 restarted at once; ``/readyz`` is what a proxy routes on. Each dependency is one cheap call
@@ -15,12 +16,13 @@ import logging
 from functools import lru_cache
 
 from alembic.script import ScriptDirectory
-from flask import Blueprint, Flask, Response, current_app
+from flask import Blueprint, Flask, Response, current_app, request
 from flask_migrate import Migrate
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from wger_flask.extensions import db
+from wger_flask.rest import metrics
 from wger_flask.rest.negotiation import dumps
 from wger_flask.services import media
 
@@ -124,3 +126,21 @@ def _redis_client(app: Flask, uri: str):
             socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
         )
     return clients[uri]
+
+
+@blp.get("/metrics/")
+def metrics_page() -> Response:
+    """Every metric of this host's workers in Prometheus' text format; 401/403 for a client
+    that is neither on loopback (as the trusted proxies report it) nor holds the token."""
+    token = current_app.config.get("METRICS_TOKEN", "")
+    refusal = metrics.may_read(request.remote_addr, request.headers.get("Authorization", ""), token)
+    if refusal == "forbidden":
+        return _answer(403, detail="Metrics are readable from this host only (set METRICS_TOKEN).")
+    if refusal is not None:
+        response = _answer(401, detail="Send the metrics token: Authorization: Bearer <token>.")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    body, content_type = metrics.exposition(current_app._get_current_object())
+    response = Response(body, status=200, content_type=content_type)
+    response.headers["Cache-Control"] = "no-store"
+    return response
