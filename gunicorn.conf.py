@@ -47,7 +47,8 @@ if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
         },
         "loggers": {
             "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
-            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+            # the app's request line replaces the access line (which holds raw paths)
+            "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
         },
     }  # fmt: skip
 
