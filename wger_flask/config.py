@@ -179,10 +179,18 @@ def persistent_secret_key(folder: Path) -> str:
     return key_file.read_text().strip()
 
 
-def engine_options(database_uri: str) -> dict[str, object]:
+def engine_options(database_uri: str, transaction_pooler: bool = False) -> dict[str, object]:
     """A server database can drop idle connections: test each one on checkout. SQLite files
-    cannot, and the extra statement per request would be pure cost."""
-    return {} if database_uri.startswith("sqlite") else {"pool_pre_ping": True}
+    cannot, and the extra statement per request would be pure cost. Behind a pooler in
+    transaction mode (PgBouncer ``pool_mode = transaction``) consecutive transactions may run
+    on different server connections, so psycopg must not prepare statements (a prepared
+    statement lives on one server connection)."""
+    if database_uri.startswith("sqlite"):
+        return {}
+    options: dict[str, object] = {"pool_pre_ping": True}
+    if transaction_pooler:
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
 
 
 class Config:
@@ -199,7 +207,12 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = checked_database_url(
             normalize_database_url(os.environ.get("DATABASE_URL") or default_db)
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+        # DATABASE_URL names PgBouncer (or another pooler) in transaction mode: no prepared
+        # statements (docs/deployment.md)
+        self.DATABASE_TRANSACTION_POOLER = env_bool("DATABASE_TRANSACTION_POOLER", False)
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(
+            self.SQLALCHEMY_DATABASE_URI, self.DATABASE_TRANSACTION_POOLER
+        )
         self.SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
 
         # Tokens (the seed: ACCESS_TOKEN_LIFETIME minutes, REFRESH_TOKEN_LIFETIME hours)
