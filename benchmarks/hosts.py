@@ -1,4 +1,5 @@
-"""Throughput of one host against two behind HAProxy (docs/deployment.md), on one fresh
+"""Throughput of one host against two behind HAProxy (``deploy/haproxy/haproxy.cfg``,
+docs/deployment.md), on one fresh
 PostgreSQL database and one Redis, each host gunicorn with ``--workers`` workers.
 
 .venv/bin/python -m benchmarks.hosts                 # 1 host, then 2, same proxy set-up
