@@ -41,6 +41,18 @@ def test_pending_migrations_are_503(client, monkeypatch):
     assert response.get_json()["migrations"] == "pending"
 
 
+def test_a_database_migrated_by_a_newer_release_keeps_the_host_ready(client, monkeypatch):
+    monkeypatch.setattr(
+        "wger_flask.blueprints.health.known_revisions", lambda directory: frozenset()
+    )
+    monkeypatch.setattr(
+        "wger_flask.blueprints.health.expected_heads",
+        lambda directory: frozenset({"an-older-head"}),
+    )
+    response = client.get("/readyz/")
+    assert response.status_code == 200 and response.get_json()["migrations"] == "ahead"
+
+
 def test_database_outage_is_json_503_everywhere(client, monkeypatch):
     def broken(*args, **kwargs):
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
