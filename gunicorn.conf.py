@@ -14,11 +14,43 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None  # empty: no access log
+# Off by default: the app writes one line per request itself (rest/requestlog.py: request id,
+# route template, user, statements; LOG_FORMAT=json for JSON lines). gunicorn's access line
+# holds the raw path and query string, which can carry a reset key: opt in with "-".
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Prometheus multiprocess mode (rest/metrics.py): every worker writes its values to files in
+# one directory per server start, /metrics adds them up. Set before any worker (or a preloaded
+# app) imports prometheus_client, which picks its value store at import.
+METRICS_DIR_MADE_HERE = None
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    import tempfile
+
+    METRICS_DIR_MADE_HERE = tempfile.mkdtemp(prefix="wger-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = METRICS_DIR_MADE_HERE
+
+if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+    # gunicorn's own lines (boot, worker exits, timeouts) as JSON lines too
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "wger_flask.rest.requestlog.JsonFormatter"}},
+        "handlers": {
+            "error_console": {"class": "logging.StreamHandler", "formatter": "json",
+                              "stream": "ext://sys.stderr"},
+            "console": {"class": "logging.StreamHandler", "formatter": "json",
+                        "stream": "ext://sys.stdout"},
+        },
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            # the app's request line replaces the access line (which holds raw paths)
+            "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+        },
+    }  # fmt: skip
 
 
 def rate_limit_refusal(worker_count: int, environ: dict[str, str]) -> str | None:
@@ -53,6 +85,7 @@ def on_starting(server) -> None:
     allows its share of every quota.
     """
     count = server.cfg.workers
+    _clear_metrics_directory(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     refusal = rate_limit_refusal(count, dict(os.environ))
     if refusal:
         raise RuntimeError(refusal)
@@ -94,3 +127,27 @@ def post_worker_init(worker) -> None:
 
     gc.collect()
     gc.freeze()
+
+
+def child_exit(server, worker) -> None:
+    """A worker is gone (restart, crash, SIGTERM): its live gauges stop counting (metrics)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    """The server stops: remove the metrics directory it made (a given one is left alone)."""
+    if METRICS_DIR_MADE_HERE:
+        import shutil
+
+        shutil.rmtree(METRICS_DIR_MADE_HERE, ignore_errors=True)
+
+
+def _clear_metrics_directory(directory: str) -> None:
+    """The values of an earlier run must not add to this one's (prometheus_client's rule)."""
+    import glob
+
+    os.makedirs(directory, exist_ok=True)
+    for path in glob.glob(os.path.join(directory, "*.db")):
+        os.unlink(path)

@@ -42,10 +42,10 @@ def create_app(config: Any = None) -> Flask:
 
 
 def _configure_logging(app: Flask) -> None:
+    from wger_flask.rest.requestlog import configure_logging
+
     if not app.debug and not app.testing:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        configure_logging(app.config["LOG_FORMAT"])  # plain text or JSON lines (LOG_FORMAT)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
@@ -58,6 +58,13 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         init_engine(app)
+        engine = db.engine
+
+    from wger_flask.rest import metrics, requestlog
+
+    metrics.init_app(app)
+    # first of the after-request hooks, so it runs last and logs the answer as sent
+    requestlog.init_app(app, engine)
     init_session_events()
     migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True)
     app.config["JWT_ALGORITHM"] = "HS256"

@@ -40,6 +40,17 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """Read one of a fixed set of words; anything else stops the start, naming the choices."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    word = raw.strip().lower()
+    if word not in choices:
+        raise ConfigurationError(f"{name}={raw!r}: expected one of {', '.join(choices)}")
+    return word
+
+
 def env_delays(name: str, default: tuple[float, ...]) -> tuple[float, ...]:
     """Read a comma-separated list of non-negative seconds (``10,60,300``)."""
     raw = os.environ.get(name)
@@ -168,10 +179,18 @@ def persistent_secret_key(folder: Path) -> str:
     return key_file.read_text().strip()
 
 
-def engine_options(database_uri: str) -> dict[str, object]:
+def engine_options(database_uri: str, transaction_pooler: bool = False) -> dict[str, object]:
     """A server database can drop idle connections: test each one on checkout. SQLite files
-    cannot, and the extra statement per request would be pure cost."""
-    return {} if database_uri.startswith("sqlite") else {"pool_pre_ping": True}
+    cannot, and the extra statement per request would be pure cost. Behind a pooler in
+    transaction mode (PgBouncer ``pool_mode = transaction``) consecutive transactions may run
+    on different server connections, so psycopg must not prepare statements (a prepared
+    statement lives on one server connection)."""
+    if database_uri.startswith("sqlite"):
+        return {}
+    options: dict[str, object] = {"pool_pre_ping": True}
+    if transaction_pooler:
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
 
 
 class Config:
@@ -188,7 +207,12 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = checked_database_url(
             normalize_database_url(os.environ.get("DATABASE_URL") or default_db)
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+        # DATABASE_URL names PgBouncer (or another pooler) in transaction mode: no prepared
+        # statements (docs/deployment.md)
+        self.DATABASE_TRANSACTION_POOLER = env_bool("DATABASE_TRANSACTION_POOLER", False)
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(
+            self.SQLALCHEMY_DATABASE_URI, self.DATABASE_TRANSACTION_POOLER
+        )
         self.SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
 
         # Tokens (the seed: ACCESS_TOKEN_LIFETIME minutes, REFRESH_TOKEN_LIFETIME hours)
@@ -203,6 +227,12 @@ class Config:
         self.MFA_LOGIN_TIMEOUT_SECONDS = env_int("MFA_LOGIN_TIMEOUT", 900, minimum=1)
         self.ALLOW_REGISTRATION = env_bool("ALLOW_REGISTRATION", True)
 
+        # Logs (docs/deployment.md): "plain" text (make run) or "json", one object per line;
+        # either way one line per request with its id (X-Request-ID), route, status, duration.
+        self.LOG_FORMAT = env_choice("LOG_FORMAT", ("plain", "json"), "plain")
+        # /metrics: readable from loopback; from elsewhere only with this bearer token.
+        self.METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
         # Rate limits (quotas are configuration, not code)
         self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -212,6 +242,9 @@ class Config:
         # worker count): while the shared storage is down each allows its share of a quota.
         self.WORKERS = env_int("WGER_WORKERS", env_int("WEB_CONCURRENCY", 1), minimum=1)
         self.NUMBER_OF_PROXIES = env_int("NUMBER_OF_PROXIES", 0)
+        # /readyz answers 503 while the Redis above is down (default: 200 "degraded", since
+        # the limits fall back to each worker's share and the API keeps serving).
+        self.READYZ_REQUIRE_REDIS = env_bool("READYZ_REQUIRE_REDIS", False)
         # How long a device cookie (a browser or app that logged in before) is honoured.
         self.DEVICE_COOKIE_DAYS = env_int("DEVICE_COOKIE_DAYS", 365, minimum=1)
         # Quotas per scope ("N/period", the limits library's notation); RATE_LIMIT_<SCOPE>
@@ -306,6 +339,26 @@ class Config:
 
         # Uploaded files (gallery photos; see docs/media.md): a directory every worker shares
         self.MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(folder / "media")
+        # Where they are kept (docs/media.md): "local" (MEDIA_ROOT, the default) or "s3", an
+        # S3-compatible bucket every host shares; boto3 reads credentials, region and
+        # endpoint from the usual AWS_* variables, the MEDIA_S3_* ones override for media only.
+        self.MEDIA_STORAGE = env_choice("MEDIA_STORAGE", ("local", "s3"), "local")
+        self.MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "").strip()
+        if self.MEDIA_STORAGE == "s3" and not self.MEDIA_S3_BUCKET:
+            raise ConfigurationError(
+                "MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET, the bucket uploads are kept in "
+                "(credentials, region and endpoint come from the usual AWS_* variables)."
+            )
+        self.MEDIA_S3_PREFIX = os.environ.get("MEDIA_S3_PREFIX", "").strip("/")
+        self.MEDIA_S3_ENDPOINT_URL = os.environ.get("MEDIA_S3_ENDPOINT_URL", "").strip()
+        self.MEDIA_S3_REGION = os.environ.get("MEDIA_S3_REGION", "").strip()
+        self.MEDIA_S3_ADDRESSING_STYLE = env_choice(
+            "MEDIA_S3_ADDRESSING_STYLE", ("auto", "path", "virtual"), "auto"
+        )
+        # /media/ streams the object through the app (same headers as local files) or
+        # redirects to a presigned URL valid this many seconds.
+        self.MEDIA_S3_SERVE = env_choice("MEDIA_S3_SERVE", ("stream", "redirect"), "stream")
+        self.MEDIA_S3_URL_SECONDS = env_int("MEDIA_S3_URL_SECONDS", 300, minimum=1)
         self.UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
         self.UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=1)
 

@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,9 +35,27 @@ class LiveServer:
     env: dict[str, str]
     process: subprocess.Popen
     log_path: Path
+    # secrets the test used against this server (passwords, tokens): its log must hold none
+    secrets: list[str] = field(default_factory=list)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def start(self) -> None:
+        """Start gunicorn (again, after a stop: same port, same folder; the log goes on)."""
+        with open(self.log_path, "a") as log:
+            self.process = subprocess.Popen(
+                [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "wsgi:app"],
+                cwd=REPO,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            wait_until_up(self.url, self.process, self.log_path)
+        except BaseException:
+            stop_server(self)
+            raise
 
     def flask(self, *args: str) -> subprocess.CompletedProcess:
         """Run a ``flask`` command against the server's database."""
@@ -75,7 +93,22 @@ def running_server(
     workdir: Path, database_url: str, *, bootstrap: bool = True, **env_overrides: str
 ) -> Iterator[LiveServer]:
     """Serve ``database_url`` with gunicorn (its instance folder and log under ``workdir``),
-    bootstrapping it first unless told not to; stop the server afterwards."""
+    bootstrapping it first unless told not to; stop the server afterwards, and fail if its
+    log holds a secret it was given or that the test noted (``LiveServer.secrets``)."""
+    server = start_server(workdir, database_url, bootstrap=bootstrap, **env_overrides)
+    try:
+        yield server
+    finally:
+        stop_server(server)
+    leaked = leaked_secrets(server)
+    if leaked:
+        raise AssertionError(f"the server log {server.log_path} holds secrets: {leaked}")
+
+
+def start_server(
+    workdir: Path, database_url: str, *, bootstrap: bool = True, **env_overrides: str
+) -> LiveServer:
+    """``running_server`` without the context: the caller stops it (``stop_server``)."""
     port = str(env_overrides.pop("PORT", None) or free_port())
     env = {
         **os.environ,
@@ -90,23 +123,42 @@ def running_server(
         result = flask_command(env, "bootstrap")
         if result.returncode != 0:
             raise RuntimeError(f"flask bootstrap failed:\n{result.stdout}{result.stderr}")
-    log_path = workdir / "gunicorn.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "wsgi:app"],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    server = LiveServer(f"http://127.0.0.1:{env['PORT']}", env, process, log_path)
+    server = LiveServer(f"http://127.0.0.1:{env['PORT']}", env, None, workdir / "gunicorn.log")  # type: ignore[arg-type]
+    server.start()
+    return server
+
+
+def stop_server(server: LiveServer) -> None:
+    process = server.process
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
     try:
-        wait_until_up(server.url, process, log_path)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# the settings whose values must never appear in a log
+SECRET_SETTINGS = (
+    "SECRET_KEY",
+    "JWT_SECRET_KEY",
+    "JWT_PRIVATE_KEY",
+    "AWS_SECRET_ACCESS_KEY",
+    "METRICS_TOKEN",
+    "MAIL_PASSWORD",
+    "PASSWORD",
+)
+
+
+def leaked_secrets(server: LiveServer) -> list[str]:
+    """The secrets (settings, the instance's generated key, those the test noted) found in
+    the server's log, each shortened so the report does not repeat it."""
+    candidates = [server.env.get(name, "") for name in SECRET_SETTINGS]
+    key_file = Path(server.env["WGER_INSTANCE_PATH"]) / "secret_key"
+    if key_file.exists():
+        candidates.append(key_file.read_text().strip())
+    candidates.extend(server.secrets)
+    log = server.log() if server.log_path.exists() else ""
+    return [f"{value[:4]}..." for value in candidates if len(value) >= 8 and value in log]

@@ -11,7 +11,7 @@ import logging
 import re
 from typing import Any
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -180,6 +180,10 @@ def api_error_response(error: HTTPException) -> Response:
     """The DRF-shaped response (JSON, or the browsable page when the browser asked)."""
     status = 400 if error.code == 422 else (error.code or 500)
     payload = _api_payload(error)
+    if status >= 500 and isinstance(payload, dict) and g.get("request_id"):
+        # the id every log line of this request carries (rest.requestlog): what a user quotes
+        # to the operator (it is in the X-Request-ID header of every answer too)
+        payload = {**payload, "request_id": g.request_id}
     headers = _headers_of(error)
     outcome = negotiation.negotiated_or_json()
     if outcome.is_html:
@@ -235,7 +239,7 @@ def handle_database_unavailable(error: DBAPIError) -> Response:
 
     db.session.rollback()
     unavailable = APIError(503, headers={"Retry-After": "5"})
-    if request.path.startswith(API_PREFIX) or request.path == "/healthz/":
+    if request.path.startswith(API_PREFIX) or request.path in ("/healthz/", "/readyz/"):
         return api_error_response(unavailable)
     return handle_http_exception(unavailable)
 

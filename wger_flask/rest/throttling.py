@@ -33,6 +33,7 @@ from flask_limiter import Limiter
 from limits import RateLimitItem, parse
 from werkzeug.exceptions import HTTPException
 
+from wger_flask.rest import metrics
 from wger_flask.rest.auth import current_user
 from wger_flask.rest.errors import RETRY_AFTER_PROVIDER
 
@@ -124,7 +125,9 @@ def _seconds_until_reset(current: Any) -> int:
 
 def add_headers(response: Response) -> Response:
     """RateLimit-* on every throttled route (a 429's Retry-After comes with its error body,
-    ``rest.errors``, so the header and the body's "available in N seconds" agree)."""
+    ``rest.errors``, so the header and the body's "available in N seconds" agree); and this
+    worker's fallback state for ``/metrics``."""
+    metrics.fallback_state(storage_down())
     current = limiter.current_limit if limiter.enabled else None
     if current is None:
         return response

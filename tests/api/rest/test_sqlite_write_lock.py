@@ -94,4 +94,7 @@ def test_a_locked_database_is_a_503_with_retry_after(app, client, user, auth_hea
     response = client.post("/api/v2/routine/", json=body, headers=auth_headers(user))
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
-    assert response.get_json() == {"detail": "Service temporarily unavailable, try again later."}
+    assert response.get_json() == {
+        "detail": "Service temporarily unavailable, try again later.",
+        "request_id": response.headers["X-Request-ID"],  # the id of its log lines
+    }

@@ -12,6 +12,7 @@ import pytest
 
 from tests.api.catalogue.test_contrib_media import clip, picture
 from tests.api.wger_import.conftest import FIXTURE, database_for, make_server
+from tests.s3_server import s3_server  # noqa: F401 (fixture)
 from wger_flask.extensions import db
 
 IMAGE = "exercise-images/1937/landmine.png"
@@ -75,6 +76,46 @@ def test_the_exercise_media_move_in_through_the_catalogue_upload(tmp_path, reque
         assert video["id"] == 601
         assert (video["codec"], video["width"], video["height"]) == ("h264", 64, 48)
         assert client.get(video["video"].split("localhost", 1)[1]).status_code == 200
+        with server.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_the_media_move_in_to_and_out_of_object_storage(tmp_path, request, s3_server):  # noqa: F811
+    """``import-wger --media`` stores into the bucket through the same upload functions, and
+    ``export-wger --media`` copies the files back out of it; nothing touches the local disk."""
+    if FIXTURE is None:
+        pytest.skip("the upstream fixture is not here")
+    from tests.api.wger_import.test_round_trip import empty_upstream_database
+
+    bucket = s3_server.make_bucket()
+    source, media = _source_with_media(tmp_path)
+    with database_for(request.config, tmp_path) as url, pytest.MonkeyPatch.context() as patch:
+        for variable, value in s3_server.env(bucket).items():
+            patch.setenv(variable, value)
+        server = make_server(url, tmp_path / "local-media")
+        server.config.update(MEDIA_STORAGE="s3", MEDIA_S3_BUCKET=bucket, MEDIA_S3_SERVE="stream")
+        done = server.test_cli_runner().invoke(args=["import-wger", source, "--media", media])
+        assert done.exit_code == 0, done.output
+        keys = s3_server.keys(bucket)
+        assert any(key.startswith("exercise-images/") for key in keys)
+        assert any(key.startswith("exercise-images/thumbnails/") for key in keys)
+        assert any(key.startswith("exercise-videos/") for key in keys)
+        assert any(key.startswith("gallery/") for key in keys)
+        assert not (tmp_path / "local-media").exists()
+        client = server.test_client()
+        image = client.get("/api/v2/exerciseinfo/1937/").get_json()["images"][0]
+        served = client.get(image["image"].split("localhost", 1)[1])
+        assert served.status_code == 200 and served.mimetype == "image/png"
+
+        target = empty_upstream_database(tmp_path / "out.sqlite3")
+        out = tmp_path / "out-media"
+        exported = server.test_cli_runner().invoke(
+            args=["export-wger", target, "--media", str(out)]
+        )
+        assert exported.exit_code == 0, exported.output
+        gallery = [key for key in keys if key.startswith("gallery/")]
+        assert gallery and all((out / key).read_bytes() for key in gallery)
         with server.app_context():
             db.session.remove()
             db.engine.dispose()

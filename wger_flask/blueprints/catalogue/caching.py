@@ -27,7 +27,7 @@ from sqlalchemy import Select, func, select
 
 from wger_flask.extensions import db
 from wger_flask.models.catalogue import Exercise
-from wger_flask.rest import negotiation, pagination
+from wger_flask.rest import metrics, negotiation, pagination
 from wger_flask.rest.errors import not_found
 from wger_flask.rest.loading import Record
 from wger_flask.rest.resources import Resource
@@ -79,7 +79,9 @@ def answer_kept(compute: Callable[[], Response]) -> Response:
     store = rendering.rendered().responses
     kept = store.get(key, current)
     if kept is not None:
+        metrics.catalogue_cache("answers", hits=1)
         return kept_answer(kept)
+    metrics.catalogue_cache("answers", misses=1)
     response = compute()
     tag, weak = response.get_etag()
     if response.status_code == 200 and not response.is_streamed and tag and not weak:
@@ -119,6 +121,7 @@ def _pieces(resource: Resource, rows: list[Any]) -> list[bytes]:
             record.__dict__.update(zip(keys, row[:width], strict=True))
             missing.append((position, record, stamp))
         pieces.append(piece)
+    metrics.catalogue_cache("pieces", hits=len(rows) - len(missing), misses=len(missing))
     if missing:
         records = [record for _, record, _ in missing]
         ids = [record.id for record in records]

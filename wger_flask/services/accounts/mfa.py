@@ -27,7 +27,7 @@ from sqlalchemy import select, update
 from wger_flask.extensions import db
 from wger_flask.models.accounts import Authenticator, User
 from wger_flask.models.types import utcnow
-from wger_flask.rest import throttling
+from wger_flask.rest import metrics, throttling
 
 TOTP = "totp"
 TOTP_SETUP = "totp_setup"
@@ -225,9 +225,11 @@ def verify_login_step(user: User, code: str) -> Verified | None:
     counts, a right one clears the count."""
     identity = f"user-{user.id}"
     if throttling.account_locked(throttling.MFA_FAILED_ACCOUNT, identity):
+        metrics.login_failure("locked")
         raise TooManyFailures()
     verified = verify(user, code)
     if verified is None:
+        metrics.login_failure("mfa")
         throttling.record_failure(throttling.MFA_FAILED_ACCOUNT, identity)
     else:
         throttling.clear_failures(throttling.MFA_FAILED_ACCOUNT, identity)

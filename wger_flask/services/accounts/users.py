@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User, UserProfile
-from wger_flask.rest import throttling
+from wger_flask.rest import metrics, throttling
 from wger_flask.services import body
 from wger_flask.services.accounts import app_sessions, devices, password_rules, tokens
 from wger_flask.services.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -242,10 +242,12 @@ def log_in(
         from_here = f"{account}|{address or 'unknown'}"
         counts = [(LOGIN_FAILED_ADDRESS, from_here), (throttling.LOGIN_FAILED_ACCOUNT, account)]
     if any(throttling.account_locked(scope, key) for scope, key in counts):
+        metrics.login_failure("locked")
         raise LoginRefused("too_many_login_attempts", TOO_MANY_FAILURES)
     try:
         user = _check_password(user, field, password)
     except LoginRefused:
+        metrics.login_failure("credentials")
         for scope, key in counts:
             throttling.record_failure(scope, key)
         raise

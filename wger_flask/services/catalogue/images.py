@@ -226,8 +226,10 @@ def store_video(stream: IO[bytes]) -> StoredVideo:
             "Upload a valid video: MP4 or WebM. The file you uploaded was either not a video or "
             "a corrupted one."
         ) from None
-    size = storage.path(name).stat().st_size
-    return StoredVideo(name=name, size=size, **facts)
+    stored = storage.stat(name)
+    if stored is None:  # written a moment ago: only a storage failure takes it away
+        raise OSError(f"the stored video {name!r} is not readable back")
+    return StoredVideo(name=name, size=stored.size, **facts)
 
 
 # ------------------------------------------------------------------------------ rows and files

@@ -1,26 +1,29 @@
-"""The media domain: one storage layer for uploaded files (gallery photos today, exercise
-images and videos later).
+"""The media domain: one storage layer for uploaded files (gallery photos, exercise images,
+their thumbnails and videos).
 
-Files live under ``MEDIA_ROOT`` (a local directory by default; see ``docs/media.md`` for
-several hosts). Names are made here, never taken from a client: ``<folder>/<random>.<ext>``
+Files live under ``MEDIA_ROOT`` (a local directory, the default) or in an S3-compatible
+bucket (``MEDIA_STORAGE=s3``, ``s3.py``; see ``docs/media.md``): both backends have one
+interface (``save``, ``delete``, ``delete_folder``, ``open``, ``exists``, ``stat``,
+``chunks``, ``check``), and every writer goes through ``storage()``. Names are made here, never taken from a client: ``<folder>/<random>.<ext>``
 with a folder chosen by the caller from safe characters. Writes are atomic (a temporary file
 in the same directory, flushed and renamed into place), so a reader never sees half a file;
 deletes are idempotent. ``media_url`` builds the public URL of a stored name; the ``media``
 blueprint serves them with their content type and ``nosniff``, never a directory listing.
 
-May import: the standard library, Flask's ``current_app`` (for the configured root), Pillow
-(``uploads``, ``metadata``) and PyAV (``metadata``: remuxing videos).
+May import: the standard library, Flask's ``current_app`` (for the configured backend),
+boto3 (the S3 backend), Pillow (``uploads``, ``metadata``) and PyAV (``metadata``: remuxing
+videos).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
-import re
-import secrets
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from stat import S_ISREG
 from typing import IO
 
 from flask import current_app, request
@@ -31,6 +34,16 @@ from wger_flask.services.media.metadata import (
     remux_video,
     strip_image,
 )
+from wger_flask.services.media.names import (
+    CONTENT_TYPES,
+    SEGMENT,
+    StoredFile,
+    UnsafeName,
+    check_name,
+    content_type,
+    new_name,
+)
+from wger_flask.services.media.s3 import S3Settings, S3Storage, make_client
 from wger_flask.services.media.uploads import (
     IMAGE_FORMATS,
     UploadRejected,
@@ -39,38 +52,9 @@ from wger_flask.services.media.uploads import (
     upload_size,
 )
 
-# The types this storage serves, by extension; anything else is never served.
-CONTENT_TYPES = {
-    "jpg": "image/jpeg",
-    "png": "image/png",
-    "webp": "image/webp",
-    "gif": "image/gif",
-    "mp4": "video/mp4",
-    "webm": "video/webm",
-}
 URL_PREFIX = "/media/"
-_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}\.([a-z0-9]{1,5})$")
-
-
-class UnsafeName(ValueError):
-    """A stored name that is not one this storage makes (traversal, odd characters, ...)."""
-
-
-def check_name(name: str) -> str:
-    """``name`` if it is a storage name (``folder/.../file.ext``), else ``UnsafeName``."""
-    parts = name.split("/")
-    if len(parts) < 2 or not all(_SEGMENT.match(part) for part in parts[:-1]):
-        raise UnsafeName(name)
-    match = _FILE.match(parts[-1])
-    if match is None or match.group(1) not in CONTENT_TYPES:
-        raise UnsafeName(name)
-    return name
-
-
-def content_type(name: str) -> str:
-    """The content type a stored name is served with."""
-    return CONTENT_TYPES[check_name(name).rsplit(".", 1)[1]]
+STORAGE_KINDS = ("local", "s3")
+SERVE_MODES = ("stream", "redirect")
 
 
 class LocalStorage:
@@ -89,7 +73,7 @@ class LocalStorage:
     def save(self, folder: str, extension: str, write: Callable[[IO[bytes]], None]) -> str:
         """Store a new file: ``write`` fills it; returns its name. Atomic: the file appears
         complete under its name or not at all."""
-        name = check_name(f"{folder}/{secrets.token_hex(16)}.{extension}")
+        name = new_name(folder, extension)
         target = self.path(name)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-", suffix=".part")
@@ -113,7 +97,7 @@ class LocalStorage:
 
     def delete_folder(self, folder: str) -> None:
         """Remove every stored file of a folder (e.g. a user's gallery) and the folder."""
-        if not all(_SEGMENT.match(part) for part in folder.split("/")):
+        if not all(SEGMENT.match(part) for part in folder.split("/")):
             raise UnsafeName(folder)
         directory = (self.root / folder).resolve()
         if self.root not in directory.parents or not directory.is_dir():
@@ -129,15 +113,63 @@ class LocalStorage:
         return self.path(name).open("rb")
 
     def exists(self, name: str) -> bool:
+        return self.stat(name) is not None
+
+    def stat(self, name: str) -> StoredFile | None:
+        """Size, change time and a validator of a stored file; None when it is not there."""
         try:
-            return self.path(name).is_file()
-        except UnsafeName:
-            return False
+            facts = self.path(name).stat()
+        except (UnsafeName, FileNotFoundError, NotADirectoryError):
+            return None
+        if not S_ISREG(facts.st_mode):
+            return None
+        return StoredFile(
+            size=facts.st_size,
+            modified=dt.datetime.fromtimestamp(facts.st_mtime, dt.UTC),
+            etag=f"{facts.st_mtime_ns:x}-{facts.st_size:x}",
+        )
+
+    def chunks(self, name: str) -> Iterator[bytes]:
+        """The file's bytes, opened only when the first chunk is asked for."""
+        with self.open(name) as handle:
+            while chunk := handle.read(CHUNK_BYTES):
+                yield chunk
+
+    def check(self) -> None:
+        """Raise unless the root is a directory this process can write to (``/readyz``)."""
+        if not self.root.is_dir() and self.root.exists():
+            raise NotADirectoryError(str(self.root))
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise PermissionError(f"{self.root} is not writable")
 
 
-def storage() -> LocalStorage:
-    """The storage of the running app (``MEDIA_ROOT``)."""
-    return LocalStorage(current_app.config["MEDIA_ROOT"])
+Storage = LocalStorage | S3Storage
+CHUNK_BYTES = 256 * 1024
+
+
+def storage() -> Storage:
+    """The storage of the running app: ``MEDIA_ROOT`` on this host, or the S3 bucket
+    (``MEDIA_STORAGE=s3``) with one client per app and settings, shared by its threads."""
+    config = current_app.config
+    if config.get("MEDIA_STORAGE", "local") != "s3":
+        return LocalStorage(config["MEDIA_ROOT"])
+    settings = s3_settings(config)
+    clients = current_app.extensions.setdefault("wger_media_s3", {})
+    if settings not in clients:
+        clients[settings] = S3Storage(settings, make_client(settings))
+    return clients[settings]
+
+
+def s3_settings(config: Mapping[str, object]) -> S3Settings:
+    """The bucket settings of an app's configuration."""
+    return S3Settings(
+        bucket=str(config["MEDIA_S3_BUCKET"]),
+        prefix=str(config.get("MEDIA_S3_PREFIX") or ""),
+        endpoint_url=config.get("MEDIA_S3_ENDPOINT_URL") or None,  # type: ignore[arg-type]
+        region=config.get("MEDIA_S3_REGION") or None,  # type: ignore[arg-type]
+        addressing_style=str(config.get("MEDIA_S3_ADDRESSING_STYLE") or "auto"),
+    )
 
 
 def media_url(name: str | None) -> str | None:
@@ -159,7 +191,14 @@ __all__ = [
     "decode_image",
     "upload_size",
     "URL_PREFIX",
+    "SERVE_MODES",
+    "STORAGE_KINDS",
     "LocalStorage",
+    "S3Settings",
+    "S3Storage",
+    "Storage",
+    "StoredFile",
+    "s3_settings",
     "UnsafeName",
     "check_name",
     "content_type",
