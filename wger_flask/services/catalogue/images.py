@@ -12,20 +12,23 @@ MPEG-4 video) or WebM (VP8, VP9 or AV1), with a video stream whose first frame d
 most 100 MB (upstream's limit) and ``MAX_VIDEO_SECONDS`` long. Size, duration, width, height
 and codec are read from the file.
 
-May import: services.media (the storage), Flask's app config, Pillow and PyAV.
+May import: services.media (the storage), Flask's app config, Pillow and PyAV; the last two
+only inside the functions that decode, so a worker that never receives an upload does not load
+them (``tests/unit/architecture/test_lazy_imports.py``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import decimal
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import av
 from flask import current_app
-from PIL import Image, ImageOps
 
 from wger_flask.services import media
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 IMAGE_FOLDER = "exercise-images"
 VIDEO_FOLDER = "exercise-videos"
@@ -63,6 +66,8 @@ def decode_image(stream: IO[bytes]) -> Image.Image:
 
 
 def _thumbnail(picture: Image.Image, box: tuple[int, int]) -> Image.Image:
+    from PIL import Image, ImageOps
+
     copy = ImageOps.exif_transpose(picture)
     copy.thumbnail(box, Image.Resampling.LANCZOS)
     return copy
@@ -144,6 +149,8 @@ def probe_video(stream: IO[bytes]) -> tuple[str, dict]:
         "corrupted one."
     )
     try:
+        import av
+
         with av.open(stream, mode="r", metadata_errors="ignore") as container:
             names = set(container.format.name.split(","))
             if "mp4" in names:
@@ -180,12 +187,20 @@ def probe_video(stream: IO[bytes]) -> tuple[str, dict]:
             }
     except UploadRejected:
         raise
-    except (av.FFmpegError, ValueError, OSError, StopIteration, EOFError):
+    except (_ffmpeg_error(), ValueError, OSError, StopIteration, EOFError):
         raise invalid from None
     return extension, facts
 
 
+def _ffmpeg_error() -> type[Exception]:
+    import av
+
+    return av.FFmpegError
+
+
 def _duration(container, video) -> float | None:
+    import av
+
     if container.duration:
         return container.duration / av.time_base
     if video.duration and video.time_base:
