@@ -22,6 +22,13 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The app is loaded once, in the master, after the start-up checks (``on_starting``), and the
+# workers are forked from it: its code, libraries and start-up data are shared between them
+# (copy-on-write) instead of built again in each, and a few public catalogue reads are
+# answered there first (``WARM_UP``), so what they build is shared too (``wger_flask.preload``).
+# Off (``PRELOAD_APP=false``) only to let a HUP reload changed code.
+PRELOAD = os.environ.get("PRELOAD_APP", "true").strip().lower() not in ("0", "false", "no", "off")
+WARM_UP = os.environ.get("WARM_UP", "true").strip().lower() not in ("0", "false", "no", "off")
 
 # Prometheus multiprocess mode (rest/metrics.py): every worker writes its values to files in
 # one directory per server start, /metrics adds them up. Set before any worker (or a preloaded
@@ -106,6 +113,18 @@ def on_starting(server) -> None:
         raise RuntimeError(problem)
     server.log.info("wger-flask at %s", config.SITE_URL)
     server.log.info("%s", mail_delivery_note(config))
+    if PRELOAD:
+        load_app_in_master(server)
+
+
+def load_app_in_master(server) -> None:
+    """Load the app in the master (gunicorn's ``preload_app``, done here so the checks above
+    answer first, in one line), warm it up and prepare it for the fork (``wger_flask.preload``):
+    the workers inherit it."""
+    from wger_flask.preload import prepare_for_fork
+
+    app = server.app.wsgi()  # gunicorn keeps it: the forked workers' ``wsgi()`` returns it
+    prepare_for_fork(app, warm=WARM_UP)
 
 
 def mail_delivery_note(config) -> str:
@@ -118,6 +137,19 @@ def mail_delivery_note(config) -> str:
             f"{config.SITE_URL}/dev/mail/ on this machine."
         )
     return "Mail: no MAIL_SERVER is set, so mails are written to this log (links masked)."
+
+
+def post_fork(server, worker) -> None:
+    """In each new worker: forget the database connections inherited from the master (a
+    worker opens its own). The random module is reseeded by Python itself at fork, ``secrets``
+    and ``uuid4`` read the OS; the rate limiter's Redis client connects lazily and redis-py
+    drops the connections of another process."""
+    app = getattr(server.app, "callable", None)
+    if app is None:  # not preloaded: the worker loads the app itself
+        return
+    from wger_flask.preload import forget_inherited_connections
+
+    forget_inherited_connections(app)
 
 
 def post_worker_init(worker) -> None:

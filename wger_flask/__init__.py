@@ -77,10 +77,11 @@ def _init_extensions(app: Flask) -> None:
     api = app.extensions[API_EXTENSION] = Api()
     api.init_app(app)
 
-    from wger_flask.rest import compression, throttling
+    from wger_flask.rest import compression, conditional, throttling
 
     throttling.init_app(app)
     compression.init_app(app)
+    conditional.init_app(app)  # after compression: its hook runs first
 
     from wger_flask import security
     from wger_flask.services.accounts import credentials

@@ -20,6 +20,8 @@ from collections import OrderedDict
 
 from flask import Flask, Response, request
 
+from wger_flask.rest import caches
+
 MIN_SIZE = 1024  # smaller bodies fit a packet or two anyway
 LEVEL = 6
 MAX_KEPT_BYTES = 1024 * 1024  # compressed bodies kept per worker
@@ -70,11 +72,14 @@ class CompressedBodies:
             with self._lock:
                 if tag not in self._kept:
                     self._kept[tag] = compressed
-                    self._size += len(compressed)
+                    self._size += _entry_bytes(compressed)
                 while self._size > self.max_bytes:
                     _, dropped = self._kept.popitem(last=False)
-                    self._size -= len(dropped)
+                    self._size -= _entry_bytes(dropped)
         return compressed
+
+    def size_bytes(self) -> int:
+        return self._size
 
     def clear(self) -> None:
         with self._lock:
@@ -82,7 +87,12 @@ class CompressedBodies:
             self._size = 0
 
 
+def _entry_bytes(body: bytes) -> int:
+    return len(body) + caches.ENTRY_OVERHEAD
+
+
 BODIES = CompressedBodies()
+caches.register("compressed_bodies", BODIES)
 
 
 def _compressible(response: Response) -> bool:

@@ -16,7 +16,7 @@ import orjson
 from marshmallow import ValidationError, fields, validate
 
 from wger_flask.database import db
-from wger_flask.rest import dateparse
+from wger_flask.rest import caches, dateparse
 from wger_flask.rest.filtering import (
     CALENDAR_OVERFLOW,
     INT64_MAX,
@@ -57,7 +57,7 @@ if not getattr(fields.String._deserialize, "refuses_nul", False):
     fields.String._deserialize = _refuse_nul(fields.String._deserialize)  # type: ignore[method-assign]
 
 
-@functools.lru_cache(maxsize=8192)
+@caches.bounded_lru_cache("decimal_strings", max_bytes=2 * 1024 * 1024, entry_bytes=256)
 def decimal_string(value: Any, places: int) -> str | None:
     """DRF's DecimalField output: ``places`` fixed decimals, rounded half to even; a float goes
     through its shortest text first, as DRF does. Cached: equal keys give equal strings

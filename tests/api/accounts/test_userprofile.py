@@ -148,6 +148,8 @@ def test_check_permission_answers_from_the_catalogue_grants(client, user, make_u
     assert check(client, plain, "foo.bar_baz") is False
     root = auth_headers(make_user("root", is_superuser=True))
     assert check(client, root, "foo.bar_baz") is True  # Django: a superuser holds them all
+
+
 def test_the_age_follows_the_birthdate_as_upstream(client, user, auth_headers):
     """Issue 25: upstream derives ``age`` from ``birthdate`` when a profile without an age is
     saved (its ``set_user_age``), on the user's today; an age the user set stays."""

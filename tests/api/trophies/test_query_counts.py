@@ -74,3 +74,18 @@ def test_progress_is_constant(app, client, make_user, auth_headers, count_querie
         assert response.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1] <= 3, counts
+
+
+def test_user_statistics_are_constant(app, client, make_user, auth_headers, count_queries):
+    small, large = make_user("small"), make_user("large")
+    history(app, small.id, 2, 2)
+    history(app, large.id, 300, 12)
+    counts = []
+    for user in (small, large):
+        headers = auth_headers(user)
+        client.get("/api/v2/user-statistics/", headers=headers)  # warm
+        with count_queries() as counter:
+            response = client.get("/api/v2/user-statistics/", headers=headers)
+        assert response.status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1] <= 4, counts

@@ -4,6 +4,7 @@ import zlib
 
 import pytest
 
+from wger_flask.rest.caches import ENTRY_OVERHEAD
 from wger_flask.rest.compression import CompressedBodies, accepts_gzip
 from wger_flask.services.catalogue.rendering import KeptResponse, PieceStore, ResponseStore
 
@@ -30,7 +31,7 @@ def test_pieces_are_kept_deflated_within_their_bytes():
     piece = b'{"name": "Curl", "muscles": []}' * 50
     deflated = len(zlib.compress(piece, 6))
     assert deflated < len(piece) / 10
-    store = PieceStore(max_bytes=2 * deflated + 16)
+    store = PieceStore(max_bytes=2 * (deflated + ENTRY_OVERHEAD) + ENTRY_OVERHEAD + 16)
     store.put("k", 1, 1, piece)
     store.put("k", 2, 1, piece)
     store.put("k", 3, 1, piece)  # no room: rendered again next time
@@ -39,6 +40,15 @@ def test_pieces_are_kept_deflated_within_their_bytes():
     store.put("k", 1, 2, b"{}")  # replacing frees the old piece's bytes
     store.put("k", 3, 1, piece)
     assert store.get("k", 3, 1) == piece
+    assert store.size_bytes() <= store.max_bytes
+
+
+def test_a_response_counts_its_body_tag_and_entry():
+    store = ResponseStore()
+    store.put("key", KeptResponse(5, b"body", "tag"))
+    assert store.size_bytes() == len(b"body") + len("tag") + ENTRY_OVERHEAD
+    store.put("key", KeptResponse(6, b"longer body", "tag"))  # replaced, not added
+    assert store.size_bytes() == len(b"longer body") + len("tag") + ENTRY_OVERHEAD
 
 
 def test_a_response_is_used_only_at_its_generation():
@@ -49,7 +59,8 @@ def test_a_response_is_used_only_at_its_generation():
 
 
 def test_responses_are_dropped_least_recently_used_first():
-    store = ResponseStore(max_bytes=10, max_response=8)
+    entry = 4 + 1 + ENTRY_OVERHEAD
+    store = ResponseStore(max_bytes=2 * entry + 2, max_response=8)
     store.put("a", KeptResponse(1, b"aaaa", "a"))
     store.put("b", KeptResponse(1, b"bbbb", "b"))
     assert store.get("a", 1) is not None  # a used last

@@ -1,6 +1,7 @@
 """The per-generation cache of ingredient query results."""
 
 from wger_flask.extensions import db
+from wger_flask.rest.caches import ENTRY_OVERHEAD
 from wger_flask.services.ingredients.query_cache import (
     MAX_RANKED_IDS,
     Kept,
@@ -28,8 +29,8 @@ def test_the_least_recently_used_shape_goes_first():
     assert cache.get("a", 1).count == 1 and cache.get("c", 1).count == 3
 
 
-def test_rankings_are_bounded_all_together():
-    cache = QueryCache(max_ids=5)
+def test_rankings_are_bounded_all_together_in_bytes():
+    cache = QueryCache(max_bytes=3 * ENTRY_OVERHEAD + 5 * 8)
     cache.put("a", Kept(1, 3, ranked([1, 2, 3])))
     cache.put("b", Kept(1, 2, ranked([4, 5])))
     cache.put("c", Kept(1, 2, ranked([6, 7])))  # 7 ids: the oldest ranking goes
@@ -38,6 +39,7 @@ def test_rankings_are_bounded_all_together():
     cache.put("c", Kept(2, 1, ranked([8])))  # replacing an entry frees its ids
     cache.put("d", Kept(1, 2, ranked([9, 10])))
     assert cache.get("b", 1) is not None and cache.get("d", 1) is not None
+    assert cache.size_bytes() == 3 * ENTRY_OVERHEAD + 5 * 8  # b, c (one id), d
 
 
 def test_rankings_are_compact_and_bounded():

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, request
 from flask.views import MethodView
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User, UserProfile
@@ -41,10 +41,12 @@ dump_profile = compile_dumper(UserprofileSchema)
 profile_writer = UserprofileSchema(partial=True)
 
 
+# Built once: every authenticated client reads its profile first, often.
+PROFILE_OF_USER = select(UserProfile).where(UserProfile.user_id == bindparam("user_id"))
+
+
 def stored_profile(user: User) -> UserProfile | None:
-    return db.session.execute(
-        select(UserProfile).where(UserProfile.user_id == user.id)
-    ).scalar_one_or_none()
+    return db.session.execute(PROFILE_OF_USER, {"user_id": user.id}).scalar_one_or_none()
 
 
 def own_profile(user: User) -> UserProfile:

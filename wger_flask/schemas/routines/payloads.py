@@ -8,12 +8,12 @@ raw decimals inside the statistics' maps are JSON numbers (DRF's encoder makes t
 
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
 from typing import Any
 
 from marshmallow import fields
 
+from wger_flask.rest import caches
 from wger_flask.rest.serialization import compile_dumper
 from wger_flask.schemas.base import BaseSchema
 from wger_flask.schemas.fields import Date, DecimalString, decimal_string
@@ -111,7 +111,7 @@ class LogStatsDataSchema(BaseSchema):
 # ------------------------------------------------------------------------------ decimals
 
 
-@functools.lru_cache(maxsize=4096)
+@caches.bounded_lru_cache("whole_or_decimal_strings", max_bytes=1024 * 1024, entry_bytes=256)
 def whole_or_decimal(value: Any, places: int) -> str | None:
     """Upstream's DecimalOrIntegerField: ``"80"`` for whole numbers, else DRF's string."""
     text = decimal_string(value, places)

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from wger_flask.extensions import db
 from wger_flask.models.accounts import ApiKey, User
@@ -53,14 +53,19 @@ def revoke(user: User) -> bool:
     return True
 
 
+# The key's row joined to its user by the key's unique digest: one indexed statement, built once.
+KEY_WITH_USER = (
+    select(ApiKey, User)
+    .join(User, ApiKey.user_id == User.id)
+    .where(ApiKey.digest == bindparam("digest"))
+)
+
+
 def user_for_key(key: str) -> User | None:
     """The active user a key belongs to, or None. Notes the use (not committed here)."""
     if not key or len(key) > 128:
         return None
-    digest = digest_of(key)
-    row = db.session.execute(
-        select(ApiKey, User).join(User, ApiKey.user_id == User.id).where(ApiKey.digest == digest)
-    ).first()
+    row = db.session.execute(KEY_WITH_USER, {"digest": digest_of(key)}).first()
     if row is None:
         return None
     record, user = row

@@ -24,7 +24,7 @@ import jwt as pyjwt
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import aliased
 
 from wger_flask.extensions import db
@@ -157,30 +157,47 @@ def user_id_of(claims: dict[str, Any]) -> int | None:
     return value if 0 < value <= MAX_ID and str(value) == sub else None
 
 
-def user_for_claims(claims: dict[str, Any]) -> User:
-    """The active user the claims name, at the credential generation they were minted in, and
-    still live: the app session (``sid``) and refresh-token family (``fam``) an access token
-    came from must not have ended. Those checks ride on the user lookup: ONE statement."""
-    user_id = user_id_of(claims)
-    if user_id is None:
-        raise InvalidToken("Token contained no recognizable user identification")
-    checks = [User]
-    sid, fam = claims.get("sid"), claims.get("fam")
-    if isinstance(sid, int) and not isinstance(sid, bool):
-        checks.append(
+def _look_up(with_session: bool, with_family: bool) -> Any:
+    """The user by id, with the liveness of the token's session and family when it names
+    them: built once per shape (the claims go in as parameters), not per request."""
+    columns: list[Any] = [User]
+    if with_session:
+        columns.append(
             exists()
-            .where(AppSession.id == sid, AppSession.ended.is_(None))
+            .where(AppSession.id == bindparam("sid"), AppSession.ended.is_(None))
             .correlate(None)
             .label("session_live")
         )
-    if isinstance(fam, str) and claims.get("token_type") == ACCESS:
-        checks.append(
+    if with_family:
+        columns.append(
             exists()
-            .where(RefreshToken.family == fam, RefreshToken.revoked.is_(None))
+            .where(RefreshToken.family == bindparam("fam"), RefreshToken.revoked.is_(None))
             .correlate(None)
             .label("family_live")
         )
-    row = db.session.execute(select(*checks).where(User.id == user_id)).first()
+    return select(*columns).where(User.id == bindparam("user_id"))
+
+
+LOOK_UPS = {(sid, fam): _look_up(sid, fam) for sid in (False, True) for fam in (False, True)}
+
+
+def user_for_claims(claims: dict[str, Any]) -> User:
+    """The active user the claims name, at the credential generation they were minted in, and
+    still live: the app session (``sid``) and refresh-token family (``fam``) an access token
+    came from must not have ended. Those checks ride on the user lookup: ONE statement, by
+    primary key and indexes."""
+    user_id = user_id_of(claims)
+    if user_id is None:
+        raise InvalidToken("Token contained no recognizable user identification")
+    sid, fam = claims.get("sid"), claims.get("fam")
+    with_session = isinstance(sid, int) and not isinstance(sid, bool)
+    with_family = isinstance(fam, str) and claims.get("token_type") == ACCESS
+    parameters: dict[str, Any] = {"user_id": user_id}
+    if with_session:
+        parameters["sid"] = sid
+    if with_family:
+        parameters["fam"] = fam
+    row = db.session.execute(LOOK_UPS[with_session, with_family], parameters).first()
     if row is None:
         raise InvalidToken("User not found")
     user, *live = row

@@ -12,11 +12,12 @@ memory; the decoded pixels are the only full copy.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import IO
-
-from PIL import Image, ImageOps
+from typing import IO, TYPE_CHECKING
 
 from wger_flask.services import media
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 JPEG_QUALITY = 90
 
@@ -49,6 +50,8 @@ def store_photo(stream: IO[bytes], folder: str, max_bytes: int, max_pixels: int)
 
 def clean(picture: Image.Image) -> Image.Image:
     """The picture upright, in a mode its format stores, with no metadata attached."""
+    from PIL import ImageOps
+
     # In place: without an orientation nothing is copied (the default returns a copy).
     ImageOps.exif_transpose(picture, in_place=True)
     upright = picture

@@ -16,7 +16,9 @@ remuxed (not re-encoded) without container or stream tags (``location``, ``comme
 chapters or data streams. Duration, width, height and codec are read from the upload, the size
 from the stored file.
 
-May import: services.media (the storage), Flask's app config, Pillow and PyAV.
+May import: services.media (the storage), Flask's app config, Pillow and PyAV; the last two
+only inside the functions that decode, so a worker that never receives an upload does not load
+them (``tests/unit/architecture/test_lazy_imports.py``).
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ from __future__ import annotations
 import dataclasses
 import decimal
 import io
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import av
 from flask import current_app
-from PIL import Image, ImageOps
 
 from wger_flask.services import media
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 IMAGE_FOLDER = "exercise-images"
 VIDEO_FOLDER = "exercise-videos"
@@ -68,6 +71,8 @@ def decode_image(stream: IO[bytes]) -> Image.Image:
 
 
 def _thumbnail(picture: Image.Image, box: tuple[int, int]) -> Image.Image:
+    from PIL import Image, ImageOps
+
     copy = ImageOps.exif_transpose(picture)
     copy.thumbnail(box, Image.Resampling.LANCZOS)
     # upright now, and nothing of the original's metadata is written (Pillow writes ``xmp``
@@ -164,6 +169,8 @@ def probe_video(stream: IO[bytes]) -> tuple[str, dict]:
         "corrupted one."
     )
     try:
+        import av
+
         with av.open(stream, mode="r", metadata_errors="ignore") as container:
             names = set(container.format.name.split(","))
             if "mp4" in names:
@@ -200,12 +207,20 @@ def probe_video(stream: IO[bytes]) -> tuple[str, dict]:
             }
     except UploadRejected:
         raise
-    except (av.FFmpegError, ValueError, OSError, StopIteration, EOFError):
+    except (_ffmpeg_error(), ValueError, OSError, StopIteration, EOFError):
         raise invalid from None
     return extension, facts
 
 
+def _ffmpeg_error() -> type[Exception]:
+    import av
+
+    return av.FFmpegError
+
+
 def _duration(container, video) -> float | None:
+    import av
+
     if container.duration:
         return container.duration / av.time_base
     if video.duration and video.time_base:
@@ -221,7 +236,7 @@ def store_video(stream: IO[bytes]) -> StoredVideo:
         name = storage.save(
             VIDEO_FOLDER, extension, lambda handle: media.remux_video(stream, handle, extension)
         )
-    except (av.FFmpegError, ValueError, OSError):
+    except (_ffmpeg_error(), ValueError, OSError):
         raise UploadRejected(
             "Upload a valid video: MP4 or WebM. The file you uploaded was either not a video or "
             "a corrupted one."

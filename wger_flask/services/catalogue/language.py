@@ -8,15 +8,18 @@ low-accuracy mode: trigram models only, ~50 MB and under a second to load once p
 instead of ~380 MB and ~8 s for the full models; on texts of a sentence or more (a
 description has at least 40 characters) both modes agree.
 
-May import: lingua only (callers pass language codes).
+May import: lingua only (callers pass language codes), and only when a text is checked: a
+worker that never checks one does not load it (about 10 MB of code and tables per process).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import threading
+from typing import TYPE_CHECKING
 
-from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+if TYPE_CHECKING:
+    from lingua import Language, LanguageDetector
 
 # Catalogue codes lingua names differently: Norwegian is written Bokmål or Nynorsk.
 ALIASES = {"no": ("nb", "nn")}
@@ -27,6 +30,8 @@ _codes: dict[Language, str] = {}
 
 
 def _lingua_languages(code: str) -> list[Language]:
+    from lingua import IsoCode639_1, Language
+
     languages = []
     for candidate in ALIASES.get(code, (code,)):
         iso = getattr(IsoCode639_1, candidate.upper(), None)
@@ -79,6 +84,8 @@ CATALOGUE_CODES = [
 def detector() -> LanguageDetector:
     """The process's detector, built on first use."""
     global _detector
+    from lingua import LanguageDetectorBuilder
+
     with _lock:
         if _detector is None:
             for code in CATALOGUE_CODES:

@@ -31,7 +31,9 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
+
+from wger_flask.rest import caches
 
 # Not a host anyone can own (.invalid is reserved), and random per process: a text in the
 # catalogue cannot forge it.
@@ -67,14 +69,17 @@ class PieceStore:
         with self._lock:
             old = self._pieces.pop((kind, id_), None)
             if old is not None:
-                self._size -= len(old[1])
-            if self._size + len(piece) > self.max_bytes:
+                self._size -= len(old[1]) + caches.ENTRY_OVERHEAD
+            if self._size + len(piece) + caches.ENTRY_OVERHEAD > self.max_bytes:
                 return  # full: render this one again next time (a catalogue far past ours)
             self._pieces[(kind, id_)] = (stamp, piece)
-            self._size += len(piece)
+            self._size += len(piece) + caches.ENTRY_OVERHEAD
 
     def __len__(self) -> int:
         return len(self._pieces)
+
+    def size_bytes(self) -> int:
+        return self._size
 
     def clear(self) -> None:
         with self._lock:
@@ -116,15 +121,18 @@ class ResponseStore:
         with self._lock:
             old = self._kept.pop(key, None)
             if old is not None:
-                self._size -= len(old.body)
+                self._size -= _response_bytes(old)
             self._kept[key] = kept
-            self._size += len(kept.body)
+            self._size += _response_bytes(kept)
             while self._size > self.max_bytes:
                 _, dropped = self._kept.popitem(last=False)
-                self._size -= len(dropped.body)
+                self._size -= _response_bytes(dropped)
 
     def __len__(self) -> int:
         return len(self._kept)
+
+    def size_bytes(self) -> int:
+        return self._size
 
     def clear(self) -> None:
         with self._lock:
@@ -132,11 +140,16 @@ class ResponseStore:
             self._size = 0
 
 
+def _response_bytes(kept: KeptResponse) -> int:
+    return len(kept.body) + len(kept.etag) + caches.ENTRY_OVERHEAD
+
+
 class CountStore:
     """List counts by query shape (the applied filters), each with its generation."""
 
     def __init__(self, max_entries: int = MAX_COUNTS) -> None:
         self.max_entries = max_entries
+        self.max_bytes = max_entries * caches.ENTRY_OVERHEAD
         self._counts: dict[Hashable, tuple[int, int]] = {}
         self._lock = threading.Lock()
 
@@ -149,6 +162,9 @@ class CountStore:
             if len(self._counts) >= self.max_entries and shape not in self._counts:
                 self._counts.clear()  # many shapes (searches): start again
             self._counts[shape] = (generation, count)
+
+    def size_bytes(self) -> int:
+        return len(self._counts) * caches.ENTRY_OVERHEAD
 
     def clear(self) -> None:
         with self._lock:
@@ -203,3 +219,18 @@ def rendered(app: Flask | None = None) -> RenderedCatalogue:
 def forget_rendered(app: Flask) -> None:
     """Drop everything an app keeps (tests measuring a cold page)."""
     rendered(app).clear()
+
+
+def _kept(store: str) -> Callable[[Flask | None], Any]:
+    def of(app: Flask | None) -> Any:
+        if app is None and not has_app_context():
+            return None
+        stores = (app or current_app).extensions.get(EXTENSION)
+        return getattr(stores, store) if stores is not None else None
+
+    return of
+
+
+caches.register("catalogue_pieces", _kept("pieces"))
+caches.register("catalogue_responses", _kept("responses"))
+caches.register("catalogue_counts", _kept("counts"))

@@ -14,7 +14,8 @@ recomputed. For a search the kept result is the ranked list of matching ids, so 
 read by id, and its ``count`` is the list's length.
 
 The cache is an optimisation local to one process: nothing else depends on it, so workers and
-hosts need not share it. Its size is bounded (entries and ids per entry).
+hosts need not share it. Its size is bounded in bytes (``MAX_KEPT_BYTES``, ids at 8 bytes
+each and a fixed overhead per entry), and reported with the others (``rest.caches``).
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ from sqlalchemy import select
 
 from wger_flask.extensions import db
 from wger_flask.models.ingredients import IngredientGeneration
+from wger_flask.rest import caches
 
 MAX_ENTRIES = 512
 MAX_RANKED_IDS = 500_000  # larger rankings keep only their count
-MAX_KEPT_IDS = 2_000_000  # all rankings together: 16 MB per worker at most
+MAX_KEPT_BYTES = 16 * 1024 * 1024  # all entries together, per worker
 
 
 @dataclass(frozen=True)
@@ -47,11 +49,11 @@ class Kept:
 class QueryCache:
     """A bounded, thread-safe LRU of ``Kept`` results by query shape."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES, max_ids: int = MAX_KEPT_IDS) -> None:
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_KEPT_BYTES) -> None:
         self.max_entries = max_entries
-        self.max_ids = max_ids
+        self.max_bytes = max_bytes
         self._entries: OrderedDict[Hashable, Kept] = OrderedDict()
-        self._ids = 0
+        self._size = 0
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, generation: int) -> Kept | None:
@@ -66,28 +68,33 @@ class QueryCache:
         with self._lock:
             self._drop(key)
             self._entries[key] = kept
-            self._ids += _size(kept)
+            self._size += _size(kept)
             while len(self._entries) > self.max_entries or (
-                self._ids > self.max_ids and len(self._entries) > 1
+                self._size > self.max_bytes and len(self._entries) > 1
             ):
                 self._drop(next(iter(self._entries)))
 
     def _drop(self, key: Hashable) -> None:
         kept = self._entries.pop(key, None)
         if kept is not None:
-            self._ids -= _size(kept)
+            self._size -= _size(kept)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self._ids = 0
+            self._size = 0
+
+    def size_bytes(self) -> int:
+        return self._size
 
 
 def _size(kept: Kept) -> int:
-    return len(kept.ranked_ids) if kept.ranked_ids is not None else 0
+    ids = kept.ranked_ids
+    return caches.ENTRY_OVERHEAD + (ids.itemsize * len(ids) if ids is not None else 0)
 
 
 CACHE = QueryCache()
+caches.register("ingredient_queries", CACHE)
 
 
 CURRENT_GENERATION = select(IngredientGeneration.value).where(IngredientGeneration.id == 1)

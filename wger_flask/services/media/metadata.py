@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import struct
 import zlib
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-import av
-from PIL import Image
+if TYPE_CHECKING:  # both are loaded by the functions that use them (test_lazy_imports.py)
+    from PIL import Image
 
 ORIENTATION = 0x0112
 _UPRIGHT = 1
@@ -55,6 +55,8 @@ def orientation_of(picture: Image.Image) -> int:
 
 def _orientation_tiff(orientation: int) -> bytes:
     """A TIFF header with one IFD holding only ``Orientation`` (EXIF's payload)."""
+    from PIL import Image
+
     exif = Image.Exif()
     exif[ORIENTATION] = orientation
     payload = exif.tobytes()
@@ -248,6 +250,8 @@ def _strip_webp(data: bytes, orientation: int | None) -> bytes:
 def remux_video(source: IO[bytes], target: IO[bytes], container_format: str) -> None:
     """Copy the video and audio packets of ``source`` into ``target`` (``mp4`` or ``webm``)
     with no tags, chapters or other streams; nothing is re-encoded."""
+    import av
+
     source.seek(0)
     with (
         av.open(source, mode="r", metadata_errors="ignore") as reading,

@@ -3,16 +3,18 @@ file, and, for images, a complete decode by Pillow as JPEG, PNG or WebP (the nam
 type are ignored) within a pixel limit checked from the header before decoding. Shared by the
 gallery (``services.body``) and exercise images (``services.catalogue``).
 
-May import: the standard library and Pillow.
+May import: the standard library and Pillow (only when a file is checked: a worker that never
+receives one does not load it).
 """
 
 from __future__ import annotations
 
 import os
 import warnings
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from PIL import Image, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
@@ -43,6 +45,8 @@ def check_size(stream: IO[bytes], limit: int) -> int:
 def decode_image(stream: IO[bytes], max_pixels: int, *, still: bool = False) -> Image.Image:
     """The upload fully decoded as one of ``IMAGE_FORMATS`` within ``max_pixels`` (and not
     animated when ``still``), or ``UploadRejected``. The caller closes the image."""
+    from PIL import Image, UnidentifiedImageError
+
     stream.seek(0)
     try:
         with warnings.catch_warnings():

@@ -1,0 +1,72 @@
+"""Authentication costs one indexed statement: a Bearer or Token request sends at most one
+statement more than the same request without credentials (the user, with the token's
+session and family liveness checks, or the key's digest joined to its user), and that
+statement reads by index, never by a scan of the table, whatever the number of users."""
+
+import pytest
+from sqlalchemy import event
+
+from tests.accounts_helpers import bearer, login, tokens_of
+from wger_flask.extensions import db
+from wger_flask.models.accounts import User
+from wger_flask.services.accounts import api_keys
+
+PUBLIC = "/api/v2/exercise/9/"
+PROFILE = "/api/v2/userprofile/"
+
+
+@pytest.fixture(params=["bearer", "token"])
+def credentials(request, app, client, user):
+    if request.param == "bearer":
+        access, _ = tokens_of(login(client, "alice"))  # with its session and family claims
+        return bearer(access)
+    with app.app_context():
+        key = api_keys.issue(db.session.get(User, user.id))
+        db.session.commit()
+    return {"Authorization": f"Token {key}"}
+
+
+def statements(client, count_queries, path, headers=None) -> list[str]:
+    client.get(path, headers=headers)  # warm: a key's first use notes its time once
+    with count_queries() as counter:
+        response = client.get(path, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return counter.statements
+
+
+def test_an_authenticated_request_costs_one_statement_more(client, credentials, count_queries):
+    anonymous = statements(client, count_queries, PUBLIC)
+    authenticated = statements(client, count_queries, PUBLIC, credentials)
+    assert len(authenticated) <= len(anonymous) + 1, authenticated
+    assert "auth_user" in authenticated[0]
+
+
+def test_the_profile_is_the_look_up_and_the_profile_row(client, credentials, count_queries):
+    sent = statements(client, count_queries, PROFILE, credentials)
+    assert len(sent) == 2, sent
+    assert "auth_user" in sent[0]
+
+
+def test_the_look_up_reads_by_index(app, client, credentials, make_user):
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the plan is read with SQLite's EXPLAIN QUERY PLAN")
+    for number in range(30):  # more users than the one asking
+        make_user(f"crowd{number}")
+    client.get(PROFILE, headers=credentials)  # warm
+    sent = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        client.get(PROFILE, headers=credentials)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    look_up, parameters = next((s, p) for s, p in sent if "auth_user" in s)
+    with app.app_context():
+        plan = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {look_up}", parameters)
+        details = [row[-1] for row in plan]
+    assert details and not [d for d in details if d.startswith("SCAN")], details

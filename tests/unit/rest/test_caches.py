@@ -1,0 +1,83 @@
+"""Every per-worker cache is listed in ``rest.caches`` with its size and bound in bytes, and
+stays within the bound however much is put in it."""
+
+from array import array
+
+from wger_flask.rest import caches
+from wger_flask.rest.compression import CompressedBodies
+from wger_flask.services.catalogue.rendering import (
+    CountStore,
+    KeptResponse,
+    PieceStore,
+    ResponseStore,
+    rendered,
+)
+from wger_flask.services.ingredients.query_cache import Kept, QueryCache
+
+LISTED = {
+    "compressed_bodies",
+    "catalogue_pieces",
+    "catalogue_responses",
+    "catalogue_counts",
+    "ingredient_queries",
+    "decimal_strings",
+    "whole_or_decimal_strings",
+}
+
+
+def test_the_report_lists_every_cache_with_its_bound(app, client):
+    client.get("/api/v2/exerciseinfo/?limit=5")  # makes the app's catalogue stores
+    with app.app_context():
+        assert rendered(app) is not None
+        report = caches.report(app)
+    assert set(report) == LISTED
+    for name, size in report.items():
+        assert 0 <= size.size_bytes <= size.max_bytes, name
+    assert report["catalogue_pieces"].size_bytes > 0
+    assert caches.total_bytes(app) == sum(size.size_bytes for size in report.values())
+
+
+def test_a_per_app_store_the_app_has_not_made_is_left_out():
+    class NoStores:
+        extensions: dict = {}
+
+    assert "catalogue_pieces" not in caches.report(NoStores())  # type: ignore[arg-type]
+
+
+def test_each_store_stays_within_its_bytes_whatever_is_put_in_it():
+    budget = 64 * 1024
+    bodies = CompressedBodies(max_bytes=budget)
+    pieces = PieceStore(max_bytes=budget)
+    responses = ResponseStore(max_bytes=budget, max_response=budget // 4)
+    queries = QueryCache(max_bytes=budget)
+    for number in range(2000):
+        text = f'{{"id": {number}, "name": "{number * 7919:x}"}}'.encode() * 40
+        bodies.get_or_compress(f"tag{number}", text)
+        pieces.put("exerciseinfo", number, 1, text)
+        responses.put(number, KeptResponse(1, text, f"tag{number}"))
+        queries.put(number, Kept(1, 500, array("q", range(500))))
+    for store in (bodies, pieces, responses, queries):
+        assert 0 < store.size_bytes() <= budget, type(store).__name__
+    counts = CountStore(max_entries=100)
+    for number in range(1000):
+        counts.put(number, 1, number)
+    assert 0 < counts.size_bytes() <= counts.max_bytes
+
+
+def test_a_bounded_lru_cache_keeps_at_most_its_bytes():
+    calls = []
+
+    @caches.bounded_lru_cache("test_squares", max_bytes=1000, entry_bytes=100)
+    def square(number: int) -> int:
+        calls.append(number)
+        return number * number
+
+    try:
+        for number in range(50):
+            assert square(number) == number * number
+        square(49)
+        assert calls.count(49) == 1  # kept
+        size = caches.report()["test_squares"]
+        assert size.size_bytes == size.max_bytes == 1000  # 10 entries of 100 bytes
+    finally:
+        caches._SOURCES.pop("test_squares", None)
