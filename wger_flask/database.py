@@ -11,7 +11,7 @@ import hashlib
 import re
 import sqlite3
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
@@ -36,6 +36,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model. At run time it is ``db.Model``: flask-sqlalchemy's copy of
+# ``Base`` (same registry and metadata) with its query property and bind key; a type checker
+# cannot follow that class made at run time, so to it the base is ``Base`` itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 # This app's own session factory (``db.session`` may be swapped, e.g. by a test joining its
 # own transaction; a swapped-in factory makes sessions of this factory's class).
 SESSION_FACTORY = db.session.session_factory

@@ -20,11 +20,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wger_flask.extensions import db
+from wger_flask.database import Model
 from wger_flask.models.types import JSONDocument, UTCDateTime, utcnow
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """An account. Passwords are stored only as argon2id hashes (``services.passwords``)."""
 
     __tablename__ = "auth_user"
@@ -57,7 +57,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.username}>"
 
 
-class UserProfile(db.Model):
+class UserProfile(Model):
     """Upstream's profile: preferences and the body data the calorie calculator uses."""
 
     __tablename__ = "core_userprofile"
@@ -98,7 +98,7 @@ class UserProfile(db.Model):
     user: Mapped[User] = relationship(back_populates="profile")
 
 
-class ApiKey(db.Model):
+class ApiKey(Model):
     """The permanent ``Token`` key of a user: only its SHA-256 digest is stored."""
 
     __tablename__ = "accounts_apikey"
@@ -115,7 +115,7 @@ class ApiKey(db.Model):
     user: Mapped[User] = relationship(back_populates="api_key")
 
 
-class AppSession(db.Model):
+class AppSession(Model):
     """A session on the server, of one of two kinds:
 
     - ``app``: an allauth-headless app session (``X-Session-Token``), a pending login or a
@@ -151,7 +151,7 @@ class AppSession(db.Model):
     last_seen: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class RefreshToken(db.Model):
+class RefreshToken(Model):
     """Every refresh token this server mints, so it can be rotated, blocklisted and listed.
 
     Tokens of one login form a *family*: each rotation adds a member and blocklists its
@@ -178,7 +178,7 @@ class RefreshToken(db.Model):
     replaced_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
-class Authenticator(db.Model):
+class Authenticator(Model):
     """A second factor: a TOTP secret, or a set of recovery codes (stored as digests).
 
     ``totp_setup`` holds the secret offered while the user sets TOTP up (replaced by every
@@ -202,7 +202,7 @@ class Authenticator(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class UserPermission(db.Model):
+class UserPermission(Model):
     """A permission an administrator granted to an account (``flask user grant``), named as
     upstream's Django permissions are (``exercises.add_exercise``). Superusers hold them all."""
 

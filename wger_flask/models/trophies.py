@@ -28,13 +28,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wger_flask.extensions import db
+from wger_flask.database import Model
 from wger_flask.models.types import GUID, JSONDocument, UTCDateTime, utcnow
 
 TROPHY_TYPES = ("time", "volume", "count", "sequence", "date", "pr", "other")
 
 
-class Trophy(db.Model):
+class Trophy(Model):
     """A trophy of the catalogue: how it is checked (``checker_class`` and its parameters)."""
 
     __tablename__ = "trophies_trophy"
@@ -55,7 +55,7 @@ class Trophy(db.Model):
     updated: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class UserTrophy(db.Model):
+class UserTrophy(Model):
     """A trophy a user earned. A repeatable personal-record trophy is earned once per record,
     each row naming the log that set it (``log_id``) and its estimated one-repetition max."""
 
@@ -95,7 +95,7 @@ class UserTrophy(db.Model):
     trophy: Mapped[Trophy] = relationship()
 
 
-class UserStatistics(db.Model):
+class UserStatistics(Model):
     """A user's running workout totals (one row per user), kept current on every write.
 
     Streaks are stored as the run that ends at the last workout day; what the API calls the
@@ -129,7 +129,7 @@ class UserStatistics(db.Model):
     stale: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class SessionFact(db.Model):
+class SessionFact(Model):
     """One workout session as the statistics count it: its day and start time, local to the
     user's time zone. Goes with its session (the foreign key cascades)."""
 

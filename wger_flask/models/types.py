@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import JSON, DateTime, Dialect, String, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+
+
+class Children(TypedDict):
+    """The ``relationship()`` options of a parent's children (``**CHILDREN``): they go with it."""
+
+    cascade: str
+    passive_deletes: bool
 
 
 class UTCDateTime(TypeDecorator):
