@@ -11,13 +11,17 @@ import hashlib
 import re
 import sqlite3
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+
+if TYPE_CHECKING:
+    import psycopg
+    from flask_sqlalchemy.session import Session as FlaskSession
 
 # Stable constraint names, so Alembic migrations read the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -50,6 +54,10 @@ SESSION_FACTORY = db.session.session_factory
 
 
 # ------------------------------------------------------------------------------ the session
+
+# A session as the services take it: a plain ``Session`` or ``db.session``, the scoped proxy
+# of the request's session (which has the same methods).
+AnySession: TypeAlias = "Session | scoped_session[FlaskSession]"
 
 
 AFTER_COMMIT = "wger.after_commit"
@@ -90,7 +98,7 @@ def init_session_events() -> None:
     listen_to_sessions("after_transaction_end", _drop_after_rollback)
 
 
-def _unicode_lower(value: object) -> object:
+def _unicode_lower(value: str | bytes | int | float | None) -> str | bytes | int | float | None:
     return value.lower() if isinstance(value, str) else value
 
 
@@ -223,19 +231,26 @@ def install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
     ``take_write_lock`` on a SQLite engine."""
 
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, connection_record):
+    def on_connect(dbapi_connection: sqlite3.Connection, connection_record: object) -> None:
         configure_sqlite(dbapi_connection, busy_timeout_ms)
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs; let
         # SQLAlchemy emit BEGIN itself (the documented recipe).
         dbapi_connection.isolation_level = None
 
     @event.listens_for(engine, "begin")
-    def do_begin(connection):
+    def do_begin(connection: Connection) -> None:
         connection.info[WRITE_LOCKED] = False
         connection.exec_driver_sql("BEGIN")
 
     @event.listens_for(engine, "before_cursor_execute")
-    def lock_before_writing(connection, cursor, statement, parameters, context, many):
+    def lock_before_writing(
+        connection: Connection,
+        cursor: object,
+        statement: str,
+        parameters: object,
+        context: object,
+        many: bool,
+    ) -> None:
         take_write_lock(connection, statement)
 
 
@@ -249,11 +264,11 @@ def init_engine(app: Flask) -> None:
     elif engine.dialect.name == "postgresql":
 
         @event.listens_for(engine, "connect")
-        def no_jit(dbapi_connection, connection_record):
+        def no_jit(dbapi_connection: psycopg.Connection[Any], connection_record: object) -> None:
             configure_postgresql(dbapi_connection)
 
 
-def configure_postgresql(dbapi_connection) -> None:
+def configure_postgresql(dbapi_connection: psycopg.Connection[Any]) -> None:
     """No JIT compilation: it pays off for long analytic queries, while this API's are short.
     A prepared statement's generic plan can be estimated above ``jit_above_cost`` (a LIMIT
     taken as unknown) and then every execution compiles for tens of milliseconds."""

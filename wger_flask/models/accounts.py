@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -136,15 +137,15 @@ class AppSession(Model):
         ForeignKey("auth_user.id", ondelete="CASCADE"), nullable=True, index=True
     )
     # The login waiting for its second factor: {"user_id", "methods", "started"}.
-    pending: Mapped[dict | None] = mapped_column(JSONDocument, nullable=True)
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
     # Authentication records shown as ``data.methods``.
-    methods: Mapped[list] = mapped_column(JSONDocument, default=list)
+    methods: Mapped[list[Any]] = mapped_column(JSONDocument, default=list)
     created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     ended: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     kind: Mapped[str] = mapped_column(String(8), default="app", server_default="app")
     # A browser session's content (the dict behind ``flask.session``).
-    data: Mapped[dict | None] = mapped_column(JSONDocument, nullable=True)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
     # Shown on the sessions page: the device, the address, the last request (to the minute).
     user_agent: Mapped[str] = mapped_column(String(255), default="", server_default="")
     address: Mapped[str] = mapped_column(String(45), default="", server_default="")
@@ -193,7 +194,7 @@ class Authenticator(Model):
     type: Mapped[str] = mapped_column(String(20))
     # totp / totp_setup: {"secret"}; recovery_codes: {"digests", "used", "unseen"?} where
     # "unseen" keeps the new codes until they are shown once, then it is dropped.
-    data: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # TOTP replay protection: the time step of the last accepted code (a code is accepted once).

@@ -26,6 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from wger_flask.database import Model
@@ -202,7 +203,7 @@ class ProgressionConfig:
         return relationship(SlotEntry, back_populates=cls.entry_attribute)
 
     @declared_attr.directive
-    def __table_args__(cls) -> tuple:
+    def __table_args__(cls) -> tuple[UniqueConstraint]:
         return (UniqueConstraint("slot_entry_id", "iteration"),)
 
 
@@ -262,10 +263,11 @@ class MaxRiRConfig(ProgressionConfig, Model):
     value_type = Numeric(2, 1)
 
 
-def _start_of_date(context) -> dt.datetime:
+def _start_of_date(context: DefaultExecutionContext) -> dt.datetime:
     """A session stored with only its ``date`` starts at that date's midnight (UTC); with no
     date either, now. (The API fills both itself: ``services.routines.logs``.)"""
-    day = context.get_current_parameters().get("date")
+    # SQLAlchemy leaves get_current_parameters() unannotated: it returns the row's dict.
+    day = context.get_current_parameters().get("date")  # type: ignore[no-untyped-call]
     if day is None:
         return utcnow()
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -45,7 +46,7 @@ class Trophy(Model):
     description: Mapped[str] = mapped_column(Text, default="")
     trophy_type: Mapped[str] = mapped_column(String(20), default="other")
     checker_class: Mapped[str] = mapped_column(String(255))
-    checker_params: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    checker_params: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     is_progressive: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -83,7 +84,7 @@ class UserTrophy(Model):
     earned_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     progress: Mapped[float] = mapped_column(Float, default=100.0)
     is_notified: Mapped[bool] = mapped_column(Boolean, default=False)
-    context_data: Mapped[dict | None] = mapped_column(JSONDocument, nullable=True)
+    context_data: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
     # Personal records only: the log that set it, its exercise, date and estimate.
     log_id: Mapped[uuid.UUID | None] = mapped_column(
         GUID, ForeignKey("manager_workoutlog.id", ondelete="CASCADE"), nullable=True, index=True

@@ -18,7 +18,7 @@ class Children(TypedDict):
     passive_deletes: bool
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[dt.datetime]):
     """Stored as naive UTC (every database agrees on that), handed out timezone-aware.
 
     A naive value given to the database is taken as UTC; an aware one is converted.
@@ -27,7 +27,7 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+    def process_bind_param(self, value: dt.datetime | str | None, dialect: Dialect) -> Any:
         if value is None:
             return None
         if isinstance(value, str):
@@ -41,19 +41,20 @@ class UTCDateTime(TypeDecorator):
             return None
         if isinstance(value, str):
             value = dt.datetime.fromisoformat(value)
+        assert isinstance(value, dt.datetime)  # what the DateTime column hands back
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
 
 
-class GUID(TypeDecorator):
+class GUID(TypeDecorator[uuid.UUID]):
     """A UUID: native ``uuid`` on PostgreSQL, 36-character text elsewhere."""
 
     impl = String(36)
     cache_ok = True
 
     @property
-    def python_type(self) -> type:
+    def python_type(self) -> type[Any]:
         return uuid.UUID
 
     def load_dialect_impl(self, dialect: Dialect) -> Any:
@@ -74,7 +75,7 @@ class GUID(TypeDecorator):
         return uuid.UUID(value)
 
 
-class JSONDocument(TypeDecorator):
+class JSONDocument(TypeDecorator[Any]):
     """A JSON document: JSONB on PostgreSQL, JSON text elsewhere."""
 
     impl = JSON

@@ -131,7 +131,8 @@ def _throttled_detail() -> str:
 
 def _api_payload(error: HTTPException) -> dict[str, Any]:
     if isinstance(error, APIError):
-        return error.payload()
+        payload: dict[str, Any] = error.payload()
+        return payload
     status = error.code or 500
     if status == 429:
         return {"detail": _throttled_detail()}

@@ -176,7 +176,10 @@ class Filter:
     kind: str = "str"
     lookups: tuple[str, ...] = (EXACT,)
     # custom filters get (statement, parsed value, all query parameters)
-    method: Callable[[Select, Any, MultiDict], Select] | None = None
+    method: (
+        Callable[[Select[*tuple[Any, ...]], Any, MultiDict[str, str]], Select[*tuple[Any, ...]]]
+        | None
+    ) = None
     parser: Callable[[str], Any] | None = None
     description: str = ""
 
@@ -189,7 +192,11 @@ def exact(target: Any, kind: str, *extra_lookups: str) -> Filter:
 
 
 def custom(
-    method: Callable[[Select, Any, MultiDict], Select], kind: str = "str", description: str = ""
+    method: Callable[
+        [Select[*tuple[Any, ...]], Any, MultiDict[str, str]], Select[*tuple[Any, ...]]
+    ],
+    kind: str = "str",
+    description: str = "",
 ) -> Filter:
     return Filter(method=method, kind=kind, description=description)
 
@@ -209,7 +216,9 @@ class FilterSet:
             for lookup in declared.lookups:
                 yield (name if lookup == EXACT else f"{name}__{lookup}"), declared, lookup
 
-    def apply(self, stmt: Select, args: MultiDict) -> tuple[Select, list[tuple[str, str]]]:
+    def apply(
+        self, stmt: Select[*tuple[Any, ...]], args: MultiDict[str, str]
+    ) -> tuple[Select[*tuple[Any, ...]], list[tuple[str, str]]]:
         """Add a WHERE clause per recognized parameter; returns the statement and what applied."""
         errors: dict[str, list[str]] = {}
         applied: list[tuple[str, str]] = []
@@ -230,7 +239,13 @@ class FilterSet:
         return stmt, applied
 
 
-def _apply_one(stmt: Select, declared: Filter, lookup: str, raw: str, args: MultiDict) -> Select:
+def _apply_one(
+    stmt: Select[*tuple[Any, ...]],
+    declared: Filter,
+    lookup: str,
+    raw: str,
+    args: MultiDict[str, str],
+) -> Select[*tuple[Any, ...]]:
     if raw == "":
         raise Ignore()  # django-filter: an empty value means "no filter"
     if "\x00" in raw:  # no database stores it alike (PostgreSQL refuses it): DRF's answer
@@ -257,10 +272,11 @@ def _condition(declared: Filter, lookup: str, value: Any) -> ColumnElement[bool]
     target = declared.target
     if _is_relationship(target):
         related_pk = target.property.mapper.primary_key[0]
+        relationship: InstrumentedAttribute[Any] = target
         if lookup == IN:
-            return target.any(related_pk.in_(value))
-        return target.any(related_pk == value)
-    column = target
+            return relationship.any(related_pk.in_(value))
+        return relationship.any(related_pk == value)
+    column: ColumnElement[Any] = target
     if lookup == EXACT:
         return column == value
     if lookup == IN:
@@ -282,7 +298,7 @@ def _condition(declared: Filter, lookup: str, value: Any) -> ColumnElement[bool]
     raise ValueError(f"unsupported lookup {lookup}")
 
 
-def _date_of(column: Any, day: dt.date) -> ColumnElement[bool]:
+def _date_of(column: ColumnElement[Any], day: dt.date) -> ColumnElement[bool]:
     """``datetime__date=YYYY-MM-DD`` as a half-open range, so an index on the column is used."""
     start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
     if day == dt.date.max:  # the calendar's last day has no next one

@@ -56,7 +56,7 @@ def records_of(result: Any) -> list[Record]:
     return [_record(zip(keys, row, strict=True)) for row in result]
 
 
-def model_columns(model: type) -> list[Any]:
+def model_columns(model: type[Any]) -> list[Any]:
     """The model's columns for a Core SELECT, each labelled with its attribute's name."""
     return [
         column.label(attribute.key) if column.key != attribute.key else column
@@ -185,7 +185,7 @@ class Relation:
 class ReadPlan:
     """What to read of one model for one schema: its columns and the relations to follow."""
 
-    model: type
+    model: type[Any]
     relations: list[Relation] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -198,7 +198,7 @@ class ReadPlan:
 
     @classmethod
     def for_schema(
-        cls, model: type, schema: type[Schema] | Schema, extra: Sequence[str] = ()
+        cls, model: type[Any], schema: type[Schema] | Schema, extra: Sequence[str] = ()
     ) -> ReadPlan:
         """The plan that reads everything ``schema`` dumps (plus ``extra`` relations)."""
         plan = cls(model)
@@ -236,7 +236,7 @@ class ReadPlan:
         return plan
 
     @classmethod
-    def _columns_only(cls, model: type, extra: Sequence[str]) -> ReadPlan:
+    def _columns_only(cls, model: type[Any], extra: Sequence[str]) -> ReadPlan:
         plan = cls(model)
         relationships = inspect(model).relationships
         for name in extra:
@@ -252,31 +252,33 @@ class ReadPlan:
 
     # ------------------------------------------------------------------ reading
 
-    def page(self, stmt: Select) -> list[Record]:
+    def page(self, stmt: Select[*tuple[Any, ...]]) -> list[Record]:
         """Records for a filtered, ordered, windowed SELECT of the model."""
         page = records_of(db.session.execute(stmt.with_only_columns(*self.columns)))
         if page and self.relations:
             self._load_relations(page, stmt.with_only_columns(self.primary_key))
         return page
 
-    def complete(self, records: list[Record], ids_select: Select) -> None:
+    def complete(self, records: list[Record], ids_select: Select[*tuple[Any, ...]]) -> None:
         """Load the relations of records whose columns were read by another statement
         (``ids_select`` selects their ids: used when there are too many for a list)."""
         if records and self.relations:
             self._load_relations(records, ids_select)
 
-    def _parent_ids(self, records: list[Record], ids_select: Select) -> tuple[Any, bool]:
+    def _parent_ids(
+        self, records: list[Record], ids_select: Select[*tuple[Any, ...]]
+    ) -> tuple[Any, bool]:
         """The parents' ids as a list (small pages) or as the sub-select (large ones)."""
         if len(records) <= ID_LIST_LIMIT:
             return [getattr(record, self.primary_key.key) for record in records], True
         return ids_select, False
 
-    def _load_relations(self, records: list[Record], ids_select: Select) -> None:
+    def _load_relations(self, records: list[Record], ids_select: Select[*tuple[Any, ...]]) -> None:
         parent_ids, as_list = self._parent_ids(records, ids_select)
         for relation in self.relations:
             relation.load(self, records, parent_ids, as_list)
 
 
-def read_one(plan: ReadPlan, stmt: Select) -> Record | None:
+def read_one(plan: ReadPlan, stmt: Select[*tuple[Any, ...]]) -> Record | None:
     records = plan.page(stmt.limit(2))
     return records[0] if records else None

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app, request
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RequestLimit
 from limits import RateLimitItem, parse
 from werkzeug.exceptions import HTTPException
 
@@ -93,7 +93,7 @@ def retry_after_seconds() -> int | None:
     return max(1, _seconds_until_reset(current))
 
 
-def _seconds_until_reset(current: Any) -> int:
+def _seconds_until_reset(current: RequestLimit) -> int:
     # The storage rounds the reset time up to the next whole second; never more than a window.
     return min(current.limit.get_expiry(), max(0, math.ceil(current.reset_at - time.time())))
 

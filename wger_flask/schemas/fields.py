@@ -205,7 +205,7 @@ class Related(fields.Field):
         "incorrect_type": "Incorrect type. Expected pk value, received {type}.",
     }
 
-    def __init__(self, model: type, pk_type: str = "int", **kwargs: Any) -> None:
+    def __init__(self, model: type[Any], pk_type: str = "int", **kwargs: Any) -> None:
         self.model = model
         self.pk_type = pk_type
         super().__init__(**kwargs)
@@ -246,7 +246,7 @@ class Related(fields.Field):
 class RelatedIds(fields.Field):
     """A to-many relationship written and read as a list of primary keys."""
 
-    def __init__(self, model: type, **kwargs: Any) -> None:
+    def __init__(self, model: type[Any], **kwargs: Any) -> None:
         self.model = model
         super().__init__(**kwargs)
         self.metadata.setdefault("type", "array")

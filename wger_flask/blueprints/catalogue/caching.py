@@ -154,7 +154,7 @@ def _send(body: bytes, etag: bool) -> Response:
 
 
 def exerciseinfo_page(
-    resource: Resource, stmt: Select, page: pagination.PageRequest, filtered: bool
+    resource: Resource, stmt: Select[*tuple[Any, ...]], page: pagination.PageRequest, filtered: bool
 ) -> Response:
     """The ``page_renderer`` of exerciseinfo: one statement for the page, pieces for the rows.
 

@@ -51,7 +51,7 @@ from wger_flask.services.catalogue import search as exercise_search
 blp = Blueprint("exercises", __name__, url_prefix="/api/v2", description="The exercise catalogue")
 
 
-def with_translations(stmt: Select, user: Any) -> Select:
+def with_translations(stmt: Select[*tuple[Any, ...]], user: Any) -> Select[*tuple[Any, ...]]:
     """Upstream lists only exercises that have at least one translation."""
     return stmt.where(exists(select(Translation.id).where(Translation.exercise_id == Exercise.id)))
 
@@ -65,16 +65,22 @@ def requested_languages(codes: str | None) -> list[int] | None:
     return memo[codes]
 
 
-def search_by_name(stmt: Select, term: str, args: MultiDict) -> Select:
+def search_by_name(
+    stmt: Select[*tuple[Any, ...]], term: str, args: MultiDict[str, str]
+) -> Select[*tuple[Any, ...]]:
     return exercise_search.search(stmt, term, requested_languages(args.get("language__code")))
 
 
-def filter_by_language(stmt: Select, codes: str, args: MultiDict) -> Select:
+def filter_by_language(
+    stmt: Select[*tuple[Any, ...]], codes: str, args: MultiDict[str, str]
+) -> Select[*tuple[Any, ...]]:
     languages = requested_languages(codes)
     return stmt if not languages else exercise_search.in_languages(stmt, languages)
 
 
-def name_contains(stmt: Select, term: str, args: MultiDict) -> Select:
+def name_contains(
+    stmt: Select[*tuple[Any, ...]], term: str, args: MultiDict[str, str]
+) -> Select[*tuple[Any, ...]]:
     """``name__exact``: despite its name upstream matches names and aliases containing the term."""
     return exercise_search.search(stmt, term, None).order_by(None)
 
@@ -242,7 +248,9 @@ EXERCISE_IMAGE = Resource(
 media.register_thumbnails(blp, EXERCISE_IMAGE)
 
 
-def comments_in_language(stmt: Select, language_id: int, args: MultiDict) -> Select:
+def comments_in_language(
+    stmt: Select[*tuple[Any, ...]], language_id: int, args: MultiDict[str, str]
+) -> Select[*tuple[Any, ...]]:
     return stmt.where(
         exists(
             select(Translation.id).where(

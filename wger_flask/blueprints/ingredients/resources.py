@@ -55,11 +55,15 @@ blp = Blueprint(
 )
 
 
-def search_by_name(stmt: Select, term: str, args: MultiDict) -> Select:
+def search_by_name(
+    stmt: Select[*tuple[Any, ...]], term: str, args: MultiDict[str, str]
+) -> Select[*tuple[Any, ...]]:
     return ingredient_search.search(stmt, term)
 
 
-def filter_by_language_codes(stmt: Select, codes: str, args: MultiDict) -> Select:
+def filter_by_language_codes(
+    stmt: Select[*tuple[Any, ...]], codes: str, args: MultiDict[str, str]
+) -> Select[*tuple[Any, ...]]:
     return ingredient_search.in_languages(stmt, codes)
 
 
@@ -259,7 +263,9 @@ add_get_values(INGREDIENT_INFO)
 # ------------------------------------------------------------------------------ images
 
 
-def images_of_ingredient_uuid(stmt: Select, value: Any, args: MultiDict) -> Select:
+def images_of_ingredient_uuid(
+    stmt: Select[*tuple[Any, ...]], value: Any, args: MultiDict[str, str]
+) -> Select[*tuple[Any, ...]]:
     return stmt.where(
         exists(
             select(Ingredient.id).where(

@@ -46,7 +46,7 @@ TROPHY = Resource(
 ).register(blp)
 
 
-def own_trophies(stmt: Select, user: Any) -> Select:
+def own_trophies(stmt: Select[*tuple[Any, ...]], user: Any) -> Select[*tuple[Any, ...]]:
     """The caller's awards, joined to their trophy (its fields filter and order them)."""
     return stmt.join(UserTrophy.trophy).where(UserTrophy.user_id == user.id)
 
@@ -79,7 +79,9 @@ USER_TROPHY = Resource(
 ).register(blp)
 
 
-def statistics_page(resource: Resource, stmt: Select, page: Any, filtered: bool) -> Any:
+def statistics_page(
+    resource: Resource, stmt: Select[*tuple[Any, ...]], page: Any, filtered: bool
+) -> Any:
     """The caller's statistics (0 or 1 row), dumped in their time zone."""
     total = resource.count_rows(stmt)
     rows = resource.page_rows(stmt, page) if page.offset < total else []

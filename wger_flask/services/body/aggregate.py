@@ -27,8 +27,8 @@ from sqlalchemy import (
     literal_column,
     select,
 )
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.models.body import Measurement, MeasurementCategory
 
 BUCKETS = ("auto", "hour", "day", "week", "month")
@@ -61,13 +61,15 @@ def unit_expression() -> Any:
     return func.coalesce(own, MeasurementCategory.unit)
 
 
-def owned(stmt: Select, user_id: int) -> Select:
+def owned(stmt: Select[*tuple[Any, ...]], user_id: int) -> Select[*tuple[Any, ...]]:
     return stmt.join(MeasurementCategory, Measurement.category_id == MeasurementCategory.id).where(
         MeasurementCategory.user_id == user_id
     )
 
 
-def span(session: Session, filtered: Select) -> tuple[dt.datetime | None, dt.datetime | None]:
+def span(
+    session: AnySession, filtered: Select[*tuple[Any, ...]]
+) -> tuple[dt.datetime | None, dt.datetime | None]:
     """First and last reading among the filtered rows (one indexed statement)."""
     # Two ordered LIMIT 1 reads: each is one step along the (category_id, date) index, where
     # MIN and MAX together would scan every matching row.
@@ -223,7 +225,11 @@ def stored_text(moment: dt.datetime) -> str:
 
 
 def aggregate(
-    session: Session, filtered: Select, bucket: str, max_points: int, window: Window
+    session: AnySession,
+    filtered: Select[*tuple[Any, ...]],
+    bucket: str,
+    max_points: int,
+    window: Window,
 ) -> list[dict[str, Any]]:
     """``filtered`` (a select of the caller's measurements) condensed per category, bucket and
     unit: ``[{count, sum, min, max, category, start, unit}]`` ordered by category and start."""
@@ -245,7 +251,7 @@ def aggregate(
 
 
 def aggregate_grouped(
-    session: Session, filtered: Select, bucket: Any, zone: zoneinfo.ZoneInfo
+    session: AnySession, filtered: Select[*tuple[Any, ...]], bucket: Any, zone: zoneinfo.ZoneInfo
 ) -> list[dict[str, Any]]:
     """One GROUP BY on (category, bucket expression, unit)."""
     # Grouped by output name: the expressions carry bound parameters (the zone), which
@@ -278,8 +284,8 @@ def aggregate_grouped(
 
 
 def aggregate_per_bucket(
-    session: Session,
-    filtered: Select,
+    session: AnySession,
+    filtered: Select[*tuple[Any, ...]],
     starts: list[tuple[dt.datetime, dt.datetime]],
     zone: zoneinfo.ZoneInfo,
 ) -> list[dict[str, Any]]:
@@ -356,7 +362,7 @@ def bucket_row(category: Any, start: str, unit: Any, figures: Any) -> dict[str, 
 
 
 def value_counts(
-    session: Session, filtered: Select, summed_per_day: bool, window: Window
+    session: AnySession, filtered: Select[*tuple[Any, ...]], summed_per_day: bool, window: Window
 ) -> list[dict[str, Any]]:
     """How often each value occurs per category and unit (``summed_per_day``: each day's sum
     counts as one value), with its newest reading: ``[{category, value, unit, count, newest}]``."""

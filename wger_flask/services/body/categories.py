@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.models.body import CUSTOM, NO_DYNAMIC_TYPE, MeasurementCategory
 from wger_flask.models.types import uuid7
 from wger_flask.services.body.metrics import (
@@ -26,7 +26,7 @@ Problems = dict[str, list[str]]
 UNIT_MAX_LENGTH = 30  # as a category's unit
 
 
-def ensure_official_categories(session: Session, user_id: int) -> bool:
+def ensure_official_categories(session: AnySession, user_id: int) -> bool:
     """Create the user's official categories if they are missing (one SELECT when present);
     whether anything was created.
 
@@ -62,7 +62,7 @@ def ensure_official_categories(session: Session, user_id: int) -> bool:
 
 
 def create_with_components(
-    session: Session,
+    session: AnySession,
     user_id: int,
     metric: str,
     name: str,
@@ -95,7 +95,7 @@ def create_with_components(
     return group
 
 
-def add_missing_components(session: Session, group: MeasurementCategory) -> None:
+def add_missing_components(session: AnySession, group: MeasurementCategory) -> None:
     """Give a group the components it lacks (creating or updating a group rebuilds them)."""
     children = GROUPS.get(group.metric_type, ())
     if not children:
@@ -129,7 +129,7 @@ def add_missing_components(session: Session, group: MeasurementCategory) -> None
 
 
 def category_problems(
-    session: Session, category: MeasurementCategory, data: dict[str, Any], before: dict[str, Any]
+    session: AnySession, category: MeasurementCategory, data: dict[str, Any], before: dict[str, Any]
 ) -> Problems:
     """What is wrong with a category about to be saved; ``before`` holds its stored values
     (empty on create)."""
@@ -157,7 +157,7 @@ def category_problems(
 
 
 def parent_problems(
-    session: Session,
+    session: AnySession,
     category: MeasurementCategory,
     metric: str,
     creating: bool,

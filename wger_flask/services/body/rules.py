@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import inspect, select
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.models.body import (
     CUSTOM,
     GalleryImage,
@@ -43,7 +43,7 @@ def previous_values(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def check_weight_entry(
-    session: Session, entry: WeightEntry, data: dict, user: Any, creating: bool
+    session: AnySession, entry: WeightEntry, data: dict, user: Any, creating: bool
 ) -> None:
     """One entry per user and moment (default: now); a duplicate names ``date`` (upstream:
     a 500)."""
@@ -62,7 +62,7 @@ def check_weight_entry(
 
 
 def check_measurement_category(
-    session: Session, category: MeasurementCategory, data: dict, user: Any, creating: bool
+    session: AnySession, category: MeasurementCategory, data: dict, user: Any, creating: bool
 ) -> None:
     """Typed categories are one per user and keep their type; groups build their components;
     official ones keep their shape; body weight is kept in kg or lb."""
@@ -89,7 +89,7 @@ def check_measurement_category(
 
 
 def check_measurement_category_delete(
-    session: Session, category: MeasurementCategory, options: Mapping[str, str], user: Any
+    session: AnySession, category: MeasurementCategory, options: Mapping[str, str], user: Any
 ) -> None:
     """The official categories every user has stay."""
     if category.is_official:
@@ -100,7 +100,7 @@ def check_measurement_category_delete(
 
 
 def check_measurement(
-    session: Session, reading: Measurement, data: dict, user: Any, creating: bool
+    session: AnySession, reading: Measurement, data: dict, user: Any, creating: bool
 ) -> None:
     """The reading fits its category (not a group, within the metric's range); taken now by
     the user unless told."""
@@ -114,7 +114,7 @@ def check_measurement(
         raise ValidationFailed(problems)
 
 
-def find_measurement(session: Session, data: dict, user: Any) -> Measurement | None:
+def find_measurement(session: AnySession, data: dict, user: Any) -> Measurement | None:
     """A create naming an ``external_id`` already imported into the category updates that
     reading instead of adding a second one (imports are repeated)."""
     if data.get("external_id") is None or data.get("category_id") is None:
@@ -127,7 +127,7 @@ def find_measurement(session: Session, data: dict, user: Any) -> Measurement | N
     ).scalar_one_or_none()
 
 
-RULES: dict[type, Rules] = {
+RULES: dict[type[Any], Rules] = {
     WeightEntry: Rules(save=check_weight_entry),
     MeasurementCategory: Rules(
         save=check_measurement_category,

@@ -52,7 +52,7 @@ def _uuid(raw: str | None) -> uuid.UUID | None:
         return None
 
 
-def replacement(model: type, row: Any, raw: str | None) -> Any | None:
+def replacement(model: type[Any], row: Any, raw: str | None) -> Any | None:
     """The row named by ``replaced_by``, or None (invalid, unknown or the row itself)."""
     wanted = _uuid(raw)
     if wanted is None or wanted == row.uuid:
@@ -94,7 +94,7 @@ def media_files(row: Any) -> list[str]:
     return [row.video]
 
 
-def _delete_media(model: type, exercise_id: int) -> list[str]:
+def _delete_media(model: type[Any], exercise_id: int) -> list[str]:
     files: list[str] = []
     rows = db.session.execute(select(model).where(model.exercise_id == exercise_id)).scalars()
     for row in rows:

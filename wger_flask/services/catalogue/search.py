@@ -10,6 +10,7 @@ substring; shorter names first within a rank.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Select, case, exists, func, or_, select
 
@@ -54,7 +55,9 @@ def _translation_matches(term: str, languages: Iterable[int] | None):
     return clauses
 
 
-def search(stmt: Select, term: str, languages: Iterable[int] | None) -> Select:
+def search(
+    stmt: Select[*tuple[Any, ...]], term: str, languages: Iterable[int] | None
+) -> Select[*tuple[Any, ...]]:
     """Filter ``stmt`` (a select of Exercise) by ``term`` and order it by relevance."""
     term = term.strip()
     if not term:
@@ -82,7 +85,9 @@ def search(stmt: Select, term: str, languages: Iterable[int] | None) -> Select:
     return stmt.order_by(rank, shortest)
 
 
-def in_languages(stmt: Select, languages: Iterable[int]) -> Select:
+def in_languages(
+    stmt: Select[*tuple[Any, ...]], languages: Iterable[int]
+) -> Select[*tuple[Any, ...]]:
     """Exercises with at least one translation in ``languages``."""
     return stmt.where(
         exists(

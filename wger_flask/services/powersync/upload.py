@@ -60,7 +60,7 @@ class SyncedTable:
     parents that must be the user's), what the app may do here, and upload specifics."""
 
     name: str
-    model: type
+    model: type[Any]
     load: Loader
     # None: the rules the app registered for the model (``rest.writes.rules_of``)
     rules: writes.Rules | None = None

@@ -90,7 +90,7 @@ ConfigRow = namedtuple(  # read-only and the cheapest to make and read: there ar
 )
 
 
-def _records(stmt: Select, **parameters: Any) -> list[Record]:
+def _records(stmt: Select[*tuple[Any, ...]], **parameters: Any) -> list[Record]:
     """Rows of a Core statement as records (fetched at once: no per-row round trips)."""
     return records_of(db.session.connection().execute(stmt, parameters))
 
@@ -104,7 +104,7 @@ def _attach(parents: list[Record], children: list[Record], key: str, name: str) 
         setattr(parent, name, grouped.get(parent.id, []))
 
 
-def load_tree(routine_stmt: Select) -> Record | None:
+def load_tree(routine_stmt: Select[*tuple[Any, ...]]) -> Record | None:
     """The routine selected by ``routine_stmt`` (a select of Routine) with its whole tree."""
     routines = _records(routine_stmt.with_only_columns(*model_columns(Routine)).limit(1))
     if not routines:

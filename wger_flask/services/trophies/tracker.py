@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, func, inspect, select
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState
 
-from wger_flask.database import listen_to_sessions
+from wger_flask.database import AnySession, listen_to_sessions
 from wger_flask.models.accounts import UserProfile
 from wger_flask.models.routines import Day, Routine, Slot, SlotEntry, WorkoutLog, WorkoutSession
 from wger_flask.models.trophies import UserTrophy
@@ -58,7 +58,7 @@ LOG_FIELDS = (
 SESSION_FIELDS = ("id", "date", "time_start", "datetime_start")
 # Rows whose deletion cascades into a user's sessions or logs in the database, with the
 # joins from them up to the routine that names the user.
-CASCADES: dict[str, tuple[type, list[tuple[type, Any]]]] = {
+CASCADES: dict[str, tuple[type[Any], list[tuple[type[Any], Any]]]] = {
     Routine.__tablename__: (Routine, []),
     Day.__tablename__: (Day, [(Routine, Day.routine_id == Routine.id)]),
     Slot.__tablename__: (
@@ -112,14 +112,14 @@ def init_app(app: Any) -> None:
         listen_to_sessions(name, listener)
 
 
-def pending_of(session: Session) -> Pending:
+def pending_of(session: AnySession) -> Pending:
     pending = session.info.get(INFO_KEY)
     if pending is None:
         pending = session.info[INFO_KEY] = Pending()
     return pending
 
 
-def forget(session: Session, *args: Any) -> None:
+def forget(session: AnySession, *args: Any) -> None:
     session.info.pop(INFO_KEY, None)
 
 
@@ -153,7 +153,7 @@ def _changed(obj: Any, names: tuple[str, ...]) -> bool:
     return any(state.attrs[name].history.has_changes() for name in (*names, "user_id"))
 
 
-def before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+def before_flush(session: AnySession, flush_context: Any, instances: Any) -> None:
     pending = None
     for obj in session.deleted:
         if isinstance(obj, WorkoutLog | WorkoutSession):
@@ -183,7 +183,7 @@ def before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         _count_lost_records(session, pending)
 
 
-def _count_lost_records(session: Session, pending: Pending) -> None:
+def _count_lost_records(session: AnySession, pending: Pending) -> None:
     """How many of each user's records leave with the logs deleted in this flush (their
     award rows cascade away in the database, unseen by the tracker)."""
     if not pending.deleted_logs:
@@ -210,7 +210,7 @@ def _profile_switched(profile: UserProfile) -> str | None:
     return None
 
 
-def _leaving(session: Session, pending: Pending, obj: Any) -> None:
+def _leaving(session: AnySession, pending: Pending, obj: Any) -> None:
     """Note the values an existing log or session had before this flush."""
     user_id, known_user = _old_value(obj, "user_id")
     if isinstance(obj, WorkoutLog):
@@ -238,7 +238,9 @@ def _leaving(session: Session, pending: Pending, obj: Any) -> None:
         pending.deleted_logs.extend(log.id for log in cascaded)
 
 
-def _owners(connection: Connection, model: type, ids: Any = None, condition: Any = None) -> set:
+def _owners(
+    connection: Connection, model: type[Any], ids: Any = None, condition: Any = None
+) -> set:
     """The users whose workouts a deletion of these ``model`` rows cascades into."""
     source, joins = CASCADES[model.__tablename__]
     stmt = select(Routine.user_id).select_from(source)
@@ -271,7 +273,7 @@ def on_execute(state: ORMExecuteState) -> None:
 # ------------------------------------------------------------------------------ applying
 
 
-def after_flush(session: Session, flush_context: Any) -> None:
+def after_flush(session: AnySession, flush_context: Any) -> None:
     pending = session.info.get(INFO_KEY)
     if pending is None:
         return
@@ -296,7 +298,7 @@ def after_flush(session: Session, flush_context: Any) -> None:
             apply(connection, user_id, change)
 
 
-def before_commit(session: Session) -> None:
+def before_commit(session: AnySession) -> None:
     """Owners of workouts a bulk DELETE removed are recomputed before the commit."""
     pending = session.info.get(INFO_KEY)
     if pending is None or not pending.after_bulk:

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.models.catalogue import (
     Equipment,
     Exercise,
@@ -48,7 +48,7 @@ class BoundedCache(OrderedDict):
 class Catalogue:
     """Source catalogue ids → this server's ids (``None``: no such row here)."""
 
-    def __init__(self, source: Source, session: Session) -> None:
+    def __init__(self, source: Source, session: AnySession) -> None:
         self.source = source
         self.session = session
         self.caches: dict[str, BoundedCache] = {}

@@ -20,8 +20,8 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Integer, Table, func, insert, or_, select, update
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.models.accounts import User, UserProfile
 from wger_flask.models.body import GalleryImage, Measurement, MeasurementCategory, WeightEntry
 from wger_flask.models.nutrition import LogItem, Meal, MealItem, NutritionPlan
@@ -120,7 +120,7 @@ class Refused(Exception):
 @dataclass
 class Context:
     source: Source
-    session: Session
+    session: AnySession
     catalogue: Catalogue
     media: MediaFiles
     now: dt.datetime
@@ -146,7 +146,7 @@ class UserResult:
         return sum(count.imported for count in self.counts.values())
 
 
-def local_state(session: Session, row: dict[str, Any]) -> str:
+def local_state(session: AnySession, row: dict[str, Any]) -> str:
     """``new``, or ``imported`` (this very account, from an earlier run); ``Refused`` when
     the id, username or email is someone else's here."""
     username = as_text(row["username"])
@@ -640,7 +640,7 @@ def _session_values(row: dict[str, Any], user_id: int) -> dict[str, Any]:
     return values
 
 
-def _existing(session: Session, model: Any, ids: Iterable[Any]) -> set[Any]:
+def _existing(session: AnySession, model: Any, ids: Iterable[Any]) -> set[Any]:
     wanted = list(set(ids))
     found: set[Any] = set()
     for start in range(0, len(wanted), 500):

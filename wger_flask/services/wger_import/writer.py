@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.rest.errors import APIError
 
 CHUNK = 500
@@ -52,7 +52,7 @@ class TableCount:
 
 
 def existing_owners(
-    session: Session, table: Table, key: str, owner: str | None, keys: Sequence[Any]
+    session: AnySession, table: Table, key: str, owner: str | None, keys: Sequence[Any]
 ) -> dict[Any, Any]:
     """``{key: owner value}`` of the rows of ``keys`` that are already here."""
     found: dict[Any, Any] = {}
@@ -72,7 +72,7 @@ def _reason(error: Exception) -> str:
 
 
 def write_rows(
-    session: Session,
+    session: AnySession,
     table: Table,
     rows: list[dict[str, Any]],
     count: TableCount,
@@ -137,7 +137,7 @@ def _refusal(error: APIError) -> str:
 
 
 def _through_rules(
-    session: Session,
+    session: AnySession,
     table: Table,
     rows: list[dict[str, Any]],
     count: TableCount,
@@ -210,7 +210,7 @@ def _column_values(table: Table, obj: Any, row: dict[str, Any]) -> dict[str, Any
     return values
 
 
-def import_row(session: Session, model: Any, data: dict[str, Any], user: Any) -> Any:
+def import_row(session: AnySession, model: Any, data: dict[str, Any], user: Any) -> Any:
     """One row written as ``flask import-wger`` writes each row (the table's save rule run as
     for an API create, a refusal raised as the rule raised it, then the insert); its primary
     key. For a writer of single rows (and the "every writer" tests); the import itself writes a
