@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import TYPE_CHECKING, TextIO, cast
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
+
+if TYPE_CHECKING:
+    from wger_flask.models.accounts import User
+    from wger_flask.services.wger_import.people import UserResult
 from sqlalchemy import func, select
 
 from wger_flask.extensions import db
@@ -145,7 +150,7 @@ def user_create_command(
     click.echo(f"Created {kind} {user.username!r} (id {user.id}); {total} users in all.")
 
 
-def _find_user(username: str):
+def _find_user(username: str) -> User:
     from wger_flask.models.accounts import User
 
     user = db.session.execute(
@@ -309,10 +314,11 @@ def import_wger_command(source: str, media_root: str | None, dry_run: bool, quie
             length=total,
             label="importing",
             show_pos=True,
-            file=None if bar_shown else _Discard(),
+            # click only calls write() and flush() on the file
+            file=None if bar_shown else cast(TextIO, _Discard()),
         ) as bar:
 
-            def progress(result) -> None:
+            def progress(result: UserResult) -> None:
                 bar.update(1)
                 if lines_shown:
                     click.echo(user_line(result))

@@ -11,11 +11,11 @@ import hashlib
 import re
 import sqlite3
 import sys
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event, text
+from sqlalchemy import MetaData, Table, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
@@ -37,6 +37,10 @@ class Base(DeclarativeBase):
     """Declarative base of every model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    if TYPE_CHECKING:
+        # Every model maps one table (no model maps a join or a select).
+        __table__: ClassVar[Table]
 
 
 db = SQLAlchemy(model_class=Base)

@@ -26,25 +26,28 @@ def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @dataclass
 class LiveServer:
     url: str
     env: dict[str, str]
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     log_path: Path
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def flask(self, *args: str) -> subprocess.CompletedProcess:
+    def flask(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run a ``flask`` command against the server's database."""
         return flask_command(self.env, *args)
 
 
-def flask_command(env: dict[str, str], *args: str, timeout: float = 300):
+def flask_command(
+    env: dict[str, str], *args: str, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(BIN / "flask"), "--app", "wsgi", *args],
         cwd=REPO,
@@ -55,7 +58,9 @@ def flask_command(env: dict[str, str], *args: str, timeout: float = 300):
     )
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout: float = 60) -> None:
+def wait_until_up(
+    url: str, process: subprocess.Popen[bytes], log_path: Path, timeout: float = 60
+) -> None:
     """Poll ``/api/v2/version/`` until it answers; fail with the server's log otherwise."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -150,7 +150,8 @@ def _api_payload(error: HTTPException) -> dict[str, Any]:
             for value in messages.values():
                 if isinstance(value, dict):
                     flat.update(value)
-            return _listify(flat or messages)
+            listed: dict[str, Any] = _listify(flat or messages)
+            return listed
     if status >= 500:
         return {"detail": DETAIL_BY_STATUS.get(status, DETAIL_BY_STATUS[500])}
     default = DETAIL_BY_STATUS.get(status)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import operator
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -268,6 +269,16 @@ def _is_relationship(target: Any) -> bool:
     return isinstance(target, InstrumentedAttribute) and hasattr(target.property, "mapper")
 
 
+# The lookups that compare the column with the value by an operator.
+OPERATORS: dict[str, Callable[[ColumnElement[Any], Any], ColumnElement[bool]]] = {
+    EXACT: operator.eq,
+    GT: operator.gt,
+    GTE: operator.ge,
+    LT: operator.lt,
+    LTE: operator.le,
+}
+
+
 def _condition(declared: Filter, lookup: str, value: Any) -> ColumnElement[bool]:
     target = declared.target
     if _is_relationship(target):
@@ -277,18 +288,10 @@ def _condition(declared: Filter, lookup: str, value: Any) -> ColumnElement[bool]
             return relationship.any(related_pk.in_(value))
         return relationship.any(related_pk == value)
     column: ColumnElement[Any] = target
-    if lookup == EXACT:
-        return column == value
     if lookup == IN:
         return column.in_(value)
-    if lookup == GT:
-        return column > value
-    if lookup == GTE:
-        return column >= value
-    if lookup == LT:
-        return column < value
-    if lookup == LTE:
-        return column <= value
+    if lookup in OPERATORS:
+        return OPERATORS[lookup](column, value)
     if lookup == ICONTAINS:
         return func.lower(column).contains(str(value).lower(), autoescape=True)
     if lookup == ISNULL:

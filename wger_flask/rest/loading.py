@@ -20,12 +20,12 @@ models' ``relationship()`` declarations; nothing is declared twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import Schema, fields
-from sqlalchemy import Select, bindparam, inspect, select
+from sqlalchemy import ColumnElement, Select, bindparam, inspect, select
 from sqlalchemy.orm import RelationshipDirection, RelationshipProperty
 
 from wger_flask.database import db
@@ -56,6 +56,13 @@ def records_of(result: Any) -> list[Record]:
     return [_record(zip(keys, row, strict=True)) for row in result]
 
 
+def _key(column: ColumnElement[Any]) -> str:
+    """The key of a relationship's column (a table's column always has one)."""
+    key: str | None = column.key
+    assert key is not None
+    return key
+
+
 def model_columns(model: type[Any]) -> list[Any]:
     """The model's columns for a Core SELECT, each labelled with its attribute's name."""
     return [
@@ -79,20 +86,24 @@ class Relation:
     """
 
     name: str
-    prop: RelationshipProperty
+    prop: RelationshipProperty[Any]
     plan: ReadPlan
 
     def __post_init__(self) -> None:
         self.direction = self.prop.direction
         target = self.plan
         order = list(self.prop.order_by) if self.prop.order_by else [target.primary_key]
+        self._build: Callable[[ColumnElement[bool]], Select[*tuple[Any, ...]]]
         if self.direction is RelationshipDirection.MANYTOMANY:
+            secondary = self.prop.secondary
+            secondary_pairs = self.prop.secondary_synchronize_pairs
+            assert secondary is not None and secondary_pairs is not None  # many-to-many has both
             ((self.parent_column, link_parent),) = self.prop.synchronize_pairs
-            ((target_column, link_target),) = self.prop.secondary_synchronize_pairs
+            ((target_column, link_target),) = secondary_pairs
             self.link_parent, self.link_target = link_parent, link_target
             self._build = lambda condition: (
                 select(link_parent, *target.columns)
-                .join_from(self.prop.secondary, target.table, target_column == link_target)
+                .join_from(secondary, target.table, target_column == link_target)
                 .where(condition)
                 .order_by(*order)
             )
@@ -133,7 +144,7 @@ class Relation:
                         zip(value_keys, row[1:], strict=True)
                     )
                 grouped[row[0]].append(record)
-            parent_key = self.parent_column.key
+            parent_key = _key(self.parent_column)
             child_ids = select(self.link_target).where(self.link_parent.in_(parent_ids))
         else:
             match_position = keys.index(self.remote.name)
@@ -141,7 +152,7 @@ class Relation:
                 record = _record(zip(keys, row, strict=True))
                 loaded[row[pk_position]] = record
                 grouped[row[match_position]].append(record)
-            parent_key = self.local.key
+            parent_key = _key(self.local)
             child_ids = select(target.primary_key).where(self.remote.in_(parent_ids))
         name, value_of = self.name, self._value_of
         for record in records:
@@ -159,7 +170,7 @@ class Relation:
         self, parent: ReadPlan, records: list[Record], parent_ids: Any, as_list: bool
     ) -> None:
         target = self.plan
-        local_key = self.local.key
+        local_key = _key(self.local)
         wanted = list({getattr(record, local_key) for record in records} - {None})
         by_id: dict[Any, Record] = {}
         if wanted:

@@ -90,7 +90,7 @@ def request_base_url() -> str:
 
     original = request.environ.get(ORIGINAL_PATH_ENVIRON_KEY)
     if original:
-        return request.host_url.rstrip("/") + request.script_root + original
+        return request.host_url.rstrip("/") + request.script_root + str(original)
     base_url: str = request.base_url
     return base_url
 

@@ -386,7 +386,9 @@ class Resource:
     def reread(self, obj: Any) -> Record:
         """A saved row as the read schema shows it (read back from the database)."""
         pk = inspect(obj).identity[0]
-        return read_one(self.read_plan, select(self.model).where(self.primary_key == pk))
+        record = read_one(self.read_plan, select(self.model).where(self.primary_key == pk))
+        assert record is not None  # the row was just written in this transaction
+        return record
 
     # ---------------------------------------------------------------- routing
 

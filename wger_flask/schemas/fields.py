@@ -193,7 +193,7 @@ class UUIDString(fields.UUID):
         return None if value is None else str(value)
 
 
-class Related(fields.Field):
+class Related(fields.Field[Any]):
     """A foreign key given by primary key; loads to the id after checking the row exists.
 
     Bound to the column ``<name>_id`` by default: ``routine = Related(Routine)`` dumps the
@@ -243,7 +243,7 @@ class Related(fields.Field):
             raise self.make_error("incorrect_type", type=type(value).__name__) from None
 
 
-class RelatedIds(fields.Field):
+class RelatedIds(fields.Field[Any]):
     """A to-many relationship written and read as a list of primary keys."""
 
     def __init__(self, model: type[Any], **kwargs: Any) -> None:

@@ -35,7 +35,7 @@ from wger_flask.services.accounts import app_sessions
 SAVED_APART = "the browser session's own row, saved after the view's response and its commit"
 
 
-class ServerSession(CallbackDict, SessionMixin):
+class ServerSession(CallbackDict[str, Any], SessionMixin):
     """``flask.session``: a dict whose content is saved to the server after the request."""
 
     def __init__(

@@ -9,6 +9,8 @@ when it is not; 400 ``{"language": [...]}`` when the language is missing or unkn
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response
 from marshmallow import ValidationError, fields, validate
 from sqlalchemy import select
@@ -36,7 +38,7 @@ class LanguageCheckResponseSchema(BaseSchema):
 REQUEST = LanguageCheckRequestSchema()
 
 
-def _language(data: dict) -> Language:
+def _language(data: dict[str, Any]) -> Language:
     if data.get("language") is not None:
         row = db.session.get(Language, data["language"])
     elif data.get("language_code"):

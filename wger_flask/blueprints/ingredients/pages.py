@@ -140,7 +140,7 @@ def execute(page_stmt: Select[*tuple[Any, ...]], **options: Any) -> Any:
     return db.session.connection().execute(page_stmt, parameters, execution_options=options)
 
 
-def driver_rows(result: Any) -> list[tuple]:
+def driver_rows(result: Any) -> list[tuple[Any, ...]]:
     """All rows of a result as the driver's plain tuples: this code reads rows by position, and
     building a thousand ``Row`` objects costs milliseconds. (No column here has a result
     processor, so the values are the same. Not for ``yield_per`` results: those prefetch.)"""

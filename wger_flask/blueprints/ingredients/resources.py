@@ -7,7 +7,8 @@ last two). Each route's OpenAPI tag is its resource's name, as upstream's.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
 
 from flask import Response
 from marshmallow import ValidationError, fields
@@ -38,7 +39,7 @@ from wger_flask.rest.filtering import (
     parse_choice,
 )
 from wger_flask.rest.loading import ReadPlan
-from wger_flask.rest.resources import Resource
+from wger_flask.rest.resources import DetailRenderer, PageRenderer, Resource
 from wger_flask.rest.smorest import Blueprint, filter_parameters, schema_name
 from wger_flask.schemas.ingredients import (
     IngredientImageSchema,
@@ -117,7 +118,21 @@ INGREDIENT_ORDERING = {
     "last_imported": Ingredient.last_imported,
     "nutriscore": Ingredient.nutriscore,
 }
-CATALOGUE_LIST = {
+
+
+class CatalogueList(TypedDict):
+    """The ``Resource`` options the ingredient lists share (``**CATALOGUE_LIST``)."""
+
+    filters: FilterSet
+    ordering_fields: Mapping[str, Any] | str
+    default_ordering: Sequence[Any]
+    page_renderer: PageRenderer | None
+    detail_renderer: DetailRenderer | None
+    rate_limits: Mapping[str, str]
+    etag: bool
+
+
+CATALOGUE_LIST: CatalogueList = {
     "filters": INGREDIENT_FILTERS,
     "ordering_fields": INGREDIENT_ORDERING,
     "default_ordering": (Ingredient.id,),
@@ -186,7 +201,7 @@ INGREDIENT_WEIGHT_UNIT = Resource(
 VALUES_PLAN = ReadPlan.for_schema(Ingredient, IngredientValuesSchema, extra=("weight_units",))
 
 
-class Amount(fields.Field):
+class Amount(fields.Field[Any]):
     """``amount``: grams, or units (at most 5 digits, 2 decimal places), as upstream's form."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
@@ -196,7 +211,7 @@ class Amount(fields.Field):
             raise ValidationError(str(error)) from None
 
 
-class UnitId(fields.Field):
+class UnitId(fields.Field[Any]):
     """``unit``: one of the ingredient's weight units (empty: grams)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:

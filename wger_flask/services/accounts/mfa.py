@@ -17,6 +17,7 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import pyotp
@@ -167,7 +168,7 @@ def regenerate_recovery_codes(
         f"{secrets.randbelow(10**RECOVERY_CODE_DIGITS):0{RECOVERY_CODE_DIGITS}d}"
         for _ in range(RECOVERY_CODE_COUNT)
     ]
-    data: dict = {"digests": [_recovery_digest(code) for code in codes], "used": []}
+    data: dict[str, Any] = {"digests": [_recovery_digest(code) for code in codes], "used": []}
     if show_later:
         data["unseen"] = codes
     row = authenticators(user).get(RECOVERY_CODES)

@@ -43,7 +43,7 @@ def previous_values(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def check_weight_entry(
-    session: AnySession, entry: WeightEntry, data: dict, user: Any, creating: bool
+    session: AnySession, entry: WeightEntry, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """One entry per user and moment (default: now); a duplicate names ``date`` (upstream:
     a 500)."""
@@ -62,7 +62,11 @@ def check_weight_entry(
 
 
 def check_measurement_category(
-    session: AnySession, category: MeasurementCategory, data: dict, user: Any, creating: bool
+    session: AnySession,
+    category: MeasurementCategory,
+    data: dict[str, Any],
+    user: Any,
+    creating: bool,
 ) -> None:
     """Typed categories are one per user and keep their type; groups build their components;
     official ones keep their shape; body weight is kept in kg or lb."""
@@ -100,7 +104,7 @@ def check_measurement_category_delete(
 
 
 def check_measurement(
-    session: AnySession, reading: Measurement, data: dict, user: Any, creating: bool
+    session: AnySession, reading: Measurement, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """The reading fits its category (not a group, within the metric's range); taken now by
     the user unless told."""
@@ -114,7 +118,7 @@ def check_measurement(
         raise ValidationFailed(problems)
 
 
-def find_measurement(session: AnySession, data: dict, user: Any) -> Measurement | None:
+def find_measurement(session: AnySession, data: dict[str, Any], user: Any) -> Measurement | None:
     """A create naming an ``external_id`` already imported into the category updates that
     reading instead of adding a second one (imports are repeated)."""
     if data.get("external_id") is None or data.get("category_id") is None:

@@ -136,7 +136,7 @@ class StoredVideo:
     codec_long: str
 
 
-def probe_video(stream: IO[bytes]) -> tuple[str, dict]:
+def probe_video(stream: IO[bytes]) -> tuple[str, dict[str, Any]]:
     """(extension, facts) of a verified video upload, or ``UploadRejected``."""
     stream.seek(0)
     invalid = UploadRejected(

@@ -69,7 +69,7 @@ def check_description_language(session: AnySession, source: str, language_id: in
 
 
 def check_exercise(
-    session: AnySession, row: Exercise, data: dict, user: Any, creating: bool
+    session: AnySession, row: Exercise, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """Every save is recorded in the author history."""
     note_save(session, row, user)
@@ -88,7 +88,7 @@ def check_exercise_delete(
 
 
 def check_translation(
-    session: AnySession, row: Translation, data: dict, user: Any, creating: bool
+    session: AnySession, row: Translation, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """Its exercise and language are fixed once made; the description must be in its
     language and is kept as sanitised HTML; every save is recorded in the author history."""
@@ -152,7 +152,7 @@ def promote_next_main(session: AnySession, row: Any) -> None:
 
 
 def check_exercise_media(
-    session: AnySession, row: Any, data: dict, user: Any, creating: bool
+    session: AnySession, row: Any, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """One main image (video) per exercise; every save is recorded in the author history."""
     keep_one_main(session, row)

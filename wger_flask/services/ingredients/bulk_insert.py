@@ -12,7 +12,9 @@ from sqlalchemy import Table, text
 from wger_flask.extensions import db
 
 
-def _tuples(table: Table, names: Sequence[str], rows: Sequence[dict[str, Any]], dialect) -> list:
+def _tuples(
+    table: Table, names: Sequence[str], rows: Sequence[dict[str, Any]], dialect
+) -> list[Any]:
     processors = [table.columns[name].type._cached_bind_processor(dialect) for name in names]
     converters = [(name, processor) for name, processor in zip(names, processors, strict=True)]
     return [

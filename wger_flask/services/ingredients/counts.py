@@ -44,8 +44,8 @@ class BlockIndex:
     """The blocks at one table generation: block numbers and running row totals."""
 
     generation: int
-    blocks: array
-    running: array  # rows in this block and all before it
+    blocks: array[int]
+    running: array[int]  # rows in this block and all before it
 
     @property
     def total(self) -> int:

@@ -58,7 +58,7 @@ def _name_contains(lowered: str) -> ColumnElement[bool]:
     return func.lower(Ingredient.name).like(pattern, escape=ESCAPE)
 
 
-def _relevance(lowered: str) -> list[ColumnElement]:
+def _relevance(lowered: str) -> list[ColumnElement[Any]]:
     name = func.lower(Ingredient.name)
     escaped = like_escaped(lowered)
     rank = case(

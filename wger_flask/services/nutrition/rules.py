@@ -27,7 +27,7 @@ def check_weight_unit(session: AnySession, row: MealItem | LogItem) -> None:
 
 
 def check_nutrition_plan(
-    session: AnySession, plan: NutritionPlan, data: dict, user: Any, creating: bool
+    session: AnySession, plan: NutritionPlan, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """Start today unless told; created today; the end (if any) not before the start."""
     if creating:
@@ -37,14 +37,16 @@ def check_nutrition_plan(
     refuse_end_before_start(plan.start, plan.end)
 
 
-def check_meal(session: AnySession, meal: Meal, data: dict, user: Any, creating: bool) -> None:
+def check_meal(
+    session: AnySession, meal: Meal, data: dict[str, Any], user: Any, creating: bool
+) -> None:
     """A new meal is number 1 (upstream); meals are ordered by their time."""
     if creating:
         meal.order = 1
 
 
 def check_meal_item(
-    session: AnySession, item: MealItem, data: dict, user: Any, creating: bool
+    session: AnySession, item: MealItem, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """A new item is number 1 (upstream); its weight unit must be its ingredient's."""
     if creating:
@@ -53,7 +55,7 @@ def check_meal_item(
 
 
 def check_log_item(
-    session: AnySession, entry: LogItem, data: dict, user: Any, creating: bool
+    session: AnySession, entry: LogItem, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """Its weight unit must be its ingredient's; its meal (if any) one of its plan's."""
     check_weight_unit(session, entry)

@@ -297,7 +297,7 @@ def best_before(
     return None if found is None else Decimal(str(found)).quantize(Decimal("0.01"))
 
 
-def record_row(user_id: int, trophy_id: int, log: LogEntry, estimate: Decimal) -> dict:
+def record_row(user_id: int, trophy_id: int, log: LogEntry, estimate: Decimal) -> dict[str, Any]:
     return {
         "user_id": user_id,
         "trophy_id": trophy_id,
@@ -402,7 +402,7 @@ def session_entry(row: Any) -> SessionEntry:
     return SessionEntry(*row)
 
 
-def session_columns() -> tuple:
+def session_columns() -> tuple[Any, ...]:
     """What a session contributes: its id, its 2.6 date and time, its 2.7 start instant."""
     return (
         WorkoutSession.id,

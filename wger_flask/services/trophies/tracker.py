@@ -138,7 +138,7 @@ def _old_value(obj: Any, name: str) -> tuple[Any, bool]:
     return getattr(obj, name), True
 
 
-def _snapshot(obj: Any, names: tuple[str, ...]) -> tuple[tuple, bool]:
+def _snapshot(obj: Any, names: tuple[str, ...]) -> tuple[tuple[Any, ...], bool]:
     """The values before this flush, and whether all of them are known."""
     values, known = [], True
     for name in names:
@@ -240,7 +240,7 @@ def _leaving(session: AnySession, pending: Pending, obj: Any) -> None:
 
 def _owners(
     connection: Connection, model: type[Any], ids: Any = None, condition: Any = None
-) -> set:
+) -> set[Any]:
     """The users whose workouts a deletion of these ``model`` rows cascades into."""
     source, joins = CASCADES[model.__tablename__]
     stmt = select(Routine.user_id).select_from(source)
@@ -353,7 +353,7 @@ def apply(connection: Connection, user_id: int, change: Changes) -> None:
 
 
 def _apply_sessions(
-    connection: Connection, user_id: int, state: store.State, stats: dict, change: Changes
+    connection: Connection, user_id: int, state: store.State, stats: dict[str, Any], change: Changes
 ) -> set[str]:
     zone = zone_of(state.time_zone)
     removed = {entry.id: session_moment(entry, zone) for entry in change.removed_sessions}
@@ -391,7 +391,9 @@ def _apply_sessions(
     return aspects
 
 
-def _apply_records(connection: Connection, user_id: int, trophies: list, change: Changes) -> int:
+def _apply_records(
+    connection: Connection, user_id: int, trophies: list[Any], change: Changes
+) -> int:
     """Personal records of the exercises whose logs changed; the change in their number."""
     trophy_id = store.record_trophy(trophies)
     if trophy_id is None:

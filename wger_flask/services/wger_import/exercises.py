@@ -152,7 +152,7 @@ def import_exercise(
     return new_id
 
 
-def _history_rows(session: AnySession, column: str, row_id: int, saves: list) -> None:
+def _history_rows(session: AnySession, column: str, row_id: int, saves: list[Any]) -> None:
     if saves:
         session.execute(
             insert(AuthorHistory),

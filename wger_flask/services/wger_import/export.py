@@ -175,7 +175,7 @@ def _rows(session: AnySession, model_or_table: Any, *where: Any) -> list[dict[st
     return [dict(row._mapping) for row in session.execute(select(table).where(*where))]
 
 
-def _missing(target: Target, name: str, rows: list[dict[str, Any]], key: str = "id") -> list:
+def _missing(target: Target, name: str, rows: list[dict[str, Any]], key: str = "id") -> list[Any]:
     """The rows whose key the target does not have yet (catalogue rows shared by users)."""
     if not rows or not target.has(name):
         return []

@@ -576,7 +576,7 @@ def _config_value(model: Any, value: Any) -> Any:
     return number
 
 
-def _units(context: Context, row: dict[str, Any], names: tuple[str, str]) -> tuple | None:
+def _units(context: Context, row: dict[str, Any], names: tuple[str, str]) -> tuple[Any, ...] | None:
     """The local repetition and weight unit ids of a row (None: one is unknown here)."""
     found = []
     for name, kind in zip(names, ("repetition_unit", "weight_unit"), strict=True):
@@ -836,7 +836,7 @@ def _nutrition(context: Context, user_id: int, result: UserResult) -> None:
 
 def _food(
     context: Context, row: dict[str, Any], result: UserResult, table: str, what: str
-) -> dict | None:
+) -> dict[str, Any] | None:
     ingredient = context.catalogue.local_id("ingredient", row["ingredient_id"])
     if ingredient is None:
         name = context.catalogue.name_of("ingredient", row["ingredient_id"])
