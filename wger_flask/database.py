@@ -11,12 +11,12 @@ import hashlib
 import re
 import sqlite3
 import sys
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, cast
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, Table, event, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 if TYPE_CHECKING:
@@ -78,6 +78,12 @@ def listen_to_sessions(name: str, listener: Any) -> None:
     target = session_events()
     if not event.contains(target, name, listener):
         event.listen(target, name, listener)
+
+
+def changed_rows(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched. ``Session.execute`` types its result as a plain
+    ``Result``; for those statements it is a ``CursorResult``, which counts them."""
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def after_commit(session: Any, callback: Any) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from marshmallow import Schema, fields
 from sqlalchemy import ColumnElement, Select, bindparam, inspect, select
@@ -42,6 +42,10 @@ class Record:
 
     def __repr__(self) -> str:
         return f"Record({self.__dict__!r})"
+
+    if TYPE_CHECKING:
+        # Its attributes are the columns and relations its read plan loaded.
+        def __getattr__(self, name: str) -> Any: ...
 
 
 def _record(pairs: Any) -> Record:

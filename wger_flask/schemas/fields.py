@@ -10,7 +10,7 @@ import datetime as dt
 import decimal
 import functools
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from marshmallow import ValidationError, fields, validate
 
@@ -68,6 +68,12 @@ def decimal_string(value: Any, places: int) -> str | None:
     return format(value.quantize(quantum, rounding=decimal.ROUND_HALF_EVEN), "f")
 
 
+def _metadata(field: fields.Field[Any]) -> dict[str, Any]:
+    """The field's metadata, to complete (marshmallow types it as a read-only Mapping; it is
+    the dict the field was given, or a new one)."""
+    return cast("dict[str, Any]", field.metadata)
+
+
 class DecimalString(fields.Decimal):
     """A decimal rendered as a JSON string with fixed places, as DRF does by default."""
 
@@ -76,12 +82,12 @@ class DecimalString(fields.Decimal):
         super().__init__(places=places, **kwargs)
         self.max_digits = max_digits
         self.decimal_places = places
-        self.metadata.setdefault("format", "decimal")
-        self.metadata.setdefault(
+        _metadata(self).setdefault("format", "decimal")
+        _metadata(self).setdefault(
             "pattern", rf"^-?\d{{0,{max_digits - places}}}(?:\.\d{{0,{places}}})?$"
         )
 
-    def _validated(self, value: Any) -> decimal.Decimal | None:
+    def _validated(self, value: Any) -> decimal.Decimal:
         if isinstance(value, bool):
             raise self.make_error("invalid")
         try:
@@ -118,8 +124,8 @@ class DecimalNumber(DecimalString):
     def __init__(self, max_digits: int, places: int, **kwargs: Any) -> None:
         kwargs["as_string"] = False
         super().__init__(max_digits, places, **kwargs)
-        self.metadata.pop("pattern", None)
-        self.metadata["type"], self.metadata["format"] = "number", "double"
+        _metadata(self).pop("pattern", None)
+        _metadata(self)["type"], _metadata(self)["format"] = "number", "double"
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return None if value is None else float(value)
@@ -209,9 +215,9 @@ class Related(fields.Field[Any]):
         self.model = model
         self.pk_type = pk_type
         super().__init__(**kwargs)
-        self.metadata.setdefault("type", "string" if pk_type == "uuid" else "integer")
+        _metadata(self).setdefault("type", "string" if pk_type == "uuid" else "integer")
         if pk_type == "uuid":
-            self.metadata.setdefault("format", "uuid")
+            _metadata(self).setdefault("format", "uuid")
 
     def _bind_to_schema(self, field_name: str, parent: Any) -> None:
         super()._bind_to_schema(field_name, parent)
@@ -249,8 +255,8 @@ class RelatedIds(fields.Field[Any]):
     def __init__(self, model: type[Any], **kwargs: Any) -> None:
         self.model = model
         super().__init__(**kwargs)
-        self.metadata.setdefault("type", "array")
-        self.metadata.setdefault("items", {"type": "integer"})
+        _metadata(self).setdefault("type", "array")
+        _metadata(self).setdefault("items", {"type": "integer"})
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return [item.id for item in value or ()]

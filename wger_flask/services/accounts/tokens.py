@@ -27,6 +27,7 @@ from flask_jwt_extended.exceptions import JWTExtendedException
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import aliased
 
+from wger_flask.database import changed_rows
 from wger_flask.extensions import db
 from wger_flask.models.accounts import AppSession, RefreshToken, User
 from wger_flask.models.types import utcnow
@@ -226,12 +227,16 @@ def rotate(token: str) -> TokenPair:
     """
     claims = decode(token, REFRESH)
     jti, now, new_jti = claims.get("jti"), utcnow(), str(uuid.uuid4())
-    won = db.session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.jti == jti, RefreshToken.revoked.is_(None), RefreshToken.expires > now)
-        .values(revoked=now, replaced_by=new_jti, last_used=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    won = changed_rows(
+        db.session.execute(
+            update(RefreshToken)
+            .where(
+                RefreshToken.jti == jti, RefreshToken.revoked.is_(None), RefreshToken.expires > now
+            )
+            .values(revoked=now, replaced_by=new_jti, last_used=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if won != 1:
         db.session.rollback()
         _refuse_lost_rotation(jti)
@@ -297,12 +302,14 @@ def revoke_family(family: str) -> int:
 
 
 def _revoke_where(condition: Any) -> int:
-    return db.session.execute(
-        update(RefreshToken)
-        .where(condition, RefreshToken.revoked.is_(None))
-        .values(revoked=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    return changed_rows(
+        db.session.execute(
+            update(RefreshToken)
+            .where(condition, RefreshToken.revoked.is_(None))
+            .values(revoked=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
 
 
 @dataclass(frozen=True)

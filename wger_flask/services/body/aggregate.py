@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
     Select,
     String,
     bindparam,
@@ -85,7 +87,8 @@ def _as_utc(value: Any) -> dt.datetime | None:
         return None
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    moment: dt.datetime = value
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def choose_bucket(first: dt.datetime | None, last: dt.datetime | None, max_points: int) -> str:
@@ -208,7 +211,8 @@ def bucket_start(value: Any, zone: zoneinfo.ZoneInfo) -> str:
         value = dt.datetime.fromisoformat(value)
     elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time.min)
-    return value.replace(tzinfo=None).replace(tzinfo=zone).isoformat()
+    moment: dt.datetime = value
+    return moment.replace(tzinfo=None).replace(tzinfo=zone).isoformat()
 
 
 def decimal_text(value: Any) -> str:
@@ -257,7 +261,8 @@ def aggregate_grouped(
     # Grouped by output name: the expressions carry bound parameters (the zone), which
     # PostgreSQL would not match between SELECT and GROUP BY.
     unit = unit_expression().label("reading_unit")
-    by_start, by_unit = literal_column("bucket_start"), literal_column("reading_unit")
+    by_start: ColumnClause[Any] = literal_column("bucket_start")
+    by_unit: ColumnClause[Any] = literal_column("reading_unit")
     stmt = (
         filtered.with_only_columns(
             Measurement.category_id,
@@ -367,7 +372,8 @@ def value_counts(
     """How often each value occurs per category and unit (``summed_per_day``: each day's sum
     counts as one value), with its newest reading: ``[{category, value, unit, count, newest}]``."""
     unit = unit_expression().label("reading_unit")
-    by_unit = literal_column("reading_unit")
+    by_unit: ColumnClause[Any] = literal_column("reading_unit")
+    order: tuple[ColumnElement[Any], ...]
     if summed_per_day:
         first, last = span(session, filtered)
         if first is None:

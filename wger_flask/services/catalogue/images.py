@@ -22,6 +22,8 @@ import decimal
 from typing import IO, Any
 
 import av
+from av.container import InputContainer
+from av.video.stream import VideoStream
 from flask import current_app
 from PIL import Image, ImageOps
 
@@ -87,7 +89,7 @@ def store_image(stream: IO[bytes]) -> StoredImage:
     storage = media.storage()
     stored: list[str] = []
     try:
-        extension = IMAGE_FORMATS[picture.format]
+        extension = IMAGE_FORMATS[picture.format or ""]
         stream.seek(0)
         original = storage.save(IMAGE_FOLDER, extension, lambda handle: _copy(stream, handle))
         stored.append(original)
@@ -185,9 +187,9 @@ def probe_video(stream: IO[bytes]) -> tuple[str, dict[str, Any]]:
     return extension, facts
 
 
-def _duration(container, video) -> float | None:
+def _duration(container: InputContainer, video: VideoStream) -> float | None:
     if container.duration:
-        return container.duration / av.time_base
+        return float(container.duration / av.time_base)
     if video.duration and video.time_base:
         return float(video.duration * video.time_base)
     return None

@@ -29,7 +29,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, current_app
 
@@ -197,7 +197,7 @@ def rendered(app: Flask | None = None) -> RenderedCatalogue:
         stores = app.extensions.setdefault(
             EXTENSION, RenderedCatalogue(PieceStore(), ResponseStore())
         )
-    return stores
+    return cast(RenderedCatalogue, stores)
 
 
 def forget_rendered(app: Flask) -> None:

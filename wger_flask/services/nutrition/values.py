@@ -106,7 +106,7 @@ class NutritionalValues:
         return self.energy * KJ_PER_KCAL
 
     def __add__(self, other: NutritionalValues) -> NutritionalValues:
-        summed: dict[str, decimal.Decimal | None] = {}
+        summed: dict[str, Any] = {}  # each field: its sum, or None where unknown
         for name in ORDER:
             mine, theirs = getattr(self, name), getattr(other, name)
             if mine is None or theirs is None:
@@ -134,7 +134,7 @@ def item_values(
     ``unit_gram`` grams each, of an ingredient with these values per 100 g (numbers or their
     decimal strings). An optional nutrient the ingredient lacks (or has as zero) is None."""
     weight = _exact(amount) if unit_gram is None else _exact(amount) * unit_gram
-    values: dict[str, decimal.Decimal | None] = {}
+    values: dict[str, Any] = {}  # each field: its value, or None where unknown
     for name in ORDER:
         figure = per_100g.get(name)
         number = ZERO if figure is None else _exact(figure)
