@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from wger_flask.rest import negotiation
 from wger_flask.rest.smorest import Blueprint, current_api, set_doc
@@ -67,7 +68,7 @@ blp.add_url_rule(
 
 
 # The document and its viewers are not part of the document itself: a plain Flask route table.
-def schema() -> Response:
+def schema() -> WerkzeugResponse:
     """The OpenAPI 3 document of this API."""
     body = current_api().document_json()
     response = Response(body, mimetype="application/json")

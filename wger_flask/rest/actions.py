@@ -27,6 +27,7 @@ from wger_flask.rest.smorest import (
     pk_parameter,
 )
 from wger_flask.rest.throttling import throttle
+from wger_flask.schemas.fields import messages_of
 
 
 class QueryArguments(Schema):
@@ -45,7 +46,7 @@ class QueryParser(FlaskParser):
     def handle_error(
         self, error: MarshmallowValidationError, req: Any, schema: Any, **kwargs: Any
     ) -> Any:
-        messages: dict[str, Any] = error.normalized_messages()  # type: ignore[no-untyped-call]  # marshmallow leaves it unannotated: a dict
+        messages = messages_of(error)
         raise ValidationFailed(messages.get("query", messages)) from None
 
 

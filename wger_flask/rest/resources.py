@@ -50,6 +50,7 @@ from wger_flask.rest.smorest import Blueprint, document_resource, pk_parameter
 from wger_flask.rest.throttling import throttle
 from wger_flask.rest.transaction import commit, commit_early
 from wger_flask.rest.writes import NO_RULES, Rules
+from wger_flask.schemas.fields import messages_of
 
 LIST, RETRIEVE, CREATE, UPDATE, PARTIAL_UPDATE, DESTROY = (
     "list",
@@ -315,7 +316,7 @@ class Resource:
         try:
             data = schema.load(body)
         except MarshmallowValidationError as error:
-            raise ValidationFailed(error.normalized_messages()) from None  # type: ignore[no-untyped-call]  # marshmallow leaves it unannotated: a dict
+            raise ValidationFailed(messages_of(error)) from None
         if self.upload is not None and file is None and not partial:
             raise ValidationFailed({self.upload.field: ["No file was submitted."]})
         return data, file

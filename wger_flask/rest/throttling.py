@@ -24,10 +24,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import Any
 
 from flask import Flask, Response, current_app, request
-from flask_limiter import Limiter, RequestLimit
+from flask_limiter import Limiter, RequestLimit, RouteLimit
 from limits import RateLimitItem, parse
 from werkzeug.exceptions import HTTPException
 
@@ -80,7 +79,7 @@ def effective_limit(scope: str) -> RateLimitItem:
     return type(limit)(share, limit.multiples, limit.namespace)
 
 
-def throttle(scope: str, methods: list[str] | None = None) -> Any:
+def throttle(scope: str, methods: list[str] | None = None) -> RouteLimit:
     """Decorator: count the route's requests in the shared bucket ``scope``."""
     return limiter.shared_limit(quota(scope), scope=scope, key_func=client_key, methods=methods)
 

@@ -68,6 +68,13 @@ def decimal_string(value: Any, places: int) -> str | None:
     return format(value.quantize(quantum, rounding=decimal.ROUND_HALF_EVEN), "f")
 
 
+def messages_of(error: ValidationError) -> dict[str, Any]:
+    """A validation error's messages by field (marshmallow leaves ``normalized_messages``
+    unannotated; it returns a dict)."""
+    messages: dict[str, Any] = error.normalized_messages()  # type: ignore[no-untyped-call]  # unannotated in marshmallow 4.4
+    return messages
+
+
 def _metadata(field: fields.Field[Any]) -> dict[str, Any]:
     """The field's metadata, to complete (marshmallow types it as a read-only Mapping; it is
     the dict the field was given, or a new one)."""

@@ -29,6 +29,7 @@ from wger_flask.rest.smorest import (
     set_doc,
 )
 from wger_flask.schemas.accounts import UserprofileSchema
+from wger_flask.schemas.fields import messages_of
 from wger_flask.services.accounts import lifecycle, users
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v2", description="The caller's account")
@@ -65,7 +66,7 @@ def _update() -> Response:
     try:
         changes: dict[str, Any] = profile_writer.load(json_body())
     except ValidationError as error:
-        raise ValidationFailed(error.normalized_messages()) from None
+        raise ValidationFailed(messages_of(error)) from None
     profile = own_profile(user)
     for key, value in changes.items():
         setattr(profile, key, value)

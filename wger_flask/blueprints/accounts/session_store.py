@@ -21,7 +21,7 @@ cookie (the API with a key or token) touch nothing, and a request that carries a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, Request, Response, current_app
 from flask.sessions import SessionInterface, SessionMixin
@@ -79,13 +79,20 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.clear()
 
 
+def server_session() -> ServerSession:
+    """This request's session: a ``ServerSession``, as this app's interface makes them all
+    (``flask.session`` is typed as any ``SessionMixin``)."""
+    from flask import session
+
+    return cast(ServerSession, session)
+
+
 def keep_signed_in(user: User) -> None:
     """After a change that ended every session of ``user`` (``users.set_password``), keep the
     browser that made the change signed in, under a new session id. Not committed here."""
-    from flask import session
     from flask_login import login_user
 
-    session.rotate(user)
+    server_session().rotate(user)
     login_user(user)
 
 

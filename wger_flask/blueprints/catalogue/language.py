@@ -22,6 +22,7 @@ from wger_flask.rest.errors import APIError, ValidationFailed
 from wger_flask.rest.requests import json_body
 from wger_flask.rest.smorest import OPTIONAL_AUTH, VALIDATION_ERROR, Blueprint, set_doc
 from wger_flask.schemas.base import BaseSchema
+from wger_flask.schemas.fields import messages_of
 from wger_flask.services.catalogue import language as detection
 
 
@@ -56,7 +57,7 @@ def check_language() -> Response:
     try:
         data = REQUEST.load(json_body())
     except ValidationError as error:
-        raise ValidationFailed(error.normalized_messages()) from None
+        raise ValidationFailed(messages_of(error)) from None
     language = _language(data)
     result = detection.check(data["input"], language.short_name)
     if not result.result:
