@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from wger_flask.rest import negotiation
@@ -27,7 +29,7 @@ def index() -> Response:
     return negotiation.render(endpoints)
 
 
-def _version_view(value: str, summary: str):
+def _version_view(value: str, summary: str) -> Callable[[], Response]:
     def view() -> Response:
         return negotiation.render(value)
 
@@ -86,7 +88,7 @@ def redoc() -> str:
     return render_template("docs/redoc.html", spec_url=url_for("api_root.schema"))
 
 
-def register_document_routes(app) -> None:
+def register_document_routes(app: Flask) -> None:
     app.add_url_rule("/api/v2/schema/", "api_root.schema", schema, methods=["GET"])
     app.add_url_rule("/api/v2/schema/ui/", "api_root.swagger_ui", swagger_ui, methods=["GET"])
     app.add_url_rule("/api/v2/schema/redoc/", "api_root.redoc", redoc, methods=["GET"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -172,7 +172,15 @@ class SlotEntry(Model):
     )
 
 
-class ProgressionConfig:
+# Every progression config class is also a model (``class WeightConfig(ProgressionConfig,
+# Model)``): to a type checker the mixin is one already, so its tables and columns are known.
+if TYPE_CHECKING:
+    _ConfigBase = Model
+else:
+    _ConfigBase = object
+
+
+class ProgressionConfig(_ConfigBase):
     """A change of one property of a slot entry from one iteration on (upstream's
     AbstractChangeConfig): ``r``eplace the value, or add/subtract it (``abs``) or that
     percentage of the running value (``percent``); ``repeat`` keeps applying it, and

@@ -46,6 +46,7 @@ class Record:
     if TYPE_CHECKING:
         # Its attributes are the columns and relations its read plan loaded.
         def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
 
 def _record(pairs: Any) -> Record:

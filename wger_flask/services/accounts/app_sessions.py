@@ -68,8 +68,9 @@ def lookup(token: str | None) -> AppSession | None:
 
 
 def _pending_expired(session: AppSession) -> bool:
-    timeout = current_app.config["MFA_LOGIN_TIMEOUT_SECONDS"]
-    return time.time() - session.pending.get("started", 0) > timeout
+    timeout: float = current_app.config["MFA_LOGIN_TIMEOUT_SECONDS"]
+    started: float = (session.pending or {}).get("started", 0)
+    return time.time() - started > timeout
 
 
 def start_pending(user: User, methods: list[dict[str, Any]]) -> tuple[AppSession, str]:

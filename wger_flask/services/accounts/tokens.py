@@ -77,9 +77,10 @@ def mint_access(
         claims["sid"] = session_id
     if family is not None:
         claims["fam"] = family
-    return create_access_token(
+    token: str = create_access_token(
         identity=str(user.id), expires_delta=access_lifetime(), additional_claims=claims
     )
+    return token
 
 
 def mint_refresh(
@@ -97,7 +98,7 @@ def mint_refresh(
     lifetime = lifetime or refresh_lifetime()
     claims = _claims(user, REFRESH, auth_time)
     claims.update({"jti": jti, "fam": family or jti})
-    token = create_refresh_token(
+    token: str = create_refresh_token(
         identity=str(user.id), expires_delta=lifetime, additional_claims=claims
     )
     db.session.add(
@@ -165,7 +166,7 @@ def user_for_claims(claims: dict[str, Any]) -> User:
     user_id = user_id_of(claims)
     if user_id is None:
         raise InvalidToken("Token contained no recognizable user identification")
-    checks = [User]
+    checks: list[Any] = [User]
     sid, fam = claims.get("sid"), claims.get("fam")
     if isinstance(sid, int) and not isinstance(sid, bool):
         checks.append(

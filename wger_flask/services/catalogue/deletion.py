@@ -123,10 +123,10 @@ def before_exercise_delete(exercise: Exercise, args: Mapping[str, str]) -> list[
                 .execution_options(synchronize_session=False)
             )
         if _flag(args, "transfer_media"):
-            for model in (ExerciseImage, ExerciseVideo):
+            for media_model in (ExerciseImage, ExerciseVideo):
                 db.session.execute(
-                    update(model)
-                    .where(model.exercise_id == exercise.id)
+                    update(media_model)
+                    .where(media_model.exercise_id == exercise.id)
                     .values(exercise_id=target.id, is_main=False)
                     .execution_options(synchronize_session=False)
                 )

@@ -51,7 +51,7 @@ def keep_original(row: Any, *attributes: str) -> None:
 
 def check_description_language(session: AnySession, source: str, language_id: int) -> None:
     """A description in another language than its translation's is refused, naming both."""
-    code = session.get(Language, language_id).short_name
+    code = session.get_one(Language, language_id).short_name
     result = language.check(source, code)
     if not result.result:
         detected = result.detected or "unknown"

@@ -26,7 +26,9 @@ def log_problems(log: Any) -> dict[str, list[str]]:
     return problems
 
 
-def session_for(session: AnySession, user_id: int, moment: dt.datetime, routine_id: int | None):
+def session_for(
+    session: AnySession, user_id: int, moment: dt.datetime, routine_id: int | None
+) -> WorkoutSession:
     """The user's session of ``moment``'s date (UTC) for ``routine_id`` (None: no routine),
     made (starting at ``moment``) when missing.
 

@@ -82,7 +82,7 @@ def _next_id(session: AnySession, model: Any) -> int:
 
 
 def _licensed(row: dict[str, Any], catalogue: Catalogue) -> dict[str, Any]:
-    values = {name: as_text(row.get(name)) for name in LICENSE_COLUMNS}
+    values: dict[str, Any] = {name: as_text(row.get(name)) for name in LICENSE_COLUMNS}
     values["license_id"] = catalogue.local_id("license", row.get("license_id")) or 2
     return values
 
@@ -100,7 +100,8 @@ def _history(
         author = as_text(save.get("license_author"))
         if author and author not in authors:
             authors.append(author)
-        user = users.get(save.get("history_user_id")) if save.get("history_user_id") else None
+        user_id = save.get("history_user_id")
+        user = users.get(user_id) if user_id else None
         entries.append((author, user, as_datetime(save.get("history_date"))))
     return authors, entries
 
@@ -117,7 +118,7 @@ def import_exercise(
     """Bring one source exercise in (when missing here); its local id, or None if it cannot be."""
     local = catalogue.local_id("exercise", source_id)
     if local is not None:
-        return local
+        return int(local)
     rows = source.rows("exercises_exercise", "id = :id", order="", id=source_id)
     if not rows:
         return None

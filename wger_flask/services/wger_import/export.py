@@ -21,7 +21,7 @@ import decimal
 import json
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,7 +181,7 @@ def _missing(target: Target, name: str, rows: list[dict[str, Any]], key: str = "
         return []
     column = target.table(name).c[key]
     wanted = [_target_value(row[key], column) for row in rows]
-    have = set()
+    have: set[Any] = set()
     for start in range(0, len(wanted), 500):
         have.update(
             target.connection.execute(
@@ -451,7 +451,9 @@ def _export_body(
         session, Measurement, Measurement.category_id.in_([row["id"] for row in categories])
     )
     in_use = {row["category_id"] for row in readings}
-    columns = target.table("measurements_category").c if target.has("measurements_category") else {}
+    columns: Container[str] = (
+        target.table("measurements_category").c if target.has("measurements_category") else {}
+    )
     if "is_official" not in columns:
         # an older schema knows no official categories: those with readings go as plain ones
         categories = [row for row in categories if not row["is_official"] or row["id"] in in_use]

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
+from sqlalchemy.sql.schema import ColumnDefault
 
 from wger_flask.database import AnySession
 from wger_flask.rest.errors import APIError
@@ -181,9 +183,9 @@ def _through_rules(
 
 def table_model(table: Table) -> Any:
     """The model class mapped to ``table``."""
-    from wger_flask.database import db
+    from wger_flask.database import Model
 
-    for mapper in db.Model.registry.mappers:
+    for mapper in Model.registry.mappers:
         if mapper.local_table is table:
             return mapper.class_
     raise LookupError(table.name)
@@ -199,9 +201,9 @@ def _column_values(table: Table, obj: Any, row: dict[str, Any]) -> dict[str, Any
             if column.primary_key:
                 continue
             default = column.default
-            if default is not None and default.is_scalar:
+            if isinstance(default, ColumnDefault) and default.is_scalar:
                 value = default.arg
-            elif default is not None and default.is_callable:
+            elif isinstance(default, ColumnDefault) and default.is_callable:
                 try:
                     value = default.arg(None)
                 except Exception:
@@ -245,4 +247,4 @@ def import_row(session: AnySession, model: Any, data: dict[str, Any], user: Any)
     if not values:  # the rule added the row itself
         return row.get(key.key)
     inserted = session.execute(insert(table).values(**values[0]))
-    return inserted.inserted_primary_key[0]
+    return cast("CursorResult[Any]", inserted).inserted_primary_key[0]
