@@ -11,6 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
+from sqlalchemy.sql.schema import ColumnDefault
 
 if TYPE_CHECKING:
     from wger_flask.models.accounts import User
@@ -130,7 +131,9 @@ def user_create_command(
     from wger_flask.models.catalogue import Language
     from wger_flask.services.accounts import users
 
-    default_language = UserProfile.__table__.c.notification_language_id.default.arg
+    default = UserProfile.__table__.c.notification_language_id.default
+    assert isinstance(default, ColumnDefault)  # the column's default language id
+    default_language = default.arg
     if db.session.get(Language, default_language) is None:
         click.echo(
             "Error: the catalogue (languages) is not loaded: run `.venv/bin/flask --app wsgi bootstrap` (or `make bootstrap`).",

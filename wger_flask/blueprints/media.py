@@ -3,7 +3,7 @@ policy, never a directory listing nor a file this storage did not make (404)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, Response, abort, send_file
 
 from wger_flask import security
 from wger_flask.services import media
@@ -16,7 +16,7 @@ SANDBOX = "default-src 'none'; sandbox"  # a stored file never runs script nor l
 
 @blp.get("/<path:name>")
 @security.view_headers(Content_Security_Policy=SANDBOX)
-def serve(name: str):
+def serve(name: str) -> Response:
     """One stored file, or a 404 (unknown name, directory, unsafe path, other extension)."""
     # The app's PathNormalizer gives every path a trailing slash (static files aside).
     name = name.removesuffix("/")

@@ -59,7 +59,7 @@ def with_translations(stmt: Select[*tuple[Any, ...]], user: Any) -> Select[*tupl
 def requested_languages(codes: str | None) -> list[int] | None:
     """The language ids of ``language__code`` (unknown codes mean English), looked up once per
     request: the search and the language filter both need them."""
-    memo = g.setdefault("exercise_languages", {})
+    memo: dict[str | None, list[int] | None] = g.setdefault("exercise_languages", {})
     if codes not in memo:
         memo[codes] = exercise_search.language_ids(codes, unknown_means_english=True)
     return memo[codes]

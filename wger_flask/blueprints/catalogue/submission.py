@@ -131,7 +131,7 @@ def submit_exercise() -> Response:
         db.session.rollback()
         raise ValidationFailed(refused.errors) from None
     commit()
-    exercise = db.session.get(Exercise, exercise.id)
+    exercise = db.session.get_one(Exercise, exercise.id)
     translations = db.session.execute(
         select(Translation).where(Translation.exercise_id == exercise.id).order_by(Translation.id)
     ).scalars()

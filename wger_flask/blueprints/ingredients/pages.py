@@ -19,7 +19,7 @@ and ``detail_renderer``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from flask import Response, g, request, stream_with_context
@@ -73,7 +73,7 @@ def current_generation() -> int:
             confirm_generation(None, assumed=False)
         else:
             g.ingredient_generation = _last_seen
-    return g.ingredient_generation
+    return cast(int, g.ingredient_generation)
 
 
 def confirm_generation(seen: int | None, assumed: bool = True) -> None:
@@ -144,7 +144,7 @@ def driver_rows(result: Any) -> list[tuple[Any, ...]]:
     """All rows of a result as the driver's plain tuples: this code reads rows by position, and
     building a thousand ``Row`` objects costs milliseconds. (No column here has a result
     processor, so the values are the same. Not for ``yield_per`` results: those prefetch.)"""
-    rows = result.cursor.fetchall()
+    rows: list[tuple[Any, ...]] = result.cursor.fetchall()
     result.close()
     return rows
 

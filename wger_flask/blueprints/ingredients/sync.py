@@ -52,7 +52,7 @@ def read_cursor() -> tuple[pagination.Cursor, int | None]:
 
 def sync_statement(
     stmt: Select[*tuple[Any, ...]], cursor: pagination.Cursor, position: int | None, size: int
-):
+) -> Select[*tuple[Any, ...]]:
     stmt = stmt.order_by(None)
     if cursor.reverse:
         if position is not None:

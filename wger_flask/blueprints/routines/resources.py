@@ -64,7 +64,7 @@ def public_templates(stmt: Select[*tuple[Any, ...]], user: Any) -> Select[*tuple
 
 
 def is_owner(row: Any, user: Any) -> bool:
-    return row.user_id == user.id
+    return bool(row.user_id == user.id)
 
 
 TEMPLATE_FILTERS = {

@@ -185,6 +185,7 @@ def user_for_claims(claims: dict[str, Any]) -> User:
     row = db.session.execute(select(*checks).where(User.id == user_id)).first()
     if row is None:
         raise InvalidToken("User not found")
+    user: User
     user, *live = row
     if not user.is_active:
         raise InvalidToken("User is inactive")

@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnClause,
-    ColumnElement,
     Select,
     String,
     bindparam,
@@ -91,6 +90,12 @@ def _as_utc(value: Any) -> dt.datetime | None:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
+def _iso(value: Any) -> str:
+    moment = _as_utc(value)
+    assert moment is not None  # a group's newest reading has a date
+    return moment.isoformat()
+
+
 def choose_bucket(first: dt.datetime | None, last: dt.datetime | None, max_points: int) -> str:
     """The finest bucket whose count over the span stays within ``max_points``."""
     if first is None or last is None:
@@ -102,6 +107,12 @@ def choose_bucket(first: dt.datetime | None, last: dt.datetime | None, max_point
     return "month"
 
 
+def _offset(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.timedelta:
+    offset = moment.astimezone(zone).utcoffset()
+    assert offset is not None  # a ZoneInfo always has one
+    return offset
+
+
 def offset_transitions(
     zone: zoneinfo.ZoneInfo, first: dt.datetime, last: dt.datetime
 ) -> list[tuple[dt.datetime, dt.timedelta]]:
@@ -110,12 +121,12 @@ def offset_transitions(
     (zones change offset on whole seconds)."""
     day = dt.timedelta(days=1)
     start = first - day
-    current = start.astimezone(zone).utcoffset()
+    current = _offset(start, zone)
     changes = [(start, current)]
     moment = start
     while moment <= last + day:
         following = moment + day
-        offset = following.astimezone(zone).utcoffset()
+        offset = _offset(following, zone)
         if offset != current:
             changes.append((first_second_of(zone, moment, following, current), offset))
             current = offset
@@ -240,6 +251,7 @@ def aggregate(
     first, last = span(session, filtered)
     if first is None:
         return []
+    assert last is not None  # span finds both or neither
     first = max(first, window.start) if window.start else first
     last = min(last, window.end) if window.end else last
     if bucket == "auto":
@@ -373,7 +385,7 @@ def value_counts(
     counts as one value), with its newest reading: ``[{category, value, unit, count, newest}]``."""
     unit = unit_expression().label("reading_unit")
     by_unit: ColumnClause[Any] = literal_column("reading_unit")
-    order: tuple[ColumnElement[Any], ...]
+    order: tuple[Any, ...]  # the columns to order by (attributes or expressions)
     if summed_per_day:
         first, last = span(session, filtered)
         if first is None:
@@ -419,7 +431,7 @@ def value_counts(
             "value": decimal_text(row.value),
             "unit": row.reading_unit,
             "count": row.count,
-            "newest": _as_utc(row.newest).isoformat(),
+            "newest": _iso(row.newest),
         }
         for row in session.execute(stmt.order_by(*order))
     ]

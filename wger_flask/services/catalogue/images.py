@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
+import functools
 from typing import IO, Any
 
 import av
@@ -99,7 +100,7 @@ def store_image(stream: IO[bytes]) -> StoredImage:
             name = storage.save(
                 f"{IMAGE_FOLDER}/thumbnails",
                 extension,
-                lambda handle, small=small: _encode(small, extension, handle),
+                functools.partial(_encode, small, extension),
             )
             stored.append(name)
             thumbnails[alias] = name

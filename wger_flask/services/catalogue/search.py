@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 
 from wger_flask.extensions import db
 from wger_flask.models.catalogue import Alias, Exercise, Language, Translation
@@ -40,7 +40,7 @@ def language_ids(codes: str | None, *, unknown_means_english: bool) -> list[int]
     return sorted(found)
 
 
-def _translation_matches(term: str, languages: Iterable[int] | None):
+def _translation_matches(term: str, languages: Iterable[int] | None) -> list[ColumnElement[bool]]:
     lowered = term.lower()
     alias_match = exists(
         select(Alias.id).where(

@@ -17,6 +17,7 @@ tokenizer (kept in sync by triggers, see the migration), on PostgreSQL a GIN tri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, column, func, literal_column, select, table
@@ -89,7 +90,7 @@ def search(stmt: Select[*tuple[Any, ...]], term: str) -> Select[*tuple[Any, ...]
     return stmt.where(_name_contains(lowered)).order_by(*_relevance(lowered))
 
 
-def relevance_key(term: str):
+def relevance_key(term: str) -> Callable[[tuple[int, str]], tuple[int, int, int]]:
     """The ranking of ``search`` as a sort key of ``(id, name)`` rows."""
     lowered = term.strip().lower()
     word = " " + lowered
@@ -113,7 +114,9 @@ def relevance_key(term: str):
 def ranked_ids(stmt: Select[*tuple[Any, ...]], term: str) -> list[int]:
     """Every id a ``search`` statement selects, in relevance order, ranked in Python."""
     unranked = stmt.order_by(None).with_only_columns(Ingredient.id, Ingredient.name)
-    rows = [tuple(row) for row in db.session.connection().execute(unranked)]
+    rows: list[tuple[int, str]] = [
+        (row[0], row[1]) for row in db.session.connection().execute(unranked)
+    ]
     rows.sort(key=relevance_key(term))
     return [row[0] for row in rows]
 

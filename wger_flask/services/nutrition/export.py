@@ -37,4 +37,5 @@ def export_user(user_id: int) -> dict[str, list[dict[str, Any]]]:
 
 
 def _dump(schema: type[Any], stmt: Any) -> list[dict[str, Any]]:
-    return schema(many=True).dump(db.session.execute(stmt).scalars().all())
+    dumped: list[dict[str, Any]] = schema(many=True).dump(db.session.execute(stmt).scalars().all())
+    return dumped

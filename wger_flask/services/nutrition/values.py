@@ -80,7 +80,7 @@ def parse_unit_id(raw: str | None) -> int | None:
 
 
 def values_for(
-    per_100g: Mapping[str, Any], amount: decimal.Decimal, unit_gram: int | None = None
+    per_100g: Mapping[Any, Any], amount: decimal.Decimal, unit_gram: int | None = None
 ) -> dict[str, float | None]:
     """The values of ``amount`` grams (or ``amount`` units of ``unit_gram`` grams each)."""
     return item_values(per_100g, amount, unit_gram).as_dict()
@@ -128,7 +128,7 @@ ZERO_VALUES = NutritionalValues()
 
 
 def item_values(
-    per_100g: Mapping[str, Any], amount: decimal.Decimal, unit_gram: int | None = None
+    per_100g: Mapping[Any, Any], amount: decimal.Decimal, unit_gram: int | None = None
 ) -> NutritionalValues:
     """The values of one meal item or diary entry: ``amount`` grams, or ``amount`` units of
     ``unit_gram`` grams each, of an ingredient with these values per 100 g (numbers or their

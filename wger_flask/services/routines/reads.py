@@ -15,6 +15,7 @@ from collections import defaultdict, namedtuple
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     Numeric,
     Select,
     String,
@@ -49,7 +50,7 @@ CONFIG_RELATIONS = {
 
 
 # The statements of the tree, built once: each execution only binds the routine's id.
-ROUTINE_ID = bindparam("routine_id")
+ROUTINE_ID: BindParameter[int] = bindparam("routine_id")
 DAYS = select(*model_columns(Day)).where(Day.routine_id == ROUTINE_ID).order_by(Day.order, Day.id)
 SLOTS = (
     select(*model_columns(Slot))
@@ -155,6 +156,7 @@ def session_dates(routine: Record) -> dict[int, set[dt.date]]:
     )
     dates: dict[int, set[dt.date]] = defaultdict(set)
     for day_id, date in db.session.connection().execute(stmt):
+        assert day_id is not None  # joined to its day
         dates[day_id].add(date)
     return dates
 

@@ -24,7 +24,7 @@ def current_streak(stats: Any, zone: dt.tzinfo, now: dt.datetime | None = None) 
     last = stats.last_workout_date
     if last is None or (today_in(zone, now) - last).days > 1:
         return 0
-    return stats.streak_run
+    return int(stats.streak_run)
 
 
 def current_weekend_streak(stats: Any, zone: dt.tzinfo, now: dt.datetime | None = None) -> int:
@@ -60,7 +60,7 @@ def _iso(value: Any) -> str | None:
         return None
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()  # as the API's datetimes
-    return value.isoformat()
+    return str(value.isoformat())
 
 
 # ------------------------------------------------------------------------------ the catalogue

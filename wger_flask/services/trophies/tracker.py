@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, func, inspect, select
+from sqlalchemy import Connection, Delete, func, inspect, select
 from sqlalchemy.orm import ORMExecuteState
 
 from wger_flask.database import AnySession, listen_to_sessions
@@ -257,12 +257,14 @@ def on_execute(state: ORMExecuteState) -> None:
     table = getattr(state.statement, "table", None)
     name = getattr(table, "name", None)
     connection = state.session.connection()
+    # The DELETE's condition, as is (None without one), as ``_owners`` takes it.
+    condition: Any = cast(Delete, state.statement).whereclause
     if name in CASCADES:
         model = CASCADES[name][0]
-        users = _owners(connection, model, condition=state.statement.whereclause)
+        users = _owners(connection, model, condition=condition)
     elif name in (WorkoutLog.__tablename__, WorkoutSession.__tablename__):
         model = WorkoutLog if name == WorkoutLog.__tablename__ else WorkoutSession
-        stmt = select(model.user_id).where(state.statement.whereclause).distinct()
+        stmt = select(model.user_id).where(condition).distinct()
         users = set(connection.execute(stmt).scalars())
     else:
         return
@@ -279,11 +281,11 @@ def after_flush(session: AnySession, flush_context: Any) -> None:
         return
     for kind, obj in pending.arriving:
         if kind == "log":
-            entry = LogEntry(*(getattr(obj, name) for name in LOG_FIELDS))
-            pending.changes[obj.user_id].added_logs.append(entry)
+            log = LogEntry(*(getattr(obj, name) for name in LOG_FIELDS))
+            pending.changes[obj.user_id].added_logs.append(log)
         else:
-            entry = SessionEntry(*(getattr(obj, name) for name in SESSION_FIELDS))
-            pending.changes[obj.user_id].added_sessions.append(entry)
+            made = SessionEntry(*(getattr(obj, name) for name in SESSION_FIELDS))
+            pending.changes[obj.user_id].added_sessions.append(made)
     changes, recompute, rezone = pending.changes, pending.recompute, pending.rezone
     session.info[INFO_KEY] = Pending(after_bulk=pending.after_bulk)
     connection = session.connection()

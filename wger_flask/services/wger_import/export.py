@@ -452,7 +452,9 @@ def _export_body(
     )
     in_use = {row["category_id"] for row in readings}
     columns: Container[str] = (
-        target.table("measurements_category").c if target.has("measurements_category") else {}
+        target.table("measurements_category").c.keys()
+        if target.has("measurements_category")
+        else ()
     )
     if "is_official" not in columns:
         # an older schema knows no official categories: those with readings go as plain ones

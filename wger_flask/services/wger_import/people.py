@@ -685,6 +685,7 @@ def _logs(
         if reason:
             _skip(result, table, what, reason)
             continue
+        assert units is not None  # else a reason above
         logs.append(
             {
                 "id": as_uuid(row["id"]),

@@ -246,5 +246,7 @@ def import_row(session: AnySession, model: Any, data: dict[str, Any], user: Any)
     )
     if not values:  # the rule added the row itself
         return row.get(key.key)
-    inserted = session.execute(insert(table).values(**values[0]))
-    return cast("CursorResult[Any]", inserted).inserted_primary_key[0]
+    inserted = cast("CursorResult[Any]", session.execute(insert(table).values(**values[0])))
+    primary_key = inserted.inserted_primary_key
+    assert primary_key is not None  # a single-row INSERT
+    return primary_key[0]
