@@ -231,7 +231,7 @@ def _one_line_for_database_errors(url: str) -> None:
             return
         previous(kind, value, traceback)
 
-    hook.wger_database_hook = True  # type: ignore[attr-defined]
+    hook.wger_database_hook = True  # type: ignore[attr-defined]  # a marker: install the hook once
     if not getattr(previous, "wger_database_hook", False):
         sys.excepthook = hook
 

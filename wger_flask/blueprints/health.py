@@ -21,7 +21,7 @@ def expected_heads(directory: str) -> frozenset[str]:
     """The newest migration(s) of the code, read once."""
     config = Migrate().get_config(directory)
     # flask_migrate.Config subclasses alembic's Config; its stub (types-flask-migrate) cannot say so
-    return frozenset(ScriptDirectory.from_config(config).get_heads())  # type: ignore[arg-type]
+    return frozenset(ScriptDirectory.from_config(config).get_heads())  # type: ignore[arg-type]  # see above
 
 
 def _answer(http_status: int, **body: str) -> Response:

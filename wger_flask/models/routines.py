@@ -275,7 +275,7 @@ def _start_of_date(context: DefaultExecutionContext) -> dt.datetime:
     """A session stored with only its ``date`` starts at that date's midnight (UTC); with no
     date either, now. (The API fills both itself: ``services.routines.logs``.)"""
     # SQLAlchemy leaves get_current_parameters() unannotated: it returns the row's dict.
-    day = context.get_current_parameters().get("date")  # type: ignore[no-untyped-call]
+    day = context.get_current_parameters().get("date")  # type: ignore[no-untyped-call]  # see above
     if day is None:
         return utcnow()
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)

@@ -167,10 +167,7 @@ def _headers_of(error: HTTPException) -> dict[str, str]:
     if isinstance(error, APIError):
         headers.update(error.extra_headers)
     if error.code == 405:
-        try:
-            valid = error.valid_methods  # type: ignore[attr-defined]
-        except AttributeError:
-            valid = None
+        valid = getattr(error, "valid_methods", None)
         if valid:
             headers["Allow"] = ", ".join(valid)
     if error.code == 429:
@@ -221,7 +218,8 @@ def html_error_response(error: HTTPException) -> Response:
 def handle_http_exception(error: HTTPException) -> Response:
     """Shape any HTTP error by the area of the site it happened in."""
     if error.code is None:  # a RequestRedirect or similar routing exception
-        return error  # type: ignore[return-value]
+        # A routing exception is a WSGI response itself: Flask sends it as it is.
+        return error  # type: ignore[return-value]  # RequestRedirect answers as its own response
     path = request.path
     if path.startswith(API_PREFIX):
         return api_error_response(error)

@@ -227,7 +227,7 @@ class ReadPlan:
             if head not in relationships:
                 continue
             if isinstance(schema_field, fields.Nested) and len(attribute) == 1:
-                wanted[head] = schema_field.nested  # type: ignore[assignment]
+                wanted[head] = schema_field.nested  # type: ignore[assignment]  # our Nested fields name a Schema class or instance, never a name or lambda
             elif isinstance(schema_field, RelatedIds) or len(attribute) > 1:
                 wanted.setdefault(head, None)
         for name in extra:

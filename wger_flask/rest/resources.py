@@ -161,8 +161,8 @@ class Resource:
         return self.name.replace("-", " ").title()
 
     def _ordering_whitelist(self) -> dict[str, Any]:
-        if self.ordering_fields != ALL_FIELDS:
-            return dict(self.ordering_fields)  # type: ignore[arg-type]
+        if not isinstance(self.ordering_fields, str):  # a mapping; else ALL_FIELDS
+            return dict(self.ordering_fields)
         columns: dict[str, Any] = {}
         for attribute in inspect(self.model).column_attrs:
             column = getattr(self.model, attribute.key)

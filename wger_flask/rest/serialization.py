@@ -105,7 +105,7 @@ def _field_function(name: str, field: fields.Field[Any], schema: Schema) -> Call
         method: Callable[[Any], Any] = getattr(schema, field.serialize_method_name or "")
         return method
     if isinstance(field, fields.Function):
-        return field.serialize_func  # type: ignore[return-value]
+        return field.serialize_func  # type: ignore[return-value]  # None only for a load-only field, never dumped
     if isinstance(field, fields.Nested) and isinstance(field.nested, type):
         child = compile_dumper(field.nested, field.only)
         if field.many:

@@ -117,7 +117,7 @@ class Api(flask_smorest.Api):
 
         # DRF renders decimals as strings: say so (upstream's documents "type: string").
         # apispec leaves map_to_openapi_type unannotated (field class, type, format)
-        self.ma_plugin.map_to_openapi_type(DecimalString, "string", "decimal")  # type: ignore[no-untyped-call]
+        self.ma_plugin.map_to_openapi_type(DecimalString, "string", "decimal")  # type: ignore[no-untyped-call]  # apispec leaves it unannotated
 
     def _register_error_handlers(self) -> None:
         """Errors are shaped by ``rest.errors`` for the whole app, not by flask-smorest."""

@@ -47,12 +47,13 @@ def _refuse_nul(deserialize: Any) -> Any:
             raise self.make_error("null_characters")
         return result
 
-    checked.refuses_nul = True  # type: ignore[attr-defined]
+    checked.refuses_nul = True  # type: ignore[attr-defined]  # a marker on the function: patched once
     return checked
 
 
 if not getattr(fields.String._deserialize, "refuses_nul", False):
-    fields.String._deserialize = _refuse_nul(fields.String._deserialize)  # type: ignore[method-assign]
+    # marshmallow's own String, patched for every schema (its types say methods are not assigned)
+    fields.String._deserialize = _refuse_nul(fields.String._deserialize)  # type: ignore[method-assign]  # see above
 
 
 @functools.lru_cache(maxsize=8192)

@@ -109,7 +109,8 @@ class ServerSessionInterface(SessionInterface):
         session.cookie_sent = bool(token)  # a dead token: the cookie is deleted on the way out
         return session
 
-    def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:  # type: ignore[override]
+    # Only ever given the ServerSession its open_session made (Flask's type says any session).
+    def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:  # type: ignore[override]  # see above
         from flask import request
 
         if request.headers.get("Authorization") or request.headers.get("X-Session-Token"):

@@ -191,7 +191,7 @@ EXTENSION = "wger_catalogue_rendered"
 
 def rendered(app: Flask | None = None) -> RenderedCatalogue:
     """The current app's stores (created on first use)."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is a LocalProxy, typed as the Flask it stands for
     stores = app.extensions.get(EXTENSION)
     if stores is None:
         stores = app.extensions.setdefault(
