@@ -8,7 +8,7 @@ export PORT
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test install lint format bootstrap clean user
+.PHONY: run test install lint typecheck format bootstrap clean user
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,9 @@ user: bootstrap
 	@test -n "$(NAME)" || { echo "make user: say which account, e.g. make user NAME=alice"; exit 2; }
 	$(BIN)/flask --app wsgi user create "$(NAME)" --superuser $(if $(EMAIL),--email "$(EMAIL)")
 
-## Install everything and run the whole test suite: on SQLite, then on PostgreSQL (a fresh
-## database), the second even when the first fails. The last line sums both up and says
+## Install everything, lint, type-check (mypy strict on wger_flask) and run the whole test
+## suite: on SQLite, then on PostgreSQL (a fresh database), the second even when the first
+## fails. The last line sums it all up (lint, types, both suites) and says
 ## plainly when PostgreSQL was skipped and why; the exit status fails if anything failed.
 ## Each run pins the wall clock and the machine's time zone at an edge (tests/clock.py), so the
 ## suite gives the same result at any hour: SQLite at 02:00 UTC in UTC+14, PostgreSQL at 23:59
@@ -52,9 +53,10 @@ POSTGRES_TZ ?= Pacific/Pago_Pago
 ## The closing line also names every group of tests that was skipped in either suite, and why
 ## (e.g. the browser tests without Debian's chromium), so "passed" never hides one that did not run.
 test: $(TEST_STAMP)
-	@lint=passed; sqlite=passed; postgres=passed; \
+	@lint=passed; types=passed; sqlite=passed; postgres=passed; \
 	rm -f $(VENV)/skipped-sqlite.txt $(VENV)/skipped-postgres.txt; \
 	$(BIN)/ruff check . || lint=FAILED; \
+	$(BIN)/mypy || types=FAILED; \
 	TZ=$(SQLITE_TZ) WGER_SKIP_SUMMARY=$(VENV)/skipped-sqlite.txt \
 		$(BIN)/python -m pytest --clock=$(SQLITE_CLOCK) $(PYTEST_ARGS) || sqlite=FAILED; \
 	reason=$$($(BIN)/python -m tests.postgres_status); \
@@ -68,18 +70,25 @@ test: $(TEST_STAMP)
 	fi; \
 	skipped_sqlite=$$(cat $(VENV)/skipped-sqlite.txt 2>/dev/null || echo "not run"); \
 	skipped_postgres=$$(cat $(VENV)/skipped-postgres.txt 2>/dev/null || echo "not run"); \
-	echo "make test: lint $$lint; SQLite suite $$sqlite (clock $(or $(SQLITE_CLOCK),real), TZ=$(SQLITE_TZ);" \
+	echo "make test: lint $$lint; types $$types; SQLite suite $$sqlite (clock $(or $(SQLITE_CLOCK),real), TZ=$(SQLITE_TZ);" \
 		"$$skipped_sqlite); PostgreSQL suite $$postgres (clock $(or $(POSTGRES_CLOCK),real)," \
 		"TZ=$(POSTGRES_TZ); $$skipped_postgres)"; \
-	[ "$$lint" = passed ] && [ "$$sqlite" = passed ] && [ "$$postgres" != FAILED ]
+	[ "$$lint" = passed ] && [ "$$types" = passed ] && [ "$$sqlite" = passed ] && \
+		[ "$$postgres" != FAILED ]
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## The type checker: mypy, strict, on all of wger_flask ([tool.mypy] in pyproject.toml; the
+## stubs of untyped libraries in stubs/). `make test` and `make lint` run it too.
+typecheck: $(TEST_STAMP)
+	$(BIN)/mypy
 
 format: $(TEST_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache

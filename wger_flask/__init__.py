@@ -142,11 +142,12 @@ def _install_middleware(app: Flask) -> None:
     from wger_flask.rest.hosts import PublicHost
     from wger_flask.rest.negotiation import PathNormalizer
 
-    app.wsgi_app = PathNormalizer(app.wsgi_app)
+    # Flask's documented way to wrap its WSGI app, which its types declare as a method.
+    app.wsgi_app = PathNormalizer(app.wsgi_app)  # type: ignore[method-assign]  # Flask's way to add middleware
     # Inside ProxyFix: the host a trusted proxy vouches for is checked (or pinned) like any.
-    app.wsgi_app = PublicHost(app.wsgi_app, app.config)
+    app.wsgi_app = PublicHost(app.wsgi_app, app.config)  # type: ignore[method-assign]  # as above
     proxies = app.config.get("NUMBER_OF_PROXIES", 0)
     if proxies:
-        app.wsgi_app = ProxyFix(
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # as above
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )

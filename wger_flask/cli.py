@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import TYPE_CHECKING, TextIO, cast
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
+from sqlalchemy.sql.schema import ColumnDefault
+
+if TYPE_CHECKING:
+    from wger_flask.models.accounts import User
+    from wger_flask.services.wger_import.people import UserResult
 from sqlalchemy import func, select
 
 from wger_flask.extensions import db
@@ -125,7 +131,9 @@ def user_create_command(
     from wger_flask.models.catalogue import Language
     from wger_flask.services.accounts import users
 
-    default_language = UserProfile.__table__.c.notification_language_id.default.arg
+    default = UserProfile.__table__.c.notification_language_id.default
+    assert isinstance(default, ColumnDefault)  # the column's default language id
+    default_language = default.arg
     if db.session.get(Language, default_language) is None:
         click.echo(
             "Error: the catalogue (languages) is not loaded: run `.venv/bin/flask --app wsgi bootstrap` (or `make bootstrap`).",
@@ -145,7 +153,7 @@ def user_create_command(
     click.echo(f"Created {kind} {user.username!r} (id {user.id}); {total} users in all.")
 
 
-def _find_user(username: str):
+def _find_user(username: str) -> User:
     from wger_flask.models.accounts import User
 
     user = db.session.execute(
@@ -309,10 +317,11 @@ def import_wger_command(source: str, media_root: str | None, dry_run: bool, quie
             length=total,
             label="importing",
             show_pos=True,
-            file=None if bar_shown else _Discard(),
+            # click only calls write() and flush() on the file
+            file=None if bar_shown else cast(TextIO, _Discard()),
         ) as bar:
 
-            def progress(result) -> None:
+            def progress(result: UserResult) -> None:
                 bar.update(1)
                 if lines_shown:
                     click.echo(user_line(result))

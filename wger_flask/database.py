@@ -11,13 +11,17 @@ import hashlib
 import re
 import sqlite3
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, cast
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import MetaData, Table, event, text
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+
+if TYPE_CHECKING:
+    import psycopg
+    from flask_sqlalchemy.session import Session as FlaskSession
 
 # Stable constraint names, so Alembic migrations read the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -34,14 +38,30 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+    if TYPE_CHECKING:
+        # Every model maps one table (no model maps a join or a select).
+        __table__: ClassVar[Table]
+
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model. At run time it is ``db.Model``: flask-sqlalchemy's copy of
+# ``Base`` (same registry and metadata) with its query property and bind key; a type checker
+# cannot follow that class made at run time, so to it the base is ``Base`` itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 # This app's own session factory (``db.session`` may be swapped, e.g. by a test joining its
 # own transaction; a swapped-in factory makes sessions of this factory's class).
 SESSION_FACTORY = db.session.session_factory
 
 
 # ------------------------------------------------------------------------------ the session
+
+# A session as the services take it: a plain ``Session`` or ``db.session``, the scoped proxy
+# of the request's session (which has the same methods).
+AnySession: TypeAlias = "Session | scoped_session[FlaskSession]"
 
 
 AFTER_COMMIT = "wger.after_commit"
@@ -58,6 +78,12 @@ def listen_to_sessions(name: str, listener: Any) -> None:
     target = session_events()
     if not event.contains(target, name, listener):
         event.listen(target, name, listener)
+
+
+def changed_rows(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched. ``Session.execute`` types its result as a plain
+    ``Result``; for those statements it is a ``CursorResult``, which counts them."""
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def after_commit(session: Any, callback: Any) -> None:
@@ -82,7 +108,7 @@ def init_session_events() -> None:
     listen_to_sessions("after_transaction_end", _drop_after_rollback)
 
 
-def _unicode_lower(value: object) -> object:
+def _unicode_lower(value: str | bytes | int | float | None) -> str | bytes | int | float | None:
     return value.lower() if isinstance(value, str) else value
 
 
@@ -205,7 +231,7 @@ def _one_line_for_database_errors(url: str) -> None:
             return
         previous(kind, value, traceback)
 
-    hook.wger_database_hook = True  # type: ignore[attr-defined]
+    hook.wger_database_hook = True  # type: ignore[attr-defined]  # a marker: install the hook once
     if not getattr(previous, "wger_database_hook", False):
         sys.excepthook = hook
 
@@ -215,19 +241,26 @@ def install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
     ``take_write_lock`` on a SQLite engine."""
 
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, connection_record):
+    def on_connect(dbapi_connection: sqlite3.Connection, connection_record: object) -> None:
         configure_sqlite(dbapi_connection, busy_timeout_ms)
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs; let
         # SQLAlchemy emit BEGIN itself (the documented recipe).
         dbapi_connection.isolation_level = None
 
     @event.listens_for(engine, "begin")
-    def do_begin(connection):
+    def do_begin(connection: Connection) -> None:
         connection.info[WRITE_LOCKED] = False
         connection.exec_driver_sql("BEGIN")
 
     @event.listens_for(engine, "before_cursor_execute")
-    def lock_before_writing(connection, cursor, statement, parameters, context, many):
+    def lock_before_writing(
+        connection: Connection,
+        cursor: object,
+        statement: str,
+        parameters: object,
+        context: object,
+        many: bool,
+    ) -> None:
         take_write_lock(connection, statement)
 
 
@@ -241,11 +274,11 @@ def init_engine(app: Flask) -> None:
     elif engine.dialect.name == "postgresql":
 
         @event.listens_for(engine, "connect")
-        def no_jit(dbapi_connection, connection_record):
+        def no_jit(dbapi_connection: psycopg.Connection[Any], connection_record: object) -> None:
             configure_postgresql(dbapi_connection)
 
 
-def configure_postgresql(dbapi_connection) -> None:
+def configure_postgresql(dbapi_connection: psycopg.Connection[Any]) -> None:
     """No JIT compilation: it pays off for long analytic queries, while this API's are short.
     A prepared statement's generic plan can be estimated above ``jit_above_cost`` (a LIMIT
     taken as unknown) and then every execution compiles for tens of milliseconds."""

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import DeclarativeBase
@@ -46,7 +46,7 @@ class FixtureModel:
 
     @property
     def table(self) -> Table:
-        return self.model.__table__  # type: ignore[attr-defined]
+        return cast(Table, self.model.__table__)
 
     def row(self, pk: int, fields: dict[str, Any]) -> dict[str, Any]:
         columns = {column.key for column in self.table.columns}
@@ -102,7 +102,8 @@ def register(
 
 def read_fixture(name: str) -> list[dict[str, Any]]:
     with open(FIXTURES / name, encoding="utf-8") as handle:
-        return json.load(handle)
+        rows: list[dict[str, Any]] = json.load(handle)
+        return rows
 
 
 def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

@@ -62,7 +62,8 @@ def view_headers(**headers: str) -> Callable[[F], F]:
     (underscores for dashes). Applied after Talisman's headers, so the view's own win."""
 
     def decorate(view: F) -> F:
-        view.own_headers = {name.replace("_", "-"): value for name, value in headers.items()}  # type: ignore[attr-defined]
+        # a marker the after-request hook reads from the view function
+        view.own_headers = {name.replace("_", "-"): value for name, value in headers.items()}  # type: ignore[attr-defined]  # see above
         return view
 
     return decorate

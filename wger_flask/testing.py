@@ -26,14 +26,15 @@ def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @dataclass
 class LiveServer:
     url: str
     env: dict[str, str]
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     log_path: Path
     # secrets the test used against this server (passwords, tokens): its log must hold none
     secrets: list[str] = field(default_factory=list)
@@ -62,7 +63,9 @@ class LiveServer:
         return flask_command(self.env, *args)
 
 
-def flask_command(env: dict[str, str], *args: str, timeout: float = 300):
+def flask_command(
+    env: dict[str, str], *args: str, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(BIN / "flask"), "--app", "wsgi", *args],
         cwd=REPO,
@@ -73,7 +76,9 @@ def flask_command(env: dict[str, str], *args: str, timeout: float = 300):
     )
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout: float = 60) -> None:
+def wait_until_up(
+    url: str, process: subprocess.Popen[bytes], log_path: Path, timeout: float = 60
+) -> None:
     """Poll ``/api/v2/version/`` until it answers; fail with the server's log otherwise."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

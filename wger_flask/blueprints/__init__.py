@@ -8,8 +8,10 @@ root (upstream's router order); ``site_blueprints`` the rest (allauth headless, 
 
 from __future__ import annotations
 
+from typing import Any
 
-def api_blueprints() -> list:
+
+def api_blueprints() -> list[Any]:
     """The /api/v2 blueprints, imported lazily so models load after the extensions."""
     from wger_flask.blueprints import body, nutrition, powersync, routines, trophies
     from wger_flask.blueprints.accounts import profile, tokens
@@ -31,7 +33,7 @@ def api_blueprints() -> list:
     ]
 
 
-def site_blueprints() -> list:
+def site_blueprints() -> list[Any]:
     """Blueprints outside the OpenAPI document: /healthz, /allauth/app/v1 and the web pages."""
     from wger_flask.blueprints import health, media
     from wger_flask.blueprints.accounts import (

@@ -35,7 +35,8 @@ REDIS_TIMEOUT_SECONDS = 1.0
 def expected_heads(directory: str) -> frozenset[str]:
     """The newest migration(s) of the code, read once."""
     config = Migrate().get_config(directory)
-    return frozenset(ScriptDirectory.from_config(config).get_heads())
+    # flask_migrate.Config subclasses alembic's Config; its stub (types-flask-migrate) cannot say so
+    return frozenset(ScriptDirectory.from_config(config).get_heads())  # type: ignore[arg-type]  # see above
 
 
 @lru_cache(maxsize=4)

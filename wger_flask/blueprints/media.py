@@ -23,7 +23,7 @@ MAX_AGE = 3600
 
 @blp.get("/<path:name>")
 @security.view_headers(Content_Security_Policy=SANDBOX)
-def serve(name: str):
+def serve(name: str) -> Response:
     """One stored file, or a 404 (unknown name, directory, unsafe path, other extension)."""
     # The app's PathNormalizer gives every path a trailing slash (static files aside).
     name = name.removesuffix("/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -20,11 +21,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wger_flask.extensions import db
+from wger_flask.database import Model
 from wger_flask.models.types import JSONDocument, UTCDateTime, utcnow
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """An account. Passwords are stored only as argon2id hashes (``services.passwords``)."""
 
     __tablename__ = "auth_user"
@@ -57,7 +58,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.username}>"
 
 
-class UserProfile(db.Model):
+class UserProfile(Model):
     """Upstream's profile: preferences and the body data the calorie calculator uses."""
 
     __tablename__ = "core_userprofile"
@@ -98,7 +99,7 @@ class UserProfile(db.Model):
     user: Mapped[User] = relationship(back_populates="profile")
 
 
-class ApiKey(db.Model):
+class ApiKey(Model):
     """The permanent ``Token`` key of a user: only its SHA-256 digest is stored."""
 
     __tablename__ = "accounts_apikey"
@@ -115,7 +116,7 @@ class ApiKey(db.Model):
     user: Mapped[User] = relationship(back_populates="api_key")
 
 
-class AppSession(db.Model):
+class AppSession(Model):
     """A session on the server, of one of two kinds:
 
     - ``app``: an allauth-headless app session (``X-Session-Token``), a pending login or a
@@ -136,22 +137,22 @@ class AppSession(db.Model):
         ForeignKey("auth_user.id", ondelete="CASCADE"), nullable=True, index=True
     )
     # The login waiting for its second factor: {"user_id", "methods", "started"}.
-    pending: Mapped[dict | None] = mapped_column(JSONDocument, nullable=True)
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
     # Authentication records shown as ``data.methods``.
-    methods: Mapped[list] = mapped_column(JSONDocument, default=list)
+    methods: Mapped[list[Any]] = mapped_column(JSONDocument, default=list)
     created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     ended: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     kind: Mapped[str] = mapped_column(String(8), default="app", server_default="app")
     # A browser session's content (the dict behind ``flask.session``).
-    data: Mapped[dict | None] = mapped_column(JSONDocument, nullable=True)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
     # Shown on the sessions page: the device, the address, the last request (to the minute).
     user_agent: Mapped[str] = mapped_column(String(255), default="", server_default="")
     address: Mapped[str] = mapped_column(String(45), default="", server_default="")
     last_seen: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class RefreshToken(db.Model):
+class RefreshToken(Model):
     """Every refresh token this server mints, so it can be rotated, blocklisted and listed.
 
     Tokens of one login form a *family*: each rotation adds a member and blocklists its
@@ -178,7 +179,7 @@ class RefreshToken(db.Model):
     replaced_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
-class Authenticator(db.Model):
+class Authenticator(Model):
     """A second factor: a TOTP secret, or a set of recovery codes (stored as digests).
 
     ``totp_setup`` holds the secret offered while the user sets TOTP up (replaced by every
@@ -193,7 +194,7 @@ class Authenticator(db.Model):
     type: Mapped[str] = mapped_column(String(20))
     # totp / totp_setup: {"secret"}; recovery_codes: {"digests", "used", "unseen"?} where
     # "unseen" keeps the new codes until they are shown once, then it is dropped.
-    data: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # TOTP replay protection: the time step of the last accepted code (a code is accepted once).
@@ -202,7 +203,7 @@ class Authenticator(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class UserPermission(db.Model):
+class UserPermission(Model):
     """A permission an administrator granted to an account (``flask user grant``), named as
     upstream's Django permissions are (``exercises.add_exercise``). Superusers hold them all."""
 

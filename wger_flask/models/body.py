@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wger_flask.database import db
+from wger_flask.database import Model
 from wger_flask.models.types import GUID, UTCDateTime, utcnow, uuid7
 
 CUSTOM = "custom"
@@ -37,7 +37,7 @@ CHART_TYPES = ("bar", "delta", "distribution", "heatmap", "line")
 OptionalJSON = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
-class WeightEntry(db.Model):
+class WeightEntry(Model):
     """One body weight reading; at most one per user and moment (upstream's unique pair)."""
 
     __tablename__ = "weight_weightentry"
@@ -50,7 +50,7 @@ class WeightEntry(db.Model):
     weight: Mapped[decimal.Decimal] = mapped_column(Numeric(5, 2))
 
 
-class MeasurementCategory(db.Model):
+class MeasurementCategory(Model):
     """What a user measures (a custom tape-measure category, or a typed metric such as body
     weight); a group (blood pressure, sleep) holds no entries and parents its components."""
 
@@ -84,7 +84,7 @@ class MeasurementCategory(db.Model):
     dynamic_params: Mapped[Any] = mapped_column(OptionalJSON, nullable=True)
 
 
-class Measurement(db.Model):
+class Measurement(Model):
     """One reading in a category: value, moment, where it came from."""
 
     __tablename__ = "measurements_measurement"
@@ -109,7 +109,7 @@ class Measurement(db.Model):
     category: Mapped[MeasurementCategory] = relationship(lazy="raise")
 
 
-class GalleryImage(db.Model):
+class GalleryImage(Model):
     """A progress photo: the file lives in the media storage, its name here."""
 
     __tablename__ = "gallery_image"

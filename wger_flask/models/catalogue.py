@@ -21,11 +21,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from wger_flask.extensions import db
+from wger_flask.database import Model, db
 from wger_flask.models.types import GUID, JSONDocument, UTCDateTime, utcnow
 
 
-class Language(db.Model):
+class Language(Model):
     __tablename__ = "core_language"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -37,7 +37,7 @@ class Language(db.Model):
         return f"<Language {self.short_name}>"
 
 
-class License(db.Model):
+class License(Model):
     __tablename__ = "core_license"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -46,7 +46,7 @@ class License(db.Model):
     url: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
-class RepetitionUnit(db.Model):
+class RepetitionUnit(Model):
     __tablename__ = "core_repetitionunit"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -55,7 +55,7 @@ class RepetitionUnit(db.Model):
     multiplier: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
-class WeightUnit(db.Model):
+class WeightUnit(Model):
     __tablename__ = "core_weightunit"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -91,21 +91,21 @@ class AuthoredMixin:
     authors: Mapped[list[str]] = mapped_column(JSONDocument, default=list, server_default="[]")
 
 
-class ExerciseCategory(db.Model):
+class ExerciseCategory(Model):
     __tablename__ = "exercises_exercisecategory"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
 
 
-class Equipment(db.Model):
+class Equipment(Model):
     __tablename__ = "exercises_equipment"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
 
 
-class Muscle(db.Model):
+class Muscle(Model):
     __tablename__ = "exercises_muscle"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -137,7 +137,7 @@ exercise_equipment = link_table(
 )
 
 
-class Exercise(AuthoredMixin, LicensedMixin, db.Model):
+class Exercise(AuthoredMixin, LicensedMixin, Model):
     """An exercise ("base" upstream): category, muscles and equipment; names live in translations."""
 
     __tablename__ = "exercises_exercise"
@@ -176,7 +176,7 @@ class Exercise(AuthoredMixin, LicensedMixin, db.Model):
     )
 
 
-class Translation(AuthoredMixin, LicensedMixin, db.Model):
+class Translation(AuthoredMixin, LicensedMixin, Model):
     """An exercise's name and description in one language."""
 
     __tablename__ = "exercises_translation"
@@ -204,7 +204,7 @@ class Translation(AuthoredMixin, LicensedMixin, db.Model):
     )
 
 
-class Alias(db.Model):
+class Alias(Model):
     __tablename__ = "exercises_alias"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -217,7 +217,7 @@ class Alias(db.Model):
     translation: Mapped[Translation] = relationship(back_populates="aliases")
 
 
-class ExerciseComment(db.Model):
+class ExerciseComment(Model):
     __tablename__ = "exercises_exercisecomment"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -230,7 +230,7 @@ class ExerciseComment(db.Model):
     translation: Mapped[Translation] = relationship(back_populates="notes")
 
 
-class ExerciseImage(AuthoredMixin, LicensedMixin, db.Model):
+class ExerciseImage(AuthoredMixin, LicensedMixin, Model):
     __tablename__ = "exercises_exerciseimage"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -253,7 +253,7 @@ class ExerciseImage(AuthoredMixin, LicensedMixin, db.Model):
     exercise: Mapped[Exercise] = relationship(back_populates="images")
 
 
-class ExerciseVideo(AuthoredMixin, LicensedMixin, db.Model):
+class ExerciseVideo(AuthoredMixin, LicensedMixin, Model):
     __tablename__ = "exercises_exercisevideo"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -275,7 +275,7 @@ class ExerciseVideo(AuthoredMixin, LicensedMixin, db.Model):
     exercise: Mapped[Exercise] = relationship(back_populates="videos")
 
 
-class DeletionLog(db.Model):
+class DeletionLog(Model):
     """Catalogue rows deleted upstream, so syncing clients can drop them too."""
 
     __tablename__ = "exercises_deletionlog"
@@ -288,7 +288,7 @@ class DeletionLog(db.Model):
     comment: Mapped[str] = mapped_column(String(200), default="")
 
 
-class AuthorHistory(db.Model):
+class AuthorHistory(Model):
     """One save of a licensed catalogue row: who saved it and the author it credited then
     (moderation data; the row's ``authors`` sum it up for ``author_history``). Exactly one of
     the four row columns is set; the history goes with its row. The saving account is kept for moderation
@@ -318,7 +318,7 @@ class AuthorHistory(db.Model):
     changed: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class CatalogueGeneration(db.Model):
+class CatalogueGeneration(Model):
     """A number database triggers renew on every write to any catalogue table (one row).
 
     Whole responses of the catalogue are kept per generation (``services/catalogue/generation``).
@@ -330,7 +330,7 @@ class CatalogueGeneration(db.Model):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class ExerciseStamp(db.Model):
+class ExerciseStamp(Model):
     """Per exercise, a number database triggers renew whenever what its ``exerciseinfo`` shows
     changes: the exercise, its translations, aliases, notes, images, videos, muscle and
     equipment links, and the names of the category, muscles, equipment and license it nests.

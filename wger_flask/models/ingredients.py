@@ -17,7 +17,7 @@ import uuid as uuid_module
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wger_flask.extensions import db
+from wger_flask.database import Model
 from wger_flask.models.catalogue import Language, LicensedMixin
 from wger_flask.models.types import GUID, UTCDateTime, utcnow
 
@@ -29,7 +29,7 @@ def _per_100g(nullable: bool = False) -> Mapped[decimal.Decimal]:
     return mapped_column(Numeric(6, 3), nullable=nullable)
 
 
-class Ingredient(LicensedMixin, db.Model):
+class Ingredient(LicensedMixin, Model):
     """A food with its nutritional values per 100 g."""
 
     __tablename__ = "nutrition_ingredient"
@@ -68,7 +68,7 @@ class Ingredient(LicensedMixin, db.Model):
     image: Mapped[IngredientImage | None] = relationship(back_populates="ingredient", uselist=False)
 
 
-class IngredientWeightUnit(db.Model):
+class IngredientWeightUnit(Model):
     """A household unit of one ingredient ("a slice", "a cup") and what it weighs."""
 
     __tablename__ = "nutrition_ingredientweightunit"
@@ -84,7 +84,7 @@ class IngredientWeightUnit(db.Model):
     ingredient: Mapped[Ingredient] = relationship(back_populates="weight_units")
 
 
-class IngredientImage(LicensedMixin, db.Model):
+class IngredientImage(LicensedMixin, Model):
     """The picture of an ingredient (none are shipped; the table serves synced instances)."""
 
     __tablename__ = "nutrition_image"
@@ -104,7 +104,7 @@ class IngredientImage(LicensedMixin, db.Model):
     ingredient: Mapped[Ingredient] = relationship(back_populates="image")
 
 
-class IngredientBlock(db.Model):
+class IngredientBlock(Model):
     """How many ingredients have ids in one block of 1,024 ids; kept by database triggers.
 
     The sum is the exact row count; the running sum turns a deep offset into an id range.
@@ -116,7 +116,7 @@ class IngredientBlock(db.Model):
     rows: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class IngredientGeneration(db.Model):
+class IngredientGeneration(Model):
     """A number database triggers renew on every write to the ingredient table (one row).
 
     Results derived from the table (filtered counts, search rankings) are kept per generation.

@@ -17,13 +17,13 @@ import uuid
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wger_flask.extensions import db
-from wger_flask.models.types import GUID, UTCDateTime, utc_today, utcnow, uuid7
+from wger_flask.database import Model
+from wger_flask.models.types import GUID, Children, UTCDateTime, utc_today, utcnow, uuid7
 
-CHILDREN = {"cascade": "all, delete-orphan", "passive_deletes": True}
+CHILDREN: Children = {"cascade": "all, delete-orphan", "passive_deletes": True}
 
 
-class NutritionPlan(db.Model):
+class NutritionPlan(Model):
     """A user's nutrition plan: dates, a description, daily goals; meals and a diary."""
 
     __tablename__ = "nutrition_nutritionplan"
@@ -52,7 +52,7 @@ class NutritionPlan(db.Model):
     log_items: Mapped[list[LogItem]] = relationship(back_populates="plan", **CHILDREN)
 
 
-class Meal(db.Model):
+class Meal(Model):
     """A meal of a plan ("Breakfast", at 07:30)."""
 
     __tablename__ = "nutrition_meal"
@@ -72,7 +72,7 @@ class Meal(db.Model):
     )
 
 
-class MealItem(db.Model):
+class MealItem(Model):
     """An amount of an ingredient in a meal: grams, or a count of one of its weight units."""
 
     __tablename__ = "nutrition_mealitem"
@@ -96,7 +96,7 @@ class MealItem(db.Model):
     meal: Mapped[Meal] = relationship(back_populates="meal_items")
 
 
-class LogItem(db.Model):
+class LogItem(Model):
     """A diary entry: an amount of an ingredient eaten at a time, against a plan (and meal)."""
 
     __tablename__ = "nutrition_logitem"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -26,22 +26,23 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from wger_flask.extensions import db
-from wger_flask.models.types import GUID, UTCDateTime, utc_today, utcnow, uuid7
+from wger_flask.database import Model
+from wger_flask.models.types import GUID, Children, UTCDateTime, utc_today, utcnow, uuid7
 
 # Units of the shipped catalogue that upstream uses as defaults.
 REPETITIONS_UNIT_ID = 1
 UNTIL_FAILURE_UNIT_ID = 2
 KILOGRAM_UNIT_ID = 1
 
-CHILDREN = {"cascade": "all, delete-orphan", "passive_deletes": True}
+CHILDREN: Children = {"cascade": "all, delete-orphan", "passive_deletes": True}
 # JSON whose absence is SQL NULL (as upstream's nullable JSONField), not the JSON text "null".
 OptionalJSON = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
-class Routine(db.Model):
+class Routine(Model):
     """A training plan of ordered days between a start and an end date."""
 
     __tablename__ = "manager_routine"
@@ -63,7 +64,7 @@ class Routine(db.Model):
     )
 
 
-class Day(db.Model):
+class Day(Model):
     """A training (or rest) day; the routine repeats its days in order."""
 
     __tablename__ = "manager_day"
@@ -87,7 +88,7 @@ class Day(db.Model):
     )
 
 
-class Slot(db.Model):
+class Slot(Model):
     """A set of a day: one entry, or several making a superset."""
 
     __tablename__ = "manager_slot"
@@ -107,7 +108,7 @@ class Slot(db.Model):
     )
 
 
-class SlotEntry(db.Model):
+class SlotEntry(Model):
     """One exercise of a slot, with its units, rounding and progression configs."""
 
     __tablename__ = "manager_slotentry"
@@ -171,7 +172,15 @@ class SlotEntry(db.Model):
     )
 
 
-class ProgressionConfig:
+# Every progression config class is also a model (``class WeightConfig(ProgressionConfig,
+# Model)``): to a type checker the mixin is one already, so its tables and columns are known.
+if TYPE_CHECKING:
+    _ConfigBase = Model
+else:
+    _ConfigBase = object
+
+
+class ProgressionConfig(_ConfigBase):
     """A change of one property of a slot entry from one iteration on (upstream's
     AbstractChangeConfig): ``r``eplace the value, or add/subtract it (``abs``) or that
     percentage of the running value (``percent``); ``repeat`` keeps applying it, and
@@ -202,76 +211,77 @@ class ProgressionConfig:
         return relationship(SlotEntry, back_populates=cls.entry_attribute)
 
     @declared_attr.directive
-    def __table_args__(cls) -> tuple:
+    def __table_args__(cls) -> tuple[UniqueConstraint]:
         return (UniqueConstraint("slot_entry_id", "iteration"),)
 
 
-class WeightConfig(ProgressionConfig, db.Model):
+class WeightConfig(ProgressionConfig, Model):
     __tablename__ = "manager_weightconfig"
     entry_attribute = "weight_configs"
 
 
-class MaxWeightConfig(ProgressionConfig, db.Model):
+class MaxWeightConfig(ProgressionConfig, Model):
     __tablename__ = "manager_maxweightconfig"
     entry_attribute = "max_weight_configs"
 
 
-class RepetitionsConfig(ProgressionConfig, db.Model):
+class RepetitionsConfig(ProgressionConfig, Model):
     __tablename__ = "manager_repetitionsconfig"
     entry_attribute = "repetitions_configs"
 
 
-class MaxRepetitionsConfig(ProgressionConfig, db.Model):
+class MaxRepetitionsConfig(ProgressionConfig, Model):
     __tablename__ = "manager_maxrepetitionsconfig"
     entry_attribute = "max_repetitions_configs"
 
 
-class SetsConfig(ProgressionConfig, db.Model):
+class SetsConfig(ProgressionConfig, Model):
     __tablename__ = "manager_setsconfig"
     entry_attribute = "set_nr_configs"
     value_type = Integer()
 
 
-class MaxSetsConfig(ProgressionConfig, db.Model):
+class MaxSetsConfig(ProgressionConfig, Model):
     __tablename__ = "manager_maxsetsconfig"
     entry_attribute = "max_set_nr_configs"
     value_type = Integer()
 
 
-class RestConfig(ProgressionConfig, db.Model):
+class RestConfig(ProgressionConfig, Model):
     __tablename__ = "manager_restconfig"
     entry_attribute = "rest_configs"
     value_type = Integer()
 
 
-class MaxRestConfig(ProgressionConfig, db.Model):
+class MaxRestConfig(ProgressionConfig, Model):
     __tablename__ = "manager_maxrestconfig"
     entry_attribute = "max_rest_configs"
     value_type = Integer()
 
 
-class RiRConfig(ProgressionConfig, db.Model):
+class RiRConfig(ProgressionConfig, Model):
     __tablename__ = "manager_rirconfig"
     entry_attribute = "rir_configs"
     value_type = Numeric(2, 1)
 
 
-class MaxRiRConfig(ProgressionConfig, db.Model):
+class MaxRiRConfig(ProgressionConfig, Model):
     __tablename__ = "manager_maxrirconfig"
     entry_attribute = "max_rir_configs"
     value_type = Numeric(2, 1)
 
 
-def _start_of_date(context) -> dt.datetime:
+def _start_of_date(context: DefaultExecutionContext) -> dt.datetime:
     """A session stored with only its ``date`` starts at that date's midnight (UTC); with no
     date either, now. (The API fills both itself: ``services.routines.logs``.)"""
-    day = context.get_current_parameters().get("date")
+    # SQLAlchemy leaves get_current_parameters() unannotated: it returns the row's dict.
+    day = context.get_current_parameters().get("date")  # type: ignore[no-untyped-call]  # see above
     if day is None:
         return utcnow()
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
-class WorkoutSession(db.Model):
+class WorkoutSession(Model):
     """A performed workout: its date, the routine and day it followed, notes, impression."""
 
     __tablename__ = "manager_workoutsession"
@@ -308,7 +318,7 @@ class WorkoutSession(db.Model):
     )
 
 
-class WorkoutLog(db.Model):
+class WorkoutLog(Model):
     """One performed set: exercise, repetitions, weight, RiR and rest, with their targets."""
 
     __tablename__ = "manager_workoutlog"

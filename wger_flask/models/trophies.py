@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -28,13 +29,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wger_flask.extensions import db
+from wger_flask.database import Model
 from wger_flask.models.types import GUID, JSONDocument, UTCDateTime, utcnow
 
 TROPHY_TYPES = ("time", "volume", "count", "sequence", "date", "pr", "other")
 
 
-class Trophy(db.Model):
+class Trophy(Model):
     """A trophy of the catalogue: how it is checked (``checker_class`` and its parameters)."""
 
     __tablename__ = "trophies_trophy"
@@ -45,7 +46,7 @@ class Trophy(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     trophy_type: Mapped[str] = mapped_column(String(20), default="other")
     checker_class: Mapped[str] = mapped_column(String(255))
-    checker_params: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    checker_params: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     is_progressive: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -55,7 +56,7 @@ class Trophy(db.Model):
     updated: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class UserTrophy(db.Model):
+class UserTrophy(Model):
     """A trophy a user earned. A repeatable personal-record trophy is earned once per record,
     each row naming the log that set it (``log_id``) and its estimated one-repetition max."""
 
@@ -83,7 +84,7 @@ class UserTrophy(db.Model):
     earned_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     progress: Mapped[float] = mapped_column(Float, default=100.0)
     is_notified: Mapped[bool] = mapped_column(Boolean, default=False)
-    context_data: Mapped[dict | None] = mapped_column(JSONDocument, nullable=True)
+    context_data: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
     # Personal records only: the log that set it, its exercise, date and estimate.
     log_id: Mapped[uuid.UUID | None] = mapped_column(
         GUID, ForeignKey("manager_workoutlog.id", ondelete="CASCADE"), nullable=True, index=True
@@ -95,7 +96,7 @@ class UserTrophy(db.Model):
     trophy: Mapped[Trophy] = relationship()
 
 
-class UserStatistics(db.Model):
+class UserStatistics(Model):
     """A user's running workout totals (one row per user), kept current on every write.
 
     Streaks are stored as the run that ends at the last workout day; what the API calls the
@@ -129,7 +130,7 @@ class UserStatistics(db.Model):
     stale: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class SessionFact(db.Model):
+class SessionFact(Model):
     """One workout session as the statistics count it: its day and start time, local to the
     user's time zone. Goes with its session (the foreign key cascades)."""
 

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import JSON, DateTime, Dialect, String, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
 
-class UTCDateTime(TypeDecorator):
+class Children(TypedDict):
+    """The ``relationship()`` options of a parent's children (``**CHILDREN``): they go with it."""
+
+    cascade: str
+    passive_deletes: bool
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
     """Stored as naive UTC (every database agrees on that), handed out timezone-aware.
 
     A naive value given to the database is taken as UTC; an aware one is converted.
@@ -20,7 +27,7 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+    def process_bind_param(self, value: dt.datetime | str | None, dialect: Dialect) -> Any:
         if value is None:
             return None
         if isinstance(value, str):
@@ -34,19 +41,20 @@ class UTCDateTime(TypeDecorator):
             return None
         if isinstance(value, str):
             value = dt.datetime.fromisoformat(value)
+        assert isinstance(value, dt.datetime)  # what the DateTime column hands back
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
 
 
-class GUID(TypeDecorator):
+class GUID(TypeDecorator[uuid.UUID]):
     """A UUID: native ``uuid`` on PostgreSQL, 36-character text elsewhere."""
 
     impl = String(36)
     cache_ok = True
 
     @property
-    def python_type(self) -> type:
+    def python_type(self) -> type[Any]:
         return uuid.UUID
 
     def load_dialect_impl(self, dialect: Dialect) -> Any:
@@ -67,7 +75,7 @@ class GUID(TypeDecorator):
         return uuid.UUID(value)
 
 
-class JSONDocument(TypeDecorator):
+class JSONDocument(TypeDecorator[Any]):
     """A JSON document: JSONB on PostgreSQL, JSON text elsewhere."""
 
     impl = JSON

@@ -27,6 +27,7 @@ from wger_flask.rest.smorest import (
     pk_parameter,
 )
 from wger_flask.rest.throttling import throttle
+from wger_flask.schemas.fields import messages_of
 
 
 class QueryArguments(Schema):
@@ -45,7 +46,7 @@ class QueryParser(FlaskParser):
     def handle_error(
         self, error: MarshmallowValidationError, req: Any, schema: Any, **kwargs: Any
     ) -> Any:
-        messages = error.normalized_messages()
+        messages = messages_of(error)
         raise ValidationFailed(messages.get("query", messages)) from None
 
 
@@ -63,7 +64,7 @@ def action(
     detail: bool = False,
     query: type[Schema] | None = None,
     errors: Mapping[int, str] | None = None,
-    security: Sequence[Mapping[str, list]] = AUTHENTICATED,
+    security: Sequence[Mapping[str, list[str]]] = AUTHENTICATED,
     parameters: Sequence[Mapping[str, Any]] = (),
     tag: str | None = None,
     summary: str | None = None,
@@ -98,7 +99,7 @@ def action(
             )
         manual: dict[str, Any] = {"operationId": operation_id, "security": list(security)}
         if summary or view.__doc__:
-            manual["summary"] = summary or view.__doc__.strip().splitlines()[0]
+            manual["summary"] = summary or (view.__doc__ or "").strip().splitlines()[0]
         if details:
             manual["description"] = details
         if query is not None:

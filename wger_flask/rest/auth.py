@@ -12,7 +12,7 @@ key and an access token become a user (``register_credential_loader``, kept per 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, current_app, g, request
 from flask_login import current_user as session_user
@@ -45,7 +45,7 @@ def current_user() -> Any:
 
 def auth_transport() -> str | None:
     current_user()
-    return g.auth_transport
+    return cast("str | None", g.auth_transport)
 
 
 def _authenticate() -> tuple[Any, str | None]:
@@ -69,7 +69,7 @@ def _loader(scheme: str) -> CredentialLoader:
     loader = current_app.extensions.get(LOADERS, {}).get(scheme)
     if loader is None:  # the app was built without the accounts domain
         raise not_authenticated("Invalid token.")
-    return loader
+    return cast(CredentialLoader, loader)
 
 
 def _by_api_key(key: str) -> Any:

@@ -131,7 +131,8 @@ def _throttled_detail() -> str:
 
 def _api_payload(error: HTTPException) -> dict[str, Any]:
     if isinstance(error, APIError):
-        return error.payload()
+        payload: dict[str, Any] = error.payload()
+        return payload
     status = error.code or 500
     if status == 429:
         return {"detail": _throttled_detail()}
@@ -149,7 +150,8 @@ def _api_payload(error: HTTPException) -> dict[str, Any]:
             for value in messages.values():
                 if isinstance(value, dict):
                     flat.update(value)
-            return _listify(flat or messages)
+            listed: dict[str, Any] = _listify(flat or messages)
+            return listed
     if status >= 500:
         return {"detail": DETAIL_BY_STATUS.get(status, DETAIL_BY_STATUS[500])}
     default = DETAIL_BY_STATUS.get(status)
@@ -165,10 +167,7 @@ def _headers_of(error: HTTPException) -> dict[str, str]:
     if isinstance(error, APIError):
         headers.update(error.extra_headers)
     if error.code == 405:
-        try:
-            valid = error.valid_methods  # type: ignore[attr-defined]
-        except AttributeError:
-            valid = None
+        valid = getattr(error, "valid_methods", None)
         if valid:
             headers["Allow"] = ", ".join(valid)
     if error.code == 429:
@@ -223,7 +222,8 @@ def html_error_response(error: HTTPException) -> Response:
 def handle_http_exception(error: HTTPException) -> Response:
     """Shape any HTTP error by the area of the site it happened in."""
     if error.code is None:  # a RequestRedirect or similar routing exception
-        return error  # type: ignore[return-value]
+        # A routing exception is a WSGI response itself: Flask sends it as it is.
+        return error  # type: ignore[return-value]  # RequestRedirect answers as its own response
     path = request.path
     if path.startswith(API_PREFIX):
         return api_error_response(error)

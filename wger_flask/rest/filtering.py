@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import operator
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -176,7 +177,10 @@ class Filter:
     kind: str = "str"
     lookups: tuple[str, ...] = (EXACT,)
     # custom filters get (statement, parsed value, all query parameters)
-    method: Callable[[Select, Any, MultiDict], Select] | None = None
+    method: (
+        Callable[[Select[*tuple[Any, ...]], Any, MultiDict[str, str]], Select[*tuple[Any, ...]]]
+        | None
+    ) = None
     parser: Callable[[str], Any] | None = None
     description: str = ""
 
@@ -189,7 +193,11 @@ def exact(target: Any, kind: str, *extra_lookups: str) -> Filter:
 
 
 def custom(
-    method: Callable[[Select, Any, MultiDict], Select], kind: str = "str", description: str = ""
+    method: Callable[
+        [Select[*tuple[Any, ...]], Any, MultiDict[str, str]], Select[*tuple[Any, ...]]
+    ],
+    kind: str = "str",
+    description: str = "",
 ) -> Filter:
     return Filter(method=method, kind=kind, description=description)
 
@@ -209,7 +217,9 @@ class FilterSet:
             for lookup in declared.lookups:
                 yield (name if lookup == EXACT else f"{name}__{lookup}"), declared, lookup
 
-    def apply(self, stmt: Select, args: MultiDict) -> tuple[Select, list[tuple[str, str]]]:
+    def apply(
+        self, stmt: Select[*tuple[Any, ...]], args: MultiDict[str, str]
+    ) -> tuple[Select[*tuple[Any, ...]], list[tuple[str, str]]]:
         """Add a WHERE clause per recognized parameter; returns the statement and what applied."""
         errors: dict[str, list[str]] = {}
         applied: list[tuple[str, str]] = []
@@ -230,7 +240,13 @@ class FilterSet:
         return stmt, applied
 
 
-def _apply_one(stmt: Select, declared: Filter, lookup: str, raw: str, args: MultiDict) -> Select:
+def _apply_one(
+    stmt: Select[*tuple[Any, ...]],
+    declared: Filter,
+    lookup: str,
+    raw: str,
+    args: MultiDict[str, str],
+) -> Select[*tuple[Any, ...]]:
     if raw == "":
         raise Ignore()  # django-filter: an empty value means "no filter"
     if "\x00" in raw:  # no database stores it alike (PostgreSQL refuses it): DRF's answer
@@ -253,26 +269,29 @@ def _is_relationship(target: Any) -> bool:
     return isinstance(target, InstrumentedAttribute) and hasattr(target.property, "mapper")
 
 
+# The lookups that compare the column with the value by an operator.
+OPERATORS: dict[str, Callable[[ColumnElement[Any], Any], ColumnElement[bool]]] = {
+    EXACT: operator.eq,
+    GT: operator.gt,
+    GTE: operator.ge,
+    LT: operator.lt,
+    LTE: operator.le,
+}
+
+
 def _condition(declared: Filter, lookup: str, value: Any) -> ColumnElement[bool]:
     target = declared.target
     if _is_relationship(target):
         related_pk = target.property.mapper.primary_key[0]
+        relationship: InstrumentedAttribute[Any] = target
         if lookup == IN:
-            return target.any(related_pk.in_(value))
-        return target.any(related_pk == value)
-    column = target
-    if lookup == EXACT:
-        return column == value
+            return relationship.any(related_pk.in_(value))
+        return relationship.any(related_pk == value)
+    column: ColumnElement[Any] = target
     if lookup == IN:
         return column.in_(value)
-    if lookup == GT:
-        return column > value
-    if lookup == GTE:
-        return column >= value
-    if lookup == LT:
-        return column < value
-    if lookup == LTE:
-        return column <= value
+    if lookup in OPERATORS:
+        return OPERATORS[lookup](column, value)
     if lookup == ICONTAINS:
         return func.lower(column).contains(str(value).lower(), autoescape=True)
     if lookup == ISNULL:
@@ -282,7 +301,7 @@ def _condition(declared: Filter, lookup: str, value: Any) -> ColumnElement[bool]
     raise ValueError(f"unsupported lookup {lookup}")
 
 
-def _date_of(column: Any, day: dt.date) -> ColumnElement[bool]:
+def _date_of(column: ColumnElement[Any], day: dt.date) -> ColumnElement[bool]:
     """``datetime__date=YYYY-MM-DD`` as a half-open range, so an index on the column is used."""
     start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
     if day == dt.date.max:  # the calendar's last day has no next one

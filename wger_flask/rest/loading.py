@@ -20,12 +20,12 @@ models' ``relationship()`` declarations; nothing is declared twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from marshmallow import Schema, fields
-from sqlalchemy import Select, bindparam, inspect, select
+from sqlalchemy import ColumnElement, Select, bindparam, inspect, select
 from sqlalchemy.orm import RelationshipDirection, RelationshipProperty
 
 from wger_flask.database import db
@@ -43,6 +43,11 @@ class Record:
     def __repr__(self) -> str:
         return f"Record({self.__dict__!r})"
 
+    if TYPE_CHECKING:
+        # Its attributes are the columns and relations its read plan loaded.
+        def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
 
 def _record(pairs: Any) -> Record:
     record = Record.__new__(Record)
@@ -56,7 +61,14 @@ def records_of(result: Any) -> list[Record]:
     return [_record(zip(keys, row, strict=True)) for row in result]
 
 
-def model_columns(model: type) -> list[Any]:
+def _key(column: ColumnElement[Any]) -> str:
+    """The key of a relationship's column (a table's column always has one)."""
+    key: str | None = column.key
+    assert key is not None
+    return key
+
+
+def model_columns(model: type[Any]) -> list[Any]:
     """The model's columns for a Core SELECT, each labelled with its attribute's name."""
     return [
         column.label(attribute.key) if column.key != attribute.key else column
@@ -79,20 +91,24 @@ class Relation:
     """
 
     name: str
-    prop: RelationshipProperty
+    prop: RelationshipProperty[Any]
     plan: ReadPlan
 
     def __post_init__(self) -> None:
         self.direction = self.prop.direction
         target = self.plan
         order = list(self.prop.order_by) if self.prop.order_by else [target.primary_key]
+        self._build: Callable[[ColumnElement[bool]], Select[*tuple[Any, ...]]]
         if self.direction is RelationshipDirection.MANYTOMANY:
+            secondary = self.prop.secondary
+            secondary_pairs = self.prop.secondary_synchronize_pairs
+            assert secondary is not None and secondary_pairs is not None  # many-to-many has both
             ((self.parent_column, link_parent),) = self.prop.synchronize_pairs
-            ((target_column, link_target),) = self.prop.secondary_synchronize_pairs
+            ((target_column, link_target),) = secondary_pairs
             self.link_parent, self.link_target = link_parent, link_target
             self._build = lambda condition: (
                 select(link_parent, *target.columns)
-                .join_from(self.prop.secondary, target.table, target_column == link_target)
+                .join_from(secondary, target.table, target_column == link_target)
                 .where(condition)
                 .order_by(*order)
             )
@@ -133,7 +149,7 @@ class Relation:
                         zip(value_keys, row[1:], strict=True)
                     )
                 grouped[row[0]].append(record)
-            parent_key = self.parent_column.key
+            parent_key = _key(self.parent_column)
             child_ids = select(self.link_target).where(self.link_parent.in_(parent_ids))
         else:
             match_position = keys.index(self.remote.name)
@@ -141,7 +157,7 @@ class Relation:
                 record = _record(zip(keys, row, strict=True))
                 loaded[row[pk_position]] = record
                 grouped[row[match_position]].append(record)
-            parent_key = self.local.key
+            parent_key = _key(self.local)
             child_ids = select(target.primary_key).where(self.remote.in_(parent_ids))
         name, value_of = self.name, self._value_of
         for record in records:
@@ -159,7 +175,7 @@ class Relation:
         self, parent: ReadPlan, records: list[Record], parent_ids: Any, as_list: bool
     ) -> None:
         target = self.plan
-        local_key = self.local.key
+        local_key = _key(self.local)
         wanted = list({getattr(record, local_key) for record in records} - {None})
         by_id: dict[Any, Record] = {}
         if wanted:
@@ -185,7 +201,7 @@ class Relation:
 class ReadPlan:
     """What to read of one model for one schema: its columns and the relations to follow."""
 
-    model: type
+    model: type[Any]
     relations: list[Relation] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -198,7 +214,7 @@ class ReadPlan:
 
     @classmethod
     def for_schema(
-        cls, model: type, schema: type[Schema] | Schema, extra: Sequence[str] = ()
+        cls, model: type[Any], schema: type[Schema] | Schema, extra: Sequence[str] = ()
     ) -> ReadPlan:
         """The plan that reads everything ``schema`` dumps (plus ``extra`` relations)."""
         plan = cls(model)
@@ -211,7 +227,7 @@ class ReadPlan:
             if head not in relationships:
                 continue
             if isinstance(schema_field, fields.Nested) and len(attribute) == 1:
-                wanted[head] = schema_field.nested  # type: ignore[assignment]
+                wanted[head] = schema_field.nested  # type: ignore[assignment]  # our Nested fields name a Schema class or instance, never a name or lambda
             elif isinstance(schema_field, RelatedIds) or len(attribute) > 1:
                 wanted.setdefault(head, None)
         for name in extra:
@@ -236,7 +252,7 @@ class ReadPlan:
         return plan
 
     @classmethod
-    def _columns_only(cls, model: type, extra: Sequence[str]) -> ReadPlan:
+    def _columns_only(cls, model: type[Any], extra: Sequence[str]) -> ReadPlan:
         plan = cls(model)
         relationships = inspect(model).relationships
         for name in extra:
@@ -252,31 +268,33 @@ class ReadPlan:
 
     # ------------------------------------------------------------------ reading
 
-    def page(self, stmt: Select) -> list[Record]:
+    def page(self, stmt: Select[*tuple[Any, ...]]) -> list[Record]:
         """Records for a filtered, ordered, windowed SELECT of the model."""
         page = records_of(db.session.execute(stmt.with_only_columns(*self.columns)))
         if page and self.relations:
             self._load_relations(page, stmt.with_only_columns(self.primary_key))
         return page
 
-    def complete(self, records: list[Record], ids_select: Select) -> None:
+    def complete(self, records: list[Record], ids_select: Select[*tuple[Any, ...]]) -> None:
         """Load the relations of records whose columns were read by another statement
         (``ids_select`` selects their ids: used when there are too many for a list)."""
         if records and self.relations:
             self._load_relations(records, ids_select)
 
-    def _parent_ids(self, records: list[Record], ids_select: Select) -> tuple[Any, bool]:
+    def _parent_ids(
+        self, records: list[Record], ids_select: Select[*tuple[Any, ...]]
+    ) -> tuple[Any, bool]:
         """The parents' ids as a list (small pages) or as the sub-select (large ones)."""
         if len(records) <= ID_LIST_LIMIT:
             return [getattr(record, self.primary_key.key) for record in records], True
         return ids_select, False
 
-    def _load_relations(self, records: list[Record], ids_select: Select) -> None:
+    def _load_relations(self, records: list[Record], ids_select: Select[*tuple[Any, ...]]) -> None:
         parent_ids, as_list = self._parent_ids(records, ids_select)
         for relation in self.relations:
             relation.load(self, records, parent_ids, as_list)
 
 
-def read_one(plan: ReadPlan, stmt: Select) -> Record | None:
+def read_one(plan: ReadPlan, stmt: Select[*tuple[Any, ...]]) -> Record | None:
     records = plan.page(stmt.limit(2))
     return records[0] if records else None

@@ -17,13 +17,16 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs
 
 import orjson
 from flask import Response, current_app, g, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.exceptions import NotAcceptable, NotFound
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 JSON = "json"
 API = "api"
@@ -50,10 +53,10 @@ class PathNormalizer:
       a wrong method, and never a redirect (clients do not follow them).
     """
 
-    def __init__(self, wsgi_app):
+    def __init__(self, wsgi_app: WSGIApplication) -> None:
         self.wsgi_app = wsgi_app
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or "/"
         if path.startswith("/api/v2/"):
             apply_form_override(environ)
@@ -193,7 +196,7 @@ def negotiated() -> Negotiated:
             request.headers.get("Accept", ""),
         )
         g._negotiated = outcome
-    return outcome
+    return cast(Negotiated, outcome)
 
 
 def negotiated_or_json() -> Negotiated:
@@ -262,7 +265,7 @@ def page_context() -> PageContext:
     if context is None:
         context = PageContext()
         g._page_context = context
-    return context
+    return cast(PageContext, context)
 
 
 # A JSON string that is a whole URL, in the escaped text: it ends at its closing quote (an

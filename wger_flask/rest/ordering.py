@@ -36,12 +36,12 @@ def clauses(terms: Sequence[str], allowed: Mapping[str, Any]) -> list[Any]:
 
 
 def apply(
-    stmt: Select,
+    stmt: Select[*tuple[Any, ...]],
     raw: str | None,
     allowed: Mapping[str, Any],
     default: Sequence[Any],
     tiebreaker: Any | None,
-) -> tuple[Select, list[str]]:
+) -> tuple[Select[*tuple[Any, ...]], list[str]]:
     """Order ``stmt`` by the allowed requested terms, else by the ``default`` clauses.
 
     Returns the statement with the terms that were requested and used (for the browsable page).

@@ -51,13 +51,15 @@ class PageRequest:
     offset: int
 
     @classmethod
-    def from_args(cls, args: MultiDict, default_limit: int = DEFAULT_LIMIT) -> PageRequest:
+    def from_args(
+        cls, args: MultiDict[str, str], default_limit: int = DEFAULT_LIMIT
+    ) -> PageRequest:
         limit = whole_number(args.get(LIMIT_PARAM), strict=True) or default_limit
         offset = whole_number(args.get(OFFSET_PARAM), strict=False) or 0
         return cls(limit=limit, offset=offset)
 
 
-def page_url(base_url: str, args: MultiDict, **replace: int | None) -> str:
+def page_url(base_url: str, args: MultiDict[str, str], **replace: int | None) -> str:
     """``base_url`` with the query string of ``args``, some parameters replaced or removed."""
     pairs = [(key, value) for key, value in args.items(multi=True) if key not in replace]
     pairs.extend((key, str(value)) for key, value in replace.items() if value is not None)
@@ -65,7 +67,7 @@ def page_url(base_url: str, args: MultiDict, **replace: int | None) -> str:
 
 
 def links(
-    page: PageRequest, count: int, base_url: str, args: MultiDict
+    page: PageRequest, count: int, base_url: str, args: MultiDict[str, str]
 ) -> tuple[str | None, str | None]:
     """The ``next`` and ``previous`` URLs of a page, as DRF builds them."""
     next_url = None
@@ -88,8 +90,9 @@ def request_base_url() -> str:
 
     original = request.environ.get(ORIGINAL_PATH_ENVIRON_KEY)
     if original:
-        return request.host_url.rstrip("/") + request.script_root + original
-    return request.base_url
+        return request.host_url.rstrip("/") + request.script_root + str(original)
+    base_url: str = request.base_url
+    return base_url
 
 
 def envelope(page: PageRequest, count: int, results: list[Any]) -> dict[str, Any]:

@@ -13,20 +13,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.rest.errors import APIError, not_authenticated
 from wger_flask.rest.filtering import INT64_MAX
 
 NOT_ALLOWED = "You are not allowed to do this"
 
 
-def owner_path(model: type) -> tuple[str, ...] | None:
+def owner_path(model: type[Any]) -> tuple[str, ...] | None:
     """The relationship path of a user-owned model, or None for shared data."""
     return getattr(model, "__owner__", None)
 
 
-def owner_model_and_joins(model: type) -> tuple[type, list[Any]]:
+def owner_model_and_joins(model: type[Any]) -> tuple[type[Any], list[Any]]:
     """Follow ``__owner__`` from ``model``: the model holding ``user_id`` and the joins to it."""
     path = owner_path(model)
     if path is None:
@@ -39,7 +39,9 @@ def owner_model_and_joins(model: type) -> tuple[type, list[Any]]:
     return current, joins
 
 
-def scope_to_owner(stmt: Select, model: type, user_id: int) -> Select:
+def scope_to_owner(
+    stmt: Select[*tuple[Any, ...]], model: type[Any], user_id: int
+) -> Select[*tuple[Any, ...]]:
     """Restrict ``stmt`` (a select of ``model``) to rows owned by ``user_id``."""
     owner, joins = owner_model_and_joins(model)
     for join in joins:
@@ -47,14 +49,14 @@ def scope_to_owner(stmt: Select, model: type, user_id: int) -> Select:
     return stmt.where(owner.user_id == user_id)
 
 
-def owned_row_exists(session: Session, model: type, pk: Any, user_id: int) -> bool:
+def owned_row_exists(session: AnySession, model: type[Any], pk: Any, user_id: int) -> bool:
     """Whether the ``model`` row ``pk`` exists and belongs to ``user_id`` (one query)."""
     primary_key = model.__mapper__.primary_key[0]
     stmt = scope_to_owner(select(primary_key).where(primary_key == pk), model, user_id)
     return session.execute(stmt.limit(1)).first() is not None
 
 
-def coerce_pk(model: type, raw: Any) -> Any | None:
+def coerce_pk(model: type[Any], raw: Any) -> Any | None:
     """Turn a body value into ``model``'s primary-key type, or None if it cannot be one."""
     column = model.__mapper__.primary_key[0]
     python_type = getattr(column.type, "python_type", None)
@@ -73,7 +75,7 @@ def coerce_pk(model: type, raw: Any) -> Any | None:
 
 
 def check_owned_parents(
-    session: Session, parents: Mapping[str, type], values: Mapping[str, Any], user_id: int
+    session: AnySession, parents: Mapping[str, type[Any]], values: Mapping[str, Any], user_id: int
 ) -> None:
     """403 before anything is written when ``values`` name a parent the caller does not own.
 
@@ -91,7 +93,7 @@ def check_owned_parents(
             raise APIError(403, NOT_ALLOWED)
 
 
-def body_parents(parents: Mapping[str, type]) -> dict[str, type]:
+def body_parents(parents: Mapping[str, type[Any]]) -> dict[str, type[Any]]:
     """The parents of a table's rules (keyed by foreign-key attribute, ``category_id``) keyed
     by the body field that names them (``category``: ``schemas.fields.Related``'s binding)."""
     return {key.removesuffix("_id"): model for key, model in parents.items()}

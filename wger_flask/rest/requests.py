@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from flask import g, request
@@ -25,7 +25,7 @@ def json_body(*, allow_form: bool = False) -> dict[str, Any]:
     malformed JSON or not an object. An empty body is an empty object, as DRF treats it.
     """
     if "_json_body" in g:
-        return g._json_body
+        return cast("dict[str, Any]", g._json_body)
     raw = request.get_data(cache=True)
     mimetype = request.mimetype or ""
     if allow_form and mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):

@@ -50,6 +50,7 @@ from wger_flask.rest.smorest import Blueprint, document_resource, pk_parameter
 from wger_flask.rest.throttling import throttle
 from wger_flask.rest.transaction import commit, commit_early
 from wger_flask.rest.writes import NO_RULES, Rules
+from wger_flask.schemas.fields import messages_of
 
 LIST, RETRIEVE, CREATE, UPDATE, PARTIAL_UPDATE, DESTROY = (
     "list",
@@ -66,7 +67,7 @@ ALL_FIELDS = "__all__"
 
 # A list page: (resource, statement, page, filtered?) → the response; it counts the rows as it
 # sees fit (``count_rows``, a count kept elsewhere, a window function, none for a cursor).
-PageRenderer = Callable[["Resource", Select, pagination.PageRequest, bool], Any]
+PageRenderer = Callable[["Resource", Select[*tuple[Any, ...]], pagination.PageRequest, bool], Any]
 # One row for a detail: (resource, pk, user) → the response.
 DetailRenderer = Callable[["Resource", str, Any], Any]
 # How read answers are kept: (resource, compute) → the kept answer or ``compute()``'s.
@@ -102,7 +103,7 @@ class Resource:
     is extended by its typed hooks and options only (no subclasses)."""
 
     name: str
-    model: type
+    model: type[Any]
     schema: type[Schema]
     summary: str
     write_schema: type[Schema] | None = None
@@ -111,7 +112,7 @@ class Resource:
     # (with an ``__owner__`` path) always require it.
     public: bool = True
     # Rows visible to a user; default: everything if public, else the owner scope.
-    scope: Callable[[Select, Any], Select] | None = None
+    scope: Callable[[Select[*tuple[Any, ...]], Any], Select[*tuple[Any, ...]]] | None = None
     filters: FilterSet = dataclasses.field(default_factory=FilterSet)
     ordering_fields: Mapping[str, Any] | str = ALL_FIELDS
     default_ordering: Sequence[Any] = ()
@@ -160,8 +161,8 @@ class Resource:
         return self.name.replace("-", " ").title()
 
     def _ordering_whitelist(self) -> dict[str, Any]:
-        if self.ordering_fields != ALL_FIELDS:
-            return dict(self.ordering_fields)  # type: ignore[arg-type]
+        if not isinstance(self.ordering_fields, str):  # a mapping; else ALL_FIELDS
+            return dict(self.ordering_fields)
         columns: dict[str, Any] = {}
         for attribute in inspect(self.model).column_attrs:
             column = getattr(self.model, attribute.key)
@@ -172,7 +173,7 @@ class Resource:
 
     # ---------------------------------------------------------------- queries
 
-    def visible(self, user: Any) -> Select:
+    def visible(self, user: Any) -> Select[*tuple[Any, ...]]:
         """The rows ``user`` may read, as a SELECT of the model."""
         stmt = select(self.model)
         if self.scope is not None:
@@ -192,7 +193,7 @@ class Resource:
         except ValueError:
             raise not_found() from None
 
-    def detail_statement(self, pk: str, user: Any) -> Select:
+    def detail_statement(self, pk: str, user: Any) -> Select[*tuple[Any, ...]]:
         """The SELECT of row ``pk`` among those ``user`` may read (a 404 for a malformed key)."""
         return self.visible(user).where(self.primary_key == self.parse_pk(pk))
 
@@ -232,7 +233,9 @@ class Resource:
 
     # ---------------------------------------------------------------- list
 
-    def list_statement(self, user: Any) -> tuple[Select, bool, list[tuple[str, str]], list[str]]:
+    def list_statement(
+        self, user: Any
+    ) -> tuple[Select[*tuple[Any, ...]], bool, list[tuple[str, str]], list[str]]:
         """Scope, filters and ordering for a list: (statement, filtered?, filters, ordering)."""
         stmt = self.visible(user)
         stmt, applied = self.filters.apply(stmt, request.args)
@@ -245,13 +248,15 @@ class Resource:
         )
         return stmt, bool(applied), applied, used
 
-    def count_rows(self, stmt: Select) -> int:
+    def count_rows(self, stmt: Select[*tuple[Any, ...]]) -> int:
         """The rows of a list statement, counted in SQL."""
         return db.session.execute(
             select(func.count()).select_from(stmt.order_by(None).subquery())
         ).scalar_one()
 
-    def page_rows(self, stmt: Select, page: pagination.PageRequest) -> list[Record]:
+    def page_rows(
+        self, stmt: Select[*tuple[Any, ...]], page: pagination.PageRequest
+    ) -> list[Record]:
         return self.read_plan.page(stmt.limit(page.limit).offset(page.offset))
 
     def list_response(self) -> Any:
@@ -311,35 +316,39 @@ class Resource:
         try:
             data = schema.load(body)
         except MarshmallowValidationError as error:
-            raise ValidationFailed(error.normalized_messages()) from None
+            raise ValidationFailed(messages_of(error)) from None
         if self.upload is not None and file is None and not partial:
             raise ValidationFailed({self.upload.field: ["No file was submitted."]})
         return data, file
 
     def store_upload(self, file: Any, user: Any) -> Any:
+        upload = self.upload
+        assert upload is not None  # a file is only read for a resource with an upload
         try:
-            return self.upload.store(file.stream, user)
-        except self.upload.rejected as error:
-            raise ValidationFailed({self.upload.field: [str(error)]}) from None
+            return upload.store(file.stream, user)
+        except upload.rejected as error:
+            raise ValidationFailed({upload.field: [str(error)]}) from None
 
     def write(self, data: dict[str, Any], file: Any, user: Any, row: Any = None) -> Any:
         """Write one row through the table's rules (a new one when ``row`` is None), with its
         file if one came, and commit."""
         stored = self.store_upload(file, user) if file is not None else None
+        upload = self.upload
         try:
             if stored is not None:
+                assert upload is not None  # stored by store_upload
                 if row is not None:
-                    replaced = self.upload.files_of(row)
-                    after_commit(db.session, lambda: self.upload.remove(replaced))
-                    self.upload.apply(row, stored)
+                    replaced = upload.files_of(row)
+                    after_commit(db.session, lambda: upload.remove(replaced))
+                    upload.apply(row, stored)
                 else:
                     row = self.model()
-                    self.upload.apply(row, stored)
+                    upload.apply(row, stored)
                     return self._save(row, data, user, creating=True)
             return self._write(data, user, row)
         except BaseException:
-            if stored is not None:  # the row was not written: neither is its file
-                self.upload.remove(self.upload.stored_names(stored))
+            if stored is not None and upload is not None:  # the row was not written: nor its file
+                upload.remove(upload.stored_names(stored))
             raise
 
     def _write(self, data: dict[str, Any], user: Any, row: Any) -> Any:
@@ -378,7 +387,9 @@ class Resource:
     def reread(self, obj: Any) -> Record:
         """A saved row as the read schema shows it (read back from the database)."""
         pk = inspect(obj).identity[0]
-        return read_one(self.read_plan, select(self.model).where(self.primary_key == pk))
+        record = read_one(self.read_plan, select(self.model).where(self.primary_key == pk))
+        assert record is not None  # the row was just written in this transaction
+        return record
 
     # ---------------------------------------------------------------- routing
 
@@ -404,7 +415,7 @@ class Resource:
 
 
 def render_page(
-    resource: Resource, stmt: Select, page: pagination.PageRequest, filtered: bool
+    resource: Resource, stmt: Select[*tuple[Any, ...]], page: pagination.PageRequest, filtered: bool
 ) -> Any:
     """The default list page: the rows counted, the page's records read, the envelope."""
     total = resource.count_rows(stmt)

@@ -71,7 +71,7 @@ def _id_list(value: Any) -> list[Any]:
     return [item.id for item in value or ()]
 
 
-def _value_converter(field: fields.Field) -> Callable[[Any], Any] | None:
+def _value_converter(field: fields.Field[Any]) -> Callable[[Any], Any] | None:
     """How a known field turns the attribute into JSON; None means "as is"."""
     if isinstance(field, DecimalNumber):
         return lambda value: None if value is None else float(value)
@@ -95,13 +95,14 @@ def _value_converter(field: fields.Field) -> Callable[[Any], Any] | None:
 _AS_IS = (fields.Integer, fields.Boolean, fields.Float, fields.Raw, fields.Dict)
 
 
-def _field_function(name: str, field: fields.Field, schema: Schema) -> Callable[[Any], Any]:
+def _field_function(name: str, field: fields.Field[Any], schema: Schema) -> Callable[[Any], Any]:
     attribute = field.attribute or name
     get = _getter(attribute)
     if isinstance(field, fields.Method):
-        return getattr(schema, field.serialize_method_name)
+        method: Callable[[Any], Any] = getattr(schema, field.serialize_method_name or "")
+        return method
     if isinstance(field, fields.Function):
-        return field.serialize_func  # type: ignore[return-value]
+        return field.serialize_func  # type: ignore[return-value]  # None only for a load-only field, never dumped
     if isinstance(field, fields.Nested) and isinstance(field.nested, type):
         child = compile_dumper(field.nested, field.only)
         if field.many:

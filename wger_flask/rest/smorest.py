@@ -5,7 +5,7 @@ once), so resource code only declares what is its own.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -28,7 +28,7 @@ SECURITY_SCHEMES = {
     "jwtAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
     "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"},
 }
-AUTHENTICATED = [{"tokenAuth": []}, {"jwtAuth": []}, {"cookieAuth": []}]
+AUTHENTICATED: list[dict[str, list[str]]] = [{"tokenAuth": []}, {"jwtAuth": []}, {"cookieAuth": []}]
 OPTIONAL_AUTH = [*AUTHENTICATED, {}]
 
 # Paths upstream spells without the trailing slash (both spellings are served).
@@ -168,7 +168,8 @@ class Api(flask_smorest.Api):
         from wger_flask.schemas.fields import DecimalString
 
         # DRF renders decimals as strings: say so (upstream's documents "type: string").
-        self.ma_plugin.map_to_openapi_type(DecimalString, "string", "decimal")
+        # apispec leaves map_to_openapi_type unannotated (field class, type, format)
+        self.ma_plugin.map_to_openapi_type(DecimalString, "string", "decimal")  # type: ignore[no-untyped-call]  # apispec leaves it unannotated
 
     def _register_error_handlers(self) -> None:
         """Errors are shaped by ``rest.errors`` for the whole app, not by flask-smorest."""
@@ -207,7 +208,7 @@ API_EXTENSION = "wger_api"
 
 def current_api() -> Api:
     """The running app's ``Api`` (each app its own: its spec and document)."""
-    return current_app.extensions[API_EXTENSION]
+    return cast(Api, current_app.extensions[API_EXTENSION])
 
 
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -244,7 +245,7 @@ def readable_summary(operation: dict[str, Any]) -> str:
     if description:
         first = description.split("\n\n")[0].replace("\n", " ")
         return first.split(". ")[0].rstrip(".")
-    words = operation.get("operationId", "operation").replace("_", " ")
+    words: str = operation.get("operationId", "operation").replace("_", " ")
     return words[:1].upper() + words[1:]
 
 
@@ -253,7 +254,7 @@ class Blueprint(flask_smorest.Blueprint):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.resources: list = []  # the rest.resources.Resource declarations, in order
+        self.resources: list[Resource] = []  # the rest.resources.Resource declarations, in order
 
     def add_url_rule(self, rule: str, *args: Any, **kwargs: Any) -> None:
         """flask-smorest copies a view's documentation when its route is added: mark the view

@@ -26,10 +26,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import Any
 
 from flask import Flask, Response, current_app, request
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RequestLimit, RouteLimit
 from limits import RateLimitItem, parse
 from werkzeug.exceptions import HTTPException
 
@@ -98,7 +97,9 @@ def refused_before_counting(requires_user: bool) -> Callable[[], bool]:
     return exempt
 
 
-def throttle(scope: str, methods: list[str] | None = None, *, requires_user: bool = False) -> Any:
+def throttle(
+    scope: str, methods: list[str] | None = None, *, requires_user: bool = False
+) -> RouteLimit:
     """Decorator: count the route's requests in the shared bucket ``scope`` (those it refuses
     for their credentials excepted: ``refused_before_counting``)."""
     return limiter.shared_limit(
@@ -118,7 +119,7 @@ def retry_after_seconds() -> int | None:
     return max(1, _seconds_until_reset(current))
 
 
-def _seconds_until_reset(current: Any) -> int:
+def _seconds_until_reset(current: RequestLimit) -> int:
     # The storage rounds the reset time up to the next whole second; never more than a window.
     return min(current.limit.get_expiry(), max(0, math.ceil(current.reset_at - time.time())))
 

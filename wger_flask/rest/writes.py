@@ -17,8 +17,8 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import inspect
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.models.types import uuid7
 from wger_flask.rest.errors import APIError, ValidationFailed
 from wger_flask.rest.permissions import check_owned_parents, owner_path
@@ -26,13 +26,13 @@ from wger_flask.rest.permissions import check_owned_parents, owner_path
 # (session, row, data, user, creating): complete the row (defaults, derived fields) or refuse
 # it (``ValidationFailed`` naming the field, ``APIError(403)``). Runs after ``data`` was set on
 # the row, before the row is added.
-SaveRule = Callable[[Session, Any, dict[str, Any], Any, bool], None]
+SaveRule = Callable[[AnySession, Any, dict[str, Any], Any, bool], None]
 # (session, row, data, user): refuse a delete, or tidy up before it (``data``: the delete's
 # options, e.g. a REST delete's query string; ``{}`` when there are none).
-DeleteRule = Callable[[Session, Any, Mapping[str, str], Any], None]
+DeleteRule = Callable[[AnySession, Any, Mapping[str, str], Any], None]
 # (session, data, user): the row a create updates instead of adding one (an upsert key such
 # as a measurement's ``external_id``), or None.
-FindRule = Callable[[Session, dict[str, Any], Any], Any]
+FindRule = Callable[[AnySession, dict[str, Any], Any], Any]
 # (user, action): may this user write this shared table? (``CREATE``, ``UPDATE``, ``DESTROY``)
 Permission = Callable[[Any, str], bool]
 CREATE, UPDATE, DESTROY = "create", "update", "destroy"
@@ -52,7 +52,7 @@ class Rules:
     permission: Permission | None = None
     # foreign-key attribute → the model whose row it names, which must be the writer's own
     # (403 otherwise, a missing row alike): {"category_id": MeasurementCategory}
-    parents: Mapping[str, type] = dataclasses.field(default_factory=dict)
+    parents: Mapping[str, type[Any]] = dataclasses.field(default_factory=dict)
 
 
 NO_RULES = Rules()
@@ -61,16 +61,17 @@ NO_RULES = Rules()
 # ------------------------------------------------------------------------------ registry
 
 
-def init_app(app: Any, *tables: Mapping[type, Rules]) -> None:
+def init_app(app: Any, *tables: Mapping[type[Any], Rules]) -> None:
     """Register each domain's ``RULES`` (model → Rules) on ``app`` (called by ``create_app``)."""
-    registry: dict[type, Rules] = app.extensions.setdefault(EXTENSION, {})
+    registry: dict[type[Any], Rules] = app.extensions.setdefault(EXTENSION, {})
     for rules in tables:
         registry.update(rules)
 
 
-def rules_of(model: type) -> Rules:
+def rules_of(model: type[Any]) -> Rules:
     """The rules of ``model``'s table in the running app (``Rules()`` when it has none)."""
-    return current_app.extensions.get(EXTENSION, {}).get(model, NO_RULES)
+    rules: Rules = current_app.extensions.get(EXTENSION, {}).get(model, NO_RULES)
+    return rules
 
 
 # ------------------------------------------------------------------------------ the steps
@@ -82,12 +83,12 @@ def check_permission(rules: Rules, user: Any, action: str) -> None:
         raise APIError(403)
 
 
-def check_parents(session: Session, rules: Rules, values: Mapping[str, Any], user: Any) -> None:
+def check_parents(session: AnySession, rules: Rules, values: Mapping[str, Any], user: Any) -> None:
     """403 when ``values`` (keyed by attribute) name a parent row ``user`` does not own."""
     check_owned_parents(session, rules.parents, values, user.id)
 
 
-def keep_client_id(session: Session, row: Any, data: Mapping[str, Any], creating: bool) -> None:
+def keep_client_id(session: AnySession, row: Any, data: Mapping[str, Any], creating: bool) -> None:
     """Rows with a UUID key take the id a client made (offline clients do): a new row keeps
     the id ``data`` gives (none or null: one is made; one already taken is a 400 naming
     ``id``); an update never changes it."""
@@ -106,7 +107,7 @@ def keep_client_id(session: Session, row: Any, data: Mapping[str, Any], creating
 
 
 def save(
-    session: Session, rules: Rules, row: Any, data: dict[str, Any], user: Any, creating: bool
+    session: AnySession, rules: Rules, row: Any, data: dict[str, Any], user: Any, creating: bool
 ) -> Any:
     """Set ``data`` on ``row``, make it the user's (a new row of a table holding ``user_id``),
     keep a client's id, run the table's save rule and add the row. Parents are checked by the
@@ -124,8 +125,8 @@ def save(
 
 
 def write(
-    session: Session,
-    model: type,
+    session: AnySession,
+    model: type[Any],
     rules: Rules,
     data: dict[str, Any],
     user: Any,
@@ -140,8 +141,8 @@ def write(
 
 
 def write_checked(
-    session: Session,
-    model: type,
+    session: AnySession,
+    model: type[Any],
     rules: Rules,
     data: dict[str, Any],
     user: Any,
@@ -160,7 +161,7 @@ def write_checked(
 
 
 def delete(
-    session: Session, rules: Rules, row: Any, user: Any, options: Mapping[str, str] | None = None
+    session: AnySession, rules: Rules, row: Any, user: Any, options: Mapping[str, str] | None = None
 ) -> None:
     """The whole delete of ``row`` (one of ``user``'s) for a writer that is not a REST route:
     the permission checked, then ``delete_checked``. Not committed."""
@@ -169,7 +170,7 @@ def delete(
 
 
 def delete_checked(
-    session: Session, rules: Rules, row: Any, user: Any, options: Mapping[str, str] | None = None
+    session: AnySession, rules: Rules, row: Any, user: Any, options: Mapping[str, str] | None = None
 ) -> None:
     """Run the table's delete rule, then delete ``row``. Not committed."""
     if rules.delete is not None:

@@ -287,7 +287,7 @@ class ExerciseInfoSchema(BaseSchema):
             + [row.last_update for row in exercise.images]
             + [row.last_update for row in exercise.videos]
         )
-        return _DATETIME._serialize(newest, None, None)
+        return str(_DATETIME._serialize(newest, None, None))
 
     def all_authors(self, exercise: Exercise) -> list[str]:
         authors = set(author_history(exercise))

@@ -10,7 +10,7 @@ import datetime as dt
 import decimal
 import functools
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from marshmallow import ValidationError, fields, validate
@@ -49,12 +49,13 @@ def _refuse_nul(deserialize: Any) -> Any:
             raise self.make_error("null_characters")
         return result
 
-    checked.refuses_nul = True  # type: ignore[attr-defined]
+    checked.refuses_nul = True  # type: ignore[attr-defined]  # a marker on the function: patched once
     return checked
 
 
 if not getattr(fields.String._deserialize, "refuses_nul", False):
-    fields.String._deserialize = _refuse_nul(fields.String._deserialize)  # type: ignore[method-assign]
+    # marshmallow's own String, patched for every schema (its types say methods are not assigned)
+    fields.String._deserialize = _refuse_nul(fields.String._deserialize)  # type: ignore[method-assign]  # see above
 
 
 @caches.bounded_lru_cache("decimal_strings", max_bytes=2 * 1024 * 1024, entry_bytes=256)
@@ -70,6 +71,19 @@ def decimal_string(value: Any, places: int) -> str | None:
     return format(value.quantize(quantum, rounding=decimal.ROUND_HALF_EVEN), "f")
 
 
+def messages_of(error: ValidationError) -> dict[str, Any]:
+    """A validation error's messages by field (marshmallow leaves ``normalized_messages``
+    unannotated; it returns a dict)."""
+    messages: dict[str, Any] = error.normalized_messages()  # type: ignore[no-untyped-call]  # unannotated in marshmallow 4.4
+    return messages
+
+
+def _metadata(field: fields.Field[Any]) -> dict[str, Any]:
+    """The field's metadata, to complete (marshmallow types it as a read-only Mapping; it is
+    the dict the field was given, or a new one)."""
+    return cast("dict[str, Any]", field.metadata)
+
+
 class DecimalString(fields.Decimal):
     """A decimal rendered as a JSON string with fixed places, as DRF does by default."""
 
@@ -78,12 +92,12 @@ class DecimalString(fields.Decimal):
         super().__init__(places=places, **kwargs)
         self.max_digits = max_digits
         self.decimal_places = places
-        self.metadata.setdefault("format", "decimal")
-        self.metadata.setdefault(
+        _metadata(self).setdefault("format", "decimal")
+        _metadata(self).setdefault(
             "pattern", rf"^-?\d{{0,{max_digits - places}}}(?:\.\d{{0,{places}}})?$"
         )
 
-    def _validated(self, value: Any) -> decimal.Decimal | None:
+    def _validated(self, value: Any) -> decimal.Decimal:
         if isinstance(value, bool):
             raise self.make_error("invalid")
         try:
@@ -129,8 +143,8 @@ class DecimalNumber(DecimalString):
     def __init__(self, max_digits: int, places: int, **kwargs: Any) -> None:
         kwargs["as_string"] = False
         super().__init__(max_digits, places, **kwargs)
-        self.metadata.pop("pattern", None)
-        self.metadata["type"], self.metadata["format"] = "number", "double"
+        _metadata(self).pop("pattern", None)
+        _metadata(self)["type"], _metadata(self)["format"] = "number", "double"
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return None if value is None else float(value)
@@ -317,7 +331,7 @@ class UUIDString(fields.UUID):
         return None if value is None else str(value)
 
 
-class Related(fields.Field):
+class Related(fields.Field[Any]):
     """A foreign key given by primary key; loads to the id after checking the row exists.
 
     Bound to the column ``<name>_id`` by default: ``routine = Related(Routine)`` dumps the
@@ -329,13 +343,13 @@ class Related(fields.Field):
         "incorrect_type": "Incorrect type. Expected pk value, received {type}.",
     }
 
-    def __init__(self, model: type, pk_type: str = "int", **kwargs: Any) -> None:
+    def __init__(self, model: type[Any], pk_type: str = "int", **kwargs: Any) -> None:
         self.model = model
         self.pk_type = pk_type
         super().__init__(**kwargs)
-        self.metadata.setdefault("type", "string" if pk_type == "uuid" else "integer")
+        _metadata(self).setdefault("type", "string" if pk_type == "uuid" else "integer")
         if pk_type == "uuid":
-            self.metadata.setdefault("format", "uuid")
+            _metadata(self).setdefault("format", "uuid")
 
     def _bind_to_schema(self, field_name: str, parent: Any) -> None:
         super()._bind_to_schema(field_name, parent)
@@ -367,14 +381,14 @@ class Related(fields.Field):
             raise self.make_error("incorrect_type", type=type(value).__name__) from None
 
 
-class RelatedIds(fields.Field):
+class RelatedIds(fields.Field[Any]):
     """A to-many relationship written and read as a list of primary keys."""
 
-    def __init__(self, model: type, **kwargs: Any) -> None:
+    def __init__(self, model: type[Any], **kwargs: Any) -> None:
         self.model = model
         super().__init__(**kwargs)
-        self.metadata.setdefault("type", "array")
-        self.metadata.setdefault("items", {"type": "integer"})
+        _metadata(self).setdefault("type", "array")
+        _metadata(self).setdefault("items", {"type": "integer"})
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return [item.id for item in value or ()]

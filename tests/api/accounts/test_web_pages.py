@@ -322,3 +322,11 @@ def test_language_prefixed_pages_redirect(client):
 def test_pages_work_on_a_phone_width(client, path):
     html = client.get(path).get_data(as_text=True)
     assert 'content="width=device-width, initial-scale=1"' in html
+
+
+def test_language_prefixed_pages_go_home_and_a_bad_prefix_is_a_404(client):
+    # Found by the type checker: the 404 branch passed ``status`` twice and answered a 500.
+    assert client.get("/en/user/api-key/").headers["Location"].endswith("/user/api-key")
+    response = client.get("/e1/user/api-key/")
+    assert response.status_code == 404
+    assert "404 · Not Found" in response.get_data(as_text=True)

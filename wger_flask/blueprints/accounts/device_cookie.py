@@ -5,7 +5,10 @@ cookie: its known apps are told by their session token). What it means is
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from typing import TypeVar
+
+from flask import current_app, request
+from werkzeug.wrappers import Response
 
 from wger_flask.models.accounts import User
 from wger_flask.services.accounts import devices
@@ -15,7 +18,10 @@ def presented() -> str | None:
     return request.cookies.get(devices.COOKIE_NAME)
 
 
-def remember(response: Response, user: User) -> Response:
+R = TypeVar("R", bound=Response)
+
+
+def remember(response: R, user: User) -> R:
     """Give this client a fresh device token for ``user`` (HttpOnly, SameSite=Lax, Secure
     over HTTPS), valid ``DEVICE_COOKIE_DAYS``."""
     response.set_cookie(

@@ -41,6 +41,12 @@ class Caller:
     def methods(self) -> list[dict[str, Any]]:
         return list(self.session.methods) if self.session is not None else []
 
+    @property
+    def signed_in_user(self) -> User:
+        """The user, where the view has made sure there is one."""
+        assert self.user is not None
+        return self.user
+
     def recently_authenticated(self) -> bool:
         """The last authentication record (or the token's auth_time) is under 5 minutes old."""
         moments = [record.get("at", 0) for record in self.methods]
@@ -162,10 +168,12 @@ def login() -> Response:
     if problems:
         return respond.errors(problems)
     field = identifiers[0]
+    login_name = text_field(data, field)
+    assert login_name is not None and password is not None  # else a problem above
     try:
         user = users.log_in(
             field,
-            text_field(data, field),
+            login_name,
             password,
             request.remote_addr,
             device=device_cookie.presented(),
@@ -213,6 +221,7 @@ def two_factor_authenticate() -> Response:
     if verified is None:
         db.session.rollback()
         return respond.error("code", "incorrect_code", "Incorrect code.")
+    assert session is not None and session.pending is not None  # a pending login (above)
     methods = list(session.pending["methods"]) + [
         app_sessions.auth_record("mfa", id=verified.authenticator_id, type=verified.type)
     ]
@@ -234,11 +243,12 @@ def reauthenticate() -> Response:
 
 
 def _record_reauthentication(current: Caller, record: dict[str, Any]) -> Response:
+    user = current.signed_in_user
     if current.session is None:  # a Bearer token without a session: nothing to remember it in
-        return respond.authenticated(current.user, [record])
+        return respond.authenticated(user, [record])
     current.session.methods = current.methods + [record]
     commit()
-    return respond.authenticated(current.user, current.session.methods)
+    return respond.authenticated(user, current.session.methods)
 
 
 @blp.post("/auth/2fa/reauthenticate/")
@@ -302,7 +312,7 @@ def signup() -> Response:
     if current.user is not None:
         return respond.envelope(409)
     try:
-        user = users.create_user(username or "", password, email=email)
+        user = users.create_user(username or "", password or "", email=email)
     except users.AccountError as problem:
         db.session.rollback()
         field_code = "required" if problem.field == "username" and not username else problem.code

@@ -21,7 +21,7 @@ def _signed_in() -> Caller | Response:
 
 
 def _email_unverified(current: Caller) -> bool:
-    return bool(current.user.email) and not current.user.email_verified
+    return bool(current.signed_in_user.email) and not current.signed_in_user.email_verified
 
 
 @blp.get("/account/authenticators/")
@@ -30,7 +30,9 @@ def list_authenticators() -> Response:
     current = _signed_in()
     if isinstance(current, Response):
         return current
-    data = [respond.authenticator_data(row) for row in mfa.active_authenticators(current.user)]
+    data = [
+        respond.authenticator_data(row) for row in mfa.active_authenticators(current.signed_in_user)
+    ]
     return respond.envelope(200, data)
 
 
@@ -40,14 +42,14 @@ def totp_state() -> Response:
     current = _signed_in()
     if isinstance(current, Response):
         return current
-    active = mfa.authenticators(current.user).get(mfa.TOTP)
+    active = mfa.authenticators(current.signed_in_user).get(mfa.TOTP)
     if active is not None:
         return respond.envelope(200, respond.authenticator_data(active))
     if _email_unverified(current):
         return respond.error(None, "unverified_email", UNVERIFIED, status=409)
-    secret = mfa.offer_secret(current.user)
+    secret = mfa.offer_secret(current.signed_in_user)
     commit()
-    uri = mfa.provisioning_uri(current.user, secret)
+    uri = mfa.provisioning_uri(current.signed_in_user, secret)
     return respond.envelope(404, meta={"secret": secret, "totp_url": uri})
 
 
@@ -60,13 +62,13 @@ def totp_activate() -> Response:
     code = text_field(body(), "code")
     if code is None:
         return respond.errors([required("code")])
-    if mfa.has_totp(current.user):
+    if mfa.has_totp(current.signed_in_user):
         return respond.envelope(409)
     if _email_unverified(current):
         return respond.error("code", "unverified_email", UNVERIFIED)
     if not current.recently_authenticated():
-        return respond.reauthentication_required(current.user, current.methods)
-    activated = mfa.activate_totp(current.user, code)
+        return respond.reauthentication_required(current.signed_in_user, current.methods)
+    activated = mfa.activate_totp(current.signed_in_user, code)
     if activated is None:
         db.session.rollback()
         return respond.error("code", "incorrect_code", "Incorrect code.")
@@ -81,8 +83,8 @@ def totp_deactivate() -> Response:
     if isinstance(current, Response):
         return current
     if not current.recently_authenticated():
-        return respond.reauthentication_required(current.user, current.methods)
-    mfa.deactivate(current.user)
+        return respond.reauthentication_required(current.signed_in_user, current.methods)
+    mfa.deactivate(current.signed_in_user)
     commit()
     return respond.envelope(200)
 
@@ -93,11 +95,11 @@ def recovery_codes() -> Response:
     current = _signed_in()
     if isinstance(current, Response):
         return current
-    row = mfa.authenticators(current.user).get(mfa.RECOVERY_CODES)
+    row = mfa.authenticators(current.signed_in_user).get(mfa.RECOVERY_CODES)
     if row is None:
         return respond.envelope(404)
     if not current.recently_authenticated():
-        return respond.reauthentication_required(current.user, current.methods)
+        return respond.reauthentication_required(current.signed_in_user, current.methods)
     codes = mfa.reveal_recovery_codes(row)
     commit()
     return respond.envelope(200, respond.authenticator_data(row, with_codes=codes))
@@ -109,15 +111,15 @@ def regenerate_recovery_codes() -> Response:
     current = _signed_in()
     if isinstance(current, Response):
         return current
-    if not mfa.has_totp(current.user):
+    if not mfa.has_totp(current.signed_in_user):
         return respond.error(
             None,
             "cannot_generate_recovery_codes",
             "You cannot generate recovery codes without having two-factor authentication enabled.",
         )
     if not current.recently_authenticated():
-        return respond.reauthentication_required(current.user, current.methods)
-    row, codes = mfa.regenerate_recovery_codes(current.user)
+        return respond.reauthentication_required(current.signed_in_user, current.methods)
+    row, codes = mfa.regenerate_recovery_codes(current.signed_in_user)
     commit()
     return respond.envelope(200, respond.authenticator_data(row, with_codes=codes))
 

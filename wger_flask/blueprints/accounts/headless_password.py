@@ -62,6 +62,7 @@ def change_password() -> Response:
         problems.append(required("new_password"))
     if problems:
         return respond.errors(problems)
+    assert isinstance(new_password, str)  # else a problem above
     try:
         lifecycle.set_new_password(user, new_password)
     except users.AccountError as problem:
@@ -118,6 +119,7 @@ def reset_password() -> Response:
         problems.append(required("password"))
     if problems:
         return respond.errors(problems)
+    assert key is not None and isinstance(password, str)  # else a problem above
     try:
         lifecycle.reset_password(key, password)
     except lifecycle.InvalidResetKey:

@@ -31,6 +31,7 @@ from wger_flask.rest.smorest import (
     set_doc,
 )
 from wger_flask.schemas.accounts import UserprofileSchema
+from wger_flask.schemas.fields import messages_of
 from wger_flask.services import catalogue
 from wger_flask.services.accounts import lifecycle, users
 
@@ -70,7 +71,7 @@ def _update() -> Response:
     try:
         changes: dict[str, Any] = profile_writer.load(json_body())
     except ValidationError as error:
-        raise ValidationFailed(error.normalized_messages()) from None
+        raise ValidationFailed(messages_of(error)) from None
     profile = own_profile(user)
     users.update_profile(profile, changes, utcnow())
     commit()

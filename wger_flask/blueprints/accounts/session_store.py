@@ -21,7 +21,7 @@ cookie (the API with a key or token) touch nothing, and a request that carries a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, Request, Response, current_app
 from flask.sessions import SessionInterface, SessionMixin
@@ -35,7 +35,7 @@ from wger_flask.services.accounts import app_sessions
 SAVED_APART = "the browser session's own row, saved after the view's response and its commit"
 
 
-class ServerSession(CallbackDict, SessionMixin):
+class ServerSession(CallbackDict[str, Any], SessionMixin):
     """``flask.session``: a dict whose content is saved to the server after the request."""
 
     def __init__(
@@ -79,13 +79,20 @@ class ServerSession(CallbackDict, SessionMixin):
         self.clear()
 
 
+def server_session() -> ServerSession:
+    """This request's session: a ``ServerSession``, as this app's interface makes them all
+    (``flask.session`` is typed as any ``SessionMixin``)."""
+    from flask import session
+
+    return cast(ServerSession, session)
+
+
 def keep_signed_in(user: User) -> None:
     """After a change that ended every session of ``user`` (``users.set_password``), keep the
     browser that made the change signed in, under a new session id. Not committed here."""
-    from flask import session
     from flask_login import login_user
 
-    session.rotate(user)
+    server_session().rotate(user)
     login_user(user)
 
 
@@ -102,7 +109,8 @@ class ServerSessionInterface(SessionInterface):
         session.cookie_sent = bool(token)  # a dead token: the cookie is deleted on the way out
         return session
 
-    def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:  # type: ignore[override]
+    # Only ever given the ServerSession its open_session made (Flask's type says any session).
+    def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:  # type: ignore[override]  # see above
         from flask import request
 
         if request.headers.get("Authorization") or request.headers.get("X-Session-Token"):

@@ -3,6 +3,8 @@ bodies, as the seed's examples send them), and /api/v2/issue-refresh-token."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response
 
 from wger_flask.extensions import csrf, db
@@ -28,7 +30,7 @@ def required_text(field: str) -> str:
     return value
 
 
-def _schema(properties: dict, required: list[str]) -> dict:
+def _schema(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
     return {"type": "object", "properties": properties, "required": required}
 
 

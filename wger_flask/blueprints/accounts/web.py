@@ -21,10 +21,13 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from wger_flask.blueprints.accounts import device_cookie
+from wger_flask.blueprints.accounts.session_store import server_session
 from wger_flask.extensions import db, login_manager
 from wger_flask.models.accounts import User
 from wger_flask.rest import throttling
@@ -36,7 +39,7 @@ PENDING_KEY = "pending_2fa"
 
 
 @login_manager.unauthorized_handler
-def ask_to_log_in() -> Response:
+def ask_to_log_in() -> WerkzeugResponse:
     """Pages that need a login send the browser to it (the API answers 401 instead)."""
     return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
 
@@ -51,14 +54,15 @@ def safe_next(target: str | None) -> str:
 
 
 def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
-    return render_template(template, **context), status
+    """A page and its status (which the template sees too, as ``status``)."""
+    return render_template(template, status=status, **context), status
 
 
-def _finish(user: User) -> Response:
+def _finish(user: User) -> WerkzeugResponse:
     """Signed in: a new session id (the one used before the login ends: no fixation), and a
     device cookie that keeps this browser out of the account's lockout (``devices``)."""
     session.pop(PENDING_KEY, None)
-    session.rotate(user)
+    server_session().rotate(user)
     login_user(user)
     commit()
     flash(f"Welcome, {user.username}!", "success")
@@ -91,7 +95,7 @@ def login() -> Any:
                     "gen": user.auth_generation,
                     "started": time.time(),
                 }
-                session.rotate(None)  # the password step is done: a new id for the next
+                server_session().rotate(None)  # the password step is done: a new id for the next
                 commit()
                 return redirect(url_for("web.login_two_factor", next=request.args.get("next")))
             else:
@@ -159,11 +163,11 @@ def login_two_factor() -> Any:
 
 
 @blp.route("/user/logout/", methods=["POST"])
-def logout() -> Response:
+def logout() -> WerkzeugResponse:
     """Log out (a POST, so a link on another site cannot log you out): the session ends on
     the server, so a copy of the cookie is worth nothing from now on."""
     logout_user()
-    session.end()
+    server_session().end()
     commit()
     flash("You are logged out.", "success")
     return redirect(url_for("web.login"))
@@ -237,10 +241,10 @@ def verify_email(token: str) -> Any:
 
 
 @blp.route("/<lang>/user/<path:rest>/")
-def language_prefixed(lang: str, rest: str) -> Response:
+def language_prefixed(lang: str, rest: str) -> ResponseReturnValue:
     """Upstream's pages live under a language prefix (/en/user/api-key): send them home."""
     if len(lang) != 2 or not lang.isalpha():
-        return render("error.html", 404, status=404, title="Not Found", error=None)
+        return render("error.html", 404, title="Not Found", error=None)
     return redirect(f"/user/{rest}")
 
 
@@ -252,5 +256,5 @@ def favicon() -> Response:
 
 @blp.route("/")
 @login_required
-def home() -> Response:
+def home() -> WerkzeugResponse:
     return redirect(url_for("web_settings.api_key"))

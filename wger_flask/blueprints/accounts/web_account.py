@@ -17,13 +17,14 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user, login_required, logout_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from wger_flask import security
 from wger_flask.blueprints.accounts import session_store
+from wger_flask.blueprints.accounts.session_store import server_session
 from wger_flask.blueprints.accounts.web import safe_next
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User
@@ -43,7 +44,7 @@ RESET_SENT = (
 
 
 def me() -> User:
-    return db.session.get(User, current_user.id)
+    return db.session.get_one(User, current_user.id)
 
 
 def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -91,7 +92,7 @@ def account_page(user: User, status: int = 200, **extra: Any) -> tuple[str, int]
     )
 
 
-def back_to_account() -> Response:
+def back_to_account() -> WerkzeugResponse:
     """The forms' addresses answer a GET (a reload, a bookmark, a shared link) with the page
     the form is on, instead of 405."""
     return redirect(url_for("web_account.account"))
@@ -115,7 +116,7 @@ def account() -> Any:
 
 @blp.route("/account/verify-email/", methods=["POST"])
 @login_required
-def send_verification() -> Response:
+def send_verification() -> WerkzeugResponse:
     """Mail a verification link (at most one per few minutes), then go back where asked."""
     user = me()
     target = safe_next(request.form.get("next") or url_for("web_account.account"))
@@ -174,9 +175,11 @@ def update_profile() -> Any:
     if errors:  # shown at the top and by each field, with what was typed still in it
         typed = {"weight_unit": unit, "num_days_weight_reminder": raw_days, "time_zone": zone}
         return account_page(user, 400, errors=errors, typed=typed)
-    user.profile.weight_unit = unit
-    user.profile.num_days_weight_reminder = int(raw_days)
-    user.profile.time_zone = zone
+    profile = user.profile
+    assert profile is not None  # every account has one (users.create_user)
+    profile.weight_unit = unit
+    profile.num_days_weight_reminder = int(raw_days)
+    profile.time_zone = zone
     commit()
     flash("Your settings are saved.", "success")
     return redirect(url_for("web_account.account"))
@@ -299,11 +302,11 @@ def _confirmed(user: User) -> bool:
     return True
 
 
-def _leave(message: str) -> Response:
+def _leave(message: str) -> WerkzeugResponse:
     """Sign this browser out (its server session has ended or gone with the account) and say
     so on the login page, through a fresh anonymous session."""
     logout_user()
-    session.end()
+    server_session().end()
     commit()
     flash(message, "success")
     return redirect(url_for("web.login"))

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
+from wger_flask.blueprints.accounts.session_store import server_session
 from wger_flask.extensions import db
 from wger_flask.models.accounts import AppSession, User
 from wger_flask.rest.transaction import commit
@@ -35,7 +36,7 @@ def describe_device(user_agent: str) -> str:
 
 
 def _me() -> User:
-    return db.session.get(User, current_user.id)
+    return db.session.get_one(User, current_user.id)
 
 
 @blp.route("/sessions/", methods=["GET"])
@@ -77,7 +78,7 @@ def end_sessions() -> Any:
 
 def _logged_out(message: str) -> Any:
     logout_user()
-    session.end()
+    server_session().end()
     commit()
     flash(message, "success")
     return redirect(url_for("web.login"))

@@ -34,7 +34,7 @@ SHOW_ONCE_KEY = "show_once"
 
 
 def me() -> User:
-    return db.session.get(User, current_user.id)
+    return db.session.get_one(User, current_user.id)
 
 
 def show_once(endpoint: str, **secrets: Any) -> Any:

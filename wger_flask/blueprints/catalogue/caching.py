@@ -18,8 +18,8 @@ is the envelope around the pieces joined.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import orjson
 from flask import Response, g, request
@@ -42,7 +42,7 @@ def generation() -> int:
     """The catalogue generation this request works at (read once per request)."""
     if "catalogue_generation" not in g:
         g.catalogue_generation = catalogue_generation.current_generation()
-    return g.catalogue_generation
+    return cast(int, g.catalogue_generation)
 
 
 def response_key() -> tuple[Any, ...]:
@@ -104,7 +104,7 @@ def kept_per_generation(resource: Resource, compute: Callable[[], Response]) -> 
 # exerciseinfo from pieces
 
 
-def _pieces(resource: Resource, rows: list[Any]) -> list[bytes]:
+def _pieces(resource: Resource, rows: Sequence[Sequence[Any]]) -> list[bytes]:
     """The JSON of each exercise row (plan columns, then its stamp): kept or rendered now."""
     store = rendering.rendered().pieces
     kind = resource.name
@@ -142,7 +142,7 @@ def _pieces(resource: Resource, rows: list[Any]) -> list[bytes]:
         if len(missing) >= rendering.TRIM_AFTER_PIECES:
             del records, missing
             rendering.give_back_memory()
-    return pieces  # type: ignore[return-value]
+    return cast("list[bytes]", pieces)  # every position filled: kept or rendered above
 
 
 def _for_this_host(body: bytes) -> bytes:
@@ -157,7 +157,7 @@ def _send(body: bytes, etag: bool) -> Response:
 
 
 def exerciseinfo_page(
-    resource: Resource, stmt: Select, page: pagination.PageRequest, filtered: bool
+    resource: Resource, stmt: Select[*tuple[Any, ...]], page: pagination.PageRequest, filtered: bool
 ) -> Response:
     """The ``page_renderer`` of exerciseinfo: one statement for the page, pieces for the rows.
 
@@ -171,7 +171,9 @@ def exerciseinfo_page(
     counting = total is None
     after = (func.count().over().label("total"),) if counting else ()
     page_stmt = catalogue_generation.with_stamps(stmt, resource.read_plan.columns, *after)
-    rows = db.session.execute(page_stmt.limit(page.limit).offset(page.offset)).all()
+    rows: Sequence[Sequence[Any]] = db.session.execute(
+        page_stmt.limit(page.limit).offset(page.offset)
+    ).all()
     if counting:
         if rows:
             total = rows[0][-1]
@@ -182,6 +184,7 @@ def exerciseinfo_page(
             total = 0
         rows = [row[:-1] for row in rows]
         counts.put(shape, current, total)
+    assert total is not None  # counted above when it was not kept
     head = pagination.envelope(page, total, [])
     negotiation.page_context().pagination = {"next": head["next"], "previous": head["previous"]}
     opening = negotiation.dumps(head)[: -len(b"[]}")]

@@ -52,7 +52,7 @@ from wger_flask.services.catalogue import search as exercise_search
 blp = Blueprint("exercises", __name__, url_prefix="/api/v2", description="The exercise catalogue")
 
 
-def with_translations(stmt: Select, user: Any) -> Select:
+def with_translations(stmt: Select[*tuple[Any, ...]], user: Any) -> Select[*tuple[Any, ...]]:
     """Upstream lists only exercises that have at least one translation."""
     return stmt.where(exists(select(Translation.id).where(Translation.exercise_id == Exercise.id)))
 
@@ -60,22 +60,28 @@ def with_translations(stmt: Select, user: Any) -> Select:
 def requested_languages(codes: str | None) -> list[int] | None:
     """The language ids of ``language__code`` (unknown codes mean English), looked up once per
     request: the search and the language filter both need them."""
-    memo = g.setdefault("exercise_languages", {})
+    memo: dict[str | None, list[int] | None] = g.setdefault("exercise_languages", {})
     if codes not in memo:
         memo[codes] = exercise_search.language_ids(codes, unknown_means_english=True)
     return memo[codes]
 
 
-def search_by_name(stmt: Select, term: str, args: MultiDict) -> Select:
+def search_by_name(
+    stmt: Select[*tuple[Any, ...]], term: str, args: MultiDict[str, str]
+) -> Select[*tuple[Any, ...]]:
     return exercise_search.search(stmt, term, requested_languages(args.get("language__code")))
 
 
-def filter_by_language(stmt: Select, codes: str, args: MultiDict) -> Select:
+def filter_by_language(
+    stmt: Select[*tuple[Any, ...]], codes: str, args: MultiDict[str, str]
+) -> Select[*tuple[Any, ...]]:
     languages = requested_languages(codes)
     return stmt if not languages else exercise_search.in_languages(stmt, languages)
 
 
-def name_contains(stmt: Select, term: str, args: MultiDict) -> Select:
+def name_contains(
+    stmt: Select[*tuple[Any, ...]], term: str, args: MultiDict[str, str]
+) -> Select[*tuple[Any, ...]]:
     """``name__exact``: despite its name upstream matches names and aliases containing the term."""
     return exercise_search.search(stmt, term, None).order_by(None)
 
@@ -244,7 +250,9 @@ EXERCISE_IMAGE = Resource(
 media.register_thumbnails(blp, EXERCISE_IMAGE)
 
 
-def comments_in_language(stmt: Select, language_id: int, args: MultiDict) -> Select:
+def comments_in_language(
+    stmt: Select[*tuple[Any, ...]], language_id: int, args: MultiDict[str, str]
+) -> Select[*tuple[Any, ...]]:
     return stmt.where(
         exists(
             select(Translation.id).where(

@@ -9,6 +9,8 @@ when it is not; 400 ``{"language": [...]}`` when the language is missing or unkn
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response
 from marshmallow import ValidationError, fields, validate
 from sqlalchemy import select
@@ -20,6 +22,7 @@ from wger_flask.rest.errors import APIError, ValidationFailed
 from wger_flask.rest.requests import json_body
 from wger_flask.rest.smorest import OPTIONAL_AUTH, VALIDATION_ERROR, Blueprint, set_doc
 from wger_flask.schemas.base import BaseSchema
+from wger_flask.schemas.fields import messages_of
 from wger_flask.services.catalogue import language as detection
 
 
@@ -36,7 +39,7 @@ class LanguageCheckResponseSchema(BaseSchema):
 REQUEST = LanguageCheckRequestSchema()
 
 
-def _language(data: dict) -> Language:
+def _language(data: dict[str, Any]) -> Language:
     if data.get("language") is not None:
         row = db.session.get(Language, data["language"])
     elif data.get("language_code"):
@@ -54,7 +57,7 @@ def check_language() -> Response:
     try:
         data = REQUEST.load(json_body())
     except ValidationError as error:
-        raise ValidationFailed(error.normalized_messages()) from None
+        raise ValidationFailed(messages_of(error)) from None
     language = _language(data)
     result = detection.check(data["input"], language.short_name)
     if not result.result:

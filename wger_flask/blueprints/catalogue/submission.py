@@ -38,7 +38,7 @@ from wger_flask.rest.smorest import (
 )
 from wger_flask.rest.throttling import client_key, limiter, quota
 from wger_flask.schemas.base import BaseSchema
-from wger_flask.schemas.fields import Related, RelatedIds, UUIDString
+from wger_flask.schemas.fields import Related, RelatedIds, UUIDString, messages_of
 from wger_flask.services.catalogue import permissions
 from wger_flask.services.catalogue import submission as submissions
 
@@ -124,14 +124,14 @@ def submit_exercise() -> Response:
     try:
         data = REQUEST.load(json_body())
     except ValidationError as error:
-        raise ValidationFailed(error.normalized_messages()) from None
+        raise ValidationFailed(messages_of(error)) from None
     try:
         exercise = submissions.create(data, user)
     except submissions.SubmissionRefused as refused:
         db.session.rollback()
         raise ValidationFailed(refused.errors) from None
     commit()
-    exercise = db.session.get(Exercise, exercise.id)
+    exercise = db.session.get_one(Exercise, exercise.id)
     translations = db.session.execute(
         select(Translation).where(Translation.exercise_id == exercise.id).order_by(Translation.id)
     ).scalars()

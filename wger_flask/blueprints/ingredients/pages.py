@@ -19,7 +19,7 @@ and ``detail_renderer``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from flask import Response, g, request, stream_with_context
@@ -73,7 +73,7 @@ def current_generation() -> int:
             confirm_generation(None, assumed=False)
         else:
             g.ingredient_generation = _last_seen
-    return g.ingredient_generation
+    return cast(int, g.ingredient_generation)
 
 
 def confirm_generation(seen: int | None, assumed: bool = True) -> None:
@@ -91,7 +91,7 @@ def search_term() -> str:
     return next(raw for name, raw in negotiation.page_context().filters if name == "name__search")
 
 
-def count_rows(stmt: Select, filtered: bool) -> int:
+def count_rows(stmt: Select[*tuple[Any, ...]], filtered: bool) -> int:
     """The count of an ingredient list: trigger-kept blocks when unfiltered; else an exact
     count (for a search: its ranked ids) kept per query shape and table generation."""
     if not filtered:
@@ -111,7 +111,9 @@ def count_rows(stmt: Select, filtered: bool) -> int:
     return kept.count
 
 
-def window(stmt: Select, page: pagination.PageRequest) -> Select:
+def window(
+    stmt: Select[*tuple[Any, ...]], page: pagination.PageRequest
+) -> Select[*tuple[Any, ...]]:
     """The statement of one page: an id range when possible, LIMIT/OFFSET otherwise."""
     if _is_plain_id_order():
         return ingredient_counts.id_ordered_window(
@@ -124,7 +126,7 @@ def row_renderer(resource: Resource) -> ingredient_json.RowRenderer:
     return ingredient_json.renderer(resource.schema, db.session.get_bind().dialect.name)
 
 
-def json_rows(resource: Resource, page_stmt: Select) -> Select:
+def json_rows(resource: Resource, page_stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     """``page_stmt`` selecting what renders each row (then its id), per the resource's schema."""
     dialect = db.session.get_bind().dialect.name
     return page_stmt.with_only_columns(*row_renderer(resource).columns, Ingredient.id).select_from(
@@ -132,17 +134,17 @@ def json_rows(resource: Resource, page_stmt: Select) -> Select:
     )
 
 
-def execute(page_stmt: Select, **options: Any) -> Any:
+def execute(page_stmt: Select[*tuple[Any, ...]], **options: Any) -> Any:
     """Run a ``json_rows`` statement (it needs the request's media URL)."""
     parameters = ingredient_json.media_url_parameter(request.host_url)
     return db.session.connection().execute(page_stmt, parameters, execution_options=options)
 
 
-def driver_rows(result: Any) -> list[tuple]:
+def driver_rows(result: Any) -> list[tuple[Any, ...]]:
     """All rows of a result as the driver's plain tuples: this code reads rows by position, and
     building a thousand ``Row`` objects costs milliseconds. (No column here has a result
     processor, so the values are the same. Not for ``yield_per`` results: those prefetch.)"""
-    rows = result.cursor.fetchall()
+    rows: list[tuple[Any, ...]] = result.cursor.fetchall()
     result.close()
     return rows
 
@@ -169,7 +171,7 @@ def respond(body: bytes, etag: bool) -> Response:
 
 
 def render_page(
-    resource: Resource, stmt: Select, page: pagination.PageRequest, filtered: bool
+    resource: Resource, stmt: Select[*tuple[Any, ...]], page: pagination.PageRequest, filtered: bool
 ) -> Any:
     """The ``page_renderer`` of the ingredient lists: counted (``count_rows``), then rendered
     (both again when the table changed meanwhile)."""
@@ -186,7 +188,7 @@ def render_page(
 
 
 def render_page_at_generation(
-    resource: Resource, stmt: Select, page: pagination.PageRequest, total: int
+    resource: Resource, stmt: Select[*tuple[Any, ...]], page: pagination.PageRequest, total: int
 ) -> Any:
     outcome = negotiation.negotiated()
     head = pagination.envelope(page, total, [])
@@ -250,7 +252,9 @@ def texts_by_id(resource: Resource, ids: list[int]) -> list[bytes]:
     return [texts[pk] for pk in ids if pk in texts]
 
 
-def streamed_rows(resource: Resource, stmt: Select, page: pagination.PageRequest) -> Select:
+def streamed_rows(
+    resource: Resource, stmt: Select[*tuple[Any, ...]], page: pagination.PageRequest
+) -> Select[*tuple[Any, ...]]:
     """The statement of a large page: in id order its window's ids are rendered (no work for
     skipped rows); other orders (a search's relevance too) render the window itself."""
     page_window = window(stmt, page)
@@ -261,7 +265,9 @@ def streamed_rows(resource: Resource, stmt: Select, page: pagination.PageRequest
     return json_rows(resource, page_window)
 
 
-def stream_page(head: dict[str, Any], page_stmt: Select, resource: Resource) -> Response:
+def stream_page(
+    head: dict[str, Any], page_stmt: Select[*tuple[Any, ...]], resource: Resource
+) -> Response:
     """A large page as a streamed JSON body, from a server-side cursor, chunk by chunk."""
     opening = results_opening(head)
 

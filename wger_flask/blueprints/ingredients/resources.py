@@ -7,7 +7,8 @@ last two). Each route's OpenAPI tag is its resource's name, as upstream's.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
 
 from flask import Response
 from marshmallow import ValidationError, fields
@@ -38,7 +39,7 @@ from wger_flask.rest.filtering import (
     parse_choice,
 )
 from wger_flask.rest.loading import ReadPlan
-from wger_flask.rest.resources import Resource
+from wger_flask.rest.resources import DetailRenderer, PageRenderer, Resource
 from wger_flask.rest.smorest import Blueprint, filter_parameters, schema_name
 from wger_flask.schemas.ingredients import (
     IngredientImageSchema,
@@ -55,11 +56,15 @@ blp = Blueprint(
 )
 
 
-def search_by_name(stmt: Select, term: str, args: MultiDict) -> Select:
+def search_by_name(
+    stmt: Select[*tuple[Any, ...]], term: str, args: MultiDict[str, str]
+) -> Select[*tuple[Any, ...]]:
     return ingredient_search.search(stmt, term)
 
 
-def filter_by_language_codes(stmt: Select, codes: str, args: MultiDict) -> Select:
+def filter_by_language_codes(
+    stmt: Select[*tuple[Any, ...]], codes: str, args: MultiDict[str, str]
+) -> Select[*tuple[Any, ...]]:
     return ingredient_search.in_languages(stmt, codes)
 
 
@@ -113,7 +118,21 @@ INGREDIENT_ORDERING = {
     "last_imported": Ingredient.last_imported,
     "nutriscore": Ingredient.nutriscore,
 }
-CATALOGUE_LIST = {
+
+
+class CatalogueList(TypedDict):
+    """The ``Resource`` options the ingredient lists share (``**CATALOGUE_LIST``)."""
+
+    filters: FilterSet
+    ordering_fields: Mapping[str, Any] | str
+    default_ordering: Sequence[Any]
+    page_renderer: PageRenderer | None
+    detail_renderer: DetailRenderer | None
+    rate_limits: Mapping[str, str]
+    etag: bool
+
+
+CATALOGUE_LIST: CatalogueList = {
     "filters": INGREDIENT_FILTERS,
     "ordering_fields": INGREDIENT_ORDERING,
     "default_ordering": (Ingredient.id,),
@@ -182,7 +201,7 @@ INGREDIENT_WEIGHT_UNIT = Resource(
 VALUES_PLAN = ReadPlan.for_schema(Ingredient, IngredientValuesSchema, extra=("weight_units",))
 
 
-class Amount(fields.Field):
+class Amount(fields.Field[Any]):
     """``amount``: grams, or units (at most 5 digits, 2 decimal places), as upstream's form."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
@@ -192,7 +211,7 @@ class Amount(fields.Field):
             raise ValidationError(str(error)) from None
 
 
-class UnitId(fields.Field):
+class UnitId(fields.Field[Any]):
     """``unit``: one of the ingredient's weight units (empty: grams)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
@@ -259,7 +278,9 @@ add_get_values(INGREDIENT_INFO)
 # ------------------------------------------------------------------------------ images
 
 
-def images_of_ingredient_uuid(stmt: Select, value: Any, args: MultiDict) -> Select:
+def images_of_ingredient_uuid(
+    stmt: Select[*tuple[Any, ...]], value: Any, args: MultiDict[str, str]
+) -> Select[*tuple[Any, ...]]:
     return stmt.where(
         exists(
             select(Ingredient.id).where(

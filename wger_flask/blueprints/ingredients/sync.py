@@ -51,7 +51,9 @@ def read_cursor() -> tuple[pagination.Cursor, int | None]:
     return cursor, int(text)
 
 
-def sync_statement(stmt: Select, cursor: pagination.Cursor, position: int | None, size: int):
+def sync_statement(
+    stmt: Select[*tuple[Any, ...]], cursor: pagination.Cursor, position: int | None, size: int
+) -> Select[*tuple[Any, ...]]:
     stmt = stmt.order_by(None)
     if cursor.reverse:
         if position is not None:
@@ -64,7 +66,9 @@ def sync_statement(stmt: Select, cursor: pagination.Cursor, position: int | None
     return stmt.offset(cursor.offset).limit(size + 1)
 
 
-def render_sync_page(resource: Resource, stmt: Select, page: Any, filtered: bool) -> Response:
+def render_sync_page(
+    resource: Resource, stmt: Select[*tuple[Any, ...]], page: Any, filtered: bool
+) -> Response:
     """The ``page_renderer`` of ``ingredient-sync``: DRF cursor pagination on the id (no
     count: the pager sends none)."""
     cursor, position = read_cursor()

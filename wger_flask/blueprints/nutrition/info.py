@@ -35,7 +35,7 @@ def render_plans(plans: list[Record]) -> list[dict[str, Any]]:
     return [{**dump_plan(plan), "meals": _meals(plan.meals, documents)} for plan in plans]
 
 
-def _meals(meals: Iterable[Record], documents: dict[int, dict]) -> list[dict[str, Any]]:
+def _meals(meals: Iterable[Record], documents: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
     rendered = []
     for meal in meals:
         items = [_item(item, documents.get(item.ingredient_id)) for item in meal.meal_items]
@@ -50,7 +50,9 @@ def _meals(meals: Iterable[Record], documents: dict[int, dict]) -> list[dict[str
     return rendered
 
 
-def _item(item: Record, ingredient: dict | None) -> tuple[dict[str, Any], values.NutritionalValues]:
+def _item(
+    item: Record, ingredient: dict[str, Any] | None
+) -> tuple[dict[str, Any], values.NutritionalValues]:
     """A meal item's info object and its nutritional values."""
     unit = None
     if ingredient is not None and item.weight_unit_id is not None:

@@ -11,6 +11,7 @@ else is created, changed and deleted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from marshmallow import fields, validate
@@ -35,7 +36,8 @@ ORDER = fields.Integer(strict=False, validate=validate.Range(0, INTEGER_MAX))
 
 
 def order(value: Any) -> int:
-    return ORDER.deserialize(value)
+    number: int = ORDER.deserialize(value)
+    return number
 
 
 def through(resource: Resource, name: str, **options: Any) -> SyncedTable:
@@ -43,15 +45,18 @@ def through(resource: Resource, name: str, **options: Any) -> SyncedTable:
 
     def load(payload: dict[str, Any], partial: bool) -> dict[str, Any]:
         schema = resource.patch_schema if partial else resource.create_schema
-        return schema.load(payload)
+        loaded: dict[str, Any] = schema.load(payload)
+        return loaded
 
     return SyncedTable(name=name, model=resource.model, load=load, rules=resource.rules, **options)
 
 
-def photo_files(row: Any):
+def photo_files(row: Any) -> Callable[[], None]:
     """A photo's stored files, removed once the commit that deleted its row succeeded."""
-    files = GALLERY.upload.files_of(row)
-    return lambda: GALLERY.upload.remove(files)
+    upload = GALLERY.upload
+    assert upload is not None  # the gallery takes uploads
+    files = upload.files_of(row)
+    return lambda: upload.remove(files)
 
 
 PROFILE = SyncedTable(

@@ -9,6 +9,7 @@ without credentials; 503 when the database is unreachable (re-sent later); 500 o
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import orjson
 from flask import Response, request
@@ -34,7 +35,9 @@ log = logging.getLogger(__name__)
 OK = {"status": "ok!"}
 
 
-def answer(body: dict, status: int = 200, headers: dict | None = None) -> Response:
+def answer(
+    body: dict[str, Any], status: int = 200, headers: dict[str, Any] | None = None
+) -> Response:
     response = Response(negotiation.dumps(body), status=status, mimetype="application/json")
     for key, value in (headers or {}).items():
         response.headers[key] = value

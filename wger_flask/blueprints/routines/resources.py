@@ -50,21 +50,21 @@ COMPARE = (GT, GTE, LT, LTE)
 # ------------------------------------------------------------------------------ routines
 
 
-def own_or_public(stmt: Select, user: Any) -> Select:
+def own_or_public(stmt: Select[*tuple[Any, ...]], user: Any) -> Select[*tuple[Any, ...]]:
     """A user reads their routines and everybody's public templates."""
     return stmt.where(or_(Routine.user_id == user.id, Routine.is_public.is_(True)))
 
 
-def own_templates(stmt: Select, user: Any) -> Select:
+def own_templates(stmt: Select[*tuple[Any, ...]], user: Any) -> Select[*tuple[Any, ...]]:
     return stmt.where(Routine.user_id == user.id, Routine.is_template.is_(True))
 
 
-def public_templates(stmt: Select, user: Any) -> Select:
+def public_templates(stmt: Select[*tuple[Any, ...]], user: Any) -> Select[*tuple[Any, ...]]:
     return stmt.where(Routine.is_template.is_(True), Routine.is_public.is_(True))
 
 
 def is_owner(row: Any, user: Any) -> bool:
-    return row.user_id == user.id
+    return bool(row.user_id == user.id)
 
 
 TEMPLATE_FILTERS = {

@@ -44,7 +44,7 @@ TROPHY = Resource(
 ).register(blp)
 
 
-def own_trophies(stmt: Select, user: Any) -> Select:
+def own_trophies(stmt: Select[*tuple[Any, ...]], user: Any) -> Select[*tuple[Any, ...]]:
     """The caller's awards, joined to their trophy (its fields filter and order them)."""
     return stmt.join(UserTrophy.trophy).where(UserTrophy.user_id == user.id)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import fields
 
 from wger_flask.models.catalogue import Exercise, RepetitionUnit, WeightUnit
@@ -23,7 +25,7 @@ from wger_flask.schemas.routines.tree import INTEGER_MAX, rir_option
 IMPRESSIONS = ["1", "2", "3"]
 
 
-def amount(**kwargs) -> DecimalString:
+def amount(**kwargs: Any) -> DecimalString:
     """Repetitions or weight: 6 digits, 2 decimals, never negative."""
     return DecimalString(6, 2, allow_none=True, validate=at_least(0), **kwargs)
 

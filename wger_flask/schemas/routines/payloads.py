@@ -180,7 +180,7 @@ class PlanPayloads:
             payload = self._sets[key] = set_payload(item, values, text)
         return payload
 
-    def prescription(self, prescription: Prescription, one_set: bool) -> tuple[dict, str]:
+    def prescription(self, prescription: Prescription, one_set: bool) -> tuple[dict[str, Any], str]:
         key = (id(prescription), one_set)
         written = self._prescriptions.get(key)
         if written is None:

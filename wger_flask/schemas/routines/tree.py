@@ -115,7 +115,7 @@ class ConfigSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     slot_entry = Related(SlotEntry, required=True)
     iteration = fields.Integer(required=True, validate=between(0, INTEGER_MAX))
-    value = DecimalString(6, 2, required=True, validate=between(0, 3000))
+    value: fields.Field[Any] = DecimalString(6, 2, required=True, validate=between(0, 3000))
     operation = fields.String(validate=one_of(OPERATIONS))
     step = fields.String(validate=one_of(STEPS))
     repeat = fields.Boolean()

@@ -26,6 +26,7 @@ from typing import Any
 from flask import current_app, has_request_context, request
 from sqlalchemy import delete, select, update
 
+from wger_flask.database import changed_rows
 from wger_flask.extensions import db
 from wger_flask.models.accounts import AppSession, User
 from wger_flask.models.types import utcnow
@@ -67,8 +68,9 @@ def lookup(token: str | None) -> AppSession | None:
 
 
 def _pending_expired(session: AppSession) -> bool:
-    timeout = current_app.config["MFA_LOGIN_TIMEOUT_SECONDS"]
-    return time.time() - session.pending.get("started", 0) > timeout
+    timeout: float = current_app.config["MFA_LOGIN_TIMEOUT_SECONDS"]
+    started: float = (session.pending or {}).get("started", 0)
+    return time.time() - started > timeout
 
 
 def start_pending(user: User, methods: list[dict[str, Any]]) -> tuple[AppSession, str]:
@@ -307,18 +309,22 @@ def purge(older_than: dt.timedelta = dt.timedelta(days=30)) -> int:
     browser sessions idle past their timeout (what a cron job runs: ``flask sessions purge``)."""
     now = utcnow()
     cutoff = now - older_than
-    gone = db.session.execute(
-        delete(AppSession)
-        .where((AppSession.ended < cutoff) | (AppSession.expires < cutoff))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    gone += db.session.execute(
-        delete(AppSession)
-        .where(
-            AppSession.kind == BROWSER,
-            AppSession.user_id.is_(None),
-            AppSession.last_seen < now - idle_timeout(),
+    gone = changed_rows(
+        db.session.execute(
+            delete(AppSession)
+            .where((AppSession.ended < cutoff) | (AppSession.expires < cutoff))
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    gone += changed_rows(
+        db.session.execute(
+            delete(AppSession)
+            .where(
+                AppSession.kind == BROWSER,
+                AppSession.user_id.is_(None),
+                AppSession.last_seen < now - idle_timeout(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+    )
     return gone

@@ -43,7 +43,7 @@ def load_session_user(session_id: str) -> User | None:
     """flask-login's loader. The login lives in the server-side session, which was read with
     its user in one statement (``blueprints.accounts.session_store``): no query here. The
     session's ``"<user id>:<credential generation>"`` must still name that user as they are."""
-    user = getattr(flask_session, "user", None)
+    user: User | None = getattr(flask_session, "user", None)
     if user is None or not user.is_active or user.get_id() != session_id:
         return None
     return user

@@ -32,7 +32,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app, render_template
 
@@ -103,7 +103,7 @@ def send(
         log.info("mail to %s: %s (in the local outbox, /dev/mail/)", to, message["Subject"])
         return how
     log.setLevel(current_app.config.get("MAIL_LOG_LEVEL", "INFO"))
-    text = message.get_body(("plain",)).get_content()
+    text = text_of(message)
     secrets = list(secrets)
     if secrets and log.isEnabledFor(logging.DEBUG):
         log.debug("mail to %s: %s\n%s", to, message["Subject"], text)
@@ -114,7 +114,10 @@ def send(
 
 def text_of(message: EmailMessage) -> str:
     """The plain-text body of a message."""
-    return message.get_body(("plain",)).get_content()
+    body = message.get_body(("plain",))
+    assert body is not None  # every message this app sends has a plain-text part
+    text: str = body.get_content()
+    return text
 
 
 def html_of(message: EmailMessage) -> str | None:
@@ -169,7 +172,7 @@ def outbox_message(folder: Path, message_id: str) -> EmailMessage | None:
 def read_outbox_file(path: Path) -> EmailMessage | None:
     try:
         with path.open("rb") as handle:
-            return BytesParser(policy=policy.default).parse(handle)  # type: ignore[return-value]
+            return BytesParser(policy=policy.default).parse(handle)
     except FileNotFoundError:
         return None
 
@@ -322,4 +325,4 @@ def sender(app: Any) -> SmtpSender:
         found = app.extensions.get(SENDER_KEY)
         if found is None:
             found = app.extensions[SENDER_KEY] = SmtpSender(SmtpSettings.from_config(app.config))
-        return found
+        return cast(SmtpSender, found)

@@ -17,6 +17,7 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import pyotp
@@ -24,6 +25,7 @@ import segno
 from flask import current_app
 from sqlalchemy import select, update
 
+from wger_flask.database import changed_rows
 from wger_flask.extensions import db
 from wger_flask.models.accounts import Authenticator, User
 from wger_flask.models.types import utcnow
@@ -167,7 +169,7 @@ def regenerate_recovery_codes(
         f"{secrets.randbelow(10**RECOVERY_CODE_DIGITS):0{RECOVERY_CODE_DIGITS}d}"
         for _ in range(RECOVERY_CODE_COUNT)
     ]
-    data: dict = {"digests": [_recovery_digest(code) for code in codes], "used": []}
+    data: dict[str, Any] = {"digests": [_recovery_digest(code) for code in codes], "used": []}
     if show_later:
         data["unseen"] = codes
     row = authenticators(user).get(RECOVERY_CODES)
@@ -238,12 +240,14 @@ def verify_login_step(user: User, code: str) -> Verified | None:
 
 def _consume_totp(row: Authenticator, step: int) -> Verified | None:
     """Accept the step only if no later-or-equal step was accepted before (replay refused)."""
-    accepted = db.session.execute(
-        update(Authenticator)
-        .where(Authenticator.id == row.id, Authenticator.last_counter < step)
-        .values(last_counter=step, last_used=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    accepted = changed_rows(
+        db.session.execute(
+            update(Authenticator)
+            .where(Authenticator.id == row.id, Authenticator.last_counter < step)
+            .values(last_counter=step, last_used=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
     return Verified(row.id, TOTP) if accepted == 1 else None
 
 
@@ -254,16 +258,18 @@ def _consume_recovery_code(row: Authenticator, code: str) -> Verified | None:
     index = next((i for i, known in enumerate(digests) if hmac.compare_digest(known, digest)), None)
     if index is None or index in used:
         return None
-    spent = db.session.execute(
-        update(Authenticator)
-        .where(Authenticator.id == row.id, Authenticator.version == row.version)
-        .values(
-            data={**row.data, "used": sorted(used | {index})},
-            version=row.version + 1,
-            last_used=utcnow(),
+    spent = changed_rows(
+        db.session.execute(
+            update(Authenticator)
+            .where(Authenticator.id == row.id, Authenticator.version == row.version)
+            .values(
+                data={**row.data, "used": sorted(used | {index})},
+                version=row.version + 1,
+                last_used=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return Verified(row.id, RECOVERY_CODES) if spent == 1 else None
 
 

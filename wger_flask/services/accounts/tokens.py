@@ -27,6 +27,7 @@ from flask_jwt_extended.exceptions import JWTExtendedException
 from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import aliased
 
+from wger_flask.database import changed_rows
 from wger_flask.extensions import db
 from wger_flask.models.accounts import AppSession, RefreshToken, User
 from wger_flask.models.types import utcnow
@@ -76,9 +77,10 @@ def mint_access(
         claims["sid"] = session_id
     if family is not None:
         claims["fam"] = family
-    return create_access_token(
+    token: str = create_access_token(
         identity=str(user.id), expires_delta=access_lifetime(), additional_claims=claims
     )
+    return token
 
 
 def mint_refresh(
@@ -96,7 +98,7 @@ def mint_refresh(
     lifetime = lifetime or refresh_lifetime()
     claims = _claims(user, REFRESH, auth_time)
     claims.update({"jti": jti, "fam": family or jti})
-    token = create_refresh_token(
+    token: str = create_refresh_token(
         identity=str(user.id), expires_delta=lifetime, additional_claims=claims
     )
     db.session.add(
@@ -200,6 +202,7 @@ def user_for_claims(claims: dict[str, Any]) -> User:
     row = db.session.execute(LOOK_UPS[with_session, with_family], parameters).first()
     if row is None:
         raise InvalidToken("User not found")
+    user: User
     user, *live = row
     if not user.is_active:
         raise InvalidToken("User is inactive")
@@ -243,12 +246,16 @@ def rotate(token: str) -> TokenPair:
     """
     claims = decode(token, REFRESH)
     jti, now, new_jti = claims.get("jti"), utcnow(), str(uuid.uuid4())
-    won = db.session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.jti == jti, RefreshToken.revoked.is_(None), RefreshToken.expires > now)
-        .values(revoked=now, replaced_by=new_jti, last_used=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    won = changed_rows(
+        db.session.execute(
+            update(RefreshToken)
+            .where(
+                RefreshToken.jti == jti, RefreshToken.revoked.is_(None), RefreshToken.expires > now
+            )
+            .values(revoked=now, replaced_by=new_jti, last_used=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if won != 1:
         db.session.rollback()
         _refuse_lost_rotation(jti)
@@ -314,12 +321,14 @@ def revoke_family(family: str) -> int:
 
 
 def _revoke_where(condition: Any) -> int:
-    return db.session.execute(
-        update(RefreshToken)
-        .where(condition, RefreshToken.revoked.is_(None))
-        .values(revoked=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    return changed_rows(
+        db.session.execute(
+            update(RefreshToken)
+            .where(condition, RefreshToken.revoked.is_(None))
+            .values(revoked=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
 
 
 @dataclass(frozen=True)

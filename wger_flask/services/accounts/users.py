@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.sql.schema import ColumnDefault
 
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User, UserProfile
@@ -117,7 +118,7 @@ def default_profile(user: User) -> Any:
     """What a profile holds before anything is changed (its columns' defaults), for an
     account without a stored one; nothing is added to the session."""
     values = {
-        column.key: column.default.arg if column.default is not None else None
+        column.key: column.default.arg if isinstance(column.default, ColumnDefault) else None
         for column in UserProfile.__table__.columns
         if column.default is None or column.default.is_scalar
     }
@@ -274,4 +275,5 @@ def email_verification_token(user: User, next_path: str | None = None) -> str:
 def read_email_verification_token(token: str) -> dict[str, Any]:
     """The token's payload; raises itsdangerous' SignatureExpired (older than two days) or
     BadSignature."""
-    return _email_links().loads(token, max_age=EMAIL_LINK_MAX_AGE)
+    payload: dict[str, Any] = _email_links().loads(token, max_age=EMAIL_LINK_MAX_AGE)
+    return payload

@@ -100,7 +100,7 @@ def _rows(stmt: Any) -> list[dict[str, Any]]:
     return [{key: _json_ready(value) for key, value in row._mapping.items()} for row in result]
 
 
-def export_user(user_id: int) -> dict[str, list[dict]]:
+def export_user(user_id: int) -> dict[str, list[dict[str, Any]]]:
     """Every body row of the user as JSON-ready dicts, keyed by what they are."""
     weight = WeightEntry.__table__.c
     category = MeasurementCategory.__table__.c

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    ColumnClause,
     Select,
     String,
     bindparam,
@@ -27,8 +28,8 @@ from sqlalchemy import (
     literal_column,
     select,
 )
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.models.body import Measurement, MeasurementCategory
 from wger_flask.rest.dateparse import iso_datetime
 
@@ -62,13 +63,15 @@ def unit_expression() -> Any:
     return func.coalesce(own, MeasurementCategory.unit)
 
 
-def owned(stmt: Select, user_id: int) -> Select:
+def owned(stmt: Select[*tuple[Any, ...]], user_id: int) -> Select[*tuple[Any, ...]]:
     return stmt.join(MeasurementCategory, Measurement.category_id == MeasurementCategory.id).where(
         MeasurementCategory.user_id == user_id
     )
 
 
-def span(session: Session, filtered: Select) -> tuple[dt.datetime | None, dt.datetime | None]:
+def span(
+    session: AnySession, filtered: Select[*tuple[Any, ...]]
+) -> tuple[dt.datetime | None, dt.datetime | None]:
     """First and last reading among the filtered rows (one indexed statement)."""
     # Two ordered LIMIT 1 reads: each is one step along the (category_id, date) index, where
     # MIN and MAX together would scan every matching row.
@@ -84,7 +87,14 @@ def _as_utc(value: Any) -> dt.datetime | None:
         return None
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    moment: dt.datetime = value
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _iso(value: Any) -> str:
+    moment = _as_utc(value)
+    assert moment is not None  # a group's newest reading has a date
+    return moment.isoformat()
 
 
 def choose_bucket(first: dt.datetime | None, last: dt.datetime | None, max_points: int) -> str:
@@ -98,6 +108,12 @@ def choose_bucket(first: dt.datetime | None, last: dt.datetime | None, max_point
     return "month"
 
 
+def _offset(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.timedelta:
+    offset = moment.astimezone(zone).utcoffset()
+    assert offset is not None  # a ZoneInfo always has one
+    return offset
+
+
 def offset_transitions(
     zone: zoneinfo.ZoneInfo, first: dt.datetime, last: dt.datetime
 ) -> list[tuple[dt.datetime, dt.timedelta]]:
@@ -106,12 +122,12 @@ def offset_transitions(
     (zones change offset on whole seconds)."""
     day = dt.timedelta(days=1)
     start = first - day
-    current = start.astimezone(zone).utcoffset()
+    current = _offset(start, zone)
     changes = [(start, current)]
     moment = start
     while moment <= last + day:
         following = moment + day
-        offset = following.astimezone(zone).utcoffset()
+        offset = _offset(following, zone)
         if offset != current:
             changes.append((first_second_of(zone, moment, following, current), offset))
             current = offset
@@ -207,7 +223,8 @@ def bucket_start(value: Any, zone: zoneinfo.ZoneInfo) -> str:
         value = dt.datetime.fromisoformat(value)
     elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time.min)
-    return value.replace(tzinfo=None).replace(tzinfo=zone).isoformat()
+    moment: dt.datetime = value
+    return moment.replace(tzinfo=None).replace(tzinfo=zone).isoformat()
 
 
 def decimal_text(value: Any) -> str:
@@ -224,13 +241,18 @@ def stored_text(moment: dt.datetime) -> str:
 
 
 def aggregate(
-    session: Session, filtered: Select, bucket: str, max_points: int, window: Window
+    session: AnySession,
+    filtered: Select[*tuple[Any, ...]],
+    bucket: str,
+    max_points: int,
+    window: Window,
 ) -> list[dict[str, Any]]:
     """``filtered`` (a select of the caller's measurements) condensed per category, bucket and
     unit: ``[{count, sum, min, max, category, start, unit}]`` ordered by category and start."""
     first, last = span(session, filtered)
     if first is None:
         return []
+    assert last is not None  # span finds both or neither
     first = max(first, window.start) if window.start else first
     last = min(last, window.end) if window.end else last
     if bucket == "auto":
@@ -246,13 +268,14 @@ def aggregate(
 
 
 def aggregate_grouped(
-    session: Session, filtered: Select, bucket: Any, zone: zoneinfo.ZoneInfo
+    session: AnySession, filtered: Select[*tuple[Any, ...]], bucket: Any, zone: zoneinfo.ZoneInfo
 ) -> list[dict[str, Any]]:
     """One GROUP BY on (category, bucket expression, unit)."""
     # Grouped by output name: the expressions carry bound parameters (the zone), which
     # PostgreSQL would not match between SELECT and GROUP BY.
     unit = unit_expression().label("reading_unit")
-    by_start, by_unit = literal_column("bucket_start"), literal_column("reading_unit")
+    by_start: ColumnClause[Any] = literal_column("bucket_start")
+    by_unit: ColumnClause[Any] = literal_column("reading_unit")
     stmt = (
         filtered.with_only_columns(
             Measurement.category_id,
@@ -279,8 +302,8 @@ def aggregate_grouped(
 
 
 def aggregate_per_bucket(
-    session: Session,
-    filtered: Select,
+    session: AnySession,
+    filtered: Select[*tuple[Any, ...]],
     starts: list[tuple[dt.datetime, dt.datetime]],
     zone: zoneinfo.ZoneInfo,
 ) -> list[dict[str, Any]]:
@@ -357,12 +380,13 @@ def bucket_row(category: Any, start: str, unit: Any, figures: Any) -> dict[str, 
 
 
 def value_counts(
-    session: Session, filtered: Select, summed_per_day: bool, window: Window
+    session: AnySession, filtered: Select[*tuple[Any, ...]], summed_per_day: bool, window: Window
 ) -> list[dict[str, Any]]:
     """How often each value occurs per category and unit (``summed_per_day``: each day's sum
     counts as one value), with its newest reading: ``[{category, value, unit, count, newest}]``."""
     unit = unit_expression().label("reading_unit")
-    by_unit = literal_column("reading_unit")
+    by_unit: ColumnClause[Any] = literal_column("reading_unit")
+    order: tuple[Any, ...]  # the columns to order by (attributes or expressions)
     if summed_per_day:
         first, last = span(session, filtered)
         if first is None:

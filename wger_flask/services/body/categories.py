@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.models.body import CUSTOM, NO_DYNAMIC_TYPE, MeasurementCategory
 from wger_flask.models.catalogue import Exercise
 from wger_flask.models.types import uuid7
@@ -31,7 +31,7 @@ UNIT_MAX_LENGTH = 30  # as a category's unit
 MAX_TOTAL_EXERCISES = 10
 
 
-def ensure_official_categories(session: Session, user_id: int) -> bool:
+def ensure_official_categories(session: AnySession, user_id: int) -> bool:
     """Create the user's official categories if they are missing (one SELECT when present);
     whether anything was created.
 
@@ -67,7 +67,7 @@ def ensure_official_categories(session: Session, user_id: int) -> bool:
 
 
 def create_with_components(
-    session: Session,
+    session: AnySession,
     user_id: int,
     metric: str,
     name: str,
@@ -100,7 +100,7 @@ def create_with_components(
     return group
 
 
-def add_missing_components(session: Session, group: MeasurementCategory) -> None:
+def add_missing_components(session: AnySession, group: MeasurementCategory) -> None:
     """Give a group the components it lacks (creating or updating a group rebuilds them)."""
     children = GROUPS.get(group.metric_type, ())
     if not children:
@@ -134,7 +134,7 @@ def add_missing_components(session: Session, group: MeasurementCategory) -> None
 
 
 def category_problems(
-    session: Session, category: MeasurementCategory, data: dict[str, Any], before: dict[str, Any]
+    session: AnySession, category: MeasurementCategory, data: dict[str, Any], before: dict[str, Any]
 ) -> Problems:
     """What is wrong with a category about to be saved; ``before`` holds its stored values
     (empty on create)."""
@@ -160,7 +160,7 @@ def category_problems(
     return problems
 
 
-def dynamic_problems(session: Session, category: MeasurementCategory, metric: str) -> Problems:
+def dynamic_problems(session: AnySession, category: MeasurementCategory, metric: str) -> Problems:
     """A calculated category: untyped, no group, and parameters its type can compute from
     (normalised in place: ``formula`` defaults to ``epley``)."""
     if metric != CUSTOM or category.parent_id is not None:
@@ -215,7 +215,7 @@ def kind_key(kind: str | None) -> str:
     return "exercises" if kind == "ONE_RM_TOTAL" else "exercise"
 
 
-def _own_category(session: Session, category: MeasurementCategory, raw: Any) -> Any:
+def _own_category(session: AnySession, category: MeasurementCategory, raw: Any) -> Any:
     try:
         wanted = uuid.UUID(str(raw))
     except (TypeError, ValueError):
@@ -231,7 +231,7 @@ def _own_category(session: Session, category: MeasurementCategory, raw: Any) -> 
 
 
 def parent_problems(
-    session: Session,
+    session: AnySession,
     category: MeasurementCategory,
     metric: str,
     creating: bool,

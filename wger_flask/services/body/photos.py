@@ -38,7 +38,7 @@ def store_photo(stream: IO[bytes], folder: str, max_bytes: int, max_pixels: int)
     media.check_size(stream, max_bytes)
     picture = media.decode_image(stream, max_pixels)
     try:
-        extension = media.IMAGE_FORMATS[picture.format]
+        extension = media.IMAGE_FORMATS[picture.format or ""]
         cleaned = clean(picture)
         name = media.storage().save(
             folder, extension, lambda handle: encode(cleaned, extension, handle)

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import inspect, select
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.models.body import (
     CUSTOM,
     NO_DYNAMIC_TYPE,
@@ -45,7 +45,7 @@ def previous_values(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def check_weight_entry(
-    session: Session, entry: WeightEntry, data: dict, user: Any, creating: bool
+    session: AnySession, entry: WeightEntry, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """One entry per user and moment (default: now); a duplicate names ``date`` (upstream:
     a 500)."""
@@ -64,7 +64,11 @@ def check_weight_entry(
 
 
 def check_measurement_category(
-    session: Session, category: MeasurementCategory, data: dict, user: Any, creating: bool
+    session: AnySession,
+    category: MeasurementCategory,
+    data: dict[str, Any],
+    user: Any,
+    creating: bool,
 ) -> None:
     """Typed categories are one per user and keep their type; groups build their components;
     official ones keep their shape; body weight is kept in kg or lb."""
@@ -91,7 +95,7 @@ def check_measurement_category(
 
 
 def check_measurement_category_delete(
-    session: Session, category: MeasurementCategory, options: Mapping[str, str], user: Any
+    session: AnySession, category: MeasurementCategory, options: Mapping[str, str], user: Any
 ) -> None:
     """The official categories every user has stay."""
     if category.is_official:
@@ -102,7 +106,7 @@ def check_measurement_category_delete(
 
 
 def check_measurement(
-    session: Session, reading: Measurement, data: dict, user: Any, creating: bool
+    session: AnySession, reading: Measurement, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """The reading fits its category (not a group, within the metric's range); taken now by
     the user unless told."""
@@ -117,7 +121,7 @@ def check_measurement(
 
 
 def check_measurement_delete(
-    session: Session, reading: Measurement, options: Mapping[str, str], user: Any
+    session: AnySession, reading: Measurement, options: Mapping[str, str], user: Any
 ) -> None:
     """The readings of a calculated category are the server's: deleting the category removes
     them, deleting one is refused (it would come back with the next recomputation)."""
@@ -126,7 +130,7 @@ def check_measurement_delete(
         raise APIError(403, CALCULATED_NOT_DELETED)
 
 
-def find_measurement(session: Session, data: dict, user: Any) -> Measurement | None:
+def find_measurement(session: AnySession, data: dict, user: Any) -> Measurement | None:
     """A create naming an ``external_id`` already imported into the category updates that
     reading instead of adding a second one (imports are repeated)."""
     if data.get("external_id") is None or data.get("category_id") is None:
@@ -139,7 +143,7 @@ def find_measurement(session: Session, data: dict, user: Any) -> Measurement | N
     ).scalar_one_or_none()
 
 
-RULES: dict[type, Rules] = {
+RULES: dict[type[Any], Rules] = {
     WeightEntry: Rules(save=check_weight_entry),
     MeasurementCategory: Rules(
         save=check_measurement_category,

@@ -54,7 +54,7 @@ def _uuid(raw: str | None) -> uuid.UUID | None:
         return None
 
 
-def replacement(model: type, row: Any, raw: str | None) -> Any | None:
+def replacement(model: type[Any], row: Any, raw: str | None) -> Any | None:
     """The row named by ``replaced_by``, or None (invalid, unknown or the row itself)."""
     wanted = _uuid(raw)
     if wanted is None or wanted == row.uuid:
@@ -96,7 +96,7 @@ def media_files(row: Any) -> list[str]:
     return [row.video]
 
 
-def _delete_media(model: type, exercise_id: int) -> list[str]:
+def _delete_media(model: type[Any], exercise_id: int) -> list[str]:
     files: list[str] = []
     rows = db.session.execute(select(model).where(model.exercise_id == exercise_id)).scalars()
     for row in rows:
@@ -127,10 +127,10 @@ def before_exercise_delete(exercise: Exercise, args: Mapping[str, str]) -> list[
         # the personal records earned on it go with its logs
         trophies.move_exercise_records(db.session.connection(), exercise.id, target.id)
         if _flag(args, "transfer_media"):
-            for model in (ExerciseImage, ExerciseVideo):
+            for media_model in (ExerciseImage, ExerciseVideo):
                 db.session.execute(
-                    update(model)
-                    .where(model.exercise_id == exercise.id)
+                    update(media_model)
+                    .where(media_model.exercise_id == exercise.id)
                     .values(exercise_id=target.id, is_main=False)
                     .execution_options(synchronize_session=False)
                 )

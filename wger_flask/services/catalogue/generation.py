@@ -63,7 +63,9 @@ def current_generation() -> int:
     return int(db.session.execute(CURRENT_GENERATION).scalar() or 0)
 
 
-def with_stamps(stmt: Select, columns: list[Any], *after: Any) -> Select:
+def with_stamps(
+    stmt: Select[*tuple[Any, ...]], columns: list[Any], *after: Any
+) -> Select[*tuple[Any, ...]]:
     """``stmt`` (a select of exercises) selecting ``columns``, each exercise's stamp, then
     ``after`` (the stamp is None when an exercise has no stamp row: then its JSON is rendered
     every time)."""

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
+import functools
 import io
 from typing import IO, TYPE_CHECKING, Any
 
@@ -111,7 +112,7 @@ def store_image(stream: IO[bytes]) -> StoredImage:
             name = storage.save(
                 f"{IMAGE_FOLDER}/thumbnails",
                 extension,
-                lambda handle, small=small: _encode(small, extension, handle),
+                functools.partial(_encode, small, extension),
             )
             stored.append(name)
             thumbnails[alias] = name
@@ -161,7 +162,7 @@ class StoredVideo:
     codec_long: str
 
 
-def probe_video(stream: IO[bytes]) -> tuple[str, dict]:
+def probe_video(stream: IO[bytes]) -> tuple[str, dict[str, Any]]:
     """(extension, facts) of a verified video upload, or ``UploadRejected``."""
     stream.seek(0)
     invalid = UploadRejected(
@@ -222,7 +223,7 @@ def _duration(container, video) -> float | None:
     import av
 
     if container.duration:
-        return container.duration / av.time_base
+        return float(container.duration / av.time_base)
     if video.duration and video.time_base:
         return float(video.duration * video.time_base)
     return None

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from wger_flask.database import db
+from wger_flask.database import changed_rows, db
 from wger_flask.models.accounts import UserPermission, UserProfile
 
 MIN_ACCOUNT_AGE_TO_TRUST = dt.timedelta(days=21)
@@ -116,7 +116,7 @@ def revoke(user: Any, name: str) -> bool:
     result = db.session.execute(
         delete(UserPermission).where(UserPermission.user_id == user.id, UserPermission.name == name)
     )
-    return bool(result.rowcount)
+    return bool(changed_rows(result))
 
 
 def granted(user: Any) -> list[str]:

@@ -29,7 +29,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, current_app, has_app_context
 
@@ -207,13 +207,13 @@ EXTENSION = "wger_catalogue_rendered"
 
 def rendered(app: Flask | None = None) -> RenderedCatalogue:
     """The current app's stores (created on first use)."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is a LocalProxy, typed as the Flask it stands for
     stores = app.extensions.get(EXTENSION)
     if stores is None:
         stores = app.extensions.setdefault(
             EXTENSION, RenderedCatalogue(PieceStore(), ResponseStore())
         )
-    return stores
+    return cast(RenderedCatalogue, stores)
 
 
 def forget_rendered(app: Flask) -> None:

@@ -11,9 +11,8 @@ from typing import Any
 
 from sqlalchemy import inspect, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from wger_flask.database import after_commit
+from wger_flask.database import AnySession, after_commit
 from wger_flask.models.catalogue import (
     Alias,
     Exercise,
@@ -41,7 +40,7 @@ def may_contribute(user: Any, action: str) -> bool:
     return permissions.may_write(user, "DELETE" if action == DESTROY else "POST")
 
 
-def note_save(session: Session, row: Any, user: Any) -> None:
+def note_save(session: AnySession, row: Any, user: Any) -> None:
     """Write the row (a conflict is the client's 400) and its author-history entry."""
     try:
         history.record(row, user)
@@ -59,7 +58,7 @@ def keep_original(row: Any, *attributes: str) -> None:
             setattr(row, name, changes.deleted[0])
 
 
-def language_problem(session: Session, text: str, language_id: int, what: str) -> str | None:
+def language_problem(session: AnySession, text: str, language_id: int, what: str) -> str | None:
     """Why ``text`` (the ``what`` of a translation: its description, a comment) is refused for
     being in another language than the translation's; None when it is in that language.
     Upstream names the ``language`` field for both. A comment is short: it is refused only
@@ -72,14 +71,14 @@ def language_problem(session: Session, text: str, language_id: int, what: str) -
     return f"The {what} seems to be in another language ({detected}) than the one given ({code})."
 
 
-def check_description_language(session: Session, source: str, language_id: int) -> None:
+def check_description_language(session: AnySession, source: str, language_id: int) -> None:
     """A description in another language than its translation's is refused, naming both."""
     problem = language_problem(session, source, language_id, "description")
     if problem:
         raise ValidationFailed({"language": [problem]})
 
 
-def check_name_is_distinct(session: Session, row: Translation, creating: bool) -> None:
+def check_name_is_distinct(session: AnySession, row: Translation, creating: bool) -> None:
     """Upstream's near-duplicate check, on a new name or a changed one (names that were
     near-duplicates before the check existed may keep their other edits)."""
     if not creating:
@@ -98,13 +97,15 @@ def check_name_is_distinct(session: Session, row: Translation, creating: bool) -
 # ------------------------------------------------------------------------------ exercises
 
 
-def check_exercise(session: Session, row: Exercise, data: dict, user: Any, creating: bool) -> None:
+def check_exercise(
+    session: AnySession, row: Exercise, data: dict[str, Any], user: Any, creating: bool
+) -> None:
     """Every save is recorded in the author history."""
     note_save(session, row, user)
 
 
 def check_exercise_delete(
-    session: Session, row: Exercise, options: Mapping[str, str], user: Any
+    session: AnySession, row: Exercise, options: Mapping[str, str], user: Any
 ) -> None:
     """Upstream's deletion: a deletion log (naming the ``replaced_by`` exercise, if valid),
     the users' entries and logs moved to the replacement, media and missing translations
@@ -116,7 +117,7 @@ def check_exercise_delete(
 
 
 def check_translation(
-    session: Session, row: Translation, data: dict, user: Any, creating: bool
+    session: AnySession, row: Translation, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """Its exercise and language are fixed once made; the description must be in its
     language and is kept as sanitised HTML; a new or changed name must not nearly repeat another
@@ -132,14 +133,14 @@ def check_translation(
 
 
 def check_translation_delete(
-    session: Session, row: Translation, options: Mapping[str, str], user: Any
+    session: AnySession, row: Translation, options: Mapping[str, str], user: Any
 ) -> None:
     """A deletion log naming the ``replaced_by`` translation, if valid."""
     deletion.before_translation_delete(row, options)
 
 
 def check_comment(
-    session: Session, row: ExerciseComment, data: dict, user: Any, creating: bool
+    session: AnySession, row: ExerciseComment, data: dict, user: Any, creating: bool
 ) -> None:
     """A comment is written in its translation's language (upstream's check; the field named
     is ``language``, as upstream's)."""
@@ -156,7 +157,7 @@ def check_comment(
 # ------------------------------------------------------------------------------ images, videos
 
 
-def keep_one_main(session: Session, row: Any) -> None:
+def keep_one_main(session: AnySession, row: Any) -> None:
     """``is_main`` unique per exercise: a new main one demotes the others; an exercise's only
     (or first) file is its main one, as upstream."""
     model = type(row)
@@ -177,7 +178,7 @@ def keep_one_main(session: Session, row: Any) -> None:
         row.is_main = True
 
 
-def promote_next_main(session: Session, row: Any) -> None:
+def promote_next_main(session: AnySession, row: Any) -> None:
     """Deleting the main file makes the exercise's oldest other one main."""
     if not row.is_main:
         return
@@ -197,14 +198,16 @@ def promote_next_main(session: Session, row: Any) -> None:
         )
 
 
-def check_exercise_media(session: Session, row: Any, data: dict, user: Any, creating: bool) -> None:
+def check_exercise_media(
+    session: AnySession, row: Any, data: dict[str, Any], user: Any, creating: bool
+) -> None:
     """One main image (video) per exercise; every save is recorded in the author history."""
     keep_one_main(session, row)
     note_save(session, row, user)
 
 
 def check_exercise_media_delete(
-    session: Session, row: Any, options: Mapping[str, str], user: Any
+    session: AnySession, row: Any, options: Mapping[str, str], user: Any
 ) -> None:
     """The next one becomes main; a deletion log entry."""
     promote_next_main(session, row)
@@ -215,7 +218,7 @@ MEDIA_RULES = Rules(
     save=check_exercise_media, delete=check_exercise_media_delete, permission=may_contribute
 )
 
-RULES: dict[type, Rules] = {
+RULES: dict[type[Any], Rules] = {
     Exercise: Rules(save=check_exercise, delete=check_exercise_delete, permission=may_contribute),
     Translation: Rules(
         save=check_translation, delete=check_translation_delete, permission=may_contribute

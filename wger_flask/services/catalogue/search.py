@@ -10,8 +10,9 @@ substring; shorter names first within a rank.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 
 from wger_flask.extensions import db
 from wger_flask.models.catalogue import Alias, Exercise, Language, Translation
@@ -39,7 +40,7 @@ def language_ids(codes: str | None, *, unknown_means_english: bool) -> list[int]
     return sorted(found)
 
 
-def _translation_matches(term: str, languages: Iterable[int] | None):
+def _translation_matches(term: str, languages: Iterable[int] | None) -> list[ColumnElement[bool]]:
     lowered = term.lower()
     alias_match = exists(
         select(Alias.id).where(
@@ -54,7 +55,9 @@ def _translation_matches(term: str, languages: Iterable[int] | None):
     return clauses
 
 
-def search(stmt: Select, term: str, languages: Iterable[int] | None) -> Select:
+def search(
+    stmt: Select[*tuple[Any, ...]], term: str, languages: Iterable[int] | None
+) -> Select[*tuple[Any, ...]]:
     """Filter ``stmt`` (a select of Exercise) by ``term`` and order it by relevance."""
     term = term.strip()
     if not term:
@@ -82,7 +85,9 @@ def search(stmt: Select, term: str, languages: Iterable[int] | None) -> Select:
     return stmt.order_by(rank, shortest)
 
 
-def in_languages(stmt: Select, languages: Iterable[int]) -> Select:
+def in_languages(
+    stmt: Select[*tuple[Any, ...]], languages: Iterable[int]
+) -> Select[*tuple[Any, ...]]:
     """Exercises with at least one translation in ``languages``."""
     return stmt.where(
         exists(

@@ -95,7 +95,7 @@ def create(data: dict[str, Any], user: Any) -> Exercise:
         exercise.license_id = data["license_id"]
     connect_to = data.get("variations_connect_to_id")
     if connect_to is not None:
-        other = db.session.get(Exercise, connect_to)
+        other = db.session.get_one(Exercise, connect_to)
         if other.variation_group is None:
             other.variation_group = uuid.uuid4()
         exercise.variation_group = other.variation_group

@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import Dialect, Table, text
 
 from wger_flask.extensions import db
 
 
-def _tuples(table: Table, names: Sequence[str], rows: Sequence[dict[str, Any]], dialect) -> list:
+def _tuples(
+    table: Table, names: Sequence[str], rows: Sequence[dict[str, Any]], dialect: Dialect
+) -> list[Any]:
     processors = [table.columns[name].type._cached_bind_processor(dialect) for name in names]
     converters = [(name, processor) for name, processor in zip(names, processors, strict=True)]
     return [
@@ -33,7 +35,9 @@ def insert_rows(table: Table, names: Sequence[str], rows: Sequence[dict[str, Any
     dialect = connection.dialect
     values = _tuples(table, names, rows, dialect)
     column_list = ", ".join(names)
-    cursor = connection.connection.dbapi_connection.cursor()
+    raw = connection.connection.dbapi_connection
+    assert raw is not None  # the session's connection is checked out
+    cursor = raw.cursor()
     try:
         if dialect.name == "postgresql":
             with cursor.copy(f"COPY {table.name} ({column_list}) FROM STDIN") as copy:

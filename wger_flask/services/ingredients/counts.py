@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, select
 
@@ -43,8 +44,8 @@ class BlockIndex:
     """The blocks at one table generation: block numbers and running row totals."""
 
     generation: int
-    blocks: array
-    running: array  # rows in this block and all before it
+    blocks: array[int]
+    running: array[int]  # rows in this block and all before it
 
     @property
     def total(self) -> int:
@@ -95,7 +96,9 @@ def window_start(offset: int, current: int | None = None) -> WindowStart | None:
     return WindowStart(first_id=index.blocks[position] * BLOCK_SIZE, skip=offset - rows_before)
 
 
-def id_ordered_window(stmt: Select, limit: int, offset: int, current: int | None = None) -> Select:
+def id_ordered_window(
+    stmt: Select[*tuple[Any, ...]], limit: int, offset: int, current: int | None = None
+) -> Select[*tuple[Any, ...]]:
     """``stmt`` (all ingredients, ordered by id) windowed to ``limit`` rows from ``offset``."""
     if offset == 0:
         return stmt.limit(limit)
@@ -105,7 +108,7 @@ def id_ordered_window(stmt: Select, limit: int, offset: int, current: int | None
     return stmt.where(Ingredient.id >= start.first_id).limit(limit).offset(start.skip)
 
 
-def exact_count(stmt: Select) -> int:
+def exact_count(stmt: Select[*tuple[Any, ...]]) -> int:
     """``count(*)`` of a filtered statement."""
     return db.session.execute(
         select(func.count()).select_from(stmt.order_by(None).subquery())

@@ -43,7 +43,7 @@ class Kept:
 
     generation: int
     count: int
-    ranked_ids: array | None = None
+    ranked_ids: array[int] | None = None
 
 
 class QueryCache:
@@ -105,6 +105,6 @@ def generation() -> int:
     return int(db.session.connection().execute(CURRENT_GENERATION).scalar() or 0)
 
 
-def ranked(ids: list[int]) -> array | None:
+def ranked(ids: list[int]) -> array[int] | None:
     """Ids compactly (8 bytes each), or None when there are too many to keep."""
     return array("q", ids) if len(ids) <= MAX_RANKED_IDS else None

@@ -40,6 +40,7 @@ from sqlalchemy import (
 from sqlalchemy import literal_column as sql
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import InstrumentedAttribute
 
 from wger_flask.models.catalogue import Language, License
 from wger_flask.models.ingredients import (
@@ -66,25 +67,25 @@ class Dialect:
     def obj(self, pairs: list[tuple[str, Expression]]) -> Expression:
         raise NotImplementedError
 
-    def nested(self, subquery: Any) -> Expression:
+    def nested(self, subquery: Expression) -> Expression:
         return subquery
 
     def array(self, element: Expression, order: Any) -> Expression:
         raise NotImplementedError
 
-    def decimal(self, column: Any, places: int) -> Expression:
+    def decimal(self, column: Expression, places: int) -> Expression:
         raise NotImplementedError
 
-    def datetime(self, column: Any) -> Expression:
+    def datetime(self, column: Expression) -> Expression:
         raise NotImplementedError
 
-    def uuid(self, column: Any) -> Expression:
+    def uuid(self, column: Expression) -> Expression:
         return column
 
-    def boolean(self, column: Any) -> Expression:
+    def boolean(self, column: Expression) -> Expression:
         return column
 
-    def value(self, column: Any) -> Expression:
+    def value(self, column: Expression) -> Expression:
         """A column as the schema shows it, by its type."""
         kind = column.type
         if isinstance(kind, UTCDateTime):
@@ -108,19 +109,19 @@ def _keyed(pairs: list[tuple[str, Expression]]) -> list[Any]:
 
 
 class SQLiteJSON(Dialect):
-    def obj(self, pairs):
+    def obj(self, pairs: list[tuple[str, Expression]]) -> Expression:
         return func.json_object(*_keyed(pairs))
 
-    def nested(self, subquery):
+    def nested(self, subquery: Expression) -> Expression:
         return func.json(subquery)
 
-    def array(self, element, order):
+    def array(self, element: Expression, order: Any) -> Expression:
         return func.json_group_array(element)  # rows come in index order: by id
 
-    def decimal(self, column, places):
+    def decimal(self, column: Expression, places: int) -> Expression:
         return case((column.is_(None), None), else_=func.printf(f"%.{places}f", column))
 
-    def datetime(self, column):
+    def datetime(self, column: Expression) -> Expression:
         # Stored as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC); isoformat drops zero microseconds.
         date, time, micro = (
             func.substr(column, 1, 10),
@@ -131,31 +132,31 @@ class SQLiteJSON(Dialect):
         iso = case((micro == ".000000", whole), else_=whole.concat(micro))
         return case((column.is_(None), None), else_=iso.concat("Z"))
 
-    def boolean(self, column):
+    def boolean(self, column: Expression) -> Expression:
         return case(
             (column.is_(None), None), (column == 1, func.json("true")), else_=func.json("false")
         )
 
 
 class PostgreSQLJSON(Dialect):
-    def obj(self, pairs):
+    def obj(self, pairs: list[tuple[str, Expression]]) -> Expression:
         return func.json_build_object(*_keyed(pairs))
 
-    def array(self, element, order):
+    def array(self, element: Expression, order: Any) -> Expression:
         return func.coalesce(func.json_agg(aggregate_order_by(element, order)), sql("'[]'::json"))
 
-    def decimal(self, column, places):
+    def decimal(self, column: Expression, places: int) -> Expression:
         # A NUMERIC(p, places) column's text always has exactly ``places`` decimals.
         return cast(column, String)
 
-    def datetime(self, column):
+    def datetime(self, column: Expression) -> Expression:
         # timestamp's text is "YYYY-MM-DD HH:MM:SS[.f]" with trailing zeros of the fraction cut;
         # isoformat has no fraction or all six digits.
         text = cast(column, String)
         padded = case((func.length(text) == 19, text), else_=func.rpad(text, 26, "0"))
         return case((column.is_(None), None), else_=func.replace(padded, " ", "T").concat("Z"))
 
-    def uuid(self, column):
+    def uuid(self, column: Expression) -> Expression:
         return cast(column, String)
 
 
@@ -258,7 +259,7 @@ def _image_url() -> Expression:
 
 def image(dialect: Dialect) -> Expression:
     special = {
-        "ingredient_uuid": lambda: dialect.uuid(Ingredient.uuid),
+        "ingredient_uuid": lambda: dialect.uuid(Ingredient.uuid.expression),
         "image": _image_url,
         "license": lambda: IMAGE.c.license_id,
     }
@@ -274,7 +275,7 @@ def _ingredient_pairs(schema: type[Schema], dialect_name: str) -> list[tuple[str
     """(key, expression) for every field of an ingredient ``schema``, in its order."""
     dialect = DIALECTS[dialect_name]
     info = _is_info(schema)
-    special: dict[str, Callable[[], Expression]] = {
+    special: dict[str, Callable[[], Expression | InstrumentedAttribute[int]]] = {
         "weight_units": lambda: weight_units(dialect),
         "language": lambda: (
             _lookup(dialect_name, LanguageSchema, LANGUAGE, 0) if info else Ingredient.language_id

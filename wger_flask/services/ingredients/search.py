@@ -17,6 +17,9 @@ tokenizer (kept in sync by triggers, see the migration), on PostgreSQL a GIN tri
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy import ColumnElement, Select, case, column, func, literal_column, select, table
 
 from wger_flask.extensions import db
@@ -56,7 +59,7 @@ def _name_contains(lowered: str) -> ColumnElement[bool]:
     return func.lower(Ingredient.name).like(pattern, escape=ESCAPE)
 
 
-def _relevance(lowered: str) -> list[ColumnElement]:
+def _relevance(lowered: str) -> list[ColumnElement[Any]]:
     name = func.lower(Ingredient.name)
     escaped = like_escaped(lowered)
     rank = case(
@@ -68,13 +71,13 @@ def _relevance(lowered: str) -> list[ColumnElement]:
     return [rank, func.length(Ingredient.name)]  # then the id, the lists' default ordering
 
 
-def _barcode_match(stmt: Select, term: str) -> Select | None:
+def _barcode_match(stmt: Select[*tuple[Any, ...]], term: str) -> Select[*tuple[Any, ...]] | None:
     by_code = stmt.where(Ingredient.code == term)
     found = db.session.execute(by_code.with_only_columns(Ingredient.id).limit(1)).first()
     return by_code if found is not None else None
 
 
-def search(stmt: Select, term: str) -> Select:
+def search(stmt: Select[*tuple[Any, ...]], term: str) -> Select[*tuple[Any, ...]]:
     """Filter ``stmt`` (a select of Ingredient) by ``term`` and rank it by relevance."""
     term = term.strip()
     if not term:
@@ -87,7 +90,7 @@ def search(stmt: Select, term: str) -> Select:
     return stmt.where(_name_contains(lowered)).order_by(*_relevance(lowered))
 
 
-def relevance_key(term: str):
+def relevance_key(term: str) -> Callable[[tuple[int, str]], tuple[int, int, int]]:
     """The ranking of ``search`` as a sort key of ``(id, name)`` rows."""
     lowered = term.strip().lower()
     word = " " + lowered
@@ -108,15 +111,17 @@ def relevance_key(term: str):
     return key
 
 
-def ranked_ids(stmt: Select, term: str) -> list[int]:
+def ranked_ids(stmt: Select[*tuple[Any, ...]], term: str) -> list[int]:
     """Every id a ``search`` statement selects, in relevance order, ranked in Python."""
     unranked = stmt.order_by(None).with_only_columns(Ingredient.id, Ingredient.name)
-    rows = [tuple(row) for row in db.session.connection().execute(unranked)]
+    rows: list[tuple[int, str]] = [
+        (row[0], row[1]) for row in db.session.connection().execute(unranked)
+    ]
     rows.sort(key=relevance_key(term))
     return [row[0] for row in rows]
 
 
-def in_languages(stmt: Select, codes: str) -> Select:
+def in_languages(stmt: Select[*tuple[Any, ...]], codes: str) -> Select[*tuple[Any, ...]]:
     """Ingredients in the languages of a comma list of codes; unknown codes are ignored,
     and only unknown codes filter nothing (upstream)."""
     languages = language_ids(codes, unknown_means_english=False)

@@ -92,8 +92,10 @@ def scaled_nutrients(base: Base, rng: random.Random) -> tuple[int, dict[str, flo
         factor *= 100 / main
     rounded = {k: (None if v is None else round(min(v, 100.0), 3)) for k, v in values.items()}
     for part, whole in (("carbohydrates_sugar", "carbohydrates"), ("fat_saturated", "fat")):
-        if rounded[part] is not None:
-            rounded[part] = min(rounded[part], rounded[whole])
+        value, limit = rounded[part], rounded[whole]
+        if value is not None:
+            assert limit is not None  # every base that has the part has its whole
+            rounded[part] = min(value, limit)
     return int(base.energy * factor), rounded
 
 

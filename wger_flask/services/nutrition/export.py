@@ -36,5 +36,6 @@ def export_user(user_id: int) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def _dump(schema: type, stmt: Any) -> list[dict[str, Any]]:
-    return schema(many=True).dump(db.session.execute(stmt).scalars().all())
+def _dump(schema: type[Any], stmt: Any) -> list[dict[str, Any]]:
+    dumped: list[dict[str, Any]] = schema(many=True).dump(db.session.execute(stmt).scalars().all())
+    return dumped

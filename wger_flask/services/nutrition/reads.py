@@ -22,7 +22,9 @@ PER_100G = tuple(getattr(Ingredient, name) for name in values.ORDER)
 ItemModel = type[MealItem] | type[LogItem]
 
 
-def _values_of(visible: Select, key: Any, item: ItemModel, joins: list[tuple[Any, Any]]) -> Select:
+def _values_of(
+    visible: Select[*tuple[Any, ...]], key: Any, item: ItemModel, joins: list[tuple[Any, Any]]
+) -> Select[*tuple[Any, ...]]:
     """``visible`` reading its row's ``key`` and, for each item reached by ``joins``, what the
     item's values need (NULLs when it has no items)."""
     stmt = visible.with_only_columns(key, item.amount, IngredientWeightUnit.gram, *PER_100G)
@@ -33,7 +35,7 @@ def _values_of(visible: Select, key: Any, item: ItemModel, joins: list[tuple[Any
     )
 
 
-def _total(stmt: Select) -> values.NutritionalValues | None:
+def _total(stmt: Select[*tuple[Any, ...]]) -> values.NutritionalValues | None:
     rows = db.session.execute(stmt).all()
     if not rows:
         return None
@@ -44,18 +46,20 @@ def _total(stmt: Select) -> values.NutritionalValues | None:
     )
 
 
-def plan_total(visible_plan: Select) -> values.NutritionalValues | None:
+def plan_total(visible_plan: Select[*tuple[Any, ...]]) -> values.NutritionalValues | None:
     """A plan's daily values: the sum of its meals' items."""
     joins = [(Meal, Meal.plan_id == NutritionPlan.id), (MealItem, MealItem.meal_id == Meal.id)]
     return _total(_values_of(visible_plan, NutritionPlan.id, MealItem, joins))
 
 
-def meal_total(visible_meal: Select) -> values.NutritionalValues | None:
+def meal_total(visible_meal: Select[*tuple[Any, ...]]) -> values.NutritionalValues | None:
     """A meal's values: the sum of its items."""
     joins = [(MealItem, MealItem.meal_id == Meal.id)]
     return _total(_values_of(visible_meal, Meal.id, MealItem, joins))
 
 
-def item_total(visible_item: Select, model: ItemModel) -> values.NutritionalValues | None:
+def item_total(
+    visible_item: Select[*tuple[Any, ...]], model: ItemModel
+) -> values.NutritionalValues | None:
     """A meal item's or diary entry's own values."""
     return _total(_values_of(visible_item, model.id, model, []))

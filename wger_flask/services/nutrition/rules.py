@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
+from wger_flask.database import AnySession
 from wger_flask.models.ingredients import IngredientWeightUnit
 from wger_flask.models.nutrition import LogItem, Meal, MealItem, NutritionPlan
 from wger_flask.models.types import utc_today
@@ -18,7 +17,7 @@ WRONG_UNIT = "This weight unit does not belong to the ingredient."
 WRONG_MEAL = "The meal must belong to the same nutrition plan."
 
 
-def check_weight_unit(session: Session, row: MealItem | LogItem) -> None:
+def check_weight_unit(session: AnySession, row: MealItem | LogItem) -> None:
     """A weight unit must be one of the item's ingredient's (else every value is wrong)."""
     if row.weight_unit_id is None:
         return
@@ -28,7 +27,7 @@ def check_weight_unit(session: Session, row: MealItem | LogItem) -> None:
 
 
 def check_nutrition_plan(
-    session: Session, plan: NutritionPlan, data: dict, user: Any, creating: bool
+    session: AnySession, plan: NutritionPlan, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """Start today unless told; created today; the end (if any) not before the start."""
     if creating:
@@ -38,14 +37,16 @@ def check_nutrition_plan(
     refuse_end_before_start(plan.start, plan.end)
 
 
-def check_meal(session: Session, meal: Meal, data: dict, user: Any, creating: bool) -> None:
+def check_meal(
+    session: AnySession, meal: Meal, data: dict[str, Any], user: Any, creating: bool
+) -> None:
     """A new meal is number 1 (upstream); meals are ordered by their time."""
     if creating:
         meal.order = 1
 
 
 def check_meal_item(
-    session: Session, item: MealItem, data: dict, user: Any, creating: bool
+    session: AnySession, item: MealItem, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """A new item is number 1 (upstream); its weight unit must be its ingredient's."""
     if creating:
@@ -53,7 +54,9 @@ def check_meal_item(
     check_weight_unit(session, item)
 
 
-def check_log_item(session: Session, entry: LogItem, data: dict, user: Any, creating: bool) -> None:
+def check_log_item(
+    session: AnySession, entry: LogItem, data: dict[str, Any], user: Any, creating: bool
+) -> None:
     """Its weight unit must be its ingredient's; its meal (if any) one of its plan's."""
     check_weight_unit(session, entry)
     if entry.meal_id is not None:
@@ -62,7 +65,7 @@ def check_log_item(session: Session, entry: LogItem, data: dict, user: Any, crea
             raise ValidationFailed({"meal": [WRONG_MEAL]})
 
 
-RULES: dict[type, Rules] = {
+RULES: dict[type[Any], Rules] = {
     NutritionPlan: Rules(save=check_nutrition_plan),
     Meal: Rules(save=check_meal, parents={"plan_id": NutritionPlan}),
     MealItem: Rules(save=check_meal_item, parents={"meal_id": Meal}),

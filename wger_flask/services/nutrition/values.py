@@ -80,7 +80,7 @@ def parse_unit_id(raw: str | None) -> int | None:
 
 
 def values_for(
-    per_100g: Mapping[str, Any], amount: decimal.Decimal, unit_gram: int | None = None
+    per_100g: Mapping[Any, Any], amount: decimal.Decimal, unit_gram: int | None = None
 ) -> dict[str, float | None]:
     """The values of ``amount`` grams (or ``amount`` units of ``unit_gram`` grams each)."""
     return item_values(per_100g, amount, unit_gram).as_dict()
@@ -106,7 +106,7 @@ class NutritionalValues:
         return self.energy * KJ_PER_KCAL
 
     def __add__(self, other: NutritionalValues) -> NutritionalValues:
-        summed: dict[str, decimal.Decimal | None] = {}
+        summed: dict[str, Any] = {}  # each field: its sum, or None where unknown
         for name in ORDER:
             mine, theirs = getattr(self, name), getattr(other, name)
             if mine is None or theirs is None:
@@ -128,13 +128,13 @@ ZERO_VALUES = NutritionalValues()
 
 
 def item_values(
-    per_100g: Mapping[str, Any], amount: decimal.Decimal, unit_gram: int | None = None
+    per_100g: Mapping[Any, Any], amount: decimal.Decimal, unit_gram: int | None = None
 ) -> NutritionalValues:
     """The values of one meal item or diary entry: ``amount`` grams, or ``amount`` units of
     ``unit_gram`` grams each, of an ingredient with these values per 100 g (numbers or their
     decimal strings). An optional nutrient the ingredient lacks (or has as zero) is None."""
     weight = _exact(amount) if unit_gram is None else _exact(amount) * unit_gram
-    values: dict[str, decimal.Decimal | None] = {}
+    values: dict[str, Any] = {}  # each field: its value, or None where unknown
     for name in ORDER:
         figure = per_100g.get(name)
         number = ZERO if figure is None else _exact(figure)

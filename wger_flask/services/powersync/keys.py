@@ -16,7 +16,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
@@ -132,7 +132,7 @@ def keys_of(extensions: dict[str, Any]) -> KeyPair:
     pair = extensions.get(EXTENSION_KEY)
     if pair is None:
         raise KeysMissing()
-    return pair
+    return cast(KeyPair, pair)
 
 
 EXTENSION_KEY = "wger_powersync_keys"

@@ -74,7 +74,7 @@ def service_url(config: dict[str, Any], host_url: str) -> str:
     """Where the app finds the service: ``POWERSYNC_URL`` when set, else ``SITE_URL`` (or the
     request's own root, ``host_url``) + ``/`` + ``POWERSYNC_URL_PATH`` + ``/``."""
     if config.get("POWERSYNC_URL"):
-        return config["POWERSYNC_URL"]
+        return str(config["POWERSYNC_URL"])
     site = (config.get("SITE_URL") or host_url).rstrip("/")
     path = (config.get("POWERSYNC_URL_PATH") or DEFAULT_URL_PATH).strip("/")
     return f"{site}/{path}/"

@@ -26,6 +26,7 @@ from wger_flask.database import after_commit, db
 from wger_flask.rest import permissions, writes
 from wger_flask.rest.errors import APIError
 from wger_flask.rest.permissions import coerce_pk, scope_to_owner
+from wger_flask.schemas.fields import messages_of
 
 CREATE, UPDATE, DELETE = "create", "update", "delete"
 OPERATIONS = {"PUT": CREATE, "PATCH": UPDATE, "DELETE": DELETE}
@@ -60,7 +61,7 @@ class SyncedTable:
     parents that must be the user's), what the app may do here, and upload specifics."""
 
     name: str
-    model: type
+    model: type[Any]
     load: Loader
     # None: the rules the app registered for the model (``rest.writes.rules_of``)
     rules: writes.Rules | None = None
@@ -177,7 +178,7 @@ def load(table: SyncedTable, payload: dict[str, Any], partial: bool) -> dict[str
     try:
         return table.load(payload, partial)
     except ValidationError as error:
-        raise Refused(VALIDATION_FAILED, error.normalized_messages()) from None
+        raise Refused(VALIDATION_FAILED, messages_of(error)) from None
 
 
 def checked(name: str, check: Callable[[Any], Any], value: Any) -> Any:

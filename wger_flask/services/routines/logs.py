@@ -6,9 +6,8 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from wger_flask.database import serialize_on
+from wger_flask.database import AnySession, serialize_on
 from wger_flask.models.routines import WorkoutSession
 from wger_flask.models.types import uuid7
 
@@ -27,7 +26,9 @@ def log_problems(log: Any) -> dict[str, list[str]]:
     return problems
 
 
-def session_for(session: Session, user_id: int, moment: dt.datetime, routine_id: int | None):
+def session_for(
+    session: AnySession, user_id: int, moment: dt.datetime, routine_id: int | None
+) -> WorkoutSession:
     """The user's session of ``moment``'s date (UTC) for ``routine_id`` (None: no routine),
     made (starting at ``moment``) when missing.
 

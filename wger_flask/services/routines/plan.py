@@ -71,8 +71,8 @@ class Prescriptions:
         self.logs_by_entry = logs_by_entry
         self.unit_names = unit_names
         self._by_entry: dict[int, list[SetData]] = {}
-        self._walks: dict[tuple, tuple[list[Values], list[int]]] = {}
-        self._shared: dict[tuple, Prescription] = {}
+        self._walks: dict[tuple[Any, ...], tuple[list[Values], list[int]]] = {}
+        self._shared: dict[tuple[Any, ...], Prescription] = {}
 
     def of(self, entry: Any, iteration: int) -> SetData:
         """The set of ``entry`` at ``iteration`` (1 to ``last_iteration``)."""
@@ -112,7 +112,7 @@ class Prescriptions:
         return walked
 
 
-def rows_signature(configs: Mapping[str, Sequence[Any]]) -> tuple | None:
+def rows_signature(configs: Mapping[str, Sequence[Any]]) -> tuple[Any, ...] | None:
     """What the walk of rows without requirements depends on (None for rows with some)."""
     parts = []
     for name, rows in configs.items():
@@ -150,7 +150,7 @@ def routine_plan(
     )
     last = max((item.iteration or 1 for item in schedule), default=1)
     prescriptions = Prescriptions(last, logs_by_entry or {}, unit_names or {})
-    planned: dict[tuple, list[SlotPlan]] = {}
+    planned: dict[tuple[Any, ...], list[SlotPlan]] = {}
     out = []
     of = prescriptions.of
     for item in schedule:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 FIELDS = (
     "weight",
@@ -97,7 +97,7 @@ def round_to(value: Any, base: Any = None) -> Decimal | None:
         value = base * (value / base).to_integral_value(rounding=ROUND_HALF_EVEN)
     if value == value.to_integral_value():
         value = value.quantize(ONE, rounding=ROUND_DOWN)
-    return value
+    return cast(Decimal, value)
 
 
 def display_rounding(field: str, weight_rounding: Any, repetition_rounding: Any) -> Any:

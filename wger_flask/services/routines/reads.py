@@ -15,6 +15,7 @@ from collections import defaultdict, namedtuple
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     Numeric,
     Select,
     String,
@@ -49,7 +50,7 @@ CONFIG_RELATIONS = {
 
 
 # The statements of the tree, built once: each execution only binds the routine's id.
-ROUTINE_ID = bindparam("routine_id")
+ROUTINE_ID: BindParameter[int] = bindparam("routine_id")
 DAYS = select(*model_columns(Day)).where(Day.routine_id == ROUTINE_ID).order_by(Day.order, Day.id)
 SLOTS = (
     select(*model_columns(Slot))
@@ -90,7 +91,7 @@ ConfigRow = namedtuple(  # read-only and the cheapest to make and read: there ar
 )
 
 
-def _records(stmt: Select, **parameters: Any) -> list[Record]:
+def _records(stmt: Select[*tuple[Any, ...]], **parameters: Any) -> list[Record]:
     """Rows of a Core statement as records (fetched at once: no per-row round trips)."""
     return records_of(db.session.connection().execute(stmt, parameters))
 
@@ -104,7 +105,7 @@ def _attach(parents: list[Record], children: list[Record], key: str, name: str) 
         setattr(parent, name, grouped.get(parent.id, []))
 
 
-def load_tree(routine_stmt: Select) -> Record | None:
+def load_tree(routine_stmt: Select[*tuple[Any, ...]]) -> Record | None:
     """The routine selected by ``routine_stmt`` (a select of Routine) with its whole tree."""
     routines = _records(routine_stmt.with_only_columns(*model_columns(Routine)).limit(1))
     if not routines:
@@ -155,6 +156,7 @@ def session_dates(routine: Record) -> dict[int, set[dt.date]]:
     )
     dates: dict[int, set[dt.date]] = defaultdict(set)
     for day_id, date in db.session.connection().execute(stmt):
+        assert day_id is not None  # joined to its day
         dates[day_id].add(date)
     return dates
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.models.accounts import UserProfile
 from wger_flask.models.routines import (
     CONFIG_MODELS,
@@ -39,7 +39,7 @@ MAX_ROUTINE_DAYS = 120  # upstream refuses longer routines (their plans are comp
 
 
 def check_routine(
-    session: Session, routine: Routine, data: dict, user: Any, creating: bool
+    session: AnySession, routine: Routine, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """Upstream's rules: the end not before the start, at most 120 days, public only when a
     template (a non-template is silently made private)."""
@@ -55,13 +55,15 @@ def check_routine(
 # ------------------------------------------------------------------------------ the plan
 
 
-def check_day(session: Session, day: Day, data: dict, user: Any, creating: bool) -> None:
+def check_day(
+    session: AnySession, day: Day, data: dict[str, Any], user: Any, creating: bool
+) -> None:
     """A rest day has no exercises: making a day one removes its slots (upstream)."""
     if day.is_rest and not creating:
         session.execute(Slot.__table__.delete().where(Slot.day_id == day.id))
 
 
-def default_units(row: Any, data: dict, names: tuple[str, str]) -> None:
+def default_units(row: Any, data: dict[str, Any], names: tuple[str, str]) -> None:
     """A new row counts in repetitions and kilograms unless ``data`` says otherwise (set here,
     not as column defaults, so that an explicit null stays null and checks see the unit)."""
     for attribute, unit in zip(names, (REPETITIONS_UNIT_ID, KILOGRAM_UNIT_ID), strict=True):
@@ -69,7 +71,9 @@ def default_units(row: Any, data: dict, names: tuple[str, str]) -> None:
             setattr(row, attribute, unit)
 
 
-def default_rounding(session: Session, entry: SlotEntry, data: dict, user: Any) -> None:
+def default_rounding(
+    session: AnySession, entry: SlotEntry, data: dict[str, Any], user: Any
+) -> None:
     """A new entry rounds as the user's profile says, unless ``data`` says otherwise."""
     profile = session.execute(
         select(UserProfile.repetitions_rounding, UserProfile.weight_rounding).where(
@@ -85,7 +89,7 @@ def default_rounding(session: Session, entry: SlotEntry, data: dict, user: Any) 
 
 
 def check_slot_entry(
-    session: Session, entry: SlotEntry, data: dict, user: Any, creating: bool
+    session: AnySession, entry: SlotEntry, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """Default units and rounding; a new entry without an order goes after the slot's last."""
     if not creating:
@@ -100,7 +104,7 @@ def check_slot_entry(
 
 
 def check_progression_config(
-    session: Session, row: ProgressionConfig, data: dict, user: Any, creating: bool
+    session: AnySession, row: ProgressionConfig, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """Iteration 1 is the baseline: it always replaces; a replacement has no step."""
     if row.operation is None:  # not given on create: the column's default, seen here already
@@ -117,7 +121,7 @@ def check_progression_config(
 
 
 def check_workout_session(
-    session: Session, row: WorkoutSession, data: dict, user: Any, creating: bool
+    session: AnySession, row: WorkoutSession, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """The 2.6 and 2.7 times in step, whichever the data holds (in the user's time zone); the
     end not before the start."""
@@ -127,7 +131,7 @@ def check_workout_session(
 
 
 def check_workout_log(
-    session: Session, log: WorkoutLog, data: dict, user: Any, creating: bool
+    session: AnySession, log: WorkoutLog, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """Upstream's checks, and the session of the log's date and routine when none is given."""
     if creating:
@@ -143,7 +147,7 @@ def check_workout_log(
 
 CONFIG_RULES = Rules(save=check_progression_config, parents={"slot_entry_id": SlotEntry})
 
-RULES: dict[type, Rules] = {
+RULES: dict[type[Any], Rules] = {
     Routine: Rules(save=check_routine),
     Day: Rules(save=check_day, parents={"routine_id": Routine}),
     Slot: Rules(parents={"day_id": Day}),

@@ -59,7 +59,8 @@ def date_sequence(
     pad_weeks = fit_in_week and len(days) % WEEK_LENGTH != 0
     iterations = {day.id: 1 for day in days}
     # Dates are counted as offsets from the start, so nothing is computed past the end.
-    index, offset, last, sequence = 0, 0, (end - start).days, []
+    sequence: list[Any] = []
+    index, offset, last = 0, 0, (end - start).days
     while offset <= last:
         day = days[index]
         wrapped = False

@@ -71,7 +71,7 @@ class SetData:
     comment: str = ""
 
 
-def prescription_key(entry: Any, values: Values) -> tuple:
+def prescription_key(entry: Any, values: Values) -> tuple[Any, ...]:
     """What a prescription depends on besides the unit names."""
     return (
         values,

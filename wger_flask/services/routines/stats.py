@@ -61,7 +61,9 @@ class GroupedLogData:
     daily: dict[dt.date, LogData] = field(default_factory=lambda: defaultdict(LogData))
     mesocycle: LogData = field(default_factory=LogData)
 
-    def add(self, when: tuple[Any, int, dt.date], exercise: int, muscles: Sequence[int], value):
+    def add(
+        self, when: tuple[Any, int, dt.date], exercise: int, muscles: Sequence[int], value: Decimal
+    ) -> None:
         iteration, week, date = when
         for group in (self.iteration[iteration], self.weekly[week], self.daily[date]):
             group.add(exercise, muscles, value)
@@ -69,11 +71,12 @@ class GroupedLogData:
 
     def divide_by(self, counts: GroupedLogData) -> None:
         self.mesocycle.divide_by(counts.mesocycle)
-        for mine, theirs in (
+        groups: tuple[tuple[dict[Any, LogData], dict[Any, LogData]], ...] = (
             (self.daily, counts.daily),
             (self.weekly, counts.weekly),
             (self.iteration, counts.iteration),
-        ):
+        )
+        for mine, theirs in groups:
             for key, data in mine.items():
                 data.divide_by(theirs[key])
 
@@ -100,7 +103,9 @@ def intensity(weight: Decimal, repetitions: Decimal) -> Decimal:
 
 def counted(log: Any) -> bool:
     """Only kilograms and plain repetitions are comparable (upstream leaves the rest out)."""
-    return log.weight_unit_id == KILOGRAM_UNIT_ID and log.repetitions_unit_id == REPETITIONS_UNIT_ID
+    return bool(
+        log.weight_unit_id == KILOGRAM_UNIT_ID and log.repetitions_unit_id == REPETITIONS_UNIT_ID
+    )
 
 
 def log_statistics(

@@ -61,7 +61,7 @@ def _iso(value: Any) -> str | None:
 # ------------------------------------------------------------------------------ the catalogue
 
 
-def visible_trophies(stmt: Select, user: Any) -> Select:
+def visible_trophies(stmt: Select[*tuple[Any, ...]], user: Any) -> Select[*tuple[Any, ...]]:
     """Active trophies; hidden ones only once the user earned them (staff see all)."""
     stmt = stmt.where(Trophy.is_active.is_(True))
     if user is not None and user.is_staff:

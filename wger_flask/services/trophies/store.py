@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
@@ -232,7 +232,16 @@ def catalogue(connection: Connection, user_id: int) -> list[CatalogueEntry]:
     ]
 
 
-def record_trophy(trophies: Iterable[Any]) -> int | None:
+class NamedChecker(Protocol):
+    """A trophy, or its catalogue entry: its id and the checker that awards it."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def checker_class(self) -> str: ...
+
+
+def record_trophy(trophies: Iterable[NamedChecker]) -> int | None:
     for trophy in trophies:
         if trophy.checker_class == "personal_record":
             return trophy.id
@@ -455,7 +464,7 @@ def session_entry(row: Any) -> SessionEntry:
     return SessionEntry(*row)
 
 
-def session_columns() -> tuple:
+def session_columns() -> tuple[Any, ...]:
     """What a session contributes: its id, its 2.6 date and time, its 2.7 start instant."""
     return (
         WorkoutSession.id,

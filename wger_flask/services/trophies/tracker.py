@@ -23,12 +23,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, func, inspect, select
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import Connection, Delete, func, inspect, select
+from sqlalchemy.orm import ORMExecuteState
 
-from wger_flask.database import listen_to_sessions
+from wger_flask.database import AnySession, listen_to_sessions
 from wger_flask.models.accounts import UserProfile
 from wger_flask.models.routines import Day, Routine, Slot, SlotEntry, WorkoutLog, WorkoutSession
 from wger_flask.models.trophies import UserTrophy
@@ -59,7 +59,7 @@ LOG_FIELDS = (
 SESSION_FIELDS = ("id", "date", "time_start", "datetime_start")
 # Rows whose deletion cascades into a user's sessions or logs in the database, with the
 # joins from them up to the routine that names the user.
-CASCADES: dict[str, tuple[type, list[tuple[type, Any]]]] = {
+CASCADES: dict[str, tuple[type[Any], list[tuple[type[Any], Any]]]] = {
     Routine.__tablename__: (Routine, []),
     Day.__tablename__: (Day, [(Routine, Day.routine_id == Routine.id)]),
     Slot.__tablename__: (
@@ -113,14 +113,14 @@ def init_app(app: Any) -> None:
         listen_to_sessions(name, listener)
 
 
-def pending_of(session: Session) -> Pending:
+def pending_of(session: AnySession) -> Pending:
     pending = session.info.get(INFO_KEY)
     if pending is None:
         pending = session.info[INFO_KEY] = Pending()
     return pending
 
 
-def forget(session: Session, *args: Any) -> None:
+def forget(session: AnySession, *args: Any) -> None:
     session.info.pop(INFO_KEY, None)
 
 
@@ -139,7 +139,7 @@ def _old_value(obj: Any, name: str) -> tuple[Any, bool]:
     return getattr(obj, name), True
 
 
-def _snapshot(obj: Any, names: tuple[str, ...]) -> tuple[tuple, bool]:
+def _snapshot(obj: Any, names: tuple[str, ...]) -> tuple[tuple[Any, ...], bool]:
     """The values before this flush, and whether all of them are known."""
     values, known = [], True
     for name in names:
@@ -154,7 +154,7 @@ def _changed(obj: Any, names: tuple[str, ...]) -> bool:
     return any(state.attrs[name].history.has_changes() for name in (*names, "user_id"))
 
 
-def before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+def before_flush(session: AnySession, flush_context: Any, instances: Any) -> None:
     pending = None
     for obj in session.deleted:
         if isinstance(obj, WorkoutLog | WorkoutSession):
@@ -184,7 +184,7 @@ def before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         _count_lost_records(session, pending)
 
 
-def _count_lost_records(session: Session, pending: Pending) -> None:
+def _count_lost_records(session: AnySession, pending: Pending) -> None:
     """How many of each user's records leave with the logs deleted in this flush (their
     award rows cascade away in the database, unseen by the tracker)."""
     if not pending.deleted_logs:
@@ -211,7 +211,7 @@ def _profile_switched(profile: UserProfile) -> str | None:
     return None
 
 
-def _leaving(session: Session, pending: Pending, obj: Any) -> None:
+def _leaving(session: AnySession, pending: Pending, obj: Any) -> None:
     """Note the values an existing log or session had before this flush."""
     user_id, known_user = _old_value(obj, "user_id")
     if isinstance(obj, WorkoutLog):
@@ -239,7 +239,9 @@ def _leaving(session: Session, pending: Pending, obj: Any) -> None:
         pending.deleted_logs.extend(log.id for log in cascaded)
 
 
-def _owners(connection: Connection, model: type, ids: Any = None, condition: Any = None) -> set:
+def _owners(
+    connection: Connection, model: type[Any], ids: Any = None, condition: Any = None
+) -> set[Any]:
     """The users whose workouts a deletion of these ``model`` rows cascades into."""
     source, joins = CASCADES[model.__tablename__]
     stmt = select(Routine.user_id).select_from(source)
@@ -256,12 +258,14 @@ def on_execute(state: ORMExecuteState) -> None:
     table = getattr(state.statement, "table", None)
     name = getattr(table, "name", None)
     connection = state.session.connection()
+    # The DELETE's condition, as is (None without one), as ``_owners`` takes it.
+    condition: Any = cast(Delete, state.statement).whereclause
     if name in CASCADES:
         model = CASCADES[name][0]
-        users = _owners(connection, model, condition=state.statement.whereclause)
+        users = _owners(connection, model, condition=condition)
     elif name in (WorkoutLog.__tablename__, WorkoutSession.__tablename__):
         model = WorkoutLog if name == WorkoutLog.__tablename__ else WorkoutSession
-        stmt = select(model.user_id).where(state.statement.whereclause).distinct()
+        stmt = select(model.user_id).where(condition).distinct()
         users = set(connection.execute(stmt).scalars())
     else:
         return
@@ -272,17 +276,17 @@ def on_execute(state: ORMExecuteState) -> None:
 # ------------------------------------------------------------------------------ applying
 
 
-def after_flush(session: Session, flush_context: Any) -> None:
+def after_flush(session: AnySession, flush_context: Any) -> None:
     pending = session.info.get(INFO_KEY)
     if pending is None:
         return
     for kind, obj in pending.arriving:
         if kind == "log":
-            entry = LogEntry(*(getattr(obj, name) for name in LOG_FIELDS))
-            pending.changes[obj.user_id].added_logs.append(entry)
+            log = LogEntry(*(getattr(obj, name) for name in LOG_FIELDS))
+            pending.changes[obj.user_id].added_logs.append(log)
         else:
-            entry = SessionEntry(*(getattr(obj, name) for name in SESSION_FIELDS))
-            pending.changes[obj.user_id].added_sessions.append(entry)
+            made = SessionEntry(*(getattr(obj, name) for name in SESSION_FIELDS))
+            pending.changes[obj.user_id].added_sessions.append(made)
     changes, recompute, rezone = pending.changes, pending.recompute, pending.rezone
     session.info[INFO_KEY] = Pending(after_bulk=pending.after_bulk)
     connection = session.connection()
@@ -297,7 +301,7 @@ def after_flush(session: Session, flush_context: Any) -> None:
             apply(connection, user_id, change)
 
 
-def before_commit(session: Session) -> None:
+def before_commit(session: AnySession) -> None:
     """Owners of workouts a bulk DELETE removed are recomputed before the commit."""
     pending = session.info.get(INFO_KEY)
     if pending is None or not pending.after_bulk:
@@ -352,7 +356,7 @@ def apply(connection: Connection, user_id: int, change: Changes) -> None:
 
 
 def _apply_sessions(
-    connection: Connection, user_id: int, state: store.State, stats: dict, change: Changes
+    connection: Connection, user_id: int, state: store.State, stats: dict[str, Any], change: Changes
 ) -> set[str]:
     zone = zone_of(state.time_zone)
     removed = {entry.id: session_moment(entry, zone) for entry in change.removed_sessions}
@@ -390,7 +394,9 @@ def _apply_sessions(
     return aspects
 
 
-def _apply_records(connection: Connection, user_id: int, trophies: list, change: Changes) -> int:
+def _apply_records(
+    connection: Connection, user_id: int, trophies: list[Any], change: Changes
+) -> int:
     """Personal records of the exercises whose logs changed; the change in their number."""
     trophy_id = store.record_trophy(trophies)
     if trophy_id is None:

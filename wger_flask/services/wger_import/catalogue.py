@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.models.catalogue import (
     Equipment,
     Exercise,
@@ -36,7 +36,7 @@ from wger_flask.services.wger_import.values import as_text, as_uuid
 CACHE_SIZE = 50_000
 
 
-class BoundedCache(OrderedDict):
+class BoundedCache(OrderedDict[str, Any]):
     def remember(self, key: Any, value: Any) -> Any:
         self[key] = value
         self.move_to_end(key)
@@ -48,7 +48,7 @@ class BoundedCache(OrderedDict):
 class Catalogue:
     """Source catalogue ids → this server's ids (``None``: no such row here)."""
 
-    def __init__(self, source: Source, session: Session) -> None:
+    def __init__(self, source: Source, session: AnySession) -> None:
         self.source = source
         self.session = session
         self.caches: dict[str, BoundedCache] = {}
@@ -145,7 +145,7 @@ class Catalogue:
         self.caches.get(kind, BoundedCache()).pop(source_id, None)
 
     def name_of(
-        self, kind: str, source_id: Any, describe: Callable[[dict], str] | None = None
+        self, kind: str, source_id: Any, describe: Callable[[dict[str, Any]], str] | None = None
     ) -> str:
         table = self.kinds[kind][0]
         rows = self.source.rows(table, "id = :id", order="", id=source_id)

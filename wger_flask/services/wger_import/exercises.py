@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.models.catalogue import (
     Alias,
     AuthorHistory,
@@ -72,17 +72,17 @@ def contributed_by(source: Source, user_id: int) -> list[int]:
     return [row["id"] for row in rows]
 
 
-def _free_id(session: Session, model: Any, wanted: int) -> int | None:
+def _free_id(session: AnySession, model: Any, wanted: int) -> int | None:
     taken = session.execute(select(model.id).where(model.id == wanted)).first()
     return None if taken else wanted
 
 
-def _next_id(session: Session, model: Any) -> int:
+def _next_id(session: AnySession, model: Any) -> int:
     return (session.execute(select(func.max(model.id))).scalar() or 0) + 1
 
 
 def _licensed(row: dict[str, Any], catalogue: Catalogue) -> dict[str, Any]:
-    values = {name: as_text(row.get(name)) for name in LICENSE_COLUMNS}
+    values: dict[str, Any] = {name: as_text(row.get(name)) for name in LICENSE_COLUMNS}
     values["license_id"] = catalogue.local_id("license", row.get("license_id")) or 2
     return values
 
@@ -100,13 +100,14 @@ def _history(
         author = as_text(save.get("license_author"))
         if author and author not in authors:
             authors.append(author)
-        user = users.get(save.get("history_user_id")) if save.get("history_user_id") else None
+        user_id = save.get("history_user_id")
+        user = users.get(user_id) if user_id else None
         entries.append((author, user, as_datetime(save.get("history_date"))))
     return authors, entries
 
 
 def import_exercise(
-    session: Session,
+    session: AnySession,
     source: Source,
     catalogue: Catalogue,
     media: MediaFiles,
@@ -117,7 +118,7 @@ def import_exercise(
     """Bring one source exercise in (when missing here); its local id, or None if it cannot be."""
     local = catalogue.local_id("exercise", source_id)
     if local is not None:
-        return local
+        return int(local)
     rows = source.rows("exercises_exercise", "id = :id", order="", id=source_id)
     if not rows:
         return None
@@ -152,7 +153,7 @@ def import_exercise(
     return new_id
 
 
-def _history_rows(session: Session, column: str, row_id: int, saves: list) -> None:
+def _history_rows(session: AnySession, column: str, row_id: int, saves: list[Any]) -> None:
     if saves:
         session.execute(
             insert(AuthorHistory),
@@ -164,7 +165,7 @@ def _history_rows(session: Session, column: str, row_id: int, saves: list) -> No
 
 
 def _links(
-    session: Session, source: Source, catalogue: Catalogue, source_id: int, new_id: int
+    session: AnySession, source: Source, catalogue: Catalogue, source_id: int, new_id: int
 ) -> None:
     for table, column, kind, local_table, local_column in (
         ("exercises_exercise_muscles", "muscle_id", "muscle", exercise_muscles, "muscle_id"),
@@ -195,7 +196,7 @@ def _links(
 
 
 def _translations(
-    session: Session,
+    session: AnySession,
     source: Source,
     catalogue: Catalogue,
     source_id: int,
@@ -208,7 +209,7 @@ def _translations(
 
 
 def _translation(
-    session: Session,
+    session: AnySession,
     source: Source,
     catalogue: Catalogue,
     row: dict[str, Any],
@@ -252,7 +253,7 @@ NOTES = (
 
 
 def _notes(
-    session: Session,
+    session: AnySession,
     model: Any,
     column: str,
     rows: list[dict[str, Any]],
@@ -290,7 +291,7 @@ def _created_by(source: Source, history: str, user_id: int) -> list[int]:
 
 
 def import_contributions(
-    session: Session,
+    session: AnySession,
     source: Source,
     catalogue: Catalogue,
     user_id: int,
@@ -324,12 +325,12 @@ def import_contributions(
                 _notes(session, model, column, rows, translation, result.count(table))
 
 
-def _local_by_uuid(session: Session, model: Any, value: Any) -> int | None:
+def _local_by_uuid(session: AnySession, model: Any, value: Any) -> int | None:
     return session.execute(select(model.id).where(model.uuid == as_uuid(value))).scalar()
 
 
 def _media(
-    session: Session,
+    session: AnySession,
     source: Source,
     catalogue: Catalogue,
     media: MediaFiles,

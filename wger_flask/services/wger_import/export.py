@@ -21,7 +21,7 @@ import decimal
 import json
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,8 +41,8 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.models.accounts import Authenticator, User, UserProfile
 from wger_flask.models.body import GalleryImage, Measurement, MeasurementCategory, WeightEntry
 from wger_flask.models.catalogue import (
@@ -170,18 +170,18 @@ def write(target: Target, report: ExportReport, name: str, rows: Iterable[dict[s
         report.add(name, len(shaped))
 
 
-def _rows(session: Session, model_or_table: Any, *where: Any) -> list[dict[str, Any]]:
+def _rows(session: AnySession, model_or_table: Any, *where: Any) -> list[dict[str, Any]]:
     table = getattr(model_or_table, "__table__", model_or_table)
     return [dict(row._mapping) for row in session.execute(select(table).where(*where))]
 
 
-def _missing(target: Target, name: str, rows: list[dict[str, Any]], key: str = "id") -> list:
+def _missing(target: Target, name: str, rows: list[dict[str, Any]], key: str = "id") -> list[Any]:
     """The rows whose key the target does not have yet (catalogue rows shared by users)."""
     if not rows or not target.has(name):
         return []
     column = target.table(name).c[key]
     wanted = [_target_value(row[key], column) for row in rows]
-    have = set()
+    have: set[Any] = set()
     for start in range(0, len(wanted), 500):
         have.update(
             target.connection.execute(
@@ -191,7 +191,7 @@ def _missing(target: Target, name: str, rows: list[dict[str, Any]], key: str = "
     return [row for row, value in zip(rows, wanted, strict=True) if value not in have]
 
 
-def run_export(session: Session, target_url: str, *, media_folder: str | None) -> ExportReport:
+def run_export(session: AnySession, target_url: str, *, media_folder: str | None) -> ExportReport:
     """Export every user (one target transaction each) into an empty upstream database."""
     target = Target(target_url)
     report = ExportReport()
@@ -225,7 +225,11 @@ def run_export(session: Session, target_url: str, *, media_folder: str | None) -
 
 
 def _export_user(
-    session: Session, target: Target, report: ExportReport, user_id: int, media_folder: str | None
+    session: AnySession,
+    target: Target,
+    report: ExportReport,
+    user_id: int,
+    media_folder: str | None,
 ) -> None:
     user = _rows(session, User, User.id == user_id)[0]
     write(
@@ -279,7 +283,9 @@ def _export_user(
     _export_body(session, target, report, user_id, media_folder)
 
 
-def _export_catalogue(session: Session, target: Target, report: ExportReport, user_id: int) -> None:
+def _export_catalogue(
+    session: AnySession, target: Target, report: ExportReport, user_id: int
+) -> None:
     """The exercises and ingredients the user's rows name, and those they contributed."""
     used = set(
         session.execute(
@@ -374,7 +380,9 @@ def _export_catalogue(session: Session, target: Target, report: ExportReport, us
     )
 
 
-def _export_routines(session: Session, target: Target, report: ExportReport, user_id: int) -> None:
+def _export_routines(
+    session: AnySession, target: Target, report: ExportReport, user_id: int
+) -> None:
     routines = _rows(session, Routine, Routine.user_id == user_id)
     write(target, report, "manager_routine", routines)
     days = _rows(session, Day, Day.routine_id.in_([row["id"] for row in routines]))
@@ -402,7 +410,9 @@ def _export_routines(session: Session, target: Target, report: ExportReport, use
     write(target, report, "manager_workoutlog", logs)
 
 
-def _export_nutrition(session: Session, target: Target, report: ExportReport, user_id: int) -> None:
+def _export_nutrition(
+    session: AnySession, target: Target, report: ExportReport, user_id: int
+) -> None:
     plans = _rows(session, NutritionPlan, NutritionPlan.user_id == user_id)
     write(target, report, "nutrition_nutritionplan", plans)
     plan_ids = [row["id"] for row in plans]
@@ -420,7 +430,11 @@ def _export_nutrition(session: Session, target: Target, report: ExportReport, us
 
 
 def _export_body(
-    session: Session, target: Target, report: ExportReport, user_id: int, media_folder: str | None
+    session: AnySession,
+    target: Target,
+    report: ExportReport,
+    user_id: int,
+    media_folder: str | None,
 ) -> None:
     entries = []
     for row in _rows(session, WeightEntry, WeightEntry.user_id == user_id):
@@ -437,7 +451,11 @@ def _export_body(
         session, Measurement, Measurement.category_id.in_([row["id"] for row in categories])
     )
     in_use = {row["category_id"] for row in readings}
-    columns = target.table("measurements_category").c if target.has("measurements_category") else {}
+    columns: Container[str] = (
+        target.table("measurements_category").c.keys()
+        if target.has("measurements_category")
+        else ()
+    )
     if "is_official" not in columns:
         # an older schema knows no official categories: those with readings go as plain ones
         categories = [row for row in categories if not row["is_official"] or row["id"] in in_use]

@@ -20,8 +20,9 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Integer, Table, func, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ColumnDefault
 
+from wger_flask.database import AnySession
 from wger_flask.models.accounts import User, UserProfile
 from wger_flask.models.body import GalleryImage, Measurement, MeasurementCategory, WeightEntry
 from wger_flask.models.nutrition import LogItem, Meal, MealItem, NutritionPlan
@@ -89,28 +90,30 @@ TEXT_FIELDS = {"gender", "work_intensity", "sport_intensity", "freetime_intensit
 
 # The tables whose rows go through their domain's write rules (``rest.writes.rules_of``), as
 # a create through the API does.
-RULED = {
-    model.__tablename__: model
-    for model in (
-        Routine,
-        Day,
-        Slot,
-        SlotEntry,
-        *CONFIG_MODELS.values(),
-        WorkoutSession,
-        WorkoutLog,
-        NutritionPlan,
-        Meal,
-        MealItem,
-        LogItem,
-        WeightEntry,
-        MeasurementCategory,
-        Measurement,
-        GalleryImage,
-    )
-}
+RULED_MODELS: tuple[type[Any], ...] = (
+    Routine,
+    Day,
+    Slot,
+    SlotEntry,
+    *CONFIG_MODELS.values(),
+    WorkoutSession,
+    WorkoutLog,
+    NutritionPlan,
+    Meal,
+    MealItem,
+    LogItem,
+    WeightEntry,
+    MeasurementCategory,
+    Measurement,
+    GalleryImage,
+)
+RULED = {model.__tablename__: model for model in RULED_MODELS}
 # What a create stamps afresh that tells when or where a row was made upstream: kept.
-MADE_WHEN = {NutritionPlan: ("creation_date",), Meal: ("order",), MealItem: ("order",)}
+MADE_WHEN: dict[type[Any], tuple[str, ...]] = {
+    NutritionPlan: ("creation_date",),
+    Meal: ("order",),
+    MealItem: ("order",),
+}
 
 
 class Refused(Exception):
@@ -120,7 +123,7 @@ class Refused(Exception):
 @dataclass
 class Context:
     source: Source
-    session: Session
+    session: AnySession
     catalogue: Catalogue
     media: MediaFiles
     now: dt.datetime
@@ -146,7 +149,7 @@ class UserResult:
         return sum(count.imported for count in self.counts.values())
 
 
-def local_state(session: Session, row: dict[str, Any]) -> str:
+def local_state(session: AnySession, row: dict[str, Any]) -> str:
     """``new``, or ``imported`` (this very account, from an earlier run); ``Refused`` when
     the id, username or email is someone else's here."""
     username = as_text(row["username"])
@@ -327,7 +330,7 @@ def _with_profile_defaults(values: dict[str, Any]) -> dict[str, Any]:
             continue
         if column.key in values:
             full[column.key] = values[column.key]
-        elif column.default is not None and not callable(column.default.arg):
+        elif isinstance(column.default, ColumnDefault) and not callable(column.default.arg):
             full[column.key] = column.default.arg
         elif column.key == "time_zone":
             full[column.key] = ""
@@ -344,7 +347,8 @@ def _second_factors(context: Context, user_id: int, result: UserResult) -> None:
     totp = factors.get("totp")
     if totp is not None:
         data = as_json(totp["data"]) or {}
-        codes, used = [], []
+        codes: list[Any] = []
+        used: list[Any] = []
         recovery = factors.get("recovery_codes")
         if recovery is not None:
             from wger_flask.services.wger_import.allauth import unused_recovery_codes
@@ -572,14 +576,14 @@ def _config_value(model: Any, value: Any) -> Any:
     database refuses it, skipping the row with that reason)."""
     number = as_decimal(value)
     is_whole = number is not None and number == number.to_integral_value()
-    if isinstance(model.value_type, Integer) and is_whole:
+    if isinstance(model.value_type, Integer) and number is not None and is_whole:
         return int(number)
     return number
 
 
-def _units(context: Context, row: dict[str, Any], names: tuple[str, str]) -> tuple | None:
+def _units(context: Context, row: dict[str, Any], names: tuple[str, str]) -> tuple[Any, ...] | None:
     """The local repetition and weight unit ids of a row (None: one is unknown here)."""
-    found = []
+    found: list[Any] = []
     for name, kind in zip(names, ("repetition_unit", "weight_unit"), strict=True):
         if row.get(name) is None:
             found.append(None)
@@ -641,7 +645,7 @@ def _session_values(row: dict[str, Any], user_id: int) -> dict[str, Any]:
     return values
 
 
-def _existing(session: Session, model: Any, ids: Iterable[Any]) -> set[Any]:
+def _existing(session: AnySession, model: Any, ids: Iterable[Any]) -> set[Any]:
     wanted = list(set(ids))
     found: set[Any] = set()
     for start in range(0, len(wanted), 500):
@@ -682,6 +686,7 @@ def _logs(
         if reason:
             _skip(result, table, what, reason)
             continue
+        assert units is not None  # else a reason above
         logs.append(
             {
                 "id": as_uuid(row["id"]),
@@ -837,7 +842,7 @@ def _nutrition(context: Context, user_id: int, result: UserResult) -> None:
 
 def _food(
     context: Context, row: dict[str, Any], result: UserResult, table: str, what: str
-) -> dict | None:
+) -> dict[str, Any] | None:
     ingredient = context.catalogue.local_id("ingredient", row["ingredient_id"])
     if ingredient is None:
         name = context.catalogue.name_of("ingredient", row["ingredient_id"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from wger_flask.services.wger_import.people import UserResult
     from wger_flask.services.wger_import.run import Report
 
 
@@ -46,7 +47,7 @@ def render_summary(report: Report, *, details: bool = True) -> str:
     return "\n".join(lines)
 
 
-def user_line(result) -> str:
+def user_line(result: UserResult) -> str:
     """One line per user, for the log of a run that is not on a terminal."""
     imported = sum(count.imported for count in result.counts.values())
     skipped = sum(len(count.skipped) for count in result.counts.values())

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.services.wger_import.catalogue import Catalogue
 from wger_flask.services.wger_import.media_files import MediaFiles
 from wger_flask.services.wger_import.people import Context, Refused, UserResult, import_user
@@ -90,7 +90,7 @@ class Report:
         return dict(self.outcomes)
 
 
-def bump_sequences(session: Session) -> None:
+def bump_sequences(session: AnySession) -> None:
     """On PostgreSQL, move each explicit-id table's sequence to its highest id."""
     connection = session.connection()
     if connection.dialect.name != "postgresql":
@@ -106,7 +106,7 @@ def bump_sequences(session: Session) -> None:
 
 def run_import(
     source: Source,
-    session: Session,
+    session: AnySession,
     *,
     media_root: str | None,
     dry_run: bool,

@@ -43,9 +43,10 @@ def as_datetime(value: Any) -> dt.datetime | None:
         value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time.min)
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+    moment: dt.datetime = value
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
 
 
 def as_date(value: Any) -> dt.date | None:

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
-from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ColumnDefault
 
+from wger_flask.database import AnySession
 from wger_flask.rest.errors import APIError
 
 CHUNK = 500
@@ -52,7 +54,7 @@ class TableCount:
 
 
 def existing_owners(
-    session: Session, table: Table, key: str, owner: str | None, keys: Sequence[Any]
+    session: AnySession, table: Table, key: str, owner: str | None, keys: Sequence[Any]
 ) -> dict[Any, Any]:
     """``{key: owner value}`` of the rows of ``keys`` that are already here."""
     found: dict[Any, Any] = {}
@@ -72,7 +74,7 @@ def _reason(error: Exception) -> str:
 
 
 def write_rows(
-    session: Session,
+    session: AnySession,
     table: Table,
     rows: list[dict[str, Any]],
     count: TableCount,
@@ -137,7 +139,7 @@ def _refusal(error: APIError) -> str:
 
 
 def _through_rules(
-    session: Session,
+    session: AnySession,
     table: Table,
     rows: list[dict[str, Any]],
     count: TableCount,
@@ -181,9 +183,9 @@ def _through_rules(
 
 def table_model(table: Table) -> Any:
     """The model class mapped to ``table``."""
-    from wger_flask.database import db
+    from wger_flask.database import Model
 
-    for mapper in db.Model.registry.mappers:
+    for mapper in Model.registry.mappers:
         if mapper.local_table is table:
             return mapper.class_
     raise LookupError(table.name)
@@ -199,9 +201,9 @@ def _column_values(table: Table, obj: Any, row: dict[str, Any]) -> dict[str, Any
             if column.primary_key:
                 continue
             default = column.default
-            if default is not None and default.is_scalar:
+            if isinstance(default, ColumnDefault) and default.is_scalar:
                 value = default.arg
-            elif default is not None and default.is_callable:
+            elif isinstance(default, ColumnDefault) and default.is_callable:
                 try:
                     value = default.arg(None)
                 except Exception:
@@ -210,7 +212,7 @@ def _column_values(table: Table, obj: Any, row: dict[str, Any]) -> dict[str, Any
     return values
 
 
-def import_row(session: Session, model: Any, data: dict[str, Any], user: Any) -> Any:
+def import_row(session: AnySession, model: Any, data: dict[str, Any], user: Any) -> Any:
     """One row written as ``flask import-wger`` writes each row (the table's save rule run as
     for an API create, a refusal raised as the rule raised it, then the insert); its primary
     key. For a writer of single rows (and the "every writer" tests); the import itself writes a
@@ -244,5 +246,7 @@ def import_row(session: Session, model: Any, data: dict[str, Any], user: Any) ->
     )
     if not values:  # the rule added the row itself
         return row.get(key.key)
-    inserted = session.execute(insert(table).values(**values[0]))
-    return inserted.inserted_primary_key[0]
+    inserted = cast("CursorResult[Any]", session.execute(insert(table).values(**values[0])))
+    primary_key = inserted.inserted_primary_key
+    assert primary_key is not None  # a single-row INSERT
+    return primary_key[0]
