@@ -13,7 +13,7 @@ their ``iteration``), so each user's next workout write recomputes them from the
 (``flask trophies recompute`` does it for everyone at once).
 
 Revision ID: e25a1c0d7b3f
-Revises: 5a7c0e23d1f4
+Revises: 8e41c2a7b9d3
 Create Date: 2026-12-07 07:30:00
 
 """
@@ -26,7 +26,7 @@ from wger_flask.models.types import GUID, JSONDocument
 
 # revision identifiers, used by Alembic.
 revision = 'e25a1c0d7b3f'
-down_revision = '5a7c0e23d1f4'
+down_revision = '8e41c2a7b9d3'
 branch_labels = None
 depends_on = None
 
