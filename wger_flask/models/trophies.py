@@ -99,8 +99,8 @@ class UserTrophy(Model):
 class UserStatistics(Model):
     """A user's running workout totals (one row per user), kept current on every write.
 
-    Streaks are stored as the run that ends at the last workout day; what the API calls the
-    *current* streak is that run while it is still alive (see ``services.trophies.statistics``).
+    Streaks are stored as the run that ends at the last workout day; the API answers that run
+    as the *current* streak, as upstream does (``services.trophies.reading.current_streak``).
     """
 
     __tablename__ = "trophies_userstatistics"
