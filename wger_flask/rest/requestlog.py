@@ -75,7 +75,8 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value if isinstance(value, (str, int, float, bool)) else str(value)
+                plain = value is None or isinstance(value, (str, int, float, bool))
+                entry[key] = value if plain else str(value)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return dumps(entry).decode()

@@ -103,5 +103,6 @@ def test_every_line_of_the_request_carries_its_id(app, client, caplog):
     assert request_line["request_id"] == "json-line-1"
     assert request_line["status"] == 404 and request_line["route"] == "(unmatched)"
     assert request_line["time"].endswith("+00:00") and request_line["level"] == "INFO"
+    assert request_line["user_id"] is None  # anonymous: null, not "None"
     outside = lines[-1]
     assert outside["message"] == "outside any request" and outside["request_id"] == "-"
