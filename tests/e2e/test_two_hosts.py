@@ -371,6 +371,14 @@ def test_the_metrics_of_both_hosts_add_up_to_the_requests_sent(site):
                 counted[key] += total - before[name].get(key, 0)
     assert +counted == sent
     assert all(after[name] != before[name] for name in site.hosts)  # both served
+    # a host behind the proxy (NUMBER_OF_PROXIES=1) judges the client the proxy reports, not
+    # the proxy's loopback socket: a remote client needs the token
+    host = site.hosts["a"].url + "/metrics/"
+    remote = {"X-Forwarded-For": "203.0.113.9"}
+    assert call(host, headers=remote)[0] == 401
+    assert call(host, headers={**remote, "Authorization": "Bearer wrong"})[0] == 401
+    answered = call(host, headers={**remote, "Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert answered[0] == 200 and b"wger_http_requests_total" in answered[2]
     # the shipped proxy configuration keeps /metrics inside, token or not
     status, _, body = site.get("/metrics/", Authorization=f"Bearer {METRICS_TOKEN}")
     assert status == 403 and b"wger_http" not in body

@@ -30,6 +30,7 @@ from wger_flask.rest import metrics
 HEADER = "X-Request-ID"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 log = logging.getLogger("wger_flask.request")
+QUIET_ROUTES = frozenset({"/healthz/", "/readyz/", "/metrics/"})
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"
 
 
@@ -75,7 +76,8 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value if isinstance(value, (str, int, float, bool)) else str(value)
+                plain = value is None or isinstance(value, (str, int, float, bool))
+                entry[key] = value if plain else str(value)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return dumps(entry).decode()
@@ -128,7 +130,10 @@ def _finish(response: Response) -> Response:
         "user_id": _user_id(),
     }
     message = " ".join(f"{key}={value}" for key, value in fields.items())
-    log.info(message, extra={**fields, "request_id": g.request_id})
+    # a proxy's health checks and Prometheus' scrapes every few seconds would drown the rest:
+    # their lines are DEBUG (they are counted in the metrics all the same)
+    level = logging.DEBUG if route in QUIET_ROUTES else logging.INFO
+    log.log(level, message, extra={**fields, "request_id": g.request_id})
     return response
 
 

@@ -103,5 +103,18 @@ def test_every_line_of_the_request_carries_its_id(app, client, caplog):
     assert request_line["request_id"] == "json-line-1"
     assert request_line["status"] == 404 and request_line["route"] == "(unmatched)"
     assert request_line["time"].endswith("+00:00") and request_line["level"] == "INFO"
+    assert request_line["user_id"] is None  # anonymous: null, not "None"
     outside = lines[-1]
     assert outside["message"] == "outside any request" and outside["request_id"] == "-"
+
+
+def test_health_checks_and_scrapes_are_debug_lines(client, caplog):
+    caplog.set_level(logging.INFO, logger=REQUEST_LOGGER)
+    client.get("/readyz")
+    client.get("/healthz")
+    client.get("/metrics")
+    assert request_records(caplog) == []
+    caplog.set_level(logging.DEBUG, logger=REQUEST_LOGGER)
+    client.get("/readyz")
+    [line] = request_records(caplog)
+    assert line.levelno == logging.DEBUG and line.route == "/readyz/"

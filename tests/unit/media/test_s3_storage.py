@@ -149,3 +149,24 @@ def test_redirected_to_a_presigned_url(s3_app):  # noqa: F811
         assert answer.headers["Content-Type"] == "image/webp"
         assert answer.headers["Content-Disposition"] == "inline"
     assert client.get("/media/gallery/1/" + "c" * 32 + ".webp").status_code == 404
+
+
+def test_a_range_is_fetched_from_its_start(s3_app, monkeypatch):  # noqa: F811
+    client = s3_app.test_client()
+    content = bytes(range(256)) * 4096  # 1 MB
+    with s3_app.app_context():
+        store = media.storage()
+        name = store.save("exercise-videos", "mp4", lambda handle: handle.write(content))
+    asked = []
+    original = S3Storage.open
+
+    def watched(self, name, start=0):
+        asked.append(start)
+        return original(self, name, start)
+
+    monkeypatch.setattr(S3Storage, "open", watched)
+    part = client.get(f"/media/{name}", headers={"Range": "bytes=1000000-1000009"})
+    assert part.status_code == 206 and part.data == content[1000000:1000010]
+    assert asked == [1000000]  # one ranged GetObject, nothing skipped through
+    assert client.head(f"/media/{name}").data == b""
+    assert asked == [1000000]  # a HEAD reads nothing

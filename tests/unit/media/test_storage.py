@@ -84,3 +84,12 @@ def test_delete_and_delete_folder(store):
     assert store.exists(keep)
     with pytest.raises(UnsafeName):
         store.delete_folder("../gallery")
+
+
+def test_chunks_open_late_and_start_at_a_range(store):
+    name = store.save("gallery/3", "png", lambda handle: handle.write(b"0123456789" * 100_000))
+    body = store.chunks(name)
+    assert body.reader is None  # nothing opened until the first chunk
+    body.seek(999_995)
+    assert b"".join(body) == b"56789"
+    assert b"".join(store.chunks(name)) == b"0123456789" * 100_000

@@ -21,7 +21,7 @@ import contextlib
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from stat import S_ISREG
 from typing import IO
@@ -37,6 +37,7 @@ from wger_flask.services.media.metadata import (
 from wger_flask.services.media.names import (
     CONTENT_TYPES,
     SEGMENT,
+    Chunks,
     StoredFile,
     UnsafeName,
     check_name,
@@ -129,11 +130,15 @@ class LocalStorage:
             etag=f"{facts.st_mtime_ns:x}-{facts.st_size:x}",
         )
 
-    def chunks(self, name: str) -> Iterator[bytes]:
-        """The file's bytes, opened only when the first chunk is asked for."""
-        with self.open(name) as handle:
-            while chunk := handle.read(CHUNK_BYTES):
-                yield chunk
+    def chunks(self, name: str) -> Chunks:
+        """The file's bytes for an answer: opened at the first chunk, from a range's start."""
+
+        def opener(start: int) -> IO[bytes]:
+            handle = self.open(name)
+            handle.seek(start)
+            return handle
+
+        return Chunks(opener)
 
     def check(self) -> None:
         """Raise unless the root is a directory this process can write to (``/readyz``)."""
@@ -145,7 +150,6 @@ class LocalStorage:
 
 
 Storage = LocalStorage | S3Storage
-CHUNK_BYTES = 256 * 1024
 
 
 def storage() -> Storage:

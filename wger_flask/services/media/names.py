@@ -10,6 +10,8 @@ import dataclasses
 import datetime as dt
 import re
 import secrets
+from collections.abc import Callable
+from typing import IO
 
 # The types this storage serves, by extension; anything else is never served.
 CONTENT_TYPES = {
@@ -56,3 +58,46 @@ class StoredFile:
     size: int
     modified: dt.datetime
     etag: str
+
+
+CHUNK_BYTES = 256 * 1024
+
+
+class Chunks:
+    """A stored file's bytes as the answer's body: opened only when the first chunk is asked
+    for (a 304 or a HEAD reads nothing), and seekable, so a byte range is read from its start
+    (``opener(start)`` gives a reader positioned there) instead of skipped through."""
+
+    def __init__(self, opener: Callable[[int], IO[bytes]]) -> None:
+        self.opener = opener
+        self.position = 0
+        self.reader: IO[bytes] | None = None
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, position: int) -> None:
+        if self.reader is None:
+            self.position = position
+        elif position != self.position:
+            raise OSError("seek after reading started")
+
+    def tell(self) -> int:
+        return self.position
+
+    def __iter__(self) -> Chunks:
+        return self
+
+    def __next__(self) -> bytes:
+        if self.reader is None:
+            self.reader = self.opener(self.position)
+        chunk = self.reader.read(CHUNK_BYTES)
+        if not chunk:
+            self.close()
+            raise StopIteration
+        self.position += len(chunk)
+        return chunk
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()

@@ -18,12 +18,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import IO, Any
 
 from wger_flask.services.media.names import (
     CONTENT_TYPES,
     SEGMENT,
+    Chunks,
     StoredFile,
     UnsafeName,
     check_name,
@@ -32,7 +33,6 @@ from wger_flask.services.media.names import (
 
 # Uploads up to this size are kept in memory before they are sent; larger ones spill to disk.
 SPOOL_BYTES = 8 * 1024 * 1024
-CHUNK_BYTES = 256 * 1024
 DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys
 
 
@@ -119,12 +119,14 @@ class S3Storage:
             batch = [{"Key": key} for key in keys[start : start + DELETE_BATCH]]
             self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
 
-    def open(self, name: str) -> IO[bytes]:
-        """Read an object (``FileNotFoundError`` when it is not there)."""
+    def open(self, name: str, start: int = 0) -> IO[bytes]:
+        """Read an object, from byte ``start`` on (``FileNotFoundError`` when it is not
+        there)."""
         from botocore.exceptions import ClientError
 
+        ranged = {"Range": f"bytes={start}-"} if start else {}
         try:
-            answer = self.client.get_object(Bucket=self.bucket, Key=self.key(name))
+            answer = self.client.get_object(Bucket=self.bucket, Key=self.key(name), **ranged)
         except ClientError as error:
             if _missing(error):
                 raise FileNotFoundError(name) from None
@@ -153,12 +155,10 @@ class S3Storage:
             etag=str(answer.get("ETag", "")).strip('"'),
         )
 
-    def chunks(self, name: str) -> Iterator[bytes]:
-        """The object's bytes, fetched only when the first chunk is asked for (a 304 or a
-        HEAD never downloads it)."""
-        with self.open(name) as body:
-            while chunk := body.read(CHUNK_BYTES):
-                yield chunk
+    def chunks(self, name: str) -> Chunks:
+        """The object's bytes for an answer: fetched only when the first chunk is asked for
+        (a 304 or a HEAD never downloads it), a byte range by a ranged ``GetObject``."""
+        return Chunks(lambda start: self.open(name, start))
 
     def presigned_url(self, name: str, seconds: int, cache_control: str) -> str:
         """A short-lived URL the client fetches the object from, with its content type and
