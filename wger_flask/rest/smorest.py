@@ -10,6 +10,7 @@ from typing import Any, cast
 import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app
+from flask.views import View
 from marshmallow import Schema, fields
 from werkzeug.routing import BaseConverter
 
@@ -261,7 +262,9 @@ class Blueprint(flask_smorest.Blueprint):
         so that a later ``set_doc`` fails loudly instead of being silently lost."""
         super().add_url_rule(rule, *args, **kwargs)
         view = kwargs.get("view_func", args[1] if len(args) > 1 else None)
-        if isinstance(view, type):  # a MethodView: its methods carry the docs
+        if isinstance(view, type) and issubclass(
+            view, View
+        ):  # a MethodView: its methods carry the docs
             functions = [getattr(view, method.lower()) for method in (view.methods or ())]
         else:
             functions = [view]
@@ -406,7 +409,10 @@ def upload_schema(resource: Resource) -> type[Schema]:
         load_only=True,
         metadata={"type": "string", "format": "binary", "description": upload.description},
     )
-    return writer.from_dict({upload.field: file}, name=f"{schema_name(writer)}UploadSchema")
+    schema: type[Schema] = writer.from_dict(
+        {upload.field: file}, name=f"{schema_name(writer)}UploadSchema"
+    )
+    return schema
 
 
 def _request_body(
