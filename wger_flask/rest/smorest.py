@@ -5,7 +5,8 @@ once), so resource code only declares what is its own.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -290,10 +291,18 @@ def set_doc(function: Any, operation: dict[str, Any]) -> Any:
     return function
 
 
-def documented(operation: dict[str, Any]) -> Any:
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+
+def documented(operation: dict[str, Any]) -> Callable[[_View], _View]:
     """``set_doc`` as a decorator, placed under the route's: ``@blp.route(...)`` then
     ``@documented({...})``, so the documentation is attached before the route is added."""
-    return lambda function: set_doc(function, operation)
+
+    def decorate(function: _View) -> _View:
+        set_doc(function, operation)
+        return function
+
+    return decorate
 
 
 # --------------------------------------------------------------------------------------
