@@ -34,7 +34,7 @@ def free_port() -> int:
 class LiveServer:
     url: str
     env: dict[str, str]
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | None  # None until started
     log_path: Path
     # secrets the test used against this server (passwords, tokens): its log must hold none
     secrets: list[str] = field(default_factory=list)
@@ -45,20 +45,21 @@ class LiveServer:
     def start(self) -> None:
         """Start gunicorn (again, after a stop: same port, same folder; the log goes on)."""
         with open(self.log_path, "a") as log:
-            self.process = subprocess.Popen(
+            process = subprocess.Popen(
                 [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "wsgi:app"],
                 cwd=REPO,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+            self.process = process
         try:
-            wait_until_up(self.url, self.process, self.log_path)
+            wait_until_up(self.url, process, self.log_path)
         except BaseException:
             stop_server(self)
             raise
 
-    def flask(self, *args: str) -> subprocess.CompletedProcess:
+    def flask(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run a ``flask`` command against the server's database."""
         return flask_command(self.env, *args)
 
@@ -128,7 +129,7 @@ def start_server(
         result = flask_command(env, "bootstrap")
         if result.returncode != 0:
             raise RuntimeError(f"flask bootstrap failed:\n{result.stdout}{result.stderr}")
-    server = LiveServer(f"http://127.0.0.1:{env['PORT']}", env, None, workdir / "gunicorn.log")  # type: ignore[arg-type]
+    server = LiveServer(f"http://127.0.0.1:{env['PORT']}", env, None, workdir / "gunicorn.log")
     server.start()
     return server
 

@@ -8,6 +8,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask.views import View
 from webargs.flaskparser import FlaskParser
+from werkzeug.routing import BaseConverter
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _Status = int | str | HTTPStatus
@@ -24,6 +25,9 @@ class Api:
         config_prefix: str = "",
     ) -> None: ...
     def init_app(self, app: flask.Flask, *, spec_kwargs: dict[str, Any] | None = None) -> None: ...
+    def register_converter(
+        self, converter: type[BaseConverter], func: Callable[[BaseConverter], dict[str, Any]]
+    ) -> None: ...
     def register_blueprint(
         self, blp: Blueprint, *, parameters: list[Any] | None = None, **options: Any
     ) -> None: ...

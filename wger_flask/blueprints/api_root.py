@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, render_template, request, url_for
 
 from wger_flask.rest import negotiation
 from wger_flask.rest.smorest import OPTIONAL_AUTH, Blueprint, current_api, documented, set_doc
@@ -47,7 +49,7 @@ def index() -> Response:
     return negotiation.render(endpoints)
 
 
-def _version_view(value: str, summary: str, operation_id: str):
+def _version_view(value: str, summary: str, operation_id: str) -> Callable[[], Response]:
     def view() -> Response:
         return negotiation.render(value)
 
@@ -137,7 +139,8 @@ def schema() -> Response:
     body = current_api().document_json()
     response = Response(body, mimetype="application/json")
     response.set_etag(negotiation.etag_for(body))
-    return response.make_conditional(request)
+    response.make_conditional(request)  # a 304 when the ETag matches; returns the response
+    return response
 
 
 def swagger_ui() -> str:
@@ -150,6 +153,6 @@ def redoc() -> str:
     return render_template("docs/redoc.html", spec_url=url_for("api_root.schema"))
 
 
-def register_document_routes(app) -> None:
+def register_document_routes(app: Flask) -> None:
     app.add_url_rule("/api/v2/schema/ui/", "api_root.swagger_ui", swagger_ui, methods=["GET"])
     app.add_url_rule("/api/v2/schema/redoc/", "api_root.redoc", redoc, methods=["GET"])

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from alembic.script import ScriptDirectory
 from flask import Blueprint, Flask, Response, current_app, request
+from flask.globals import app_ctx
 from flask_migrate import Migrate
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,6 +28,9 @@ from wger_flask.rest import metrics
 from wger_flask.rest.negotiation import dumps
 from wger_flask.services import media
 
+if TYPE_CHECKING:
+    from redis import Redis
+
 blp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
 REDIS_TIMEOUT_SECONDS = 1.0
@@ -34,18 +39,19 @@ REDIS_TIMEOUT_SECONDS = 1.0
 @lru_cache(maxsize=4)
 def expected_heads(directory: str) -> frozenset[str]:
     """The newest migration(s) of the code, read once."""
-    config = Migrate().get_config(directory)
-    # flask_migrate.Config subclasses alembic's Config; its stub (types-flask-migrate) cannot say so
-    return frozenset(ScriptDirectory.from_config(config).get_heads())  # type: ignore[arg-type]  # see above
+    return frozenset(_scripts(directory).get_heads())
 
 
 @lru_cache(maxsize=4)
 def known_revisions(directory: str) -> frozenset[str]:
     """Every migration the code knows, read once."""
+    return frozenset(script.revision for script in _scripts(directory).walk_revisions())
+
+
+def _scripts(directory: str) -> ScriptDirectory:
     config = Migrate().get_config(directory)
-    return frozenset(
-        script.revision for script in ScriptDirectory.from_config(config).walk_revisions()
-    )
+    # flask_migrate.Config subclasses alembic's Config; its stub (types-flask-migrate) cannot say so
+    return ScriptDirectory.from_config(config)  # type: ignore[arg-type]  # see above
 
 
 def _answer(http_status: int, **body: str) -> Response:
@@ -124,15 +130,15 @@ def _redis() -> str | None:
     if not uri.startswith(("redis://", "rediss://", "unix://")):
         return None
     try:
-        _redis_client(current_app._get_current_object(), uri).ping()
+        _redis_client(app_ctx.app, uri).ping()
     except Exception as error:  # connection, timeout, auth: all "unreachable"
         log.warning("readiness: redis unavailable: %s", error)
         return "unreachable"
     return "ok"
 
 
-def _redis_client(app: Flask, uri: str):
-    clients = app.extensions.setdefault("wger_readyz_redis", {})
+def _redis_client(app: Flask, uri: str) -> Redis:
+    clients: dict[str, Redis] = app.extensions.setdefault("wger_readyz_redis", {})
     if uri not in clients:
         import redis
 
@@ -156,7 +162,7 @@ def metrics_page() -> Response:
         response = _answer(401, detail="Send the metrics token: Authorization: Bearer <token>.")
         response.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
-    body, content_type = metrics.exposition(current_app._get_current_object())
+    body, content_type = metrics.exposition(app_ctx.app)
     response = Response(body, status=200, content_type=content_type)
     response.headers["Cache-Control"] = "no-store"
     return response

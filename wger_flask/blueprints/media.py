@@ -10,6 +10,7 @@ by the signature).
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from wger_flask import security
 from wger_flask.services import media
@@ -23,7 +24,7 @@ MAX_AGE = 3600
 
 @blp.get("/<path:name>")
 @security.view_headers(Content_Security_Policy=SANDBOX)
-def serve(name: str) -> Response:
+def serve(name: str) -> BaseResponse:
     """One stored file, or a 404 (unknown name, directory, unsafe path, other extension)."""
     # The app's PathNormalizer gives every path a trailing slash (static files aside).
     name = name.removesuffix("/")
@@ -48,7 +49,7 @@ def serve(name: str) -> Response:
     return response.make_conditional(request, accept_ranges=True, complete_length=stored.size)
 
 
-def _redirect(store: media.S3Storage, name: str) -> Response:
+def _redirect(store: media.S3Storage, name: str) -> BaseResponse:
     """A redirect to the object's presigned URL; a missing object is still a 404 here."""
     if store.stat(name) is None:
         abort(404)

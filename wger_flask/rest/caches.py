@@ -55,7 +55,7 @@ def report(app: Flask | None = None) -> dict[str, CacheSize]:
         sources = dict(_SOURCES)
     sizes = {}
     for name, source in sorted(sources.items()):
-        cache = source if hasattr(source, "size_bytes") else source(app)  # type: ignore[operator]
+        cache = source(app) if callable(source) else source
         if cache is not None:
             sizes[name] = CacheSize(cache.size_bytes(), cache.max_bytes)
     return sizes
@@ -75,7 +75,8 @@ class LruCacheSize:
         self.max_bytes = cached.cache_info().maxsize * entry_bytes
 
     def size_bytes(self) -> int:
-        return self.cached.cache_info().currsize * self.entry_bytes
+        currsize: int = self.cached.cache_info().currsize
+        return currsize * self.entry_bytes
 
 
 def bounded_lru_cache(name: str, max_bytes: int, entry_bytes: int) -> Callable[[Any], Any]:

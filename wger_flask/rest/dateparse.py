@@ -52,7 +52,7 @@ def parse_time(value: Any) -> dt.time | None:
         match = TIME.match(value)
         if match is None:
             return None
-        return dt.time(**_numbers(match.groupdict()))
+        return dt.time(**_numbers(match.groupdict()), tzinfo=None)
 
 
 def parse_datetime(value: Any) -> dt.datetime | None:
@@ -71,8 +71,9 @@ def parse_datetime(value: Any) -> dt.datetime | None:
 
 
 def _numbers(parts: dict[str, str | None]) -> dict[str, int]:
-    if parts.get("microsecond"):
-        parts["microsecond"] = parts["microsecond"].ljust(6, "0")  # type: ignore[union-attr]
+    microsecond = parts.get("microsecond")
+    if microsecond:
+        parts["microsecond"] = microsecond.ljust(6, "0")
     return {key: int(part) for key, part in parts.items() if part is not None}
 
 

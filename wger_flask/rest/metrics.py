@@ -38,10 +38,11 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, has_app_context
+from flask.globals import app_ctx
 
 EXTENSION = "wger_metrics"
 MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
@@ -80,7 +81,9 @@ class Metrics:
                                  "Workers counting rate limits in memory (shared storage down).",
                                  multiprocess_mode="livesum")  # fmt: skip
 
-    def add(self, kind: str, name: str, documentation: str, labels=(), **options: Any) -> Any:
+    def add(
+        self, kind: str, name: str, documentation: str, labels: Sequence[str] = (), **options: Any
+    ) -> Any:
         """A metric of this registry (the same object again for a name already added)."""
         if name not in self.by_name:
             import prometheus_client
@@ -103,28 +106,50 @@ def of(app: Flask | None = None) -> Metrics | None:
     if app is None:
         if not has_app_context():
             return None
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-    return app.extensions.get(EXTENSION)
+        app = app_ctx.app
+    found: Metrics | None = app.extensions.get(EXTENSION)
+    return found
+
+
+def _registered(app: Flask) -> Metrics:
+    found = of(app)
+    if found is None:
+        raise RuntimeError("metrics.init_app(app) has not run for this app")
+    return found
 
 
 # ------------------------------------------------------------------ the hook for other modules
 
 
-def gauge(app: Flask, name: str, documentation: str, labels=(), multiprocess_mode="liveall"):
-    return of(app).add("Gauge", name, documentation, labels, multiprocess_mode=multiprocess_mode)  # type: ignore[union-attr]
+def gauge(
+    app: Flask,
+    name: str,
+    documentation: str,
+    labels: Sequence[str] = (),
+    multiprocess_mode: str = "liveall",
+) -> Any:
+    return _registered(app).add(
+        "Gauge", name, documentation, labels, multiprocess_mode=multiprocess_mode
+    )
 
 
-def counter(app: Flask, name: str, documentation: str, labels=()):
-    return of(app).add("Counter", name, documentation, labels)  # type: ignore[union-attr]
+def counter(app: Flask, name: str, documentation: str, labels: Sequence[str] = ()) -> Any:
+    return _registered(app).add("Counter", name, documentation, labels)
 
 
-def histogram(app: Flask, name: str, documentation: str, labels=(), buckets=LATENCY_BUCKETS):
-    return of(app).add("Histogram", name, documentation, labels, buckets=buckets)  # type: ignore[union-attr]
+def histogram(
+    app: Flask,
+    name: str,
+    documentation: str,
+    labels: Sequence[str] = (),
+    buckets: Sequence[float] = LATENCY_BUCKETS,
+) -> Any:
+    return _registered(app).add("Histogram", name, documentation, labels, buckets=buckets)
 
 
 def on_scrape(app: Flask, callback: Callable[[], None]) -> None:
     """Run ``callback`` in the worker answering each scrape, before the values are read."""
-    of(app).scrape_callbacks.append(callback)  # type: ignore[union-attr]
+    _registered(app).scrape_callbacks.append(callback)
 
 
 # ------------------------------------------------------------------ what the app measures
@@ -176,17 +201,17 @@ def exposition(app: Flask) -> tuple[bytes, str]:
     """The text format of every metric: summed over the workers in multiprocess mode."""
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
-    found = of(app)
-    for callback in found.scrape_callbacks:  # type: ignore[union-attr]
+    found = _registered(app)
+    for callback in found.scrape_callbacks:
         callback()
     directory = os.environ.get(MULTIPROCESS_VARIABLE)
     if directory:
         from prometheus_client import multiprocess
 
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry, path=directory)
+        multiprocess.MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]  # prometheus_client leaves its __init__ unannotated
         return generate_latest(registry), CONTENT_TYPE_LATEST
-    return generate_latest(found.registry), CONTENT_TYPE_LATEST  # type: ignore[union-attr]
+    return generate_latest(found.registry), CONTENT_TYPE_LATEST
 
 
 def is_loopback(address: str | None) -> bool:

@@ -38,7 +38,8 @@ def request_id() -> str | None:
     """The id of the request being served (None outside a request)."""
     if not has_request_context():
         return None
-    return g.get("request_id")
+    found: str | None = g.get("request_id")
+    return found
 
 
 class RequestIdFilter(logging.Filter):

@@ -5,11 +5,13 @@ once), so resource code only declares what is its own.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app
+from flask.views import View
 from marshmallow import Schema, fields
 from werkzeug.routing import BaseConverter
 
@@ -261,7 +263,9 @@ class Blueprint(flask_smorest.Blueprint):
         so that a later ``set_doc`` fails loudly instead of being silently lost."""
         super().add_url_rule(rule, *args, **kwargs)
         view = kwargs.get("view_func", args[1] if len(args) > 1 else None)
-        if isinstance(view, type):  # a MethodView: its methods carry the docs
+        if isinstance(view, type) and issubclass(
+            view, View
+        ):  # a MethodView: its methods carry the docs
             functions = [getattr(view, method.lower()) for method in (view.methods or ())]
         else:
             functions = [view]
@@ -287,10 +291,18 @@ def set_doc(function: Any, operation: dict[str, Any]) -> Any:
     return function
 
 
-def documented(operation: dict[str, Any]) -> Any:
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+
+def documented(operation: dict[str, Any]) -> Callable[[_View], _View]:
     """``set_doc`` as a decorator, placed under the route's: ``@blp.route(...)`` then
     ``@documented({...})``, so the documentation is attached before the route is added."""
-    return lambda function: set_doc(function, operation)
+
+    def decorate(function: _View) -> _View:
+        set_doc(function, operation)
+        return function
+
+    return decorate
 
 
 # --------------------------------------------------------------------------------------
@@ -406,7 +418,10 @@ def upload_schema(resource: Resource) -> type[Schema]:
         load_only=True,
         metadata={"type": "string", "format": "binary", "description": upload.description},
     )
-    return writer.from_dict({upload.field: file}, name=f"{schema_name(writer)}UploadSchema")
+    schema: type[Schema] = writer.from_dict(
+        {upload.field: file}, name=f"{schema_name(writer)}UploadSchema"
+    )
+    return schema
 
 
 def _request_body(

@@ -10,7 +10,8 @@ import datetime as dt
 import decimal
 import functools
 import uuid
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import orjson
 from marshmallow import ValidationError, fields, validate
@@ -260,7 +261,10 @@ TIME_FORMAT = "hh:mm[:ss[.uuuuuu]]"
 DATETIME_FORMAT = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
 
 
-def _parsed(parse: Any, value: Any) -> Any:
+_Parsed = TypeVar("_Parsed")
+
+
+def _parsed(parse: Callable[[Any], _Parsed | None], value: Any) -> _Parsed | None:
     try:
         return parse(value)
     except (ValueError, TypeError, OverflowError):  # well formed, but no such date or time

@@ -140,7 +140,8 @@ def test_a_replacement_takes_over_the_personal_records_earned_on_the_exercise(
     client, alice, make_user, auth_headers, grant
 ):
     """Alice set records on exercise 9 and on 12; 9 is merged into 12: her records of 9 now
-    name 12 (an earned trophy stays earned), and 12's best is the best of both."""
+    name 12 (an earned trophy stays earned), and a new log of 12 is a record when it beats the
+    latest record of the merged history (the personal-record rule, docs/trophies.md)."""
     from tests.api.trophies.helpers import log, session
 
     day = session(client, alice, "2026-03-02")
@@ -164,10 +165,11 @@ def test_a_replacement_takes_over_the_personal_records_earned_on_the_exercise(
     assert deleted.status_code == 204
     assert records() == [(12, 80.0), (12, 100.0)]
 
-    # 90 kg × 5 (≈ 105) beats the 80 kg record of 12 but not the 100 kg one moved to it
+    # 90 kg × 5 (≈ 105) beats the latest record, 80 kg on 3 March (the 100 kg one moved to 12
+    # is older); 85 kg does not beat the 90 kg record now before it
     third = session(client, alice, "2026-03-04")
     log(client, alice, third["id"], weight="90", repetitions="5", exercise=12)
-    assert records() == [(12, 80.0), (12, 100.0)]
+    assert records() == [(12, 80.0), (12, 90.0), (12, 100.0)]
     fourth = session(client, alice, "2026-03-05")
-    log(client, alice, fourth["id"], weight="105", repetitions="5", exercise=12)
-    assert records() == [(12, 80.0), (12, 100.0), (12, 105.0)]
+    log(client, alice, fourth["id"], weight="85", repetitions="5", exercise=12)
+    assert records() == [(12, 80.0), (12, 90.0), (12, 100.0)]

@@ -58,7 +58,13 @@ def test_the_checker_and_its_stub_packages_are_pinned():
         "optional-dependencies"
     ]["test"]
     pinned = {line.split("==")[0] for line in test_extra if "==" in line}
-    assert {"mypy", "types-flask-migrate", "types-zxcvbn"} <= pinned
+    assert {
+        "mypy",
+        "types-flask-migrate",
+        "types-zxcvbn",
+        "boto3-stubs",
+        "botocore-stubs",
+    } <= pinned
 
 
 def test_every_type_ignore_names_its_code_and_says_why():

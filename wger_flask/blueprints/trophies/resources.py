@@ -77,7 +77,9 @@ USER_TROPHY = Resource(
 ).register(blp)
 
 
-def statistics_page(resource: Resource, stmt: Select, page: Any, filtered: bool) -> Any:
+def statistics_page(
+    resource: Resource, stmt: Select[*tuple[Any, ...]], page: Any, filtered: bool
+) -> Any:
     """The caller's statistics (0 or 1 row)."""
     total = resource.count_rows(stmt)
     rows = resource.page_rows(stmt, page) if page.offset < total else []

@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from wger_flask.database import listen_to_sessions
+from wger_flask.database import AnySession, listen_to_sessions
 from wger_flask.models.body import NO_DYNAMIC_TYPE, Measurement, MeasurementCategory
 from wger_flask.models.routines import WorkoutLog
 
@@ -117,7 +117,7 @@ def _reading_id(category_id: uuid.UUID, source: Any) -> uuid.UUID:
     return uuid.uuid5(category_id, str(source))
 
 
-def _readings(session: Session, category_id: uuid.UUID, unit: str) -> list[Reading]:
+def _readings(session: AnySession, category_id: uuid.UUID, unit: str) -> list[Reading]:
     rows = session.execute(
         select(Measurement.id, Measurement.date, Measurement.value, Measurement.extra_data)
         .where(Measurement.category_id == category_id)
@@ -130,7 +130,7 @@ def _readings(session: Session, category_id: uuid.UUID, unit: str) -> list[Readi
     return readings
 
 
-def _category_of(session: Session, user_id: int, metric: str) -> MeasurementCategory | None:
+def _category_of(session: AnySession, user_id: int, metric: str) -> MeasurementCategory | None:
     return session.execute(
         select(MeasurementCategory).where(
             MeasurementCategory.user_id == user_id, MeasurementCategory.metric_type == metric
@@ -138,7 +138,7 @@ def _category_of(session: Session, user_id: int, metric: str) -> MeasurementCate
     ).scalar_one_or_none()
 
 
-def _heights(session: Session, user_id: int) -> list[tuple[dt.datetime, Decimal]]:
+def _heights(session: AnySession, user_id: int) -> list[tuple[dt.datetime, Decimal]]:
     category = _category_of(session, user_id, "height")
     if category is None:
         return []
@@ -150,7 +150,7 @@ def _heights(session: Session, user_id: int) -> list[tuple[dt.datetime, Decimal]
     return heights
 
 
-def bmi_readings(session: Session, category: MeasurementCategory) -> dict[uuid.UUID, Reading]:
+def bmi_readings(session: AnySession, category: MeasurementCategory) -> dict[uuid.UUID, Reading]:
     weight = _category_of(session, category.user_id, "body_weight")
     heights = _heights(session, category.user_id)
     if weight is None or not heights:
@@ -164,7 +164,7 @@ def bmi_readings(session: Session, category: MeasurementCategory) -> dict[uuid.U
     return wanted
 
 
-def whtr_readings(session: Session, category: MeasurementCategory) -> dict[uuid.UUID, Reading]:
+def whtr_readings(session: AnySession, category: MeasurementCategory) -> dict[uuid.UUID, Reading]:
     params = category.dynamic_params or {}
     waist = session.execute(
         select(MeasurementCategory).where(
@@ -185,7 +185,7 @@ def whtr_readings(session: Session, category: MeasurementCategory) -> dict[uuid.
 
 
 def _estimates(
-    session: Session, user_id: int, exercises: Iterable[int], formula: str
+    session: AnySession, user_id: int, exercises: Iterable[int], formula: str
 ) -> list[tuple[Any, dt.datetime, int, Decimal]]:
     """(log id, date, exercise, estimate) of the user's logs of ``exercises``, oldest first."""
     rows = session.execute(
@@ -214,7 +214,7 @@ def _estimates(
 
 
 def one_rep_max_readings(
-    session: Session, category: MeasurementCategory
+    session: AnySession, category: MeasurementCategory
 ) -> dict[uuid.UUID, Reading]:
     params = category.dynamic_params or {}
     formula = params.get("formula", "epley")
@@ -227,7 +227,7 @@ def one_rep_max_readings(
     return wanted
 
 
-def total_readings(session: Session, category: MeasurementCategory) -> dict[uuid.UUID, Reading]:
+def total_readings(session: AnySession, category: MeasurementCategory) -> dict[uuid.UUID, Reading]:
     params = category.dynamic_params or {}
     exercises = list(dict.fromkeys(params["exercises"]))
     best: dict[int, Decimal] = {}
@@ -268,7 +268,7 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
 # ------------------------------------------------------------------------------ keeping them
 
 
-def refresh_category(session: Session, category: MeasurementCategory) -> None:
+def refresh_category(session: AnySession, category: MeasurementCategory) -> None:
     """Make the category's stored readings the computed ones (insert, update, delete)."""
     wanted = CALCULATIONS[category.dynamic_type](session, category)
     stored = {
@@ -301,7 +301,7 @@ def refresh_category(session: Session, category: MeasurementCategory) -> None:
             row.date, row.value = reading.date, reading.value
 
 
-def refresh_user(session: Session, user_id: int) -> None:
+def refresh_user(session: AnySession, user_id: int) -> None:
     """Recompute every calculated category of the user."""
     categories = session.execute(
         select(MeasurementCategory).where(

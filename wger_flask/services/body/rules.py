@@ -130,7 +130,7 @@ def check_measurement_delete(
         raise APIError(403, CALCULATED_NOT_DELETED)
 
 
-def find_measurement(session: AnySession, data: dict, user: Any) -> Measurement | None:
+def find_measurement(session: AnySession, data: dict[str, Any], user: Any) -> Measurement | None:
     """A create naming an ``external_id`` already imported into the category updates that
     reading instead of adding a second one (imports are repeated)."""
     if data.get("external_id") is None or data.get("category_id") is None:

@@ -17,8 +17,8 @@ import re
 from difflib import SequenceMatcher
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from wger_flask.database import AnySession
 from wger_flask.models.catalogue import Translation
 
 SIMILARITY_THRESHOLD = 0.85
@@ -32,7 +32,7 @@ def normalised(name: str) -> str:
 
 
 def similar_name(
-    session: Session, name: str, language_id: int, exclude_id: int | None = None
+    session: AnySession, name: str, language_id: int, exclude_id: int | None = None
 ) -> str | None:
     """The name of an existing translation in ``language_id`` that ``name`` nearly repeats,
     the most alike first; None when there is none."""

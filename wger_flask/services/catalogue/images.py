@@ -34,6 +34,8 @@ from flask import current_app
 from wger_flask.services import media
 
 if TYPE_CHECKING:
+    from av.container import InputContainer
+    from av.video import VideoStream
     from PIL import Image
 
 IMAGE_FOLDER = "exercise-images"
@@ -102,8 +104,10 @@ def store_image(stream: IO[bytes]) -> StoredImage:
     storage = media.storage()
     stored: list[str] = []
     try:
-        extension = IMAGE_FORMATS[picture.format]
-        published = _without_metadata(stream, picture)
+        image_format = picture.format
+        assert image_format is not None  # decode_image opens only IMAGE_FORMATS: one is named
+        extension = IMAGE_FORMATS[image_format]
+        published = _without_metadata(stream, picture, image_format)
         original = storage.save(IMAGE_FOLDER, extension, lambda handle: handle.write(published))
         stored.append(original)
         thumbnails = {}
@@ -124,12 +128,12 @@ def store_image(stream: IO[bytes]) -> StoredImage:
         picture.close()
 
 
-def _without_metadata(stream: IO[bytes], picture: Image.Image) -> bytes:
+def _without_metadata(stream: IO[bytes], picture: Image.Image, image_format: str) -> bytes:
     """The upload's bytes without metadata (its picture data and orientation kept), checked to
     decode to the same picture."""
     stream.seek(0)
     try:
-        published = media.strip_image(stream.read(), picture.format, media.orientation_of(picture))
+        published = media.strip_image(stream.read(), image_format, media.orientation_of(picture))
         with decode_image(io.BytesIO(published)) as check:
             if check.size != picture.size or check.mode != picture.mode:
                 raise media.MetadataError("The cleaned image differs from the upload.")
@@ -219,7 +223,7 @@ def _ffmpeg_error() -> type[Exception]:
     return av.FFmpegError
 
 
-def _duration(container, video) -> float | None:
+def _duration(container: InputContainer, video: VideoStream) -> float | None:
     import av
 
     if container.duration:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from flask import Flask, current_app, has_app_context
+from flask.globals import app_ctx
 
 from wger_flask.rest import caches
 
@@ -207,7 +208,7 @@ EXTENSION = "wger_catalogue_rendered"
 
 def rendered(app: Flask | None = None) -> RenderedCatalogue:
     """The current app's stores (created on first use)."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is a LocalProxy, typed as the Flask it stands for
+    app = app or app_ctx.app
     stores = app.extensions.get(EXTENSION)
     if stores is None:
         stores = app.extensions.setdefault(

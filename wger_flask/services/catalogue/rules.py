@@ -63,7 +63,7 @@ def language_problem(session: AnySession, text: str, language_id: int, what: str
     being in another language than the translation's; None when it is in that language.
     Upstream names the ``language`` field for both. A comment is short: it is refused only
     when clearly in another language (``language.plausible``)."""
-    code = session.get(Language, language_id).short_name
+    code = session.get_one(Language, language_id).short_name
     result = (language.plausible if what == "comment" else language.check)(text, code)
     if result.result:
         return None
@@ -140,7 +140,7 @@ def check_translation_delete(
 
 
 def check_comment(
-    session: AnySession, row: ExerciseComment, data: dict, user: Any, creating: bool
+    session: AnySession, row: ExerciseComment, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
     """A comment is written in its translation's language (upstream's check; the field named
     is ``language``, as upstream's)."""

@@ -44,7 +44,7 @@ from wger_flask.services.media.names import (
     content_type,
     new_name,
 )
-from wger_flask.services.media.s3 import S3Settings, S3Storage, make_client
+from wger_flask.services.media.s3 import ADDRESSING_STYLES, S3Settings, S3Storage, make_client
 from wger_flask.services.media.uploads import (
     IMAGE_FORMATS,
     UploadRejected,
@@ -71,7 +71,7 @@ class LocalStorage:
             raise UnsafeName(name)
         return path
 
-    def save(self, folder: str, extension: str, write: Callable[[IO[bytes]], None]) -> str:
+    def save(self, folder: str, extension: str, write: Callable[[IO[bytes]], object]) -> str:
         """Store a new file: ``write`` fills it; returns its name. Atomic: the file appears
         complete under its name or not at all."""
         name = new_name(folder, extension)
@@ -159,7 +159,7 @@ def storage() -> Storage:
     if config.get("MEDIA_STORAGE", "local") != "s3":
         return LocalStorage(config["MEDIA_ROOT"])
     settings = s3_settings(config)
-    clients = current_app.extensions.setdefault("wger_media_s3", {})
+    clients: dict[S3Settings, S3Storage] = current_app.extensions.setdefault("wger_media_s3", {})
     if settings not in clients:
         clients[settings] = S3Storage(settings, make_client(settings))
     return clients[settings]
@@ -170,10 +170,15 @@ def s3_settings(config: Mapping[str, object]) -> S3Settings:
     return S3Settings(
         bucket=str(config["MEDIA_S3_BUCKET"]),
         prefix=str(config.get("MEDIA_S3_PREFIX") or ""),
-        endpoint_url=config.get("MEDIA_S3_ENDPOINT_URL") or None,  # type: ignore[arg-type]
-        region=config.get("MEDIA_S3_REGION") or None,  # type: ignore[arg-type]
-        addressing_style=str(config.get("MEDIA_S3_ADDRESSING_STYLE") or "auto"),
+        endpoint_url=_text_or_none(config.get("MEDIA_S3_ENDPOINT_URL")),
+        region=_text_or_none(config.get("MEDIA_S3_REGION")),
+        # one of these three: config.py's env_choice refuses any other
+        addressing_style=ADDRESSING_STYLES[str(config.get("MEDIA_S3_ADDRESSING_STYLE") or "auto")],
     )
+
+
+def _text_or_none(value: object) -> str | None:
+    return str(value) if value else None
 
 
 def media_url(name: str | None) -> str | None:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import tempfile
-from collections.abc import Callable
-from typing import IO, Any
+from collections.abc import Callable, Iterator
+from typing import IO, Any, Literal
 
 from wger_flask.services.media.names import (
     CONTENT_TYPES,
@@ -36,13 +36,21 @@ SPOOL_BYTES = 8 * 1024 * 1024
 DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys
 
 
+AddressingStyle = Literal["auto", "path", "virtual"]
+ADDRESSING_STYLES: dict[str, AddressingStyle] = {
+    "auto": "auto",
+    "path": "path",
+    "virtual": "virtual",
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class S3Settings:
     bucket: str
     prefix: str = ""
     endpoint_url: str | None = None
     region: str | None = None
-    addressing_style: str = "auto"
+    addressing_style: AddressingStyle = "auto"
 
 
 def make_client(settings: S3Settings) -> Any:
@@ -83,7 +91,7 @@ class S3Storage:
         """The object key of a stored name (checked: no traversal, a served extension)."""
         return self.prefix + check_name(name)
 
-    def save(self, folder: str, extension: str, write: Callable[[IO[bytes]], None]) -> str:
+    def save(self, folder: str, extension: str, write: Callable[[IO[bytes]], object]) -> str:
         """Store a new object: ``write`` fills it; returns its name. The object appears whole
         under its name or not at all (a failed ``write`` sends nothing)."""
         name = new_name(folder, extension)
@@ -131,7 +139,8 @@ class S3Storage:
             if _missing(error):
                 raise FileNotFoundError(name) from None
             raise
-        return answer["Body"]
+        body: IO[bytes] = answer["Body"]
+        return body
 
     def exists(self, name: str) -> bool:
         return self.stat(name) is not None
@@ -163,7 +172,7 @@ class S3Storage:
     def presigned_url(self, name: str, seconds: int, cache_control: str) -> str:
         """A short-lived URL the client fetches the object from, with its content type and
         ``inline`` pinned by the signature."""
-        return self.client.generate_presigned_url(
+        url: str = self.client.generate_presigned_url(
             "get_object",
             Params={
                 "Bucket": self.bucket,
@@ -174,6 +183,7 @@ class S3Storage:
             },
             ExpiresIn=seconds,
         )
+        return url
 
     def check(self) -> None:
         """Raise unless the bucket answers (``/readyz``): one ``HeadBucket``."""

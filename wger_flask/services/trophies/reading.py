@@ -55,7 +55,8 @@ def _iso(value: Any) -> str | None:
         return None
     if isinstance(value, dt.datetime):
         return iso_datetime(value)  # as the API's datetimes
-    return value.isoformat()
+    text: str = value.isoformat()
+    return text
 
 
 # ------------------------------------------------------------------------------ the catalogue

@@ -313,7 +313,9 @@ def last_record_before(
     return LastRecord(None if estimate is None else Decimal(str(estimate)).quantize(CENT))
 
 
-def record_row(user_id: int, trophy_id: int, log: LogEntry, estimate: Decimal | None) -> dict:
+def record_row(
+    user_id: int, trophy_id: int, log: LogEntry, estimate: Decimal | None
+) -> dict[str, Any]:
     return {
         "user_id": user_id,
         "trophy_id": trophy_id,
