@@ -30,7 +30,9 @@ What is measured here (the request hooks call ``observe_request``):
 - ``wger_rate_limit_refusals_total{route}``: 429 answers;
 - ``wger_login_failures_total{reason}``: refused passwords, locked accounts, wrong 2FA codes;
 - ``wger_ratelimit_fallback_workers``: workers counting limits in memory because the shared
-  storage (Redis) is down (0 when it is up or not configured).
+  storage (Redis) is down (0 when it is up or not configured);
+- ``wger_cache_bytes{cache}`` / ``wger_cache_max_bytes{cache}``: each worker's in-memory caches
+  and their bounds in bytes (``rest/caches.py``; one series per worker under gunicorn).
 """
 
 from __future__ import annotations
@@ -80,6 +82,14 @@ class Metrics:
         self.fallback = self.add("Gauge", "wger_ratelimit_fallback_workers",
                                  "Workers counting rate limits in memory (shared storage down).",
                                  multiprocess_mode="livesum")  # fmt: skip
+        # per worker (a pid label under gunicorn): each worker's caches are its own memory
+        self.cache_bytes = self.add("Gauge", "wger_cache_bytes",
+                                    "Bytes a worker's in-memory cache holds (rest/caches.py).",
+                                    ("cache",), multiprocess_mode="liveall")  # fmt: skip
+        self.cache_max_bytes = self.add("Gauge", "wger_cache_max_bytes",
+                                        "The bound in bytes of a worker's in-memory cache.",
+                                        ("cache",), multiprocess_mode="liveall")  # fmt: skip
+        self.requests_since_cache_report = 0
 
     def add(
         self, kind: str, name: str, documentation: str, labels: Sequence[str] = (), **options: Any
@@ -155,12 +165,32 @@ def on_scrape(app: Flask, callback: Callable[[], None]) -> None:
 # ------------------------------------------------------------------ what the app measures
 
 
+def report_cache_sizes(app: Flask) -> None:
+    """Set this worker's ``wger_cache_bytes`` / ``wger_cache_max_bytes`` from
+    ``rest.caches.report``: at a scrape this worker answers, and every
+    ``CACHE_REPORT_EVERY`` requests it serves (a gauge in multiprocess mode is only ever set by
+    the process that owns it)."""
+    from wger_flask.rest import caches
+
+    found = _registered(app)
+    found.requests_since_cache_report = 0
+    for name, size in caches.report(app).items():
+        found.cache_bytes.labels(name).set(size.size_bytes)
+        found.cache_max_bytes.labels(name).set(size.max_bytes)
+
+
+CACHE_REPORT_EVERY = 256
+
+
 def observe_request(
     route: str | None, method: str, status: int, seconds: float, statements: int
 ) -> None:
     found = of()
     if found is None:
         return
+    found.requests_since_cache_report += 1
+    if found.requests_since_cache_report >= CACHE_REPORT_EVERY:
+        report_cache_sizes(app_ctx.app)
     route = route or UNMATCHED_ROUTE
     found.requests.labels(route, method, str(status)).inc()
     found.latency.labels(route, method).observe(seconds)
@@ -202,6 +232,7 @@ def exposition(app: Flask) -> tuple[bytes, str]:
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
     found = _registered(app)
+    report_cache_sizes(app)
     for callback in found.scrape_callbacks:
         callback()
     directory = os.environ.get(MULTIPROCESS_VARIABLE)

@@ -129,3 +129,20 @@ def test_a_module_adds_its_own_gauge(app, client):
     finally:
         metrics.of(app).scrape_callbacks.pop()
     assert calls == [1]
+
+
+def test_each_cache_reports_its_size_and_bound_in_bytes(client):
+    """Issue 28's bounded caches on /metrics: a catalogue read fills a cache, and every cache
+    listed by ``rest.caches.report`` appears with its bytes, never above its bound."""
+    from wger_flask.rest import caches
+
+    assert client.get("/api/v2/exerciseinfo/?limit=5").status_code == 200
+    found = samples(client)
+    with client.application.app_context():
+        listed = caches.report(client.application)
+    assert listed, "no cache is registered"
+    for name in listed:
+        size = found[("wger_cache_bytes", (("cache", name),))]
+        bound = found[("wger_cache_max_bytes", (("cache", name),))]
+        assert 0 <= size <= bound, (name, size, bound)
+    assert sum(found[("wger_cache_bytes", (("cache", name),))] for name in listed) > 0
