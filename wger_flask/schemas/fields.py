@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 import orjson
+import sqlalchemy as sa
 from marshmallow import ValidationError, fields, validate
 
 from wger_flask.database import db
@@ -296,8 +297,7 @@ class Related(fields.Field):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         pk = self.coerce(value)
-        # no row has a key beyond 64 bits (and SQLite cannot even be asked about one)
-        if (isinstance(pk, int) and abs(pk) > INT64_MAX) or db.session.get(self.model, pk) is None:
+        if beyond_any_key(self.model, pk) or db.session.get(self.model, pk) is None:
             raise self.make_error("does_not_exist", pk=value)
         return pk
 
@@ -312,6 +312,36 @@ class Related(fields.Field):
             return int(value)
         except (TypeError, ValueError, OverflowError):
             raise self.make_error("incorrect_type", type=type(value).__name__) from None
+
+
+INT32_MAX = 2**31 - 1
+
+
+def beyond_any_key(model: type, pk: Any) -> bool:
+    """Whether an integer ``pk`` is past what the model's key column holds (32 bits for an
+    INTEGER, 64 for a BIGINT): no row has it, and the database cannot even be asked
+    (PostgreSQL refuses the parameter, SQLite cannot bind it)."""
+    if not isinstance(pk, int):
+        return False
+    column = next(iter(model.__table__.primary_key.columns))  # type: ignore[attr-defined]
+    limit = INT64_MAX if isinstance(column.type, sa.BigInteger) else INT32_MAX
+    if not isinstance(column.type, sa.Integer):
+        limit = INT64_MAX
+    return abs(pk) > limit
+
+
+def existing(model: type) -> Any:
+    """A validator of an integer field holding a primary key (where the field stays a plain
+    integer on the wire): the row must exist, with ``Related``'s message naming the field, so a
+    key beyond any column (``2**63``, ``10**30``) is the field's 400, not the database's."""
+
+    def check(pk: Any) -> None:
+        if pk is None:
+            return
+        if beyond_any_key(model, pk) or db.session.get(model, pk) is None:
+            raise ValidationError(f'Invalid pk "{pk}" - object does not exist.')
+
+    return check
 
 
 class RelatedIds(fields.Field):

@@ -20,6 +20,7 @@ from wger_flask.rest.errors import APIError, ValidationFailed
 from wger_flask.rest.requests import json_body
 from wger_flask.rest.smorest import OPTIONAL_AUTH, VALIDATION_ERROR, Blueprint, set_doc
 from wger_flask.schemas.base import BaseSchema
+from wger_flask.schemas.fields import beyond_any_key
 from wger_flask.services.catalogue import language as detection
 
 
@@ -38,7 +39,8 @@ REQUEST = LanguageCheckRequestSchema()
 
 def _language(data: dict) -> Language:
     if data.get("language") is not None:
-        row = db.session.get(Language, data["language"])
+        pk = data["language"]
+        row = None if beyond_any_key(Language, pk) else db.session.get(Language, pk)
     elif data.get("language_code"):
         row = db.session.execute(
             select(Language).where(Language.short_name == data["language_code"].lower())
