@@ -13,16 +13,15 @@ import uuid
 from typing import Any
 
 import orjson
-import sqlalchemy as sa
 from marshmallow import ValidationError, fields, validate
 
 from wger_flask.database import db
 from wger_flask.rest.filtering import (
     CALENDAR_OVERFLOW,
-    INT64_MAX,
     NUL_MESSAGE,
     Ignore,
     as_utc,
+    beyond_any_key,
     parse_bool,
 )
 
@@ -312,22 +311,6 @@ class Related(fields.Field):
             return int(value)
         except (TypeError, ValueError, OverflowError):
             raise self.make_error("incorrect_type", type=type(value).__name__) from None
-
-
-INT32_MAX = 2**31 - 1
-
-
-def beyond_any_key(model: type, pk: Any) -> bool:
-    """Whether an integer ``pk`` is past what the model's key column holds (32 bits for an
-    INTEGER, 64 for a BIGINT): no row has it, and the database cannot even be asked
-    (PostgreSQL refuses the parameter, SQLite cannot bind it)."""
-    if not isinstance(pk, int):
-        return False
-    column = next(iter(model.__table__.primary_key.columns))  # type: ignore[attr-defined]
-    limit = INT64_MAX if isinstance(column.type, sa.BigInteger) else INT32_MAX
-    if not isinstance(column.type, sa.Integer):
-        limit = INT64_MAX
-    return abs(pk) > limit
 
 
 def existing(model: type) -> Any:

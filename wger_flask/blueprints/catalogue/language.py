@@ -17,10 +17,10 @@ from wger_flask.database import db
 from wger_flask.models.catalogue import Language
 from wger_flask.rest import negotiation
 from wger_flask.rest.errors import APIError, ValidationFailed
+from wger_flask.rest.filtering import beyond_any_key
 from wger_flask.rest.requests import json_body
 from wger_flask.rest.smorest import OPTIONAL_AUTH, VALIDATION_ERROR, Blueprint, set_doc
 from wger_flask.schemas.base import BaseSchema
-from wger_flask.schemas.fields import beyond_any_key
 from wger_flask.services.catalogue import language as detection
 
 
