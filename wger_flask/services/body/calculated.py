@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from wger_flask.database import listen_to_sessions
 from wger_flask.models.body import NO_DYNAMIC_TYPE, Measurement, MeasurementCategory
-from wger_flask.models.routines import WorkoutLog
+from wger_flask.models.routines import Routine, WorkoutLog, WorkoutSession
 
 CALCULATED = "calculated"
 INFO_KEY = "wger_body_calculated_users"
@@ -317,10 +317,15 @@ def refresh_user(session: Session, user_id: int) -> None:
 # ------------------------------------------------------------------------------ the listener
 
 
+# deleting one of these deletes its workout logs by the database's cascade, unseen here
+CASCADING_INTO_LOGS = (WorkoutSession, Routine)
+
+
 def _users_touched(session: Session, objects: Iterable[Any]) -> set[int]:
     users: set[int] = set()
     for obj in objects:
-        if isinstance(obj, (WorkoutLog, MeasurementCategory)):
+        cascades = isinstance(obj, CASCADING_INTO_LOGS) and obj in session.deleted
+        if cascades or isinstance(obj, (WorkoutLog, MeasurementCategory)):
             users.add(obj.user_id)
         elif isinstance(obj, Measurement) and obj.source != CALCULATED:
             owner = session.execute(
@@ -334,7 +339,8 @@ def _users_touched(session: Session, objects: Iterable[Any]) -> set[int]:
 def after_flush(session: Session, flush_context: Any) -> None:
     """Note the users whose inputs this flush wrote."""
     touched = [*session.new, *session.dirty, *session.deleted]
-    if not any(isinstance(obj, (WorkoutLog, MeasurementCategory, Measurement)) for obj in touched):
+    inputs = (WorkoutLog, MeasurementCategory, Measurement, *CASCADING_INTO_LOGS)
+    if not any(isinstance(obj, inputs) for obj in touched):
         return
     session.info.setdefault(INFO_KEY, set()).update(_users_touched(session, touched))
 
