@@ -265,6 +265,30 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
+def replace_exercise(session: Session, old_id: int, new_id: int) -> int:
+    """The one-rep-max categories naming exercise ``old_id`` (deleted from the catalogue with
+    ``replaced_by``, its logs moved to ``new_id``) name ``new_id`` instead; how many changed.
+    Their readings follow at the commit (the listener sees the changed categories)."""
+    changed = 0
+    categories = session.execute(
+        select(MeasurementCategory).where(
+            MeasurementCategory.dynamic_type.in_(("ONE_REP_MAX", "ONE_RM_TOTAL"))
+        )
+    ).scalars()
+    for category in categories:
+        params = dict(category.dynamic_params or {})
+        if params.get("exercise") == old_id:
+            params["exercise"] = new_id
+        elif old_id in (params.get("exercises") or []):
+            swapped = [new_id if pk == old_id else pk for pk in params["exercises"]]
+            params["exercises"] = list(dict.fromkeys(swapped))
+        else:
+            continue
+        category.dynamic_params = params
+        changed += 1
+    return changed
+
+
 # ------------------------------------------------------------------------------ keeping them
 
 
