@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql import sqltypes
 from werkzeug.datastructures import MultiDict
 
 from wger_flask.rest.errors import ValidationFailed
@@ -43,6 +44,20 @@ class Ignore(Exception):
 
 
 INT64_MAX = 2**63 - 1
+INT32_MAX = 2**31 - 1
+
+
+def beyond_any_key(model: type, pk: Any) -> bool:
+    """Whether an integer ``pk`` is past what the model's key column holds (32 bits for an
+    INTEGER, 64 for a BIGINT): no row has it, and the database cannot even be asked
+    (PostgreSQL refuses the parameter, SQLite cannot bind one past 64 bits)."""
+    if not isinstance(pk, int) or isinstance(pk, bool):
+        return False
+    column = next(iter(model.__table__.primary_key.columns))  # type: ignore[attr-defined]
+    small = isinstance(column.type, sqltypes.Integer) and not isinstance(
+        column.type, sqltypes.BigInteger
+    )
+    return abs(pk) > (INT32_MAX if small else INT64_MAX)
 
 
 def parse_int(text: str) -> int:

@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 
 from wger_flask.database import AnySession
 from wger_flask.rest.errors import APIError, not_authenticated
-from wger_flask.rest.filtering import INT64_MAX
+from wger_flask.rest.filtering import beyond_any_key
 
 NOT_ALLOWED = "You are not allowed to do this"
 
@@ -67,8 +67,9 @@ def coerce_pk(model: type[Any], raw: Any) -> Any | None:
             if isinstance(raw, float) and not raw.is_integer():
                 return None
             value = int(raw)
-            # no row has a key beyond 64 bits (and SQLite cannot even be asked about one)
-            return value if -INT64_MAX - 1 <= value <= INT64_MAX else None
+            # no row has a key past its column (and the database cannot even be asked): the
+            # schema's 400 names the field
+            return None if beyond_any_key(model, value) else value
         return uuid.UUID(str(raw))
     except (TypeError, ValueError, OverflowError, NotImplementedError):
         return None

@@ -12,11 +12,19 @@ from wger_flask.models.catalogue import (
     Exercise,
     ExerciseCategory,
     Language,
+    License,
     Muscle,
     Translation,
 )
 from wger_flask.schemas.base import BaseSchema
-from wger_flask.schemas.fields import DateTime, DecimalString, Related, RelatedIds, UUIDString
+from wger_flask.schemas.fields import (
+    DateTime,
+    DecimalString,
+    Related,
+    RelatedIds,
+    UUIDString,
+    existing,
+)
 
 
 class LanguageSchema(BaseSchema):
@@ -80,7 +88,7 @@ def thumbnail_urls(image: Any) -> dict[str, str] | None:
 
 
 class LicenseFieldsMixin(BaseSchema):
-    license = fields.Integer(attribute="license_id")
+    license = fields.Integer(attribute="license_id", validate=existing(License))
     license_title = fields.String(validate=validate.Length(max=300))
     license_object_url = fields.String(validate=validate.Length(max=200))
     license_author = fields.String(validate=validate.Length(max=3500))

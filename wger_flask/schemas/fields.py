@@ -20,10 +20,10 @@ from wger_flask.database import db
 from wger_flask.rest import caches, dateparse
 from wger_flask.rest.filtering import (
     CALENDAR_OVERFLOW,
-    INT64_MAX,
     NUL_MESSAGE,
     Ignore,
     as_utc,
+    beyond_any_key,
     parse_bool,
 )
 
@@ -367,8 +367,7 @@ class Related(fields.Field[Any]):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         pk = self.coerce(value)
-        # no row has a key beyond 64 bits (and SQLite cannot even be asked about one)
-        if (isinstance(pk, int) and abs(pk) > INT64_MAX) or db.session.get(self.model, pk) is None:
+        if beyond_any_key(self.model, pk) or db.session.get(self.model, pk) is None:
             raise self.make_error("does_not_exist", pk=value)
         return pk
 
@@ -383,6 +382,20 @@ class Related(fields.Field[Any]):
             return int(value)
         except (TypeError, ValueError, OverflowError):
             raise self.make_error("incorrect_type", type=type(value).__name__) from None
+
+
+def existing(model: type) -> Any:
+    """A validator of an integer field holding a primary key (where the field stays a plain
+    integer on the wire): the row must exist, with ``Related``'s message naming the field, so a
+    key beyond any column (``2**63``, ``10**30``) is the field's 400, not the database's."""
+
+    def check(pk: Any) -> None:
+        if pk is None:
+            return
+        if beyond_any_key(model, pk) or db.session.get(model, pk) is None:
+            raise ValidationError(f'Invalid pk "{pk}" - object does not exist.')
+
+    return check
 
 
 class RelatedIds(fields.Field[Any]):

@@ -190,3 +190,21 @@ def test_another_users_waist_is_not_a_parameter(client, alice, mallory):
         headers=alice,
     )
     assert response.status_code == 400 and "dynamic_params" in response.get_json()
+
+
+def test_deleting_a_workout_session_takes_its_estimates_along(client, alice):
+    category = make_category(
+        client, alice, name="1RM", dynamic_type="ONE_REP_MAX", dynamic_params={"exercise": 9}
+    )
+    kept = session(client, alice, "2026-03-02")
+    log(client, alice, kept["id"], weight="100", repetitions="5", exercise=9, date=at("02"))
+    dropped = session(client, alice, "2026-03-03")
+    log(client, alice, dropped["id"], weight="120", repetitions="5", exercise=9, date=at("03"))
+    assert computed(client, alice, category["id"]) == [
+        ("2026-03-02", 116.67),
+        ("2026-03-03", 140.0),
+    ]
+    # its logs go by the database's cascade, not through the session
+    response = client.delete(f"/api/v2/workoutsession/{dropped['id']}/", headers=alice)
+    assert response.status_code == 204
+    assert computed(client, alice, category["id"]) == [("2026-03-02", 116.67)]

@@ -173,3 +173,43 @@ def test_a_replacement_takes_over_the_personal_records_earned_on_the_exercise(
     fourth = session(client, alice, "2026-03-05")
     log(client, alice, fourth["id"], weight="85", repetitions="5", exercise=12)
     assert records() == [(12, 80.0), (12, 90.0), (12, 100.0)]
+
+
+def test_one_rep_max_categories_follow_the_replacement(
+    client, alice, make_user, auth_headers, grant
+):
+    """A 1RM category of exercise 9 and a total of 9 and 12: 9 merged into 12, both name 12
+    and their readings come from the moved logs."""
+    from tests.api.trophies.helpers import log, session
+
+    categories = "/api/v2/measurement-category/"
+    single = client.post(
+        categories,
+        json={"name": "1RM", "dynamic_type": "ONE_REP_MAX", "dynamic_params": {"exercise": 9}},
+        headers=alice,
+    ).get_json()
+    total = client.post(
+        categories,
+        json={
+            "name": "Total",
+            "dynamic_type": "ONE_RM_TOTAL",
+            "dynamic_params": {"exercises": [9, 12]},
+        },
+        headers=alice,
+    ).get_json()
+    day = session(client, alice, "2026-03-02")
+    log(client, alice, day["id"], weight="100", repetitions="5", exercise=9)  # 116.67
+    target = client.get("/api/v2/exercise/12/").get_json()
+    deleted = client.delete(
+        f"/api/v2/exercise/9/?replaced_by={target['uuid']}",
+        headers=_deleter(make_user, auth_headers, grant),
+    )
+    assert deleted.status_code == 204
+    single_now = client.get(f"{categories}{single['id']}/", headers=alice).get_json()
+    total_now = client.get(f"{categories}{total['id']}/", headers=alice).get_json()
+    assert single_now["dynamic_params"] == {"exercise": 12, "formula": "epley"}
+    assert total_now["dynamic_params"] == {"exercises": [12], "formula": "epley"}
+    readings = client.get(f"/api/v2/measurement/?category={single['id']}", headers=alice)
+    assert [row["value"] for row in readings.get_json()["results"]] == [116.67]
+    totals = client.get(f"/api/v2/measurement/?category={total['id']}", headers=alice)
+    assert [row["value"] for row in totals.get_json()["results"]] == [116.67]

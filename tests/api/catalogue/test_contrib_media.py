@@ -250,3 +250,10 @@ def test_video_limits(client, trusted, media_root, monkeypatch):
     big = upload(client, trusted, clip(frames=2), name="big.mp4", field="video")
     assert big.status_code == 400 and "too large" in big.get_json()["video"][0]
     assert stored(media_root) == set()
+
+
+@pytest.mark.parametrize("license_id", [99999, 2**40, 2**63, 10**30])
+def test_an_unknown_license_is_a_400_naming_it(client, trusted, media_root, license_id):
+    response = upload(client, trusted, picture("PNG"), license=str(license_id))
+    assert response.status_code == 400 and list(response.get_json()) == ["license"]
+    assert stored(media_root) == set()  # nothing kept of a refused upload

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.api.catalogue.conftest import ENGLISH, GERMAN
@@ -200,3 +201,9 @@ def test_a_submitted_comment_in_another_language_is_refused(client, trusted):
     assert (
         client.post("/api/v2/exercise-submission/", json=made, headers=trusted).status_code == 201
     )
+
+
+@pytest.mark.parametrize("language", [99999, 2**40, 2**63, -(2**63) - 1, 10**30])
+def test_check_language_with_an_unknown_language_id_names_it(client, language):
+    response = client.post("/api/v2/check-language/", json={"input": ENGLISH, "language": language})
+    assert response.status_code == 400 and list(response.get_json()) == ["language"]

@@ -44,7 +44,7 @@ def test_odd_values_in_any_field_are_client_errors(client, alice, bodies):
     assert failures == []
 
 
-@pytest.mark.parametrize("value", [2**63, 10**30, -(2**64)])
+@pytest.mark.parametrize("value", [2**31, 2**40, 2**63, 10**30, -(2**64)])
 def test_a_parent_id_beyond_64_bits_is_a_400(client, alice, bodies, value):
     response = client.post("/api/v2/day/", json={**bodies["day"], "routine": value}, headers=alice)
     assert response.status_code == 400 and "routine" in response.get_json()

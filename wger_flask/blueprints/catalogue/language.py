@@ -19,6 +19,7 @@ from wger_flask.database import db
 from wger_flask.models.catalogue import Language
 from wger_flask.rest import negotiation
 from wger_flask.rest.errors import APIError, ValidationFailed
+from wger_flask.rest.filtering import beyond_any_key
 from wger_flask.rest.requests import json_body
 from wger_flask.rest.smorest import OPTIONAL_AUTH, VALIDATION_ERROR, Blueprint, set_doc
 from wger_flask.schemas.base import BaseSchema
@@ -41,7 +42,8 @@ REQUEST = LanguageCheckRequestSchema()
 
 def _language(data: dict[str, Any]) -> Language:
     if data.get("language") is not None:
-        row = db.session.get(Language, data["language"])
+        pk = data["language"]
+        row = None if beyond_any_key(Language, pk) else db.session.get(Language, pk)
     elif data.get("language_code"):
         row = db.session.execute(
             select(Language).where(Language.short_name == data["language_code"].lower())

@@ -14,6 +14,7 @@ Public functions for other domains:
   a migration made them for the accounts that existed before);
 - ``RULES``: the write rules of each body table (``rules.py``), for every writer;
 - ``refresh_calculated(user_id)``: the same for a writer of bulk rows (the importer);
+- ``replace_exercise(old_id, new_id)``: one-rep-max categories follow a replaced exercise;
 - ``init_calculated(app)``: the session listener that keeps calculated categories (BMI, WHTR,
   one-rep max, one-rep-max total) current, whoever writes their inputs (``calculated.py``);
 - ``GALLERY_UPLOAD``: how a gallery photo is stored, replaced and removed;
@@ -62,6 +63,14 @@ def remove_files(names: list[str]) -> None:
     for name in names:
         if name:
             media.storage().delete(name)
+
+
+def replace_exercise(old_id: int, new_id: int) -> int:
+    """Calculated categories naming a catalogue exercise that was replaced name the
+    replacement (the catalogue's deletion with ``replaced_by``)."""
+    from wger_flask.services.body.calculated import replace_exercise as replace
+
+    return replace(db.session, old_id, new_id)
 
 
 def refresh_calculated(user_id: int) -> None:
@@ -143,6 +152,7 @@ __all__ = [
     "gallery_folder",
     "init_calculated",
     "refresh_calculated",
+    "replace_exercise",
     "remove_files",
     "store_gallery_photo",
 ]

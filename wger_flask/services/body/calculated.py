@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from wger_flask.database import AnySession, listen_to_sessions
 from wger_flask.models.body import NO_DYNAMIC_TYPE, Measurement, MeasurementCategory
-from wger_flask.models.routines import WorkoutLog
+from wger_flask.models.routines import Routine, WorkoutLog, WorkoutSession
 
 CALCULATED = "calculated"
 INFO_KEY = "wger_body_calculated_users"
@@ -265,6 +265,30 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
+def replace_exercise(session: AnySession, old_id: int, new_id: int) -> int:
+    """The one-rep-max categories naming exercise ``old_id`` (deleted from the catalogue with
+    ``replaced_by``, its logs moved to ``new_id``) name ``new_id`` instead; how many changed.
+    Their readings follow at the commit (the listener sees the changed categories)."""
+    changed = 0
+    categories = session.execute(
+        select(MeasurementCategory).where(
+            MeasurementCategory.dynamic_type.in_(("ONE_REP_MAX", "ONE_RM_TOTAL"))
+        )
+    ).scalars()
+    for category in categories:
+        params = dict(category.dynamic_params or {})
+        if params.get("exercise") == old_id:
+            params["exercise"] = new_id
+        elif old_id in (params.get("exercises") or []):
+            swapped = [new_id if pk == old_id else pk for pk in params["exercises"]]
+            params["exercises"] = list(dict.fromkeys(swapped))
+        else:
+            continue
+        category.dynamic_params = params
+        changed += 1
+    return changed
+
+
 # ------------------------------------------------------------------------------ keeping them
 
 
@@ -317,10 +341,15 @@ def refresh_user(session: AnySession, user_id: int) -> None:
 # ------------------------------------------------------------------------------ the listener
 
 
+# deleting one of these deletes its workout logs by the database's cascade, unseen here
+CASCADING_INTO_LOGS = (WorkoutSession, Routine)
+
+
 def _users_touched(session: Session, objects: Iterable[Any]) -> set[int]:
     users: set[int] = set()
     for obj in objects:
-        if isinstance(obj, (WorkoutLog, MeasurementCategory)):
+        cascades = isinstance(obj, CASCADING_INTO_LOGS) and obj in session.deleted
+        if cascades or isinstance(obj, (WorkoutLog, MeasurementCategory)):
             users.add(obj.user_id)
         elif isinstance(obj, Measurement) and obj.source != CALCULATED:
             owner = session.execute(
@@ -334,7 +363,8 @@ def _users_touched(session: Session, objects: Iterable[Any]) -> set[int]:
 def after_flush(session: Session, flush_context: Any) -> None:
     """Note the users whose inputs this flush wrote."""
     touched = [*session.new, *session.dirty, *session.deleted]
-    if not any(isinstance(obj, (WorkoutLog, MeasurementCategory, Measurement)) for obj in touched):
+    inputs = (WorkoutLog, MeasurementCategory, Measurement, *CASCADING_INTO_LOGS)
+    if not any(isinstance(obj, inputs) for obj in touched):
         return
     session.info.setdefault(INFO_KEY, set()).update(_users_touched(session, touched))
 

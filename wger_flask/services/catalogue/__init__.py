@@ -8,9 +8,9 @@ table: ``rules``).
 
 May import: models.catalogue, models.accounts (granted permissions, the trust rule),
 models.routines (repointing entries and logs to a replacement exercise), the trophies package
-(moving the personal records of a replaced exercise), the extensions,
-the generic layer's errors, filtering, writes and cache list (``rest.caches``), Flask's app
-context and
+(moving the personal records of a replaced exercise) and the body package (the one-rep-max
+categories naming it), the extensions, the generic layer's errors, filtering, writes and cache
+list (``rest.caches``), Flask's app context and
 ``wger_flask.fixtures``. Other domains read the catalogue through the public functions
 re-exported here, never its modules.
 """

@@ -35,7 +35,7 @@ from wger_flask.models.catalogue import (
 )
 from wger_flask.models.routines import SlotEntry, WorkoutLog
 from wger_flask.rest.filtering import query_flag
-from wger_flask.services import trophies
+from wger_flask.services import body, trophies
 
 MODEL_TYPES = {
     Exercise: "base",
@@ -124,8 +124,10 @@ def before_exercise_delete(exercise: Exercise, args: Mapping[str, str]) -> list[
                 .values(exercise_id=target.id)
                 .execution_options(synchronize_session=False)
             )
-        # the personal records earned on it go with its logs
+        # the personal records earned on it go with its logs, and so do the one-rep-max
+        # categories that name it
         trophies.move_exercise_records(db.session.connection(), exercise.id, target.id)
+        body.replace_exercise(exercise.id, target.id)
         if _flag(args, "transfer_media"):
             for media_model in (ExerciseImage, ExerciseVideo):
                 db.session.execute(
