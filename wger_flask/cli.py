@@ -9,7 +9,6 @@ import time
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from wger_flask.extensions import db
@@ -18,6 +17,8 @@ from wger_flask.rest.transaction import commit
 
 def migrate_database() -> None:
     """Bring the schema to the newest migration (the only way the schema changes)."""
+    from flask_migrate import upgrade
+
     upgrade(directory=current_app.extensions["migrate"].directory)
 
 
