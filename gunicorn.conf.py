@@ -113,7 +113,7 @@ def on_starting(server) -> None:
         raise RuntimeError(problem)
     server.log.info("wger-flask at %s", config.SITE_URL)
     server.log.info("%s", mail_delivery_note(config))
-    if PRELOAD:
+    if PRELOAD and not server.cfg.reload:  # ``--reload`` needs each worker to import anew
         load_app_in_master(server)
 
 

@@ -7,7 +7,7 @@ import click
 from wger_flask import create_app
 from wger_flask.config import ConfigurationError, serving_problem
 
-app = create_app()
+app = create_app(serving=click.get_current_context(silent=True) is None)
 
 if click.get_current_context(silent=True) is None:  # served, not a `flask` command
     problem = serving_problem(app.config)

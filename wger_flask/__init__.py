@@ -18,8 +18,9 @@ from wger_flask.config import Config
 MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
-def create_app(config: Any = None) -> Flask:
-    """Build the application. ``config`` is a Config instance (default: from the environment)."""
+def create_app(config: Any = None, *, serving: bool = False) -> Flask:
+    """Build the application. ``config`` is a Config instance (default: from the environment);
+    ``serving``: for a WSGI server (``wsgi.py``), without what only the commands use."""
     config = config or Config()
     app = Flask(__name__, instance_path=config.INSTANCE_PATH, instance_relative_config=False)
     app.config.from_object(config)
@@ -28,6 +29,8 @@ def create_app(config: Any = None) -> Flask:
     _load_powersync_keys(app)  # first: a malformed key stops the start before anything is bound
 
     _init_extensions(app)
+    if not serving:
+        _init_migrations(app)
     _register_blueprints(app)
 
     from wger_flask.rest.errors import register_error_handlers
@@ -52,7 +55,7 @@ def _configure_logging(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from wger_flask import models  # noqa: F401  (registers every table)
     from wger_flask.database import init_engine, init_session_events
-    from wger_flask.extensions import csrf, db, jwt, login_manager, migrate
+    from wger_flask.extensions import csrf, db, jwt, login_manager
     from wger_flask.rest.smorest import API_EXTENSION, Api
 
     db.init_app(app)
@@ -66,7 +69,6 @@ def _init_extensions(app: Flask) -> None:
     # first of the after-request hooks, so it runs last and logs the answer as sent
     requestlog.init_app(app, engine)
     init_session_events()
-    migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True)
     app.config["JWT_ALGORITHM"] = "HS256"
     app.config["JWT_DECODE_ALGORITHMS"] = ["HS256"]  # pinned: "none" and RS/HS confusion fail
     app.config["JWT_TOKEN_LOCATION"] = ["headers"]
@@ -96,6 +98,16 @@ def _init_extensions(app: Flask) -> None:
     writes.init_app(app, body.RULES, catalogue.RULES, nutrition.RULES, routines.RULES)
     trophies.init_app(app)  # statistics and trophies follow every workout write
     body.init_calculated(app)  # calculated categories follow the readings and logs they read
+
+
+def _init_migrations(app: Flask) -> None:
+    """Flask-Migrate, for ``flask db ...`` and ``bootstrap``. A served app goes without it: it
+    imports alembic, mako and pygments (about 11 MB a process) that serving never runs."""
+    from flask_migrate import Migrate
+
+    from wger_flask.extensions import db
+
+    Migrate(app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True)
 
 
 def _load_powersync_keys(app: Flask) -> None:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, TextIO, cast
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from flask_migrate import upgrade
 from sqlalchemy.sql.schema import ColumnDefault
 
 if TYPE_CHECKING:
@@ -24,6 +23,8 @@ from wger_flask.rest.transaction import commit
 
 def migrate_database() -> None:
     """Bring the schema to the newest migration (the only way the schema changes)."""
+    from flask_migrate import upgrade
+
     upgrade(directory=current_app.extensions["migrate"].directory)
 
 

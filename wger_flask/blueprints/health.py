@@ -12,14 +12,14 @@ every host out of the pool would turn a degraded service into none) unless
 
 from __future__ import annotations
 
+import ast
 import logging
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alembic.script import ScriptDirectory
 from flask import Blueprint, Flask, Response, current_app, request
 from flask.globals import app_ctx
-from flask_migrate import Migrate
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -35,23 +35,51 @@ blp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
 REDIS_TIMEOUT_SECONDS = 1.0
 
-
-@lru_cache(maxsize=4)
-def expected_heads(directory: str) -> frozenset[str]:
-    """The newest migration(s) of the code, read once."""
-    return frozenset(_scripts(directory).get_heads())
+MIGRATIONS_DIRECTORY = Path(__file__).resolve().parents[2] / "migrations"
 
 
 @lru_cache(maxsize=4)
-def known_revisions(directory: str) -> frozenset[str]:
-    """Every migration the code knows, read once."""
-    return frozenset(script.revision for script in _scripts(directory).walk_revisions())
+def expected_heads(directory: Path = MIGRATIONS_DIRECTORY) -> frozenset[str]:
+    """The newest migration(s) of the code, read once: the revisions no other revision names
+    as its ``down_revision``. Read from the files' assignments, not through alembic, which a
+    served app does not load (``create_app(serving=True)``)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in Path(directory, "versions").glob("*.py"):
+        values = _assignments(script, ("revision", "down_revision"))
+        revision, down = values.get("revision"), values.get("down_revision")
+        if isinstance(revision, str):
+            revisions.add(revision)
+            if isinstance(down, str):
+                parents.add(down)
+            elif isinstance(down, tuple | list):
+                parents.update(str(parent) for parent in down)
+    return frozenset(revisions - parents)
 
 
-def _scripts(directory: str) -> ScriptDirectory:
-    config = Migrate().get_config(directory)
-    # flask_migrate.Config subclasses alembic's Config; its stub (types-flask-migrate) cannot say so
-    return ScriptDirectory.from_config(config)  # type: ignore[arg-type]  # see above
+@lru_cache(maxsize=4)
+def known_revisions(directory: Path = MIGRATIONS_DIRECTORY) -> frozenset[str]:
+    """Every migration the code knows, read once (from the files, as ``expected_heads``)."""
+    found: set[str] = set()
+    for script in Path(directory, "versions").glob("*.py"):
+        revision = _assignments(script, ("revision",)).get("revision")
+        if isinstance(revision, str):
+            found.add(revision)
+    return frozenset(found)
+
+
+def _assignments(script: Path, names: tuple[str, ...]) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for node in ast.parse(script.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign):
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id in names:
+            found[target.id] = ast.literal_eval(value)
+    return found
 
 
 def _answer(http_status: int, **body: str) -> Response:
@@ -105,10 +133,9 @@ def _migrations() -> str:
         db.session.rollback()
         log.error("readiness: no migration table: %s", error)
         return "pending"
-    directory = current_app.extensions["migrate"].directory
-    if applied == expected_heads(directory):
+    if applied == expected_heads():
         return "current"
-    if applied - known_revisions(directory):
+    if applied - known_revisions():
         # a newer release migrated the database (a rolling deploy): this host's code still
         # serves (migrations add before they take away), so it stays in the pool
         return "ahead"

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func
+from sqlalchemy import Column, ColumnElement, Select, and_, func
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import sqltypes
 from werkzeug.datastructures import MultiDict
@@ -53,7 +54,7 @@ def beyond_any_key(model: type, pk: Any) -> bool:
     (PostgreSQL refuses the parameter, SQLite cannot bind one past 64 bits)."""
     if not isinstance(pk, int) or isinstance(pk, bool):
         return False
-    column = next(iter(model.__table__.primary_key.columns))  # type: ignore[attr-defined]
+    column: Column[Any] = sa_inspect(model).primary_key[0]
     small = isinstance(column.type, sqltypes.Integer) and not isinstance(
         column.type, sqltypes.BigInteger
     )

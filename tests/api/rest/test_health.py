@@ -34,7 +34,7 @@ def test_ready(client):
 def test_pending_migrations_are_503(client, monkeypatch):
     monkeypatch.setattr(
         "wger_flask.blueprints.health.expected_heads",
-        lambda directory: frozenset({"some-newer-revision"}),
+        lambda *directory: frozenset({"some-newer-revision"}),
     )
     response = client.get("/readyz/")
     assert response.status_code == 503
@@ -43,11 +43,11 @@ def test_pending_migrations_are_503(client, monkeypatch):
 
 def test_a_database_migrated_by_a_newer_release_keeps_the_host_ready(client, monkeypatch):
     monkeypatch.setattr(
-        "wger_flask.blueprints.health.known_revisions", lambda directory: frozenset()
+        "wger_flask.blueprints.health.known_revisions", lambda *directory: frozenset()
     )
     monkeypatch.setattr(
         "wger_flask.blueprints.health.expected_heads",
-        lambda directory: frozenset({"an-older-head"}),
+        lambda *directory: frozenset({"an-older-head"}),
     )
     response = client.get("/readyz/")
     assert response.status_code == 200 and response.get_json()["migrations"] == "ahead"
@@ -101,3 +101,27 @@ def test_a_redis_outage_is_degraded_unless_required(app, client, required):
         assert response.status_code == 503 and response.get_json()["status"] == "unavailable"
     else:
         assert response.status_code == 200 and response.get_json()["status"] == "degraded"
+
+
+def test_the_expected_heads_are_alembics_without_loading_it():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from wger_flask.blueprints.health import MIGRATIONS_DIRECTORY, expected_heads
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIRECTORY))
+    assert expected_heads() == frozenset(ScriptDirectory.from_config(config).get_heads())
+    assert len(expected_heads()) == 1  # one head, as the house keeps it
+
+
+def test_a_merge_and_a_branch_are_read_as_alembic_reads_them(tmp_path):
+    from wger_flask.blueprints.health import expected_heads
+
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    for name, down in (("a", None), ("b", "a"), ("c", "a"), ("d", ("b", "c")), ("e", "a")):
+        (versions / f"{name}.py").write_text(
+            f"revision: str = {name!r}\ndown_revision = {down!r}\ndepends_on = None\n"
+        )
+    assert expected_heads(tmp_path) == {"d", "e"}
