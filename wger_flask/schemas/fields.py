@@ -186,6 +186,15 @@ class DateTime(fields.DateTime):
             raise ValidationError(CALENDAR_OVERFLOW) from None
 
 
+class TimeOfDay(fields.Time):
+    """A time of day, stored without an offset: one given (``"07:30:00Z"``) is dropped, as
+    Django's ``parse_time`` drops it for DRF, so a stored time never meets a naive one it
+    cannot be compared with."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.time:
+        return super()._deserialize(value, attr, data, **kwargs).replace(tzinfo=None)
+
+
 class UUIDString(fields.UUID):
     """A UUID rendered as its hyphenated string."""
 

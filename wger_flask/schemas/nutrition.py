@@ -19,6 +19,7 @@ from wger_flask.schemas.fields import (
     DateTime,
     DecimalString,
     Related,
+    TimeOfDay,
     UUIDString,
     at_least,
     at_most,
@@ -103,7 +104,7 @@ class MealSchema(BaseSchema):
         NutritionPlan, pk_type="uuid", required=True, metadata={"title": "Nutrition plan"}
     )
     order = fields.Integer(dump_only=True)
-    time = fields.Time(allow_none=True, metadata={"title": "Time (approx)"})
+    time = TimeOfDay(allow_none=True, metadata={"title": "Time (approx)"})
     name = fields.String(
         validate=longest(25),
         metadata={
@@ -162,7 +163,7 @@ class MealInfoSchema(BaseSchema):
     id = UUIDString(dump_only=True)
     plan = UUIDString(attribute="plan_id", dump_only=True)
     order = fields.Integer(dump_only=True)
-    time = fields.Time(allow_none=True, dump_only=True)
+    time = TimeOfDay(allow_none=True, dump_only=True)
     name = fields.String(dump_only=True)
     meal_items = fields.Nested(MealItemInfoSchema, many=True, dump_only=True)
     nutritional_values = fields.Nested(NutritionalValuesSchema, dump_only=True)

@@ -11,6 +11,7 @@ from wger_flask.schemas.fields import (
     DateTime,
     DecimalString,
     Related,
+    TimeOfDay,
     UUIDString,
     at_least,
     between,
@@ -53,8 +54,8 @@ class WorkoutSessionSchema(BaseSchema):
             "well as you could?\n\n* `1` - Bad\n* `2` - Neutral\n* `3` - Good"
         },
     )
-    time_start = fields.Time(allow_none=True)
-    time_end = fields.Time(allow_none=True)
+    time_start = TimeOfDay(allow_none=True)
+    time_end = TimeOfDay(allow_none=True)
     datetime_start = DateTime(
         metadata={"description": "When the workout started (2.7; `date` and `time_start` follow)"}
     )
