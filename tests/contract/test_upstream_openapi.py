@@ -35,13 +35,10 @@ OUR_ADDITIONS = {
     "/api/v2/measurement/value-counts/",
     "/api/v2/measurement-category/dynamic-types/",
 }
-# Fields upstream documents that we deliberately never send, with the reason.
-KNOWN_DIFFERENCES = {
-    # Upstream answers bad amount/unit with 200, zeros and "errors"; the contract's rule is a
-    # 400 naming the field, so a 200 of ours never carries "errors".
-    ("/api/v2/ingredient/{id}/get_values/", "get"): {"errors"},
-    ("/api/v2/ingredientinfo/{id}/get_values/", "get"): {"errors"},
-}
+# Fields upstream documents that we deliberately never send, with the reason. (get_values'
+# "errors" is documented, as upstream's, and said never to be sent: a bad amount or unit is
+# the contract's 400 naming the field.)
+KNOWN_DIFFERENCES: dict[tuple[str, str], set[str]] = {}
 
 # Fields we send that the snapshot lacks, with the reason.
 OUR_EXTRA_FIELDS = {
@@ -152,3 +149,108 @@ def test_operation_ids_match_upstream(documents):
         for method, operation in operations.items():
             if method in theirs and "operationId" in operation:
                 assert operation["operationId"] == theirs[method]["operationId"], (path, method)
+
+
+# ------------------------------------------------------------------------------ field coverage
+# An operation's documented fields: its query and path parameters, its request body's
+# properties (every media type) and its 2xx answers' properties (a page's items). An upstream
+# operation is covered when ours exists and documents every field upstream's does.
+
+# Fields of upstream's operations we do not document, each with the reason. A documented
+# parameter the server ignores would not describe the answers exactly.
+UNCOVERED_FIELDS = {
+    # drf-spectacular lists the routine list's filters on the detail actions (the viewset's
+    # filter backends); there they only narrow the one routine to a 404 when it does not
+    # match. Ours read the routine by id alone, as every detail route does.
+    **{
+        (f"/api/v2/routine/{{id}}/{action}/", "get"): {
+            ("param", "query", name)
+            for name in (
+                "created",
+                "description",
+                "end",
+                "is_public",
+                "is_template",
+                "name",
+                "ordering",
+                "start",
+            )  # fmt: skip
+        }
+        for action in ("date-sequence-display", "date-sequence-gym", "logs")
+    },
+    # Upstream's progress action inherits the trophy list's filters and ordering in its
+    # document; ours computes the caller's progress of every visible trophy as one list
+    # (include_repeatable aside) and takes no filter.
+    ("/api/v2/trophy/progress/", "get"): {
+        ("param", "query", name)
+        for name in (
+            "id",
+            "id__in",
+            "is_active",
+            "is_hidden",
+            "is_progressive",
+            "is_repeatable",
+            "ordering",
+            "trophy_type",
+            "trophy_type__in",
+        )  # fmt: skip
+    },
+    # The sync cursor walks the catalogue by id, the order a copying instance needs; upstream
+    # lets ?ordering= change the cursor's order.
+    ("/api/v2/ingredient-sync/", "get"): {("param", "query", "ordering")},
+}
+HTTP = ("get", "post", "put", "patch", "delete")
+
+
+def _properties(document: dict, schema: dict) -> set[str]:
+    schema = _resolve(document, schema) if "$ref" in schema else schema
+    if "results" in schema.get("properties", {}):  # a page: its items
+        return _properties(document, schema["properties"]["results"].get("items", {}))
+    if schema.get("type") == "array":
+        return _properties(document, schema.get("items", {}))
+    found = set(schema.get("properties", {}))
+    for part in schema.get("allOf", []):
+        found |= _properties(document, part)
+    return found
+
+
+def documented_fields(document: dict, path: str, method: str) -> set[tuple[str, ...]]:
+    item = document["paths"][path]
+    operation = item[method]
+    fields: set[tuple[str, ...]] = {
+        ("param", parameter["in"], parameter["name"])
+        for parameter in [*item.get("parameters", []), *operation.get("parameters", [])]
+    }
+    for content in operation.get("requestBody", {}).get("content", {}).values():
+        fields |= {("body", name) for name in _properties(document, content.get("schema", {}))}
+    for status, response in operation.get("responses", {}).items():
+        if status.startswith("2"):
+            for content in response.get("content", {}).values():
+                schema = content.get("schema", {})
+                fields |= {("answer", name) for name in _properties(document, schema)}
+    return fields
+
+
+def test_every_upstream_operation_documents_upstreams_fields(documents):
+    """Today: 254 of 254 upstream operations served, 249 with every field upstream documents;
+    the other five lack only the parameters UNCOVERED_FIELDS gives reasons for."""
+    ours, upstream = documents
+    operations = [(p, m) for p, item in upstream["paths"].items() for m in item if m in HTTP]
+    missing, complete = {}, 0
+    for path, method in operations:
+        if method not in ours["paths"].get(path, {}):
+            missing[(path, method)] = "not served"
+            continue
+        lacking = documented_fields(upstream, path, method) - documented_fields(ours, path, method)
+        excused = UNCOVERED_FIELDS.get((path, method), set())
+        assert not excused - documented_fields(upstream, path, method), (path, method)
+        if lacking - excused:
+            missing[(path, method)] = sorted(lacking - excused)
+        elif not lacking:
+            complete += 1
+        else:
+            assert lacking == excused, (path, method)  # an excuse that is no longer needed
+    print(f"upstream field coverage: {complete} of {len(operations)} operations complete, "
+          f"{len(UNCOVERED_FIELDS)} with the reasons of UNCOVERED_FIELDS")  # fmt: skip
+    assert missing == {}
+    assert complete == len(operations) - len(UNCOVERED_FIELDS)

@@ -126,8 +126,8 @@ class IngredientInfoSchema(IngredientFieldsMixin):
         return {"small": url, "medium": url}
 
 
-class IngredientValuesSchema(BaseSchema):
-    """What ``get_values`` answers: the nutritional values of an amount of an ingredient."""
+class NutrientValuesSchema(BaseSchema):
+    """The nutritional values of an amount of an ingredient (or of a meal, a plan, a day)."""
 
     energy = fields.Float()
     protein = fields.Float()
@@ -137,3 +137,17 @@ class IngredientValuesSchema(BaseSchema):
     fat_saturated = fields.Float(allow_none=True)
     fiber = fields.Float(allow_none=True)
     sodium = fields.Float(allow_none=True)
+
+
+class IngredientValuesSchema(NutrientValuesSchema):
+    """What ``get_values`` answers (upstream's ``IngredientValues``)."""
+
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        dump_only=True,
+        metadata={
+            "description": "Never sent by this server: upstream answers a bad amount or unit "
+            "with 200, zeros and the messages here; this server answers 400 naming the field"
+        },
+    )

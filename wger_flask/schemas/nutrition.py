@@ -29,8 +29,8 @@ from wger_flask.schemas.fields import (
 from wger_flask.schemas.ingredients import (
     IngredientImageSchema,
     IngredientInfoSchema,
-    IngredientValuesSchema,
     IngredientWeightUnitSchema,
+    NutrientValuesSchema,
 )
 
 INTEGER_MAX = 2**31 - 1  # what an integer column holds
@@ -143,7 +143,7 @@ class LogItemSchema(BaseSchema):
     amount = amount()
 
 
-class NutritionalValuesSchema(IngredientValuesSchema):
+class NutritionalValuesSchema(NutrientValuesSchema):
     """Nutritional values: energy in kcal, the rest in grams; the optional ones are null when
     no ingredient gives them."""
 

@@ -103,6 +103,10 @@ def test_filters_and_ordering(client, alice):
     by_id = client.get(f"{URL}?id__in={ids[0]},{ids[1]}", headers=alice).get_json()
     assert by_id["count"] == 2
     assert client.get(f"{URL}?weight=81", headers=alice).get_json()["count"] == 1
+    # upstream's weight lookups (its OpenAPI document lists them)
+    heavy = client.get(f"{URL}?weight__gt=80&weight__lte=81.5", headers=alice).get_json()
+    assert [row["weight"] for row in heavy["results"]] == ["81.00"]
+    assert client.get(f"{URL}?weight__gte=81&weight__lt=82", headers=alice).get_json()["count"] == 1
     bad = client.get(f"{URL}?date__gt=yesterday", headers=alice)
     assert bad.status_code == 400 and "date__gt" in bad.get_json()
 

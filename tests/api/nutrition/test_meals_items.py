@@ -15,6 +15,16 @@ def test_meal_order_is_read_only_and_meals_come_by_time(client, alice, api):
     assert [meal["id"] for meal in by_time["results"]] == [early["id"]]
 
 
+def test_a_meal_time_with_an_offset_is_read_as_drf_reads_it(client, alice, api):
+    """Django's parse_time drops the offset: the meal is at 07:30, comparable with the others."""
+    plan = api.plan()
+    zoned = api.meal(plan, name="Breakfast", time="07:30:00+02:00")
+    api.meal(plan, name="Dinner", time="19:00")
+    assert zoned["time"] == "07:30:00"
+    listed = client.get(f"/api/v2/meal/?plan={plan['id']}", headers=alice).get_json()
+    assert [meal["time"] for meal in listed["results"]] == ["07:30:00", "19:00:00"]
+
+
 def test_meal_needs_a_plan_and_a_short_name(client, alice, api):
     plan = api.plan()
     missing = client.post("/api/v2/meal/", json={"name": "x"}, headers=alice)

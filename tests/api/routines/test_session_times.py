@@ -151,3 +151,14 @@ def test_times_upstream_refuses_are_a_400_naming_the_field(client, alice):
         assert response.status_code == 400, (field, text)
         assert list(response.get_json()) == [field]
         assert "has wrong format" in response.get_json()[field][0]
+
+
+def test_a_time_with_an_offset_is_read_as_drf_reads_it(client, alice):
+    """Django's parse_time drops an offset ("00:00:00Z" is 00:00:00); it was a 500 (an aware
+    time compared with the naive ones in the statistics), found by the schema fuzz."""
+    made = create(client, alice, "workoutsession", date="2024-01-05", time_start="00:00:00Z",
+                  time_end="01:30:00+02:00")  # fmt: skip
+    assert (made["time_start"], made["time_end"]) == ("00:00:00", "01:30:00")
+    bare = client.post("/api/v2/workoutsession/", json={"time_start": "00:00:00Z"}, headers=alice)
+    assert bare.status_code == 201, bare.get_json()
+    assert bare.get_json()["time_start"] == "00:00:00"

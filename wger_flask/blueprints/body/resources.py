@@ -58,7 +58,7 @@ WEIGHT_ENTRY = Resource(
     filters=FilterSet(
         {
             "id": exact(WeightEntry.id, "uuid", IN),
-            "weight": exact(WeightEntry.weight, "decimal"),
+            "weight": exact(WeightEntry.weight, "decimal", *COMPARE),
             "date": exact(WeightEntry.date, "datetime", *COMPARE),
         }
     ),

@@ -47,6 +47,7 @@ from wger_flask.schemas.ingredients import (
     IngredientSchema,
     IngredientValuesSchema,
     IngredientWeightUnitSchema,
+    NutrientValuesSchema,
 )
 from wger_flask.services import nutrition
 from wger_flask.services.ingredients import search as ingredient_search
@@ -198,7 +199,7 @@ INGREDIENT_WEIGHT_UNIT = Resource(
 
 # What get_values reads of an ingredient, whichever resource it hangs under: its columns and
 # weight units (not the language, license and image that ``ingredientinfo`` nests).
-VALUES_PLAN = ReadPlan.for_schema(Ingredient, IngredientValuesSchema, extra=("weight_units",))
+VALUES_PLAN = ReadPlan.for_schema(Ingredient, NutrientValuesSchema, extra=("weight_units",))
 
 
 class Amount(fields.Field[Any]):
