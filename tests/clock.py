@@ -62,8 +62,11 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(SITE), os.environ.get("PYTHONPATH", "")])
     )
-    traveller = time_machine.travel(time.time() + offset, tick=True)
-    traveller.start()
+    anchor = time.time()  # the real clock: nothing travels yet
+    traveller = time_machine.travel(anchor + offset, tick=True)
+    # ticking starts at start(): move on by the time since the anchor, so this process and the
+    # servers it starts (tests/clock_site) read the same clock to the millisecond
+    traveller.start().shift(time_machine.escape_hatch.time.time() - anchor)
     config.stash[CLOCK_KEY] = (traveller, start)
 
 

@@ -238,3 +238,16 @@ def test_malformed_authorization_headers(client, user):
     for header in ("Bearer", "Bearer ", "Bearer a b", "Token", "Token a b", "Bearer \x00"):
         response = client.get("/api/v2/userprofile/", headers={"Authorization": header})
         assert response.status_code == 401, header
+
+
+@pytest.mark.parametrize("ahead, accepted", [(2, True), (60, False)])
+def test_a_token_minted_by_a_host_whose_clock_is_ahead(client, app, pair, ahead, accepted):
+    """Hosts' clocks differ by milliseconds: a token whose ``iat``/``nbf`` lies a moment in the
+    future (minted on a host slightly ahead) is taken; one minutes ahead is a forged time, and
+    refused (signed with the server's own key, so only the time is wrong)."""
+    claims = _claims_of(pair[0])
+    claims["iat"] = claims["nbf"] = int(claims["iat"]) + ahead
+    claims["exp"] = int(claims["exp"]) + ahead
+    token = _forge(claims, key=app.config["JWT_SECRET_KEY"])
+    response = client.get("/api/v2/userprofile/", headers=bearer(token))
+    assert response.status_code == (200 if accepted else 401), response.get_json()

@@ -124,19 +124,32 @@ def mint_pair(
     )
 
 
+# Several hosts mint and check each other's tokens, and their clocks differ by a few
+# milliseconds (NTP): a token minted on a host slightly ahead carries an ``iat``/``nbf`` that is
+# a moment in the future on the host that checks it. Up to this much is the hosts' skew, not
+# a forged time; ``exp`` gets no such allowance.
+CLOCK_SKEW_SECONDS = 5
+
+
 def verified_claims(token: str) -> dict[str, Any]:
     """The claims of a token this server signed, verified in one pass: signature with the
-    pinned algorithm (``JWT_DECODE_ALGORITHMS``: HS256 only), ``exp``, ``iat`` and ``nbf``, and a
-    subject present. What flask-jwt-extended's ``decode_token`` checks with this app's settings,
-    without its first, unverified decode (a sixth of an authenticated request's time)."""
+    pinned algorithm (``JWT_DECODE_ALGORITHMS``: HS256 only), ``exp``, ``iat`` and ``nbf`` (not
+    later than ``CLOCK_SKEW_SECONDS`` ahead), and a subject present. What flask-jwt-extended's
+    ``decode_token`` checks with this app's settings, without its first, unverified decode (a
+    sixth of an authenticated request's time)."""
     config = current_app.config
-    claims = pyjwt.decode(
+    claims: dict[str, Any] = pyjwt.decode(
         token,
         config["JWT_SECRET_KEY"],
         algorithms=config["JWT_DECODE_ALGORITHMS"],
         leeway=config.get("JWT_DECODE_LEEWAY", 0),
-        options={"verify_aud": False, "require": ["sub"]},
+        options={"verify_aud": False, "require": ["sub"], "verify_iat": False, "verify_nbf": False},
     )
+    latest = dt.datetime.now(dt.UTC).timestamp() + CLOCK_SKEW_SECONDS
+    for moment in ("iat", "nbf"):
+        value = claims.get(moment)
+        if value is not None and (not isinstance(value, int | float) or value > latest):
+            raise pyjwt.ImmatureSignatureError(f"The token is not yet valid ({moment})")
     claims.setdefault("type", ACCESS)
     return claims
 
