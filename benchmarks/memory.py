@@ -25,20 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-# What a client does first: the catalogue, ingredients, the schema pages' JSON.
-WARM_UP = [
-    "/api/v2/version/",
-    "/api/v2/exerciseinfo/?limit=20",
-    "/api/v2/exerciseinfo/?limit=100",
-    "/api/v2/exerciseinfo/?name__search=curl&language__code=en",
-    "/api/v2/exercise/?limit=20",
-    "/api/v2/muscle/",
-    "/api/v2/equipment/",
-    "/api/v2/language/",
-    "/api/v2/ingredient/?limit=20",
-    "/api/v2/ingredient/?name__search=butter",
-    "/api/v2/ingredientinfo/?limit=100",
-]
+from wger_flask.preload import WARM_UP_PATHS
+
+# What a client does first: the same public reads the master's warm-up makes (wger_flask.preload),
+# so both servers are measured after the same requests.
+WARM_UP = list(WARM_UP_PATHS)
 
 
 @dataclass

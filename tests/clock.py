@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -62,11 +61,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(SITE), os.environ.get("PYTHONPATH", "")])
     )
-    anchor = time.time()  # the real clock: nothing travels yet
-    traveller = time_machine.travel(anchor + offset, tick=True)
-    # ticking starts at start(): move on by the time since the anchor, so this process and the
-    # servers it starts (tests/clock_site) read the same clock to the millisecond
-    traveller.start().shift(time_machine.escape_hatch.time.time() - anchor)
+    traveller = time_machine.travel(dt.timedelta(seconds=offset), tick=True)
+    traveller.start()
     config.stash[CLOCK_KEY] = (traveller, start)
 
 

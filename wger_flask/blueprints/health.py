@@ -39,10 +39,12 @@ MIGRATIONS_DIRECTORY = Path(__file__).resolve().parents[2] / "migrations"
 
 
 @lru_cache(maxsize=4)
-def expected_heads(directory: Path = MIGRATIONS_DIRECTORY) -> frozenset[str]:
-    """The newest migration(s) of the code, read once: the revisions no other revision names
-    as its ``down_revision``. Read from the files' assignments, not through alembic, which a
-    served app does not load (``create_app(serving=True)``)."""
+def migration_graph(
+    directory: Path = MIGRATIONS_DIRECTORY,
+) -> tuple[frozenset[str], frozenset[str]]:
+    """(every revision, the revisions some other revision names as its ``down_revision``) of
+    the code's migrations, read once from the files' assignments, not through alembic, which
+    a served app does not load (``create_app(serving=True)``)."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for script in Path(directory, "versions").glob("*.py"):
@@ -54,18 +56,18 @@ def expected_heads(directory: Path = MIGRATIONS_DIRECTORY) -> frozenset[str]:
                 parents.add(down)
             elif isinstance(down, tuple | list):
                 parents.update(str(parent) for parent in down)
-    return frozenset(revisions - parents)
+    return frozenset(revisions), frozenset(parents)
 
 
-@lru_cache(maxsize=4)
+def expected_heads(directory: Path = MIGRATIONS_DIRECTORY) -> frozenset[str]:
+    """The newest migration(s) of the code: revisions no other revision comes after."""
+    revisions, parents = migration_graph(directory)
+    return revisions - parents
+
+
 def known_revisions(directory: Path = MIGRATIONS_DIRECTORY) -> frozenset[str]:
-    """Every migration the code knows, read once (from the files, as ``expected_heads``)."""
-    found: set[str] = set()
-    for script in Path(directory, "versions").glob("*.py"):
-        revision = _assignments(script, ("revision",)).get("revision")
-        if isinstance(revision, str):
-            found.add(revision)
-    return frozenset(found)
+    """Every migration the code knows."""
+    return migration_graph(directory)[0]
 
 
 def _assignments(script: Path, names: tuple[str, ...]) -> dict[str, object]:

@@ -271,34 +271,37 @@ def _parsed(parse: Callable[[Any], _Parsed | None], value: Any) -> _Parsed | Non
         return None
 
 
-class Date(fields.Date):
+class _ReadAsUpstream(fields.Field[Any]):
+    """``_deserialize`` through one of ``rest.dateparse``'s parsers (``parse``), or the field's
+    "invalid" message: what Date and Time share."""
+
+    parse: Callable[[Any], Any]
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        parsed = _parsed(type(self).parse, value)
+        if parsed is None:
+            raise self.make_error("invalid")
+        return parsed
+
+
+class Date(_ReadAsUpstream, fields.Date):
     """A date: ``2026-12-06``, also ``2026-12-6`` and ``20261206`` (upstream accepts them);
     stored and answered as ``YYYY-MM-DD``."""
 
+    parse = staticmethod(dateparse.parse_date)
     default_error_messages = {
         "invalid": f"Date has wrong format. Use one of these formats instead: {DATE_FORMAT}."
     }
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
-        parsed = _parsed(dateparse.parse_date, value)
-        if parsed is None:
-            raise self.make_error("invalid")
-        return parsed
 
-
-class Time(fields.Time):
+class Time(_ReadAsUpstream, fields.Time):
     """A time of day: ``17:00:00``, also ``17:0:00``, ``17:00`` and ``170000``; an offset is
     dropped (upstream drops it); answered as ``hh:mm:ss``."""
 
+    parse = staticmethod(dateparse.parse_time)
     default_error_messages = {
         "invalid": f"Time has wrong format. Use one of these formats instead: {TIME_FORMAT}."
     }
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.time:
-        parsed = _parsed(dateparse.parse_time, value)
-        if parsed is None:
-            raise self.make_error("invalid")
-        return parsed
 
 
 class DateTime(fields.DateTime):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -150,21 +150,41 @@ def _heights(session: AnySession, user_id: int) -> list[tuple[dt.datetime, Decim
     return heights
 
 
-def bmi_readings(session: AnySession, category: MeasurementCategory) -> dict[uuid.UUID, Reading]:
-    weight = _category_of(session, category.user_id, "body_weight")
+def _per_height(
+    session: AnySession,
+    category: MeasurementCategory,
+    source: MeasurementCategory | None,
+    compute: Callable[[Reading, Decimal], Decimal | None],
+) -> dict[uuid.UUID, Reading]:
+    """One reading per reading of ``source``: ``compute`` of it and the height (cm) at its
+    date; none without a source, heights, or a value ``compute`` can work with."""
     heights = _heights(session, category.user_id)
-    if weight is None or not heights:
+    if source is None or not heights:
         return {}
     wanted = {}
-    for reading in _readings(session, weight.id, weight.unit):
-        kg, cm = in_kg(reading.value, reading.unit), height_at(heights, reading.date)
-        if kg is not None and cm is not None:
+    for reading in _readings(session, source.id, source.unit):
+        height_cm = height_at(heights, reading.date)
+        value = None if height_cm is None else compute(reading, height_cm)
+        if value is not None:
             key = _reading_id(category.id, reading.id)
-            wanted[key] = Reading(key, reading.date, bmi(kg, cm), category.unit)
+            wanted[key] = Reading(key, reading.date, value, category.unit)
     return wanted
 
 
+def bmi_readings(session: AnySession, category: MeasurementCategory) -> dict[uuid.UUID, Reading]:
+    def from_weight(reading: Reading, height_cm: Decimal) -> Decimal | None:
+        kg = in_kg(reading.value, reading.unit)
+        return None if kg is None else bmi(kg, height_cm)
+
+    weight = _category_of(session, category.user_id, "body_weight")
+    return _per_height(session, category, weight, from_weight)
+
+
 def whtr_readings(session: AnySession, category: MeasurementCategory) -> dict[uuid.UUID, Reading]:
+    def from_waist(reading: Reading, height_cm: Decimal) -> Decimal | None:
+        waist_cm = in_cm(reading.value, reading.unit)
+        return None if waist_cm is None else rounded(waist_cm / height_cm)
+
     params = category.dynamic_params or {}
     waist = session.execute(
         select(MeasurementCategory).where(
@@ -172,16 +192,7 @@ def whtr_readings(session: AnySession, category: MeasurementCategory) -> dict[uu
             MeasurementCategory.id == _as_uuid(params.get("waist_category")),
         )
     ).scalar_one_or_none()
-    heights = _heights(session, category.user_id)
-    if waist is None or not heights:
-        return {}
-    wanted = {}
-    for reading in _readings(session, waist.id, waist.unit):
-        waist_cm, height_cm = in_cm(reading.value, reading.unit), height_at(heights, reading.date)
-        if waist_cm is not None and height_cm is not None:
-            key = _reading_id(category.id, reading.id)
-            wanted[key] = Reading(key, reading.date, rounded(waist_cm / height_cm), category.unit)
-    return wanted
+    return _per_height(session, category, waist, from_waist)
 
 
 def _estimates(
