@@ -9,19 +9,25 @@ request itself fails, bookkeeping kept apart from the view's transaction); each 
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from wger_flask.database import db
-from wger_flask.rest.errors import ValidationFailed, integrity_errors
+from wger_flask.rest.errors import ValidationFailed, integrity_errors, not_found
 
 
 def commit() -> None:
     """The request's one commit point; an integrity error is the client's 400 naming the
-    fields, not a 500 (a value the database cannot hold is ``errors.handle_data_error``'s)."""
+    fields, not a 500 (a value the database cannot hold is ``errors.handle_data_error``'s); a
+    row deleted by another request between this one's read and its write (an UPDATE that
+    matched nothing) is the 404 it would have got a moment later, not a 500."""
     try:
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
         raise ValidationFailed(integrity_errors(error)) from None
+    except StaleDataError:
+        db.session.rollback()
+        raise not_found() from None
 
 
 def commit_early(reason: str) -> None:
