@@ -1,18 +1,24 @@
 """Side-by-side load benchmark: this server against another one (upstream wger, or an older
 build of this one), route by route, in the same run on the same machine.
 
-    # start this checkout's server itself (2 gunicorn workers, 1 thread each):
-    .venv/bin/python -m benchmarks.side_by_side --baseline-url http://127.0.0.1:8001
+    # upstream wger on :8001 (docs/performance.md, "Side by side": how to install and start it),
+    # then this checkout's server started here (2 gunicorn workers, 1 thread each) against it:
+    /work/upstream/start.sh 2 8001 && PYTHONPATH=$PWD .venv/bin/python -m benchmarks.side_by_side \\
+        --baseline-url http://127.0.0.1:8001 --baseline-token "$(cat /work/upstream/token.txt)"
     # or compare two running servers:
     .venv/bin/python -m benchmarks.side_by_side --url http://127.0.0.1:8000 \\
         --baseline-url http://127.0.0.1:8001
 
 Both servers must serve the same catalogue (``flask bootstrap`` / upstream's fixtures: the same
 872 exercises) with rate limits off, and have the account ``--username`` (``--password``;
-the server started here gets it made). The same user data is then written to both through
+the server started here gets it made). Both first get the same warm-up (``benchmarks.memory``'s
+``WARM_UP``) and their memory is read; then the same user data is written to both through
 their REST API (``benchmarks.seed``: a plan of 4 meals × 6 items, 100 weight entries, a
-routine) and the owner routes are read with a Bearer token (and a ``Token`` key where the
-server hands one out: upstream's ``/api/v2/login/``; here one is issued directly).
+routine; an earlier run's data of that user is deleted first) and the owner routes are read
+with a Bearer token from the app login (renewed before it expires: upstream's live 5 minutes)
+and a ``Token`` key (upstream hands keys out on a web page only: ``--baseline-token``; here one
+is issued directly). Every route is asked once on each server first, and one that does not
+answer 200 is named.
 
 For each route the two servers are loaded one after the other, the first one alternating
 from route to route (``--rounds`` times, best rate kept) with ``wrk`` (Debian package
@@ -21,7 +27,8 @@ for ``--duration`` seconds after a one-second warm-up: every run is bounded in t
 loopback addresses are accepted. The table gives both rates, their ratio, both p99 latencies
 and each route's share of its own server's ceiling (the version route, measured first and
 again last, the better kept: the load of a shared machine drifts); then the memory of
-both servers after the run, PSS and RSS of master and workers (``benchmarks.memory``).
+both servers after the warm-up and after the run, PSS and RSS of master and workers
+(``benchmarks.memory``), and the time and load averages at the start and the end.
 
 To build an older version of this server beside this one::
 
@@ -203,7 +210,9 @@ def _rate(run: Measured | None) -> str:
     if run is None:
         return "–"
     errors = f" ({run.errors} non-2xx)" if run.errors else ""
-    return f"{run.requests_per_second:.0f}{errors}"
+    # a server that finishes few requests in the time (upstream on a cold cache) keeps a decimal
+    rate = run.requests_per_second
+    return f"{rate:.1f}{errors}" if rate < 10 else f"{rate:.0f}{errors}"
 
 
 Memory = dict[str, dict[str, ServerMemory | None]]  # stage -> side -> reading
