@@ -61,17 +61,17 @@ class Seeded:
 
 
 def bearer_header(url: str, username: str, password: str) -> dict[str, str]:
-    """An access token from simplejwt's ``/api/v2/token/`` or allauth's app login."""
-    status, answer = call(
-        url, "POST", "/api/v2/token/", {"username": username, "password": password}
-    )
+    """An access token from allauth's app login (upstream 2.7 and this server: the token is in
+    ``meta.access_token``), else from simplejwt's ``/api/v2/token/`` (older upstreams)."""
+    credentials = {"username": username, "password": password}
+    status, answer = call(url, "POST", "/allauth/app/v1/auth/login", credentials)
+    if status == 200 and isinstance(answer, dict):
+        access = (answer.get("meta") or {}).get("access_token")
+        if access:
+            return {"Authorization": f"Bearer {access}"}
+    status, answer = call(url, "POST", "/api/v2/token/", credentials)
     if status == 200 and isinstance(answer, dict) and answer.get("access"):
         return {"Authorization": f"Bearer {answer['access']}"}
-    status, answer = call(
-        url, "POST", "/allauth/app/v1/auth/login", {"username": username, "password": password}
-    )
-    if status == 200:
-        return {"Authorization": f"Bearer {answer['data']['access']}"}
     raise SeedFailed(f"{url}: no access token for {username}: {status} {answer}")
 
 
@@ -85,10 +85,29 @@ def token_header(url: str, username: str, password: str) -> dict[str, str] | Non
     return None
 
 
+# What the seed writes, by the list that holds it: deleting a plan or a routine deletes its
+# meals and items or days with it (on both servers).
+OWNED = ("nutritionplan", "weightentry", "routine")
+
+
+def clear(url: str, headers: dict[str, str]) -> None:
+    """Delete what an earlier run seeded for this user, so every run reads the same data (a
+    server that is not started afresh, like upstream on its kept database, has it still)."""
+    for endpoint in OWNED:
+        status, page = call(url, "GET", f"/api/v2/{endpoint}/?limit=1000", None, headers)
+        if status != 200:
+            raise SeedFailed(f"{url}: cannot list {endpoint}: {status} {page}")
+        for row in page["results"]:
+            status, answer = call(url, "DELETE", f"/api/v2/{endpoint}/{row['id']}/", None, headers)
+            if status not in (204, 404):
+                raise SeedFailed(f"{url}: cannot delete {endpoint} {row['id']}: {status} {answer}")
+
+
 def seed(url: str, username: str, password: str, token: dict[str, str] | None = None) -> Seeded:
-    """Write the data for ``username`` on the server at ``url``."""
+    """Write the data for ``username`` on the server at ``url`` (replacing an earlier run's)."""
     headers = bearer_header(url, username, password)
     token = token or token_header(url, username, password)
+    clear(url, headers)
     status, page = call(url, "GET", f"/api/v2/ingredient/?limit={MEALS * ITEMS}", None, headers)
     ingredients = [row["id"] for row in (page or {}).get("results", [])]
     if status != 200 or not ingredients:

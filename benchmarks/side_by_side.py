@@ -1,18 +1,24 @@
 """Side-by-side load benchmark: this server against another one (upstream wger, or an older
 build of this one), route by route, in the same run on the same machine.
 
-    # start this checkout's server itself (2 gunicorn workers, 1 thread each):
-    .venv/bin/python -m benchmarks.side_by_side --baseline-url http://127.0.0.1:8001
+    # upstream wger on :8001 (docs/performance.md, "Side by side": how to install and start it),
+    # then this checkout's server started here (2 gunicorn workers, 1 thread each) against it:
+    /work/upstream/start.sh 2 8001 && PYTHONPATH=$PWD .venv/bin/python -m benchmarks.side_by_side \\
+        --baseline-url http://127.0.0.1:8001 --baseline-token "$(cat /work/upstream/token.txt)"
     # or compare two running servers:
     .venv/bin/python -m benchmarks.side_by_side --url http://127.0.0.1:8000 \\
         --baseline-url http://127.0.0.1:8001
 
 Both servers must serve the same catalogue (``flask bootstrap`` / upstream's fixtures: the same
 872 exercises) with rate limits off, and have the account ``--username`` (``--password``;
-the server started here gets it made). The same user data is then written to both through
+the server started here gets it made). Both first get the same warm-up (``benchmarks.memory``'s
+``WARM_UP``) and their memory is read; then the same user data is written to both through
 their REST API (``benchmarks.seed``: a plan of 4 meals × 6 items, 100 weight entries, a
-routine) and the owner routes are read with a Bearer token (and a ``Token`` key where the
-server hands one out: upstream's ``/api/v2/login/``; here one is issued directly).
+routine; an earlier run's data of that user is deleted first) and the owner routes are read
+with a Bearer token from the app login (renewed before it expires: upstream's live 5 minutes)
+and a ``Token`` key (upstream hands keys out on a web page only: ``--baseline-token``; here one
+is issued directly). Every route is asked once on each server first, and one that does not
+answer 200 is named.
 
 For each route the two servers are loaded one after the other, the first one alternating
 from route to route (``--rounds`` times, best rate kept) with ``wrk`` (Debian package
@@ -21,7 +27,8 @@ for ``--duration`` seconds after a one-second warm-up: every run is bounded in t
 loopback addresses are accepted. The table gives both rates, their ratio, both p99 latencies
 and each route's share of its own server's ceiling (the version route, measured first and
 again last, the better kept: the load of a shared machine drifts); then the memory of
-both servers after the run, PSS and RSS of master and workers (``benchmarks.memory``).
+both servers after the warm-up and after the run, PSS and RSS of master and workers
+(``benchmarks.memory``), and the time and load averages at the start and the end.
 
 To build an older version of this server beside this one::
 
@@ -43,14 +50,15 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from benchmarks.harness import run_python
-from benchmarks.memory import ServerMemory, server_memory
-from benchmarks.seed import Seeded, seed
+from benchmarks.memory import ServerMemory, server_memory, warm_up
+from benchmarks.seed import Seeded, bearer_header, call, seed
 
 GZIP = {"Accept-Encoding": "gzip"}
 ANONYMOUS, BEARER, TOKEN = "anonymous", "bearer", "token"
@@ -96,6 +104,13 @@ ROUTES: list[tuple[str, str, str, dict[str, str]]] = [
     ("user-statistics", "/api/v2/user-statistics/", BEARER, {}),
 ]
 
+# A Bearer token older than this is replaced before a route is loaded: upstream's allauth access
+# tokens live 5 minutes and a whole run takes longer (one route's load lasts at most 121 s).
+BEARER_RENEWAL_SECONDS = 120.0
+# Requests per path of benchmarks.memory's warm-up, sent to both servers before the first memory
+# reading (the figure issue 28 bounds) and before seeding.
+WARM_UP_REQUESTS = 10
+
 _LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 _LATENCY_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -112,6 +127,16 @@ class Measured:
 class Server:
     url: str
     seeded: Seeded | None
+    login: tuple[str, str] | None = None  # username and password, to renew the Bearer token
+    bearer_since: float = field(default_factory=time.monotonic)
+
+    def renew_bearer(self) -> None:
+        """A new access token when the one in hand is near its end (see BEARER_RENEWAL_SECONDS)."""
+        if self.seeded is None or self.login is None:
+            return
+        if time.monotonic() - self.bearer_since > BEARER_RENEWAL_SECONDS:
+            self.seeded.bearer = bearer_header(self.url, *self.login)
+            self.bearer_since = time.monotonic()
 
     def request(
         self, path: str, credentials: str, extra: dict[str, str]
@@ -121,6 +146,8 @@ class Server:
         if credentials != ANONYMOUS:
             if self.seeded is None:
                 return None
+            if credentials == BEARER:
+                self.renew_bearer()
             chosen = self.seeded.bearer if credentials == BEARER else self.seeded.token
             if chosen is None:
                 return None
@@ -183,10 +210,23 @@ def _rate(run: Measured | None) -> str:
     if run is None:
         return "–"
     errors = f" ({run.errors} non-2xx)" if run.errors else ""
-    return f"{run.requests_per_second:.0f}{errors}"
+    # a server that finishes few requests in the time (upstream on a cold cache) keeps a decimal
+    rate = run.requests_per_second
+    return f"{rate:.1f}{errors}" if rate < 10 else f"{rate:.0f}{errors}"
 
 
-def print_table(rows: list[Row], memory: dict[str, ServerMemory | None], tool: str) -> None:
+Memory = dict[str, dict[str, ServerMemory | None]]  # stage -> side -> reading
+
+
+def load_averages() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def utc_now() -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+
+
+def print_table(rows: list[Row], memory: Memory, tool: str) -> None:
     ceilings = {
         side: (rows[0][index].requests_per_second if rows and rows[0][index] else 0)
         for side, index in (("baseline", 2), ("this", 3))
@@ -213,17 +253,27 @@ def print_table(rows: list[Row], memory: dict[str, ServerMemory | None], tool: s
             f"| {name} | `{path}` | {_rate(baseline)} | {_rate(this)} | {ratio} | {p99(baseline)} "
             f"| {p99(this)} | {share(baseline, 'baseline')} | {share(this, 'this')} |"
         )
-    print("\n| server | PSS MB (master + workers) | RSS MB | per process PSS MB |")
-    print("|---|---:|---:|---|")
-    for side, measured in memory.items():
-        if measured is None:
-            print(f"| {side} | ? | ? | processes not visible |")
-            continue
-        processes = ", ".join(f"{p.pss_kb / 1024:.1f}" for p in measured.processes)
-        print(f"| {side} | {measured.pss_mb:.1f} | {measured.rss_mb:.1f} | {processes} |")
-    if memory.get("baseline") and memory.get("this"):
-        print(f"\nPSS this / baseline: {memory['this'].pss_mb / memory['baseline'].pss_mb:.2f}")
-    print(f"\nload tool: {tool}; load average: {os.getloadavg()[0]:.2f} (1 min) at the end")
+    print(
+        "\n| stage | server | PSS MB (master + workers) | RSS MB "
+        "| per process PSS MB (master first) | PSS this / baseline |"
+    )
+    print("|---|---|---:|---:|---|---:|")
+    for stage, sides in memory.items():
+        baseline, this = sides.get("baseline"), sides.get("this")
+        ratio = f"{this.pss_mb / baseline.pss_mb:.2f}" if baseline and this else "–"
+        for side in ("baseline", "this"):
+            if side not in sides:
+                continue
+            measured = sides[side]
+            if measured is None:
+                print(f"| {stage} | {side} | ? | ? | processes not visible | |")
+                continue
+            processes = ", ".join(f"{p.pss_kb / 1024:.1f}" for p in measured.processes)
+            print(
+                f"| {stage} | {side} | {measured.pss_mb:.1f} | {measured.rss_mb:.1f} "
+                f"| {processes} | {ratio if side == 'this' else ''} |"
+            )
+    print(f"\nload tool: {tool}; ended {utc_now()}, load averages {load_averages()} (1, 5, 15 min)")
 
 
 @contextlib.contextmanager
@@ -277,12 +327,36 @@ def issue_key(env: dict[str, str], username: str) -> dict[str, str] | None:
     return {"Authorization": f"Token {result.stdout.strip().splitlines()[-1]}"}
 
 
+def token_key(key: str | None) -> dict[str, str] | None:
+    return {"Authorization": f"Token {key}"} if key else None
+
+
+def check_routes(servers: dict[str, Server], routes: list[tuple]) -> None:
+    """Ask every route once on each server and say which do not answer 200 (a route one server
+    lacks, a wrong id): its rates would measure an error page."""
+    for name, path, credentials, extra in routes:
+        for side, server in servers.items():
+            target = server.request(path, credentials, extra)
+            if target is None:
+                print(f"  {name}: not asked of {side} (no credentials for it)", flush=True)
+                continue
+            url, headers = target
+            status, _ = call(server.url, "GET", url.removeprefix(server.url), None, headers)
+            if status != 200:
+                print(f"  {name}: {side} answers {status}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--baseline-url", help="the other server, e.g. upstream wger")
     parser.add_argument("--url", help="this server, already running (default: start one here)")
+    parser.add_argument(
+        "--baseline-token",
+        help="a `Token` key of the account on the baseline server (upstream hands keys out on a "
+        "web page, not over the API: see docs/performance.md for the shell command)",
+    )
     parser.add_argument("--username", default="benchmark", help="the account on both servers")
     parser.add_argument("--password", default="benchmark password 2026")
     parser.add_argument("--duration", type=int, default=5, help="seconds per route and server")
@@ -304,21 +378,30 @@ def main() -> None:
         routes.insert(0, ROUTES[0])  # every share is of the server's own ceiling
     if args.tool == "python":
         routes = [route for route in routes if not route[3] and route[2] == ANONYMOUS]
+    started = f"started {utc_now()}, load averages {load_averages()} (1, 5, 15 min)"
     with this_server(args) as (this_url, this_key):
-        check_loopback(this_url)
-        servers = {"this": Server(this_url, seed(this_url, args.username, args.password, this_key))}
+        urls = {"this": this_url}
         if args.baseline_url:
-            baseline_url = args.baseline_url.rstrip("/")
-            check_loopback(baseline_url)
-            servers["baseline"] = Server(
-                baseline_url, seed(baseline_url, args.username, args.password)
-            )
+            urls["baseline"] = args.baseline_url.rstrip("/")
+        for url in urls.values():
+            check_loopback(url)
+        # both servers get the same first requests, then are read as issue 28 bounds them
+        memory: Memory = {"after the warm-up": {}, "after the run": {}}
+        for side, url in urls.items():
+            warm_up(url, WARM_UP_REQUESTS)
+            memory["after the warm-up"][side] = server_memory(url)
+        keys = {"this": this_key, "baseline": token_key(args.baseline_token)}
+        login = (args.username, args.password)
+        servers = {
+            side: Server(url, seed(url, *login, keys[side]), login) for side, url in urls.items()
+        }
         print(
             f"{' vs '.join(f'{side} {server.url}' for side, server in servers.items())}: "
             f"{args.connections} connections, {args.duration} s per route and server, "
-            f"{args.rounds} round(s), {args.tool}; load average {os.getloadavg()[0]:.2f}",
+            f"{args.rounds} round(s), {args.tool}; {started}",
             flush=True,
         )
+        check_routes(servers, routes)
         rows: list[Row] = []
         ceiling_runs: dict[str, list[Measured]] = {side: [] for side in servers}
         for position, (name, path, credentials, extra) in enumerate(routes):
@@ -350,8 +433,9 @@ def main() -> None:
                 best(ceiling_runs.get("baseline", [])),
                 best(ceiling_runs["this"]),
             )
-        memory = {side: server_memory(server.url) for side, server in servers.items()}
-    print_table(rows, {"baseline": memory.get("baseline"), "this": memory["this"]}, args.tool)
+        for side, server in servers.items():
+            memory["after the run"][side] = server_memory(server.url)
+    print_table(rows, memory, args.tool)
 
 
 if __name__ == "__main__":
