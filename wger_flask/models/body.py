@@ -1,4 +1,5 @@
-"""Body tracking: weight entries, measurement categories and measurements, gallery photos.
+"""Body tracking: measurement categories and measurements (weight entries are the body-weight
+measurements), gallery photos.
 
 Every row belongs to one user (``auth_user``, deleted with it). Measurements reach their user
 through their category. Times are stored as naive UTC (``UTCDateTime``).
@@ -21,10 +22,12 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    and_,
+    select,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from wger_flask.database import Model
 from wger_flask.models.types import GUID, UTCDateTime, utcnow, uuid7
@@ -35,19 +38,6 @@ SOURCES = ("user", "apple", "google", "calculated")
 CHART_TYPES = ("bar", "delta", "distribution", "heatmap", "line")
 # JSON whose absence is SQL NULL (upstream's nullable JSONField), not the JSON text "null".
 OptionalJSON = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
-
-
-class WeightEntry(Model):
-    """One body weight reading; at most one per user and moment (upstream's unique pair)."""
-
-    __tablename__ = "weight_weightentry"
-    __owner__ = ()
-    __table_args__ = (UniqueConstraint("user_id", "date"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(GUID, primary_key=True, default=uuid7)
-    user_id: Mapped[int] = mapped_column(ForeignKey("auth_user.id", ondelete="CASCADE"), index=True)
-    date: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    weight: Mapped[decimal.Decimal] = mapped_column(Numeric(5, 2))
 
 
 class MeasurementCategory(Model):
@@ -107,6 +97,49 @@ class Measurement(Model):
     extra_data: Mapped[Any] = mapped_column(OptionalJSON, nullable=True)
 
     category: Mapped[MeasurementCategory] = relationship(lazy="raise")
+
+
+BODY_WEIGHT = "body_weight"
+_readings = Measurement.__table__
+_weight_owner = MeasurementCategory.__table__.alias("weight_owner")
+
+
+class WeightEntry(Model):
+    """A body-weight measurement seen as upstream's weight entry: one row of truth.
+
+    The weight entries of the 2.6 shape and the body-weight measurements of the 2.7 clients are
+    the same rows of ``measurements_measurement`` (in the user's ``body_weight`` category), so a
+    weight written through either route is read through both (docs/body.md, "One row of
+    truth"). This second mapper on the table keeps the 2.6 names: ``weight`` is ``value``,
+    ``user_id`` is read through the category. Its owner path joins only the ``body_weight``
+    category, so another category's reading is never a weight entry (a 404 by construction).
+    """
+
+    __table__ = _readings
+    __owner__ = ("category",)
+    # the 2.7 fields a weight entry does not show; a row made here leaves them NULL
+    __mapper_args__ = {"exclude_properties": ["external_id", "extra_data", "value"]}
+
+    id: Mapped[uuid.UUID]
+    category_id: Mapped[uuid.UUID]
+    date: Mapped[dt.datetime]
+    notes: Mapped[str]
+    source: Mapped[str]
+    weight: Mapped[decimal.Decimal] = column_property(_readings.c.value)
+    user_id: Mapped[int] = column_property(
+        select(_weight_owner.c.user_id)
+        .where(_weight_owner.c.id == _readings.c.category_id)
+        .scalar_subquery()
+    )
+
+    category: Mapped[MeasurementCategory] = relationship(
+        primaryjoin=lambda: and_(
+            WeightEntry.category_id == MeasurementCategory.id,
+            MeasurementCategory.metric_type == BODY_WEIGHT,
+        ),
+        lazy="raise",
+        viewonly=True,
+    )
 
 
 class GalleryImage(Model):

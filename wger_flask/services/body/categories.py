@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from wger_flask.database import AnySession
-from wger_flask.models.body import CUSTOM, NO_DYNAMIC_TYPE, MeasurementCategory
+from wger_flask.models.body import BODY_WEIGHT, CUSTOM, NO_DYNAMIC_TYPE, MeasurementCategory
 from wger_flask.models.catalogue import Exercise
 from wger_flask.models.types import uuid7
 from wger_flask.services.body.calculated import DEFAULT_UNITS as CALCULATED_UNITS
@@ -64,6 +64,25 @@ def ensure_official_categories(session: AnySession, user_id: int) -> bool:
             pass  # a concurrent request made them (or the user made a typed one first)
         present |= wanted
     return created
+
+
+def body_weight_category(session: AnySession, user_id: int) -> MeasurementCategory:
+    """The user's ``body_weight`` category, where every weight is kept (made first if the
+    account lacks it: one made by a direct database write)."""
+    found = session.execute(
+        select(MeasurementCategory).where(
+            MeasurementCategory.user_id == user_id, MeasurementCategory.metric_type == BODY_WEIGHT
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        ensure_official_categories(session, user_id)
+        found = session.execute(
+            select(MeasurementCategory).where(
+                MeasurementCategory.user_id == user_id,
+                MeasurementCategory.metric_type == BODY_WEIGHT,
+            )
+        ).scalar_one()
+    return found
 
 
 def create_with_components(
