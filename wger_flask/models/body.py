@@ -23,13 +23,17 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     and_,
+    case,
+    func,
     select,
     text,
+    type_coerce,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from wger_flask.database import Model
+from wger_flask.models.accounts import UserProfile
 from wger_flask.models.types import GUID, UTCDateTime, utcnow, uuid7
 
 CUSTOM = "custom"
@@ -100,8 +104,25 @@ class Measurement(Model):
 
 
 BODY_WEIGHT = "body_weight"
+POUND_IN_KG = decimal.Decimal("0.45359237")
 _readings = Measurement.__table__
 _weight_owner = MeasurementCategory.__table__.alias("weight_owner")
+_profile = UserProfile.__table__.alias("weight_profile")
+# The unit a body-weight reading was taken in (its own, else its category's), and the unit a
+# weight entry speaks (the owner's profile, kg by default: upstream's 2.6 weight entries).
+_reading_unit = func.coalesce(
+    _readings.c.extra_data["unit"].as_string(),
+    select(_weight_owner.c.unit)
+    .where(_weight_owner.c.id == _readings.c.category_id)
+    .scalar_subquery(),
+)
+_entry_unit = func.coalesce(
+    select(_profile.c.weight_unit)
+    .select_from(_weight_owner.join(_profile, _profile.c.user_id == _weight_owner.c.user_id))
+    .where(_weight_owner.c.id == _readings.c.category_id)
+    .scalar_subquery(),
+    "kg",
+)
 
 
 class WeightEntry(Model):
@@ -110,22 +131,43 @@ class WeightEntry(Model):
     The weight entries of the 2.6 shape and the body-weight measurements of the 2.7 clients are
     the same rows of ``measurements_measurement`` (in the user's ``body_weight`` category), so a
     weight written through either route is read through both (docs/body.md, "One row of
-    truth"). This second mapper on the table keeps the 2.6 names: ``weight`` is ``value``,
-    ``user_id`` is read through the category. Its owner path joins only the ``body_weight``
-    category, so another category's reading is never a weight entry (a 404 by construction).
+    truth"). This second mapper on the table keeps the 2.6 names: ``user_id`` is read through
+    the category, and ``weight`` is the reading's ``value`` in the profile's weight unit (a
+    reading taken in the other unit, as a 2.7 client may log one, is converted, so every
+    reader of weight entries (the 2.7 MCP server's calorie calculator) sees one scale). A
+    write sets ``value`` (``rules.check_weight_entry``). The owner path joins only the
+    ``body_weight`` category, so another category's reading is never a weight entry (a 404 by
+    construction).
     """
 
     __table__ = _readings
     __owner__ = ("category",)
-    # the 2.7 fields a weight entry does not show; a row made here leaves them NULL
-    __mapper_args__ = {"exclude_properties": ["external_id", "extra_data", "value"]}
+    # a 2.7 field a weight entry does not show (a row made here leaves it NULL)
+    __mapper_args__ = {"exclude_properties": ["external_id"]}
 
     id: Mapped[uuid.UUID]
     category_id: Mapped[uuid.UUID]
     date: Mapped[dt.datetime]
+    value: Mapped[decimal.Decimal]
     notes: Mapped[str]
     source: Mapped[str]
-    weight: Mapped[decimal.Decimal] = column_property(_readings.c.value)
+    extra_data: Mapped[Any]
+    weight: Mapped[decimal.Decimal] = column_property(
+        type_coerce(
+            case(
+                (
+                    and_(_reading_unit == "lb", _entry_unit == "kg"),
+                    func.round(_readings.c.value * POUND_IN_KG, 2),
+                ),
+                (
+                    and_(_reading_unit == "kg", _entry_unit == "lb"),
+                    func.round(_readings.c.value / POUND_IN_KG, 2),
+                ),
+                else_=_readings.c.value,
+            ),
+            Numeric(8, 2),
+        )
+    )
     user_id: Mapped[int] = column_property(
         select(_weight_owner.c.user_id)
         .where(_weight_owner.c.id == _readings.c.category_id)

@@ -50,14 +50,26 @@ def check_weight_entry(
 ) -> None:
     """A weight entry is a reading of the user's body-weight category (one row of truth:
     docs/body.md); one per moment (default: now), a duplicate names ``date`` (upstream: a
-    500). Its range is the route's own (30–600, upstream's), not the category's."""
+    500). Its range is the route's own (30–600, upstream's), not the category's. Its weight is
+    in the profile's unit: the reading is tagged with that unit when the category's differs."""
     if entry.date is None:
         entry.date = utcnow()
+    category = (
+        categories.body_weight_category(session, user.id)
+        if creating
+        else session.get(MeasurementCategory, entry.category_id)
+    )
+    assert category is not None  # the owner scope found the entry through it
     if creating:
-        entry.category_id = categories.body_weight_category(session, user.id).id
+        entry.category_id = category.id
         entry.source = entry.source or "user"
         entry.notes = entry.notes or ""
-    check_one_weight_per_moment(session, entry.category_id, entry.date, entry.id)
+    if "weight" in data:
+        entry.value = data["weight"]
+        entry.extra_data = categories.with_unit(
+            entry.extra_data, categories.profile_weight_unit(session, user.id), category.unit
+        )
+    check_one_weight_per_moment(session, category.id, entry.date, entry.id)
 
 
 def check_one_weight_per_moment(
