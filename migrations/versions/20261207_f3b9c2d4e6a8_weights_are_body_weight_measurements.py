@@ -41,6 +41,40 @@ branch_labels = None
 depends_on = None
 
 PUBLICATION = "powersync"
+# Every table deploy/powersync/sync_rules.yaml reads from this revision on (5a7c0e23d1f4's list
+# without weight_weightentry); tests/api/powersync/test_database.py compares them.
+PUBLISHED = (
+    "core_language",
+    "core_license",
+    "core_repetitionunit",
+    "core_weightunit",
+    "exercises_exercise",
+    "exercises_translation",
+    "exercises_alias",
+    "exercises_exercisecomment",
+    "exercises_muscle",
+    "exercises_exercise_muscles",
+    "exercises_exercise_muscles_secondary",
+    "exercises_equipment",
+    "exercises_exercise_equipment",
+    "exercises_exercisecategory",
+    "exercises_exerciseimage",
+    "exercises_exercisevideo",
+    "core_userprofile",
+    "gallery_image",
+    "nutrition_synced_ingredient",
+    "nutrition_image",
+    "nutrition_ingredientweightunit",
+    "manager_routine",
+    "measurements_category",
+    "nutrition_nutritionplan",
+    "nutrition_meal",
+    "nutrition_mealitem",
+    "measurements_measurement",
+    "manager_workoutsession",
+    "manager_workoutlog",
+    "nutrition_logitem",
+)
 POUND_IN_KG = 0.45359237
 CHUNK = 500
 JSON = sa.JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
@@ -145,6 +179,30 @@ def upgrade():
     with op.batch_alter_table("weight_weightentry", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_weight_weightentry_user_id"))
     op.drop_table("weight_weightentry")  # and so leaves the powersync publication
+    if connection.dialect.name == "postgresql":
+        publish()
+
+
+def publish() -> None:
+    """Create the publication, or add to an existing one the tables it lacks (idempotent; as
+    5a7c0e23d1f4's, with this revision's tables)."""
+    bind = op.get_bind()
+    exists = bind.exec_driver_sql(
+        "SELECT 1 FROM pg_publication WHERE pubname = %(name)s", {"name": PUBLICATION}
+    ).first()
+    if exists is None:
+        op.execute(f"CREATE PUBLICATION {PUBLICATION} FOR TABLE {', '.join(PUBLISHED)}")
+        return
+    present = set(
+        bind.exec_driver_sql(
+            "SELECT tablename FROM pg_publication_tables WHERE pubname = %(name)s "
+            "AND schemaname = current_schema()",
+            {"name": PUBLICATION},
+        ).scalars()
+    )
+    for table in PUBLISHED:
+        if table not in present:
+            op.execute(f"ALTER PUBLICATION {PUBLICATION} ADD TABLE {table}")
 
 
 def _in_unit(value, reading_unit, wanted):

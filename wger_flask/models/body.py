@@ -25,6 +25,7 @@ from sqlalchemy import (
     and_,
     case,
     func,
+    literal,
     select,
     text,
     type_coerce,
@@ -105,6 +106,8 @@ class Measurement(Model):
 
 BODY_WEIGHT = "body_weight"
 POUND_IN_KG = decimal.Decimal("0.45359237")
+# typed, so that no column's two places round the factor on the way in (PostgreSQL would)
+_pound_in_kg = literal(POUND_IN_KG, Numeric(12, 8))
 _readings = Measurement.__table__
 _weight_owner = MeasurementCategory.__table__.alias("weight_owner")
 _profile = UserProfile.__table__.alias("weight_profile")
@@ -157,11 +160,11 @@ class WeightEntry(Model):
             case(
                 (
                     and_(_reading_unit == "lb", _entry_unit == "kg"),
-                    func.round(_readings.c.value * POUND_IN_KG, 2),
+                    func.round(_readings.c.value * _pound_in_kg, 2),
                 ),
                 (
                     and_(_reading_unit == "kg", _entry_unit == "lb"),
-                    func.round(_readings.c.value / POUND_IN_KG, 2),
+                    func.round(_readings.c.value / _pound_in_kg, 2),
                 ),
                 else_=_readings.c.value,
             ),
