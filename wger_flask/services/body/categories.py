@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from wger_flask.database import AnySession
-from wger_flask.models.body import BODY_WEIGHT, CUSTOM, NO_DYNAMIC_TYPE, MeasurementCategory
 from wger_flask.models.accounts import UserProfile
+from wger_flask.models.body import BODY_WEIGHT, CUSTOM, NO_DYNAMIC_TYPE, MeasurementCategory
 from wger_flask.models.catalogue import Exercise
 from wger_flask.models.types import uuid7
 from wger_flask.services.body.calculated import DEFAULT_UNITS as CALCULATED_UNITS

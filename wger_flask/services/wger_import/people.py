@@ -102,7 +102,6 @@ RULED_MODELS: tuple[type[Any], ...] = (
     Meal,
     MealItem,
     LogItem,
-    WeightEntry,
     MeasurementCategory,
     Measurement,
     GalleryImage,
@@ -872,22 +871,6 @@ def weight_entry_id(row: dict[str, Any]) -> Any:
 
 def _body(context: Context, user_id: int, result: UserResult) -> None:
     source = context.source
-    weights = source.rows("weight_weightentry", "user_id = :u", u=user_id)
-    _write(
-        context,
-        result,
-        WeightEntry.__table__,
-        [
-            {
-                "id": weight_entry_id(row) or as_uuid(row["id"]),
-                "user_id": user_id,
-                "date": as_datetime(row["date"]),
-                "weight": as_decimal(row["weight"]),
-            }
-            for row in weights
-        ],
-        owner="user_id",
-    )
     categories = source.rows("measurements_category", "user_id = :u", u=user_id)
     category_ids = _write(
         context,
@@ -927,6 +910,42 @@ def _body(context: Context, user_id: int, result: UserResult) -> None:
         ],
         source_total=len(readings),
         owner="category_id",
+    )
+    _weights(context, user_id, result)
+
+
+def _weights(context: Context, user_id: int, result: UserResult) -> None:
+    """Upstream's weight entries become readings of the user's body-weight category (one row
+    of truth: docs/body.md), after the categories: a body-weight category of upstream's is
+    that category. An entry at the moment of a body-weight reading already here is that
+    reading: the rule refuses the second row, and the report says so."""
+    body.ensure_official_categories(user_id)
+    category = context.session.execute(
+        select(MeasurementCategory.id).where(
+            MeasurementCategory.user_id == user_id, MeasurementCategory.metric_type == "body_weight"
+        )
+    ).scalar_one()
+    rows = [
+        {
+            "id": weight_entry_id(row) or as_uuid(row["id"]),
+            "category_id": category,
+            "date": as_datetime(row["date"]),
+            "weight": as_decimal(row["weight"]),
+        }
+        for row in context.source.rows("weight_weightentry", "user_id = :u", u=user_id)
+    ]
+    count = result.count("weight_weightentry")
+    count.source += len(rows)
+    write_rows(
+        context.session,
+        Measurement.__table__,
+        rows,
+        count,
+        owner="category_id",
+        describe=lambda row: f"weight entry {row['id']}",
+        rules=writes.rules_of(WeightEntry),
+        user=context.user,
+        model=WeightEntry,
     )
 
 

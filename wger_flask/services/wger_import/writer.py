@@ -86,11 +86,13 @@ def write_rows(
     rules: Any = None,
     user: Any = None,
     keep: tuple[str, ...] = (),
+    model: Any = None,
 ) -> set[Any]:
     """Insert the rows of ``rows`` that are not here yet; returns the keys that are here now
     (imported or already present). ``owner``: the column that must hold the same value in an
     already present row (else ``Conflict``). ``rules``: the table's write rules
-    (``rest.writes.Rules``), run on each new row for ``user`` first (``_through_rules``)."""
+    (``rest.writes.Rules``), run on each new row for ``user`` first (``_through_rules``), as
+    ``model`` (default: the table's own class; ``WeightEntry`` writes the measurements)."""
     describe = describe or (lambda row: f"{table.name} {row[key]}")
     keys = [row[key] for row in rows]
     present = existing_owners(session, table, key, owner, keys)
@@ -108,7 +110,7 @@ def write_rows(
             missing.append(row)
     if rules is not None:
         missing = _through_rules(
-            session, table, missing, count, rules, user, keep, describe, here, key
+            session, table, missing, count, rules, user, keep, describe, here, key, model=model
         )
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
