@@ -94,6 +94,13 @@ def test_mcp_body_weight_tools(live_server, token, run):
     history = no_error(run(tools["get_body_weight_history"](limit=10)))
     assert [row["unit"] for row in history] == ["lb", "kg"]
     assert history[0]["weight_kg"] == pytest.approx(81.65, abs=0.01)
+    # one row of truth: the MCP server's body weights are the 2.6 clients' weight entries,
+    # in the profile's unit (kg): 180 lb is 81.65 kg
+    entries = weightentry_list.sync(client=client_for(live_server, token), ordering="-date")
+    assert [(str(row.id), row.weight) for row in entries.results] == [
+        (history[0]["id"], "81.65"),
+        (logged["id"], "81.40"),
+    ]
     updated = no_error(run(tools["update_body_weight_entry"](entry_id=logged["id"], weight=80.9)))
     assert updated["weight"] == 80.9
     restated = no_error(
@@ -191,6 +198,7 @@ def test_mcp_sees_only_its_own_user(live_server, token, other_token, run):
 
 def test_typed_client_weight_entry_flow(live_server, token, other_token, run):
     client = client_for(live_server, token)
+    before = weightentry_list.sync(client=client).count  # the body weights other tests logged
     chosen = uuid.uuid4()
     created = weightentry_create.sync(
         client=client,
@@ -204,7 +212,7 @@ def test_typed_client_weight_entry_flow(live_server, token, other_token, run):
         body=WeightEntryRequest(weight="79.80", date=dt.datetime(2026, 11, 3, 7, tzinfo=dt.UTC)),
     )
     latest = weightentry_list.sync(client=client, limit=1, ordering="-date")
-    assert latest.count == 2 and latest.results[0].weight == "79.80"
+    assert latest.count == before + 2 and latest.results[0].weight == "79.80"
     assert weightentry_retrieve.sync(id=chosen, client=client).weight == "80.50"
     patched = weightentry_partial_update.sync(
         id=chosen, client=client, body=PatchedWeightEntryRequest(weight="80.10")
@@ -233,4 +241,4 @@ def test_typed_client_weight_entry_flow(live_server, token, other_token, run):
     assert calories["inputs"]["weight_kg"] == 79.8
 
     assert weightentry_destroy.sync_detailed(id=chosen, client=client).status_code == 204
-    assert weightentry_list.sync(client=client).count == 1
+    assert weightentry_list.sync(client=client).count == before + 1

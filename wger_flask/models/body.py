@@ -1,4 +1,5 @@
-"""Body tracking: weight entries, measurement categories and measurements, gallery photos.
+"""Body tracking: measurement categories and measurements (weight entries are the body-weight
+measurements), gallery photos.
 
 Every row belongs to one user (``auth_user``, deleted with it). Measurements reach their user
 through their category. Times are stored as naive UTC (``UTCDateTime``).
@@ -21,12 +22,19 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    and_,
+    case,
+    func,
+    literal,
+    select,
     text,
+    type_coerce,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from wger_flask.database import Model
+from wger_flask.models.accounts import UserProfile
 from wger_flask.models.types import GUID, UTCDateTime, utcnow, uuid7
 
 CUSTOM = "custom"
@@ -35,19 +43,6 @@ SOURCES = ("user", "apple", "google", "calculated")
 CHART_TYPES = ("bar", "delta", "distribution", "heatmap", "line")
 # JSON whose absence is SQL NULL (upstream's nullable JSONField), not the JSON text "null".
 OptionalJSON = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
-
-
-class WeightEntry(Model):
-    """One body weight reading; at most one per user and moment (upstream's unique pair)."""
-
-    __tablename__ = "weight_weightentry"
-    __owner__ = ()
-    __table_args__ = (UniqueConstraint("user_id", "date"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(GUID, primary_key=True, default=uuid7)
-    user_id: Mapped[int] = mapped_column(ForeignKey("auth_user.id", ondelete="CASCADE"), index=True)
-    date: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    weight: Mapped[decimal.Decimal] = mapped_column(Numeric(5, 2))
 
 
 class MeasurementCategory(Model):
@@ -107,6 +102,89 @@ class Measurement(Model):
     extra_data: Mapped[Any] = mapped_column(OptionalJSON, nullable=True)
 
     category: Mapped[MeasurementCategory] = relationship(lazy="raise")
+
+
+BODY_WEIGHT = "body_weight"
+POUND_IN_KG = decimal.Decimal("0.45359237")
+# typed, so that no column's two places round the factor on the way in (PostgreSQL would)
+_pound_in_kg = literal(POUND_IN_KG, Numeric(12, 8))
+_readings = Measurement.__table__
+_weight_owner = MeasurementCategory.__table__.alias("weight_owner")
+_profile = UserProfile.__table__.alias("weight_profile")
+# The unit a body-weight reading was taken in (its own, else its category's), and the unit a
+# weight entry speaks (the owner's profile, kg by default: upstream's 2.6 weight entries).
+_reading_unit = func.coalesce(
+    _readings.c.extra_data["unit"].as_string(),
+    select(_weight_owner.c.unit)
+    .where(_weight_owner.c.id == _readings.c.category_id)
+    .scalar_subquery(),
+)
+_entry_unit = func.coalesce(
+    select(_profile.c.weight_unit)
+    .select_from(_weight_owner.join(_profile, _profile.c.user_id == _weight_owner.c.user_id))
+    .where(_weight_owner.c.id == _readings.c.category_id)
+    .scalar_subquery(),
+    "kg",
+)
+
+
+class WeightEntry(Model):
+    """A body-weight measurement seen as upstream's weight entry: one row of truth.
+
+    The weight entries of the 2.6 shape and the body-weight measurements of the 2.7 clients are
+    the same rows of ``measurements_measurement`` (in the user's ``body_weight`` category), so a
+    weight written through either route is read through both (docs/body.md, "One row of
+    truth"). This second mapper on the table keeps the 2.6 names: ``user_id`` is read through
+    the category, and ``weight`` is the reading's ``value`` in the profile's weight unit (a
+    reading taken in the other unit, as a 2.7 client may log one, is converted, so every
+    reader of weight entries (the 2.7 MCP server's calorie calculator) sees one scale). A
+    write sets ``value`` (``rules.check_weight_entry``). The owner path joins only the
+    ``body_weight`` category, so another category's reading is never a weight entry (a 404 by
+    construction).
+    """
+
+    __table__ = _readings
+    __owner__ = ("category",)
+    # a 2.7 field a weight entry does not show (a row made here leaves it NULL)
+    __mapper_args__ = {"exclude_properties": ["external_id"]}
+
+    id: Mapped[uuid.UUID]
+    category_id: Mapped[uuid.UUID]
+    date: Mapped[dt.datetime]
+    value: Mapped[decimal.Decimal]
+    notes: Mapped[str]
+    source: Mapped[str]
+    extra_data: Mapped[Any]
+    weight: Mapped[decimal.Decimal] = column_property(
+        type_coerce(
+            case(
+                (
+                    and_(_reading_unit == "lb", _entry_unit == "kg"),
+                    func.round(_readings.c.value * _pound_in_kg, 2),
+                ),
+                (
+                    and_(_reading_unit == "kg", _entry_unit == "lb"),
+                    func.round(_readings.c.value / _pound_in_kg, 2),
+                ),
+                else_=_readings.c.value,
+            ),
+            Numeric(8, 2),
+        )
+    )
+    user_id: Mapped[int] = column_property(
+        select(_weight_owner.c.user_id)
+        .where(_weight_owner.c.id == _readings.c.category_id)
+        .scalar_subquery()
+    )
+
+    category: Mapped[MeasurementCategory] = relationship(
+        primaryjoin=lambda: and_(
+            WeightEntry.category_id == MeasurementCategory.id,
+            MeasurementCategory.metric_type == BODY_WEIGHT,
+        ),
+        lazy="raise",
+        viewonly=True,
+    )
 
 
 class GalleryImage(Model):

@@ -38,7 +38,10 @@ def test_export_user_is_json_ready_and_only_theirs(app, client, alice, mallory, 
         exported = export_user(user.id)
     assert set(exported) == {"weight_entries", "measurement_categories", "measurements", "gallery"}
     assert [row["weight"] for row in exported["weight_entries"]] == ["80.00"]
-    assert len(exported["measurements"]) == 1 and exported["measurements"][0]["value"] == "80.00"
+    # one row of truth: the weight is also the body-weight measurement, with the same id
+    assert sorted(row["value"] for row in exported["measurements"]) == ["80.00", "80.00"]
+    weight_id = exported["weight_entries"][0]["id"]
+    assert weight_id in {row["id"] for row in exported["measurements"]}
     assert len(exported["gallery"]) == 1
     assert {row["metric_type"] for row in exported["measurement_categories"]} >= {"body_weight"}
     orjson.dumps(exported)  # JSON-ready
@@ -62,4 +65,5 @@ def test_delete_user_files_and_cascade(app, client, alice, mallory, user, other_
                 select(func.count()).select_from(model).where(column == user.id)
             ).scalar_one()
             assert count == 0, model
-        assert db.session.execute(select(func.count()).select_from(Measurement)).scalar_one() == 1
+        # Mallory's weight (a body-weight measurement) and waist
+        assert db.session.execute(select(func.count()).select_from(Measurement)).scalar_one() == 2

@@ -16,7 +16,12 @@ from tests.api.powersync.conftest import REPO, tables_the_rules_read
 from wger_flask.extensions import db
 from wger_flask.models.catalogue import Exercise, Muscle
 
-MIGRATION = next((REPO / "migrations" / "versions").glob("*_5a7c0e23d1f4_powersync.py"))
+# the latest migration that says which tables the publication holds (and publishes them)
+MIGRATION = next(
+    (REPO / "migrations" / "versions").glob(
+        "*_f3b9c2d4e6a8_weights_are_body_weight_measurements.py"
+    )
+)
 
 
 def migration_module():
@@ -33,8 +38,13 @@ def is_postgresql(app) -> bool:
 
 def test_the_rules_read_the_tables_of_upstreams_rules():
     tables = tables_the_rules_read()
-    assert len(tables) == 31
-    assert {"nutrition_synced_ingredient", "weight_weightentry", "manager_workoutlog"} <= tables
+    assert len(tables) == 30  # upstream's 31 but weight_weightentry: body-weight measurements
+    assert {
+        "nutrition_synced_ingredient",
+        "measurements_measurement",
+        "manager_workoutlog",
+    } <= tables
+    assert "weight_weightentry" not in tables
     assert "nutrition_ingredient" not in tables  # the catalogue itself is never synced
 
 

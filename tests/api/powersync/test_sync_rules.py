@@ -227,10 +227,16 @@ OWNERS = {
         "SELECT l.id, p.user_id FROM nutrition_logitem l JOIN nutrition_nutritionplan p "
         "ON l.plan_id = p.id"
     ),
-    "weight_weightentry": "SELECT id, user_id FROM weight_weightentry",
+    # the body-weight measurements, sent again as the app 2.0.5's weight entries
+    "weight_weightentry": (
+        "SELECT m.id, c.user_id FROM measurements_measurement m "
+        "JOIN measurements_category c ON m.category_id = c.id WHERE c.metric_type = 'body_weight'"
+    ),
     "manager_workoutsession": "SELECT id, user_id FROM manager_workoutsession",
     "manager_workoutlog": "SELECT id, user_id FROM manager_workoutlog",
 }
+# Output tables read from another table: whose rows they are.
+SOURCE_OF = {"weight_weightentry": "measurements_measurement"}
 # Ingredient rows go to the users whose plans or diary use the ingredient.
 USES = (
     "SELECT l.ingredient_id, p.user_id FROM nutrition_logitem l "
@@ -329,6 +335,13 @@ def read_rows(table: str) -> list[dict[str, Any]]:
     return [{name: replicated(value) for name, value in row.items()} for row in rows]
 
 
+def row_key(row: dict[str, Any]) -> tuple[str, str]:
+    """A synced row named as ``OWNERS`` names it: by the table it lands in when that is read
+    from another one (a weight entry is a body-weight measurement), else by its source."""
+    table = row["table"] if row["table"] in SOURCE_OF else row["source"]
+    return (table, row["sourceId"])
+
+
 def owners_of_rows() -> dict[tuple[str, str], set[str]]:
     owners: dict[tuple[str, str], set[str]] = defaultdict(set)
     for table, query in OWNERS.items():
@@ -411,7 +424,11 @@ def test_each_users_rows_land_only_in_that_users_buckets(evaluation):
     buckets = {user: set(report["buckets"][user]) for user in users}
     checked = 0
     for row in report["rows"]:
-        key = (row["source"], row["sourceId"])
+        key = row_key(row)
+        if key not in owners and row["table"] in SOURCE_OF:
+            # another category's reading in the weight stream: in a bucket nobody gets
+            assert not any(row["bucket"] in buckets[user] for user in users), row
+            continue
         if key not in owners and row["source"] not in BY_INGREDIENT:
             # the shared catalogue: in everyone's buckets
             assert all(row["bucket"] in buckets[user] for user in users), row
@@ -424,13 +441,18 @@ def test_each_users_rows_land_only_in_that_users_buckets(evaluation):
 
 def test_every_row_of_a_user_is_synced(evaluation):
     report, owners, tables, _, users = evaluation
-    synced = {(row["source"], row["sourceId"]) for row in report["rows"]}
     buckets = {user: set(report["buckets"][user]) for user in users}
+    # synced: in some user's bucket (a reading of another category, in the weight stream, is
+    # put in a bucket nobody gets)
+    subscribed = set().union(*buckets.values())
+    synced = {row_key(row) for row in report["rows"] if row["bucket"] in subscribed}
     for (table, row_id), holders in owners.items():
         if holders:
             assert (table, row_id) in synced, (table, row_id)
-    for table, row_id in {(t, str(r["id"])) for t in OWNERS for r in tables[t]} - set(owners):
-        assert table == "manager_routine"  # only templates stay on the server
+    every = {(t, str(r["id"])) for t in OWNERS for r in tables[SOURCE_OF.get(t, t)]}
+    for table, row_id in every - set(owners):
+        # only templates stay on the server, and readings other than weights are no weights
+        assert table in ("manager_routine", "weight_weightentry")
         assert (table, row_id) not in synced
     for user in users:
         assert len(buckets[user]) < 1000  # the service's limit of buckets per user
@@ -448,8 +470,9 @@ def test_every_column_the_app_declares_is_produced(evaluation):
 
 def test_weight_entries_keep_their_uuid_as_id(evaluation):
     report, owners, *_ = evaluation
-    weights = [row for row in report["rows"] if row["table"] == "weight_weightentry"]
-    assert len(weights) == 2
+    weights = [row for row in report["rows"] if row_key(row) in owners]
+    weights = [row for row in weights if row["table"] == "weight_weightentry"]
+    assert len(weights) == 2  # one of each user's, the body-weight measurements
     for row in weights:
         assert row["id"] == row["sourceId"] and uuid.UUID(row["id"])
-        assert row["columns"] == ["date", "id", "user_id", "weight"]
+        assert row["columns"] == ["date", "id", "weight"]

@@ -382,3 +382,33 @@ def test_a_body_that_is_not_json_is_a_400(client, alice):
     response = client.put(URL, data="{not json", content_type="application/json", headers=alice)
     assert response.status_code == 400
     assert response.get_json()["detail"].startswith("JSON parse error")
+
+
+# ------------------------------------------------------------------------------ one row
+
+
+def test_an_uploaded_weight_entry_is_the_body_weight_measurement(client, alice, device):
+    """The app 2.0.5 uploads weight_weightentry; the 2.x app and the 2.7 clients read the
+    same row as a body-weight measurement (one row of truth), and the other way round."""
+    row_id = str(uuid7())
+    device.put("weight_weightentry", row_id, {"date": MOMENT, "weight": 80})
+    reading = client.get(f"/api/v2/measurement/{row_id}/", headers=alice).get_json()
+    category = client.get(f"/api/v2/measurement-category/{reading['category']}/", headers=alice)
+    assert (reading["value"], category.get_json()["metric_type"]) == (80, "body_weight")
+    device.patch("weight_weightentry", row_id, {"weight": 81.5})
+    assert client.get(f"/api/v2/measurement/{row_id}/", headers=alice).get_json()["value"] == 81.5
+    device.patch("measurements_measurement", row_id, {"value": 82})
+    assert weight(client, alice, row_id)["weight"] == "82.00"
+    # a second weight at the same moment, uploaded as a measurement, is refused naming date
+    second = str(uuid7())
+    refused = device.refused(
+        "put",
+        "measurements_measurement",
+        second,
+        {"category_id": reading["category"], "date": MOMENT, "value": 83},
+    )
+    assert refused["details"] == {
+        "date": ["You already have a weight entry at this date and time."]
+    }
+    device.delete("weight_weightentry", row_id)
+    assert client.get(f"/api/v2/measurement/{row_id}/", headers=alice).status_code == 404

@@ -48,7 +48,9 @@ def _owned_rows(app, user_id: int) -> int:
                 "SELECT count(*) FROM core_userprofile WHERE user_id = :u",
                 "SELECT count(*) FROM nutrition_nutritionplan WHERE user_id = :u",
                 "SELECT count(*) FROM manager_routine WHERE user_id = :u",
-                "SELECT count(*) FROM weight_weightentry WHERE user_id = :u",
+                # the weights: body-weight measurements (one row of truth)
+                "SELECT count(*) FROM measurements_measurement m JOIN measurements_category c "
+                "ON m.category_id = c.id WHERE c.user_id = :u AND c.metric_type = 'body_weight'",
             )
         )
 

@@ -57,9 +57,35 @@ def _is_official_category(row: dict) -> bool:
     return row.get("is_official") is True
 
 
-# answer name → (which rows of which side are set aside, why); each is checked on its own.
+def _weight_ids() -> set[str]:
+    if FIXTURE is None:
+        return set()
+    with sqlite3.connect(f"file:{FIXTURE / 'upstream-A.sqlite3'}?mode=ro", uri=True) as source:
+        return {str(uuid.UUID(hex_uuid)) for (hex_uuid,) in source.execute(
+            "SELECT uuid FROM weight_weightentry"
+        )}  # fmt: skip
+
+
+WEIGHT_IDS = _weight_ids()
+
+
+def _is_weight(row: dict) -> bool:
+    """A body-weight reading that is one of upstream's weight entries (one row of truth: the
+    weightentry answer compares them field by field)."""
+    return row.get("id") in WEIGHT_IDS
+
+
+# answer name → (which rows of which side are set aside, how many (None: any), why); each is
+# checked on its own.
 SET_ASIDE = {
     "measurement-category": ("ours", _is_official_category, 1, "[deliberate] body weight"),
+    "measurement": (
+        "ours",
+        _is_weight,
+        None,
+        "[deliberate] weights are body-weight measurements here (docs/body.md, one row of "
+        "truth); upstream 2.7.0a2 lists them only as weight entries",
+    ),
 }
 # Rows each server numbers itself are matched by what they are before the walk.
 ORDER_BY = {

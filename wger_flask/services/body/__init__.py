@@ -1,5 +1,6 @@
-"""The body domain: weight entries, measurement categories and measurements (their metric
-types, official categories, value limits, aggregation in SQL) and gallery photos.
+"""The body domain: measurement categories and measurements (their metric types, official
+categories, value limits, aggregation in SQL; weight entries are the body-weight measurements
+seen in 2.6's shape, ``WeightEntry``: one row of truth) and gallery photos.
 
 Owns the tables of ``models/body.py`` and the ``gallery/`` folder of the media storage.
 May import: ``models`` (``models.routines``' workout logs: the one-rep-max categories read
@@ -34,6 +35,7 @@ from sqlalchemy import select
 from wger_flask.database import db
 from wger_flask.models.body import GalleryImage, Measurement, MeasurementCategory, WeightEntry
 from wger_flask.rest.dateparse import iso_datetime
+from wger_flask.rest.permissions import scope_to_owner
 from wger_flask.services import media
 from wger_flask.services.body import categories
 from wger_flask.services.body.calculated import init_app as init_calculated
@@ -111,16 +113,18 @@ def _rows(stmt: Any) -> list[dict[str, Any]]:
 
 def export_user(user_id: int) -> dict[str, list[dict[str, Any]]]:
     """Every body row of the user as JSON-ready dicts, keyed by what they are."""
-    weight = WeightEntry.__table__.c
     category = MeasurementCategory.__table__.c
     measurement = Measurement.__table__.c
     image = GalleryImage.__table__.c
     measurement_columns = [column for column in measurement if column.key != "category_id"]
     return {
+        # the body-weight measurements seen as weight entries (the same rows, listed twice)
         "weight_entries": _rows(
-            select(weight.id, weight.date, weight.weight)
-            .where(weight.user_id == user_id)
-            .order_by(weight.date)
+            scope_to_owner(
+                select(WeightEntry.id, WeightEntry.date, WeightEntry.weight),
+                WeightEntry,
+                user_id,
+            ).order_by(WeightEntry.date)
         ),
         "measurement_categories": _rows(
             select(*[column for column in category if column.key != "user_id"])

@@ -14,8 +14,8 @@ recomputation updates rows in place instead of replacing them (syncing clients s
 not churn); readings whose source is gone are deleted.
 
 ``refresh_user(session, user_id)`` recomputes every calculated category of a user. The session
-listener (``init_app``) calls it before the commit of any transaction that wrote a reading, a
-category or a workout log of that user, whoever wrote it (REST, the PowerSync upload, the
+listener (``init_app``) calls it before the commit of any transaction that wrote a reading (a
+weight entry is one), a category or a workout log of that user, whoever wrote it (REST, the PowerSync upload, the
 importer, a command).
 
 May import: models (body, routines: the logs it reads), SQLAlchemy and ``database``.
@@ -35,7 +35,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wger_flask.database import AnySession, listen_to_sessions
-from wger_flask.models.body import NO_DYNAMIC_TYPE, Measurement, MeasurementCategory
+from wger_flask.models.body import (
+    NO_DYNAMIC_TYPE,
+    Measurement,
+    MeasurementCategory,
+    WeightEntry,
+)
 from wger_flask.models.routines import Routine, WorkoutLog, WorkoutSession
 
 CALCULATED = "calculated"
@@ -362,7 +367,8 @@ def _users_touched(session: Session, objects: Iterable[Any]) -> set[int]:
         cascades = isinstance(obj, CASCADING_INTO_LOGS) and obj in session.deleted
         if cascades or isinstance(obj, (WorkoutLog, MeasurementCategory)):
             users.add(obj.user_id)
-        elif isinstance(obj, Measurement) and obj.source != CALCULATED:
+        elif isinstance(obj, (Measurement, WeightEntry)) and obj.source != CALCULATED:
+            # a weight entry is a body-weight reading seen as 2.6 shows it: an input of BMI
             owner = session.execute(
                 select(MeasurementCategory.user_id).where(MeasurementCategory.id == obj.category_id)
             ).scalar_one_or_none()
@@ -374,7 +380,7 @@ def _users_touched(session: Session, objects: Iterable[Any]) -> set[int]:
 def after_flush(session: Session, flush_context: Any) -> None:
     """Note the users whose inputs this flush wrote."""
     touched = [*session.new, *session.dirty, *session.deleted]
-    inputs = (WorkoutLog, MeasurementCategory, Measurement, *CASCADING_INTO_LOGS)
+    inputs = (WorkoutLog, MeasurementCategory, Measurement, WeightEntry, *CASCADING_INTO_LOGS)
     if not any(isinstance(obj, inputs) for obj in touched):
         return
     session.info.setdefault(INFO_KEY, set()).update(_users_touched(session, touched))

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from wger_flask.database import AnySession
-from wger_flask.models.body import CUSTOM, NO_DYNAMIC_TYPE, MeasurementCategory
+from wger_flask.models.accounts import UserProfile
+from wger_flask.models.body import BODY_WEIGHT, CUSTOM, NO_DYNAMIC_TYPE, MeasurementCategory
 from wger_flask.models.catalogue import Exercise
 from wger_flask.models.types import uuid7
 from wger_flask.services.body.calculated import DEFAULT_UNITS as CALCULATED_UNITS
@@ -64,6 +65,43 @@ def ensure_official_categories(session: AnySession, user_id: int) -> bool:
             pass  # a concurrent request made them (or the user made a typed one first)
         present |= wanted
     return created
+
+
+def body_weight_category(session: AnySession, user_id: int) -> MeasurementCategory:
+    """The user's ``body_weight`` category, where every weight is kept (made first if the
+    account lacks it: one made by a direct database write)."""
+    found = session.execute(
+        select(MeasurementCategory).where(
+            MeasurementCategory.user_id == user_id, MeasurementCategory.metric_type == BODY_WEIGHT
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        ensure_official_categories(session, user_id)
+        found = session.execute(
+            select(MeasurementCategory).where(
+                MeasurementCategory.user_id == user_id,
+                MeasurementCategory.metric_type == BODY_WEIGHT,
+            )
+        ).scalar_one()
+    return found
+
+
+def profile_weight_unit(session: AnySession, user_id: int) -> str:
+    """The unit the user's weight entries speak: the profile's (kg without one)."""
+    unit = session.execute(
+        select(UserProfile.weight_unit).where(UserProfile.user_id == user_id)
+    ).scalar_one_or_none()
+    return unit or "kg"
+
+
+def with_unit(extra_data: Any, unit: str, category_unit: str) -> Any:
+    """A reading's ``extra_data`` saying it was taken in ``unit``: the key only when that is
+    not the category's own unit (a reading without it is in the category's unit)."""
+    extra = dict(extra_data) if isinstance(extra_data, dict) else {}
+    extra.pop("unit", None)
+    if unit != category_unit:
+        extra["unit"] = unit
+    return extra or None
 
 
 def create_with_components(

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import inspect, select
 
-from wger_flask.database import AnySession
+from wger_flask.database import AnySession, serialize_on
 from wger_flask.models.body import (
+    BODY_WEIGHT,
     CUSTOM,
     NO_DYNAMIC_TYPE,
     GalleryImage,
@@ -47,12 +48,40 @@ def previous_values(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
 def check_weight_entry(
     session: AnySession, entry: WeightEntry, data: dict[str, Any], user: Any, creating: bool
 ) -> None:
-    """One entry per user and moment (default: now); a duplicate names ``date`` (upstream:
-    a 500)."""
+    """A weight entry is a reading of the user's body-weight category (one row of truth:
+    docs/body.md); one per moment (default: now), a duplicate names ``date`` (upstream: a
+    500). Its range is the route's own (30–600, upstream's), not the category's. Its weight is
+    in the profile's unit: the reading is tagged with that unit when the category's differs."""
     if entry.date is None:
         entry.date = utcnow()
-    clash = select(WeightEntry.id).where(
-        WeightEntry.user_id == user.id, WeightEntry.date == entry.date, WeightEntry.id != entry.id
+    category = (
+        categories.body_weight_category(session, user.id)
+        if creating
+        else session.get(MeasurementCategory, entry.category_id)
+    )
+    assert category is not None  # the owner scope found the entry through it
+    if creating:
+        entry.category_id = category.id
+        entry.source = entry.source or "user"
+        entry.notes = entry.notes or ""
+    if "weight" in data:
+        entry.value = data["weight"]
+        entry.extra_data = categories.with_unit(
+            entry.extra_data, categories.profile_weight_unit(session, user.id), category.unit
+        )
+    check_one_weight_per_moment(session, category.id, entry.date, entry.id)
+
+
+def check_one_weight_per_moment(
+    session: AnySession, category_id: Any, date: Any, row_id: Any
+) -> None:
+    """One body weight per user and moment, whichever route wrote it (upstream's unique pair of
+    weight entries): another reading of the body-weight category at ``date`` is a 400 naming
+    ``date``. The moment is not a unique key of the table (other categories repeat moments
+    freely), so two writers of one user's weights run one after the other instead."""
+    serialize_on(session, "body_weight", str(category_id))
+    clash = select(Measurement.id).where(
+        Measurement.category_id == category_id, Measurement.date == date, Measurement.id != row_id
     )
     with session.no_autoflush:  # the changed row itself must not be flushed into the clash
         taken = session.execute(clash.limit(1)).first() is not None
@@ -118,6 +147,8 @@ def check_measurement(
     problems = categories.reading_problems(category, reading.value, reading.extra_data)
     if problems:
         raise ValidationFailed(problems)
+    if category is not None and category.metric_type == BODY_WEIGHT:
+        check_one_weight_per_moment(session, category.id, reading.date, reading.id)
 
 
 def check_measurement_delete(

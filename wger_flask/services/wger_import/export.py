@@ -44,7 +44,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from wger_flask.database import AnySession
 from wger_flask.models.accounts import Authenticator, User, UserProfile
-from wger_flask.models.body import GalleryImage, Measurement, MeasurementCategory, WeightEntry
+from wger_flask.models.body import (
+    BODY_WEIGHT,
+    GalleryImage,
+    Measurement,
+    MeasurementCategory,
+    WeightEntry,
+)
 from wger_flask.models.catalogue import (
     Alias,
     AuthorHistory,
@@ -73,6 +79,7 @@ from wger_flask.models.routines import (
     WorkoutLog,
     WorkoutSession,
 )
+from wger_flask.rest.permissions import scope_to_owner
 from wger_flask.services import media
 from wger_flask.services.wger_import.source import connect
 
@@ -437,7 +444,14 @@ def _export_body(
     media_folder: str | None,
 ) -> None:
     entries = []
-    for row in _rows(session, WeightEntry, WeightEntry.user_id == user_id):
+    # the body-weight readings, as upstream's weight entries (in the profile's unit): upstream
+    # keeps them in their own table, so they go there and not into its measurements as well
+    weights = scope_to_owner(
+        select(WeightEntry.id, WeightEntry.user_id, WeightEntry.date, WeightEntry.weight),
+        WeightEntry,
+        user_id,
+    ).order_by(WeightEntry.date)
+    for row in (dict(found._mapping) for found in session.execute(weights)):
         target.weight_entry_id += 1
         entries.append({**row, "id": target.weight_entry_id, "uuid": row["id"]})
     if target.has("weight_weightentry") and isinstance(
@@ -448,7 +462,11 @@ def _export_body(
         write(target, report, "weight_weightentry", [{**row, "id": row["uuid"]} for row in entries])
     categories = _rows(session, MeasurementCategory, MeasurementCategory.user_id == user_id)
     readings = _rows(
-        session, Measurement, Measurement.category_id.in_([row["id"] for row in categories])
+        session,
+        Measurement,
+        Measurement.category_id.in_(
+            [row["id"] for row in categories if row["metric_type"] != BODY_WEIGHT]
+        ),
     )
     in_use = {row["category_id"] for row in readings}
     columns: Container[str] = (

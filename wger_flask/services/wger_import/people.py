@@ -102,7 +102,6 @@ RULED_MODELS: tuple[type[Any], ...] = (
     Meal,
     MealItem,
     LogItem,
-    WeightEntry,
     MeasurementCategory,
     Measurement,
     GalleryImage,
@@ -872,30 +871,15 @@ def weight_entry_id(row: dict[str, Any]) -> Any:
 
 def _body(context: Context, user_id: int, result: UserResult) -> None:
     source = context.source
-    weights = source.rows("weight_weightentry", "user_id = :u", u=user_id)
-    _write(
-        context,
-        result,
-        WeightEntry.__table__,
-        [
-            {
-                "id": weight_entry_id(row) or as_uuid(row["id"]),
-                "user_id": user_id,
-                "date": as_datetime(row["date"]),
-                "weight": as_decimal(row["weight"]),
-            }
-            for row in weights
-        ],
-        owner="user_id",
-    )
     categories = source.rows("measurements_category", "user_id = :u", u=user_id)
+    body_weight = _body_weight_here(context, user_id, categories, result)
     category_ids = _write(
         context,
         result,
         MeasurementCategory.__table__,
-        [_category(row, user_id) for row in categories],
+        [_category(row, user_id) for row in categories if as_uuid(row["id"]) not in body_weight],
         owner="user_id",
-    )
+    ) | set(body_weight)
     readings = source.rows_in(
         "measurements_measurement", "category_id", [row["id"] for row in categories]
     )
@@ -915,7 +899,9 @@ def _body(context: Context, user_id: int, result: UserResult) -> None:
         [
             {
                 "id": as_uuid(row["id"]),
-                "category_id": as_uuid(row["category_id"]),
+                "category_id": body_weight.get(
+                    as_uuid(row["category_id"]), as_uuid(row["category_id"])
+                ),
                 "date": as_datetime(row["date"]),
                 "value": as_decimal(row["value"]),
                 "notes": as_text(row.get("notes")),
@@ -927,6 +913,66 @@ def _body(context: Context, user_id: int, result: UserResult) -> None:
         ],
         source_total=len(readings),
         owner="category_id",
+    )
+    _weights(context, user_id, result)
+
+
+def _body_weight_here(
+    context: Context, user_id: int, categories: list[dict[str, Any]], result: UserResult
+) -> dict[Any, Any]:
+    """A source of the released 2.7 schema has the user's body-weight category: its readings
+    join the one every account has here (made with the account; one per user and metric), so
+    upstream's weight entries and body-weight measurements meet in one category (one row of
+    truth). ``{upstream's category id: ours}``; that category is counted as already here."""
+    upstream = [
+        as_uuid(row["id"]) for row in categories if as_text(row.get("metric_type")) == "body_weight"
+    ]
+    if not upstream:
+        return {}
+    body.ensure_official_categories(user_id)
+    ours = context.session.execute(
+        select(MeasurementCategory.id).where(
+            MeasurementCategory.user_id == user_id, MeasurementCategory.metric_type == "body_weight"
+        )
+    ).scalar_one()
+    count = result.count(MeasurementCategory.__tablename__)
+    count.source += len(upstream)
+    count.present += len(upstream)
+    return dict.fromkeys(upstream, ours)
+
+
+def _weights(context: Context, user_id: int, result: UserResult) -> None:
+    """Upstream's weight entries become readings of the user's body-weight category (one row
+    of truth: docs/body.md), after the categories: a body-weight category of upstream's is
+    that category. An entry at the moment of a body-weight reading already here is that
+    reading: the rule refuses the second row, and the report says so."""
+    body.ensure_official_categories(user_id)
+    category = context.session.execute(
+        select(MeasurementCategory.id).where(
+            MeasurementCategory.user_id == user_id, MeasurementCategory.metric_type == "body_weight"
+        )
+    ).scalar_one()
+    rows = [
+        {
+            "id": weight_entry_id(row) or as_uuid(row["id"]),
+            "category_id": category,
+            "date": as_datetime(row["date"]),
+            "weight": as_decimal(row["weight"]),
+        }
+        for row in context.source.rows("weight_weightentry", "user_id = :u", u=user_id)
+    ]
+    count = result.count("weight_weightentry")
+    count.source += len(rows)
+    write_rows(
+        context.session,
+        Measurement.__table__,
+        rows,
+        count,
+        owner="category_id",
+        describe=lambda row: f"weight entry {row['id']}",
+        rules=writes.rules_of(WeightEntry),
+        user=context.user,
+        model=WeightEntry,
     )
 
 

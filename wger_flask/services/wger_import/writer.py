@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, inspect, select
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
+from sqlalchemy.orm.exc import UnmappedColumnError
 from sqlalchemy.sql.schema import ColumnDefault
 
 from wger_flask.database import AnySession
@@ -85,11 +86,13 @@ def write_rows(
     rules: Any = None,
     user: Any = None,
     keep: tuple[str, ...] = (),
+    model: Any = None,
 ) -> set[Any]:
     """Insert the rows of ``rows`` that are not here yet; returns the keys that are here now
     (imported or already present). ``owner``: the column that must hold the same value in an
     already present row (else ``Conflict``). ``rules``: the table's write rules
-    (``rest.writes.Rules``), run on each new row for ``user`` first (``_through_rules``)."""
+    (``rest.writes.Rules``), run on each new row for ``user`` first (``_through_rules``), as
+    ``model`` (default: the table's own class; ``WeightEntry`` writes the measurements)."""
     describe = describe or (lambda row: f"{table.name} {row[key]}")
     keys = [row[key] for row in rows]
     present = existing_owners(session, table, key, owner, keys)
@@ -107,7 +110,7 @@ def write_rows(
             missing.append(row)
     if rules is not None:
         missing = _through_rules(
-            session, table, missing, count, rules, user, keep, describe, here, key
+            session, table, missing, count, rules, user, keep, describe, here, key, model=model
         )
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
@@ -151,14 +154,16 @@ def _through_rules(
     key: str,
     *,
     strict: bool = False,
+    model: Any = None,
 ) -> list[dict[str, Any]]:
     """Run the table's save rule on each row, as a create through the API runs it (the same
     function, ``services/<domain>/rules.py``): a row it refuses is skipped with its field
     messages; the values it completes or normalises are what is written. ``keep``: the facts of
     when a row was made that a create stamps afresh (a plan's creation date), kept as upstream
     stored them. A row the rule itself added to the session is written by the session's flush;
-    the others go on to the multi-row insert. Returns those."""
-    model = table_model(table)
+    the others go on to the multi-row insert. Returns those. ``model``: the class the rows are
+    written as (default: the table's own; a weight entry is a measurement seen otherwise)."""
+    model = model or table_model(table)
     accepted = []
     for row in rows:
         obj = model(**row)
@@ -182,22 +187,29 @@ def _through_rules(
 
 
 def table_model(table: Table) -> Any:
-    """The model class mapped to ``table``."""
+    """The model class mapped to ``table`` under the table's name (a second mapper on the same
+    table, ``WeightEntry`` on the measurements, is not the table's own)."""
     from wger_flask.database import Model
 
     for mapper in Model.registry.mappers:
-        if mapper.local_table is table:
+        if mapper.local_table is table and mapper.class_.__tablename__ == table.name:
             return mapper.class_
     raise LookupError(table.name)
 
 
 def _column_values(table: Table, obj: Any, row: dict[str, Any]) -> dict[str, Any]:
-    """The row's values after its rule; a column the row did not name gets its default (a
-    primary key left to the database is left out)."""
+    """The row's values after its rule, keyed by column; a column the row did not name gets its
+    default (a primary key left to the database is left out), as does one ``obj``'s class does
+    not map (a weight entry has no ``external_id``)."""
+    mapper = inspect(type(obj))
     values = {}
     for column in table.columns:
-        value = getattr(obj, column.key)
-        if value is None and column.key not in row:
+        try:
+            name = mapper.get_property_by_column(column).key
+        except UnmappedColumnError:
+            name = column.key
+        value = getattr(obj, name, None)
+        if value is None and name not in row:
             if column.primary_key:
                 continue
             default = column.default
@@ -243,6 +255,7 @@ def import_row(session: AnySession, model: Any, data: dict[str, Any], user: Any)
         set(),
         key.key,
         strict=True,
+        model=model,
     )
     if not values:  # the rule added the row itself
         return row.get(key.key)
