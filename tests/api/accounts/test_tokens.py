@@ -251,3 +251,65 @@ def test_a_token_minted_by_a_host_whose_clock_is_ahead(client, app, pair, ahead,
     token = _forge(claims, key=app.config["JWT_SECRET_KEY"])
     response = client.get("/api/v2/userprofile/", headers=bearer(token))
     assert response.status_code == (200 if accepted else 401), response.get_json()
+
+
+def _counting_decodes(monkeypatch) -> list[str]:
+    """The tokens PyJWT is asked to decode (and verify) from now on."""
+    decoded: list[str] = []
+    real = token_service.pyjwt.decode
+
+    def counting(token, *args, **kwargs):
+        decoded.append(token)
+        return real(token, *args, **kwargs)
+
+    monkeypatch.setattr(token_service.pyjwt, "decode", counting)
+    return decoded
+
+
+def test_a_token_is_verified_once_then_its_claims_are_kept(client, pair, monkeypatch):
+    """The signature of a token sent again is not checked again: the same bytes were checked
+    (``VerifiedTokens``); the user and the token's login are still looked up every time."""
+    access = pair[0]  # minted by this test's login: never verified before
+    decoded = _counting_decodes(monkeypatch)
+    first = client.get("/api/v2/userprofile/", headers=bearer(access))
+    second = client.get("/api/v2/userprofile/", headers=bearer(access))
+    assert first.status_code == second.status_code == 200
+    assert first.get_data() == second.get_data()
+    assert decoded.count(access) == 1
+
+
+def test_a_kept_token_still_expires(client, pair, monkeypatch):
+    access = pair[0]
+    assert client.get("/api/v2/userprofile/", headers=bearer(access)).status_code == 200
+    expiry = _claims_of(access)["exp"]
+    monkeypatch.setattr(token_service, "wall_clock", lambda: expiry + 1.0)
+    response = client.get("/api/v2/userprofile/", headers=bearer(access))
+    assert response.status_code == 401
+    assert response.get_json()["messages"][0]["message"] == "Token is expired"
+
+
+def test_a_kept_token_with_one_byte_changed_is_verified_anew(client, pair):
+    access = pair[0]
+    assert client.get("/api/v2/userprofile/", headers=bearer(access)).status_code == 200
+    head, body, signature = access.split(".")
+    flipped = signature[:-2] + ("A" if signature[-2] != "A" else "B") + signature[-1]
+    for forged in (f"{head}.{body}.{flipped}", f"{head}.{body[:-1]}x.{signature}"):
+        assert client.get("/api/v2/userprofile/", headers=bearer(forged)).status_code == 401
+
+
+def test_a_changed_signing_key_forgets_the_kept_tokens(client, app, pair, monkeypatch):
+    access = pair[0]
+    assert client.get("/api/v2/userprofile/", headers=bearer(access)).status_code == 200
+    monkeypatch.setitem(app.config, "JWT_SECRET_KEY", "another key of at least 32 bytes, new")
+    assert client.get("/api/v2/userprofile/", headers=bearer(access)).status_code == 401
+
+
+def test_the_kept_tokens_stay_within_their_bytes():
+    store = token_service.VerifiedTokens(max_bytes=64 * 1024)
+    assert store.get("token-0", "key") is None  # the first use of a key
+    for number in range(1000):
+        store.put(f"token-{number}", {"n": number})
+    assert 0 < store.size_bytes() <= store.max_bytes
+    assert store.get("token-999", "key") == {"n": 999}  # the newest stays
+    assert store.get("token-0", "key") is None  # the oldest went
+    assert store.get("token-999", "another key") is None  # a new key: nothing is kept

@@ -22,11 +22,13 @@ LISTED = {
     "ingredient_queries",
     "decimal_strings",
     "whole_or_decimal_strings",
+    "verified_tokens",
 }
 
 
-def test_the_report_lists_every_cache_with_its_bound(app, client):
+def test_the_report_lists_every_cache_with_its_bound(app, client, user, auth_headers):
     client.get("/api/v2/exerciseinfo/?limit=5")  # makes the app's catalogue stores
+    client.get("/api/v2/userprofile/", headers=auth_headers(user))  # and its verified tokens
     with app.app_context():
         assert rendered(app) is not None
         report = caches.report(app)

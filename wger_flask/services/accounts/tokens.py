@@ -16,12 +16,14 @@ once: there is no grace window in which a replay is only refused.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import jwt as pyjwt
-from flask import current_app
+from flask import Flask, current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import aliased
@@ -30,6 +32,7 @@ from wger_flask.database import changed_rows
 from wger_flask.extensions import db
 from wger_flask.models.accounts import AppSession, RefreshToken, User
 from wger_flask.models.types import utcnow
+from wger_flask.rest import caches
 
 ACCESS = "access"
 REFRESH = "refresh"
@@ -136,22 +139,112 @@ def verified_claims(token: str) -> dict[str, Any]:
     pinned algorithm (``JWT_DECODE_ALGORITHMS``: HS256 only), ``exp``, ``iat`` and ``nbf`` (not
     later than ``CLOCK_SKEW_SECONDS`` ahead), and a subject present. What flask-jwt-extended's
     ``decode_token`` checks with this app's settings, without its first, unverified decode (a
-    sixth of an authenticated request's time)."""
+    sixth of an authenticated request's time).
+
+    A token whose signature was verified once is kept (``VerifiedTokens``): the same bytes sent
+    again need no second decode, only the checks of time, made on every use."""
     config = current_app.config
-    claims: dict[str, Any] = pyjwt.decode(
-        token,
-        config["JWT_SECRET_KEY"],
-        algorithms=config["JWT_DECODE_ALGORITHMS"],
-        leeway=config.get("JWT_DECODE_LEEWAY", 0),
-        options={"verify_aud": False, "require": ["sub"], "verify_iat": False, "verify_nbf": False},
-    )
-    latest = dt.datetime.now(dt.UTC).timestamp() + CLOCK_SKEW_SECONDS
+    leeway = config.get("JWT_DECODE_LEEWAY", 0)
+    now = wall_clock()
+    store = verified_tokens(current_app)
+    kept = store.get(token, (config["JWT_SECRET_KEY"], tuple(config["JWT_DECODE_ALGORITHMS"])))
+    if kept is None:
+        claims: dict[str, Any] = pyjwt.decode(
+            token,
+            config["JWT_SECRET_KEY"],
+            algorithms=config["JWT_DECODE_ALGORITHMS"],
+            leeway=leeway,
+            options={
+                "verify_aud": False,
+                "require": ["sub"],
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
+        )
+        claims.setdefault("type", ACCESS)
+    else:
+        claims = dict(kept)  # a copy: a caller that changes its claims changes no other's
+        if "exp" in claims and int(claims["exp"]) <= now - _seconds(leeway):
+            raise pyjwt.ExpiredSignatureError("Signature has expired")  # as PyJWT says it
+    latest = now + CLOCK_SKEW_SECONDS
     for moment in ("iat", "nbf"):
         value = claims.get(moment)
         if value is not None and (not isinstance(value, int | float) or value > latest):
             raise pyjwt.ImmatureSignatureError(f"The token is not yet valid ({moment})")
-    claims.setdefault("type", ACCESS)
+    if kept is None:
+        store.put(token, dict(claims))
     return claims
+
+
+def wall_clock() -> float:
+    """Now, in seconds since the epoch: what PyJWT compares ``exp`` with (a function, so a
+    test can move it past a kept token's expiry)."""
+    return dt.datetime.now(dt.UTC).timestamp()
+
+
+def _seconds(leeway: float | dt.timedelta) -> float:
+    return leeway.total_seconds() if isinstance(leeway, dt.timedelta) else leeway
+
+
+# A token is about 500 bytes, its claims about as many as a dict: 2 kB an entry is generous.
+VERIFIED_TOKEN_BYTES = 2048
+MAX_VERIFIED_TOKEN_BYTES = 2 * 1024 * 1024  # ~1,000 live tokens a worker
+VERIFIED_TOKENS = "wger_verified_tokens"  # app.extensions key: each app its own signing key
+
+
+class VerifiedTokens:
+    """Tokens whose signature this app verified, with their claims, least recently used
+    first out. Keyed by the whole token (header, claims and signature): a token that differs in
+    one byte is decoded and verified anew. Only what the signature proves is kept; what changes
+    with time (``exp``, ``iat``, ``nbf``) and with the database (the user, the session and the
+    family behind the token, ``user_for_claims``) is checked on every use."""
+
+    def __init__(self, max_bytes: int = MAX_VERIFIED_TOKEN_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._claims: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._signing: object = None
+        self._lock = threading.Lock()
+
+    def get(self, token: str, signing: object) -> dict[str, Any] | None:
+        """The kept claims of ``token``, if it was verified with ``signing`` (the key and the
+        algorithms): a changed key forgets every token verified with the old one."""
+        with self._lock:
+            if signing != self._signing:
+                self._claims.clear()
+                self._signing = signing
+                return None
+            claims = self._claims.get(token)
+            if claims is not None:
+                self._claims.move_to_end(token)
+            return claims
+
+    def put(self, token: str, claims: dict[str, Any]) -> None:
+        if len(token) + caches.ENTRY_OVERHEAD > VERIFIED_TOKEN_BYTES:
+            return  # an odd, long token: verified every time
+        with self._lock:
+            self._claims[token] = claims
+            self._claims.move_to_end(token)
+            while len(self._claims) * VERIFIED_TOKEN_BYTES > self.max_bytes:
+                self._claims.popitem(last=False)
+
+    def size_bytes(self) -> int:
+        return len(self._claims) * VERIFIED_TOKEN_BYTES
+
+    def __len__(self) -> int:
+        return len(self._claims)
+
+
+def verified_tokens(app: Flask | None) -> VerifiedTokens:
+    """This app's store of verified tokens (made on first use)."""
+    if app is None:
+        raise RuntimeError("verified tokens are kept per app")
+    store = app.extensions.get(VERIFIED_TOKENS)
+    if store is None:
+        store = app.extensions.setdefault(VERIFIED_TOKENS, VerifiedTokens())
+    return cast(VerifiedTokens, store)
+
+
+caches.register("verified_tokens", lambda app: app.extensions.get(VERIFIED_TOKENS) if app else None)
 
 
 def decode(token: str, expected_type: str | None) -> dict[str, Any]:
