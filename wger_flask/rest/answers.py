@@ -1,0 +1,166 @@
+"""Whole JSON answers kept in a worker's memory per a number the database keeps (a
+**generation**), so a repeated read costs one primary-key look-up.
+
+A domain whose rows are read constantly and written rarely (the exercise catalogue, the
+ingredient catalogue) keeps one number that its database triggers renew, in the writing
+transaction, on every write to what its answers show, to a value never used before. A read
+takes that number (``read_number``: one primary-key look-up) and serves the answer kept for
+its request at that number, or computes it and keeps it (``answer_kept``). Nothing kept is
+used unless it was computed at the number the database holds now, so a write is in the next
+read on every worker and every host, whoever wrote it. The domain owns its number and its
+store; this module only knows how to keep, look up and send.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, request
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+
+from wger_flask.database import db
+from wger_flask.rest import caches, metrics, negotiation
+
+MAX_RESPONSE_BYTES = 3 * 1024 * 1024 // 2  # all kept responses of one store, per worker
+MAX_KEPT_RESPONSE = 1024 * 1024  # a larger answer is computed every time
+
+
+@dataclass(frozen=True)
+class KeptResponse:
+    generation: int
+    body: bytes
+    etag: str
+
+
+class ResponseStore:
+    """Whole JSON answers by request key: a thread-safe LRU bounded in bytes."""
+
+    def __init__(
+        self, max_bytes: int = MAX_RESPONSE_BYTES, max_response: int = MAX_KEPT_RESPONSE
+    ) -> None:
+        self.max_bytes = max_bytes
+        self.max_response = max_response
+        self._kept: OrderedDict[Hashable, KeptResponse] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, generation: int) -> KeptResponse | None:
+        kept = self._kept.get(key)
+        if kept is None or kept.generation != generation:
+            return None
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+        return kept
+
+    def put(self, key: Hashable, kept: KeptResponse) -> None:
+        if len(kept.body) > self.max_response:
+            return
+        with self._lock:
+            old = self._kept.pop(key, None)
+            if old is not None:
+                self._size -= _response_bytes(old)
+            self._kept[key] = kept
+            self._size += _response_bytes(kept)
+            while self._size > self.max_bytes:
+                _, dropped = self._kept.popitem(last=False)
+                self._size -= _response_bytes(dropped)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def size_bytes(self) -> int:
+        return self._size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._size = 0
+
+
+def _response_bytes(kept: KeptResponse) -> int:
+    return len(kept.body) + len(kept.etag) + caches.ENTRY_OVERHEAD
+
+
+def read_number(sql: str) -> int:
+    """The one integer ``sql`` selects (a generation: one primary-key look-up); 0 for no row.
+
+    Read, when the request has not opened its transaction yet, on a pooled connection of its
+    own without the ORM session (a tenth of the cost, and most reads of a kept answer need
+    nothing else): everything the request reads later sees this number or a newer one. Once
+    the request's transaction is open (an API key was looked up), or when the session is
+    bound to one connection (a test's transaction), read through the session, so its
+    snapshot and the number agree.
+    """
+    session = db.session()  # this request's session
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and not session.in_transaction():
+        connection = bind.raw_connection()  # an outage raises SQLAlchemy's errors here...
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql)
+            row = cursor.fetchone()
+            cursor.close()
+        except bind.dialect.loaded_dbapi.Error as error:  # ...and the driver's here
+            dbapi_error = bind.dialect.loaded_dbapi.Error
+            raise DBAPIError.instance(sql, {}, error, dbapi_error) from error
+        finally:
+            connection.close()
+        return int(row[0]) if row else 0
+    return int(db.session.connection().exec_driver_sql(sql).scalar() or 0)
+
+
+def response_key() -> tuple[Any, ...]:
+    """What a kept answer depends on besides the database: scheme, host, path (as the client
+    spelt it: ``.json`` links), query string and JSON indent (the WSGI values ``request.url``
+    is made of, without the cost of making it)."""
+    environ = request.environ
+    return (
+        environ["wsgi.url_scheme"],
+        environ.get("HTTP_HOST") or (environ.get("SERVER_NAME"), environ.get("SERVER_PORT")),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get(negotiation.ORIGINAL_PATH_ENVIRON_KEY) or environ.get("PATH_INFO"),
+        environ.get("QUERY_STRING", ""),
+        negotiation.negotiated().indent,
+    )
+
+
+def kept_answer(kept: KeptResponse) -> Response:
+    """A kept answer, as ``negotiation.render_encoded`` sends it (304 when the client has it)."""
+    if request.if_none_match.contains(kept.etag):
+        return Response(status=304, headers={"ETag": f'"{kept.etag}"', "Vary": "Accept"})
+    response = Response(kept.body, mimetype=negotiation.JSON_MIMETYPE)
+    response.headers["Vary"] = "Accept"
+    response.set_etag(kept.etag)
+    return response
+
+
+def answer_kept(
+    compute: Callable[[], Response],
+    generation: Callable[[], int],
+    store: ResponseStore,
+    metric: str,
+) -> Response:
+    """The answer kept in ``store`` for this request at ``generation()`` (read once, before
+    anything is computed), or ``compute()``'s, kept when it is a complete JSON answer with a
+    strong ETag. The browsable page is never kept (it is rare and shows the request's own
+    headers). ``metric`` names the store in the hit/miss counters."""
+    if negotiation.negotiated().is_html:
+        return compute()
+    current = generation()
+    key = response_key()
+    kept = store.get(key, current)
+    if kept is not None:
+        metrics.catalogue_cache(metric, hits=1)
+        return kept_answer(kept)
+    metrics.catalogue_cache(metric, misses=1)
+    response = compute()
+    tag, weak = response.get_etag()
+    if response.status_code == 200 and not response.is_streamed and tag and not weak:
+        store.put(key, KeptResponse(current, response.get_data(), tag))
+    return response
