@@ -31,11 +31,14 @@ def targets(rows: int) -> list[tuple[str, str]]:
     return [
         ("version (ceiling)", "/api/v2/version/"),
         ("ingredient list", "/api/v2/ingredient/?limit=20"),
+        ("ingredient list limit=100", "/api/v2/ingredient/?limit=100"),
         ("ingredient list, deep offset", f"/api/v2/ingredient/?limit=20&offset={middle}"),
         ("ingredientinfo list", "/api/v2/ingredientinfo/?limit=20"),
+        ("ingredientinfo list limit=100", "/api/v2/ingredientinfo/?limit=100"),
         ("ingredient detail", f"/api/v2/ingredient/{middle}/"),
         ("ingredientinfo detail", f"/api/v2/ingredientinfo/{middle}/"),
         ("ingredient search", f"/api/v2/ingredient/?name__search={SEARCH_WORD}"),
+        ("ingredient search butter", "/api/v2/ingredient/?name__search=butter"),
         (
             "ingredientinfo search + language",
             f"/api/v2/ingredientinfo/?name__search={SEARCH_WORD}&language__code=en,de",

@@ -13,6 +13,11 @@ kept result only if it was computed at that generation: a result is never stale,
 recomputed. For a search the kept result is the ranked list of matching ids, so its pages are
 read by id, and its ``count`` is the list's length.
 
+The same generation keys the whole answers each app (worker) keeps (``kept_answers``; the
+``answers`` hook in ``blueprints/ingredients/pages.py``): besides the ingredients, it moves on
+writes to what ``ingredientinfo`` nests (weight units, images, languages, licenses; migration
+``3b9d6f0a2c71``).
+
 The cache is an optimisation local to one process: nothing else depends on it, so workers and
 hosts need not share it. Its size is bounded in bytes (``MAX_KEPT_BYTES``, ids at 8 bytes
 each and a fixed overhead per entry), and reported with the others (``rest.caches``).
