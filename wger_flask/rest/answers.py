@@ -13,11 +13,13 @@ store; this module only knows how to keep, look up and send.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import Response, request
 from sqlalchemy.engine import Engine
@@ -90,16 +92,18 @@ def _response_bytes(kept: KeptResponse) -> int:
 def read_number(sql: str) -> int:
     """The one integer ``sql`` selects (a generation: one primary-key look-up); 0 for no row.
 
-    Read, when the request has not opened its transaction yet, on a pooled connection of its
-    own without the ORM session (a tenth of the cost, and most reads of a kept answer need
-    nothing else): everything the request reads later sees this number or a newer one. Once
-    the request's transaction is open (an API key was looked up), or when the session is
-    bound to one connection (a test's transaction), read through the session, so its
-    snapshot and the number agree.
+    Read, when the request has not opened its transaction yet, on a connection of its own
+    without the ORM session (a tenth of the cost, and most reads of a kept answer need nothing
+    else): everything the request reads later sees this number or a newer one. Once the
+    request's transaction is open (an API key was looked up), or when the session is bound to
+    one connection (a test's transaction), read through the session, so its snapshot and the
+    number agree.
     """
     session = db.session()  # this request's session
     bind = session.get_bind()
     if isinstance(bind, Engine) and not session.in_transaction():
+        if bind.dialect.name == "postgresql":
+            return _read_on_own_connection(bind, sql)
         connection = bind.raw_connection()  # an outage raises SQLAlchemy's errors here...
         try:
             cursor = connection.cursor()
@@ -107,12 +111,71 @@ def read_number(sql: str) -> int:
             row = cursor.fetchone()
             cursor.close()
         except bind.dialect.loaded_dbapi.Error as error:  # ...and the driver's here
-            dbapi_error = bind.dialect.loaded_dbapi.Error
-            raise DBAPIError.instance(sql, {}, error, dbapi_error) from error
+            raise _wrapped(bind, sql, error) from error
         finally:
             connection.close()
         return int(row[0]) if row else 0
     return int(db.session.connection().exec_driver_sql(sql).scalar() or 0)
+
+
+def _wrapped(bind: Engine, sql: str, error: Exception) -> DBAPIError:
+    dbapi_error = bind.dialect.loaded_dbapi.Error
+    return cast(DBAPIError, DBAPIError.instance(sql, {}, error, dbapi_error))
+
+
+class _OwnConnections(threading.local):
+    """Per thread: an autocommit PostgreSQL (psycopg) connection per engine, for
+    ``read_number``."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.by_engine: dict[Engine, Any] = {}
+
+
+_own = _OwnConnections()
+
+
+def _read_on_own_connection(bind: Engine, sql: str) -> int:
+    """``sql`` on this thread's own autocommit connection: one round trip. A pooled connection
+    costs four on PostgreSQL (the pre-ping on checkout, ``BEGIN``, the statement, the
+    ``ROLLBACK`` when it goes back): about 280 µs against 50 µs a read, measured, on every
+    kept answer. A connection that fails is dropped and the read tried once on a new one (the
+    server restarted); a second failure is the outage it looks like (a 503)."""
+    for attempt in range(2):
+        connection = _own_connection(bind)
+        try:
+            row = connection.execute(sql).fetchone()
+            return int(row[0]) if row else 0
+        except bind.dialect.loaded_dbapi.Error as error:
+            _own.by_engine.pop(bind, None)
+            with contextlib.suppress(Exception):
+                connection.close()
+            if attempt:
+                raise _wrapped(bind, sql, error) from error
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _own_connection(bind: Engine) -> Any:
+    if _own.pid != os.getpid():  # forked: the parent's connections are the parent's
+        _own.by_engine = {}
+        _own.pid = os.getpid()
+    connection: Any = _own.by_engine.get(bind)
+    if connection is None:
+        pooled = bind.raw_connection()  # the engine's settings and connect hooks
+        connection = pooled.driver_connection
+        pooled.detach()  # ours now: the pool neither pings nor resets it
+        connection.rollback()  # (no transaction open: nothing is sent)
+        connection.autocommit = True
+        _own.by_engine[bind] = connection
+    return connection
+
+
+def close_own_connections() -> None:
+    """Close this thread's own connections (the master, before it forks its workers)."""
+    for connection in _own.by_engine.values():
+        with contextlib.suppress(Exception):
+            connection.close()
+    _own.by_engine = {}
 
 
 def response_key() -> tuple[Any, ...]:

@@ -14,6 +14,7 @@ import pytest
 
 from tests.api import two_workers
 from wger_flask.extensions import db
+from wger_flask.rest import answers
 from wger_flask.services.catalogue import rendering
 
 database_url_of_workers = two_workers.database_url_of_workers  # the fixtures, for this module
@@ -338,7 +339,8 @@ def test_a_write_renders_again_only_the_exercises_it_touched(workers, writer, ex
 
 
 def test_a_database_outage_is_a_503_even_for_a_kept_answer(workers, monkeypatch):
-    """The generation is read off the ORM session: a driver error there is still the 503."""
+    """The generation is read off the ORM session (on PostgreSQL on a connection of its own,
+    tried again on a new one once): a driver error there is still the 503."""
     app = workers[0]
     read(app, "/api/v2/muscle/")
     with app.app_context():
@@ -346,15 +348,25 @@ def test_a_database_outage_is_a_503_even_for_a_kept_answer(workers, monkeypatch)
     dbapi = engine.dialect.loaded_dbapi
 
     class Unreachable:
+        autocommit = False
+        driver_connection = property(lambda self: self)
+
         def cursor(self):
             return self
 
         def execute(self, *args):
             raise dbapi.OperationalError("server closed the connection unexpectedly")
 
+        def detach(self):
+            pass
+
+        def rollback(self):
+            pass
+
         def close(self):
             pass
 
+    answers.close_own_connections()  # the server went away: so did the open connections
     monkeypatch.setattr(type(engine), "raw_connection", lambda self: Unreachable())
     response = app.test_client().get("/api/v2/muscle/")
     assert response.status_code == 503
