@@ -186,6 +186,9 @@ def main() -> None:
     parser = common_arguments(__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000, help="ingredients in the database")
     parser.add_argument("--skip-walk", action="store_true", help="skip the sync walk")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="runs of every target; the best rate is kept"
+    )
     args = parser.parse_args()
     database_url = args.database_url or DEFAULT_DATABASE
     rows = prepare(database_url, args.rows)
@@ -198,8 +201,22 @@ def main() -> None:
         )
         big_page(url)
         cold_queries(url)
-        results = measure(url, targets(rows), args.duration, args.connections, args.tool)
-        print_table(f"Ingredients ({rows:,} rows, {backend})", results, ceiling="version (ceiling)")
+        print(f"load average {os.getloadavg()[0]:.2f} at the start")
+        rounds = [
+            measure(url, targets(rows), args.duration, args.connections, args.tool)
+            for _ in range(max(1, args.rounds))
+        ]
+        # A shared machine stalls now and then: each target's best round is the one it ran
+        # undisturbed in (the ceiling's too).
+        results = [
+            max(runs, key=lambda r: r.requests_per_second) for runs in zip(*rounds, strict=True)
+        ]
+        print(f"load average {os.getloadavg()[0]:.2f} at the end; best of {len(rounds)} round(s)")
+        ceiling = max(
+            (r for r in results if r.path == "/api/v2/version/"),
+            key=lambda r: r.requests_per_second,
+        )
+        print_table(f"Ingredients ({rows:,} rows, {backend})", results, ceiling=ceiling.name)
         if not args.skip_walk:
             sync_walk(url)
 
