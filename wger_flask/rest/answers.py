@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from flask import Response, request
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -115,7 +116,7 @@ def read_number(sql: str) -> int:
         finally:
             connection.close()
         return int(row[0]) if row else 0
-    return int(db.session.connection().exec_driver_sql(sql).scalar() or 0)
+    return int(db.session.execute(text(sql)).scalar() or 0)
 
 
 def _wrapped(bind: Engine, sql: str, error: Exception) -> DBAPIError:
