@@ -31,15 +31,20 @@ def targets(rows: int) -> list[tuple[str, str]]:
     return [
         ("version (ceiling)", "/api/v2/version/"),
         ("ingredient list", "/api/v2/ingredient/?limit=20"),
+        ("ingredient list limit=100", "/api/v2/ingredient/?limit=100"),
         ("ingredient list, deep offset", f"/api/v2/ingredient/?limit=20&offset={middle}"),
         ("ingredientinfo list", "/api/v2/ingredientinfo/?limit=20"),
+        ("ingredientinfo list limit=100", "/api/v2/ingredientinfo/?limit=100"),
         ("ingredient detail", f"/api/v2/ingredient/{middle}/"),
         ("ingredientinfo detail", f"/api/v2/ingredientinfo/{middle}/"),
         ("ingredient search", f"/api/v2/ingredient/?name__search={SEARCH_WORD}"),
+        ("ingredient search butter", "/api/v2/ingredient/?name__search=butter"),
         (
             "ingredientinfo search + language",
             f"/api/v2/ingredientinfo/?name__search={SEARCH_WORD}&language__code=en,de",
         ),
+        # The ceiling again: on a shared machine it drifts within a run; compare with both.
+        ("version (ceiling, again)", "/api/v2/version/"),
     ]
 
 
@@ -181,6 +186,9 @@ def main() -> None:
     parser = common_arguments(__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000, help="ingredients in the database")
     parser.add_argument("--skip-walk", action="store_true", help="skip the sync walk")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="runs of every target; the best rate is kept"
+    )
     args = parser.parse_args()
     database_url = args.database_url or DEFAULT_DATABASE
     rows = prepare(database_url, args.rows)
@@ -193,8 +201,22 @@ def main() -> None:
         )
         big_page(url)
         cold_queries(url)
-        results = measure(url, targets(rows), args.duration, args.connections, args.tool)
-        print_table(f"Ingredients ({rows:,} rows, {backend})", results, ceiling="version (ceiling)")
+        print(f"load average {os.getloadavg()[0]:.2f} at the start")
+        rounds = [
+            measure(url, targets(rows), args.duration, args.connections, args.tool)
+            for _ in range(max(1, args.rounds))
+        ]
+        # A shared machine stalls now and then: each target's best round is the one it ran
+        # undisturbed in (the ceiling's too).
+        results = [
+            max(runs, key=lambda r: r.requests_per_second) for runs in zip(*rounds, strict=True)
+        ]
+        print(f"load average {os.getloadavg()[0]:.2f} at the end; best of {len(rounds)} round(s)")
+        ceiling = max(
+            (r for r in results if r.path == "/api/v2/version/"),
+            key=lambda r: r.requests_per_second,
+        )
+        print_table(f"Ingredients ({rows:,} rows, {backend})", results, ceiling=ceiling.name)
         if not args.skip_walk:
             sync_walk(url)
 

@@ -25,6 +25,7 @@ from flask import Flask
 
 from wger_flask.database import db
 from wger_flask.extensions import limiter
+from wger_flask.rest import answers
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ def release_connections(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose()
+    answers.close_own_connections()  # the generation reads' own (outside the pools)
 
 
 def forget_inherited_connections(app: Flask) -> None:

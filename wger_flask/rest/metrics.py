@@ -26,7 +26,9 @@ What is measured here (the request hooks call ``observe_request``):
 - ``wger_http_requests_total{route,method,status}``: every answer, by route template;
 - ``wger_http_request_duration_seconds{route,method}``: latency histogram;
 - ``wger_sql_statements_per_request{route}``: statements sent per request;
-- ``wger_catalogue_cache_total{store,result}``: kept catalogue answers and pieces, hit/miss;
+- ``wger_catalogue_cache_total{store,result}``: kept catalogue answers and pieces, hit/miss
+  (stores ``answers`` and ``pieces``: the exercise catalogue; ``ingredients``: the ingredient
+  catalogue's answers);
 - ``wger_rate_limit_refusals_total{route}``: 429 answers;
 - ``wger_login_failures_total{reason}``: refused passwords, locked accounts, wrong 2FA codes;
 - ``wger_ratelimit_fallback_workers``: workers counting limits in memory because the shared
@@ -200,7 +202,7 @@ def observe_request(
 
 
 def catalogue_cache(store: str, hits: int = 0, misses: int = 0) -> None:
-    """Count kept catalogue ``store`` look-ups (``answers`` or ``pieces``)."""
+    """Count kept catalogue ``store`` look-ups (``answers``, ``pieces``, ``ingredients``)."""
     found = of()
     if found is None:
         return

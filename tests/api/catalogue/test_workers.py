@@ -8,57 +8,20 @@ both workers: the change is in the very next answer, with a new ETag.
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 
 import pytest
-import sqlalchemy as sa
 
-from tests.conftest import fresh_postgres_database
-from wger_flask import create_app
-from wger_flask.config import TestConfig
+from tests.api import two_workers
 from wger_flask.extensions import db
+from wger_flask.rest import answers
 from wger_flask.services.catalogue import rendering
 
-
-@pytest.fixture(scope="module")
-def database_url_of_workers(request, tmp_path_factory):
-    if request.config.getoption("--database") == "postgres":
-        with fresh_postgres_database() as url:
-            yield url
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('workers') / 'catalogue.sqlite3'}"
-
-
-@pytest.fixture(scope="module")
-def workers(database_url_of_workers, instance_dir):
-    apps = [create_app(TestConfig(database_url_of_workers)) for _ in range(2)]
-    with apps[0].app_context():
-        from wger_flask.cli import load_catalogue, migrate_database
-
-        migrate_database()
-        load_catalogue()
-    yield apps
-    for app in apps:
-        with app.app_context():
-            db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def writer(database_url_of_workers, workers):
-    """A connection of its own, outside both apps: ``writer(sql, **params)`` commits and
-    returns the rows the statement returned (if any)."""
-    with workers[0].app_context():
-        url = db.engine.url
-    engine = sa.create_engine(url)
-
-    def write(sql: str, **params):
-        with engine.begin() as connection:
-            result = connection.execute(sa.text(sql), params)
-            return result.all() if result.returns_rows else []
-
-    yield write
-    engine.dispose()
+database_url_of_workers = two_workers.database_url_of_workers  # the fixtures, for this module
+workers = two_workers.workers
+writer = two_workers.writer
+read = two_workers.read
+kept_on_both = two_workers.kept_on_both
 
 
 @pytest.fixture(scope="module")
@@ -75,27 +38,6 @@ def exercise(workers, writer):
         """
     )[0]
     return row._asdict()
-
-
-def read(app, path: str, **headers):
-    client = app.test_client()
-    response = client.get(path, headers=headers)
-    assert response.status_code == 200, response.data
-    return response
-
-
-@contextlib.contextmanager
-def kept_on_both(workers, path: str):
-    """Both workers keep the answer to ``path`` (asserted: a second read is the kept one);
-    yields the ETags of before, to compare with after the write."""
-    before = []
-    for app in workers:
-        first = read(app, path)
-        again = read(app, path)
-        assert again.data == first.data
-        assert again.headers["ETag"] == first.headers["ETag"]
-        before.append(first.headers["ETag"])
-    yield before
 
 
 def info_path(exercise) -> str:
@@ -397,7 +339,8 @@ def test_a_write_renders_again_only_the_exercises_it_touched(workers, writer, ex
 
 
 def test_a_database_outage_is_a_503_even_for_a_kept_answer(workers, monkeypatch):
-    """The generation is read off the ORM session: a driver error there is still the 503."""
+    """The generation is read off the ORM session (on PostgreSQL on a connection of its own,
+    tried again on a new one once): a driver error there is still the 503."""
     app = workers[0]
     read(app, "/api/v2/muscle/")
     with app.app_context():
@@ -405,15 +348,25 @@ def test_a_database_outage_is_a_503_even_for_a_kept_answer(workers, monkeypatch)
     dbapi = engine.dialect.loaded_dbapi
 
     class Unreachable:
+        autocommit = False
+        driver_connection = property(lambda self: self)
+
         def cursor(self):
             return self
 
         def execute(self, *args):
             raise dbapi.OperationalError("server closed the connection unexpectedly")
 
+        def detach(self):
+            pass
+
+        def rollback(self):
+            pass
+
         def close(self):
             pass
 
+    answers.close_own_connections()  # the server went away: so did the open connections
     monkeypatch.setattr(type(engine), "raw_connection", lambda self: Unreachable())
     response = app.test_client().get("/api/v2/muscle/")
     assert response.status_code == 503

@@ -10,13 +10,23 @@ make_ingredient = ingredient_factory.make_ingredient  # the fixture, for this mo
 SHIPPED = 9210 + 14
 
 
+@pytest.fixture
+def cold(app):
+    """No kept whole answers: the pages of the test are computed (and their statements
+    counted), not answered from an earlier test's."""
+    from wger_flask.services.ingredients.query_cache import kept_answers
+
+    with app.app_context():
+        kept_answers(app).clear()
+
+
 def streamed(response) -> bool:
     """A streamed body has no length known in advance."""
     return "Content-Length" not in response.headers
 
 
 @pytest.mark.parametrize("resource", ["ingredient", "ingredientinfo"])
-def test_statements_per_page_do_not_grow_with_the_page(client, count_queries, resource):
+def test_statements_per_page_do_not_grow_with_the_page(client, cold, count_queries, resource):
     client.get(f"/api/v2/{resource}/")  # read the count blocks (once per table generation)
     counts = {}
     for limit in (5, 500, 1000, 1001, 5000, 9000):
@@ -31,7 +41,7 @@ def test_statements_per_page_do_not_grow_with_the_page(client, count_queries, re
     assert counts[1001] == counts[5000] == counts[9000] <= counts[5] <= 5, counts
 
 
-def test_search_and_sync_pages_are_constant_too(client, count_queries):
+def test_search_and_sync_pages_are_constant_too(client, cold, count_queries):
     from wger_flask.services.ingredients.query_cache import CACHE
 
     counts = []
@@ -58,7 +68,7 @@ def test_a_page_computed_at_an_old_generation_is_computed_again(client, make_ing
     assert [row["id"] for row in body["results"]] == [created]
 
 
-def test_the_unfiltered_count_is_not_a_count_query(client, count_queries):
+def test_the_unfiltered_count_is_not_a_count_query(client, cold, count_queries):
     with count_queries() as counter:
         client.get("/api/v2/ingredient/?offset=5000")
     assert not any("count(*)" in statement.lower() for statement in counter.statements)
@@ -104,3 +114,36 @@ def test_small_pages_carry_an_etag(client):
         "/api/v2/ingredient/?limit=5", headers={"If-None-Match": response.headers["ETag"]}
     )
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v2/ingredient/?limit=20",
+        "/api/v2/ingredient/?limit=20&offset=5000",
+        "/api/v2/ingredientinfo/?limit=100",
+        "/api/v2/ingredient/10001/",
+        "/api/v2/ingredientinfo/10001/",
+        "/api/v2/ingredient/?name__search=butter",
+        "/api/v2/ingredientinfo/?name__search=cheese&language__code=en,de",
+        "/api/v2/ingredientweightunit/?ingredient=10001",
+    ],
+)
+def test_a_kept_answer_is_the_computed_one_in_one_statement(client, cold, count_queries, path):
+    computed = client.get(path)
+    with count_queries() as counter:
+        kept = client.get(path)
+    assert kept.status_code == computed.status_code == 200
+    assert kept.data == computed.data
+    assert kept.headers["ETag"] == computed.headers["ETag"]
+    assert counter.statements == ["SELECT value FROM nutrition_ingredient_generation WHERE id = 1"]
+    assert client.get(path, headers={"If-None-Match": kept.headers["ETag"]}).status_code == 304
+
+
+def test_the_browsable_page_and_large_pages_are_not_kept(app, client, cold):
+    from wger_flask.services.ingredients.query_cache import kept_answers
+
+    client.get("/api/v2/ingredient/?limit=5", headers={"Accept": "text/html"})
+    client.get("/api/v2/ingredient/?limit=2000").get_data()  # streamed
+    with app.app_context():
+        assert len(kept_answers(app)) == 0

@@ -20,6 +20,7 @@ LISTED = {
     "catalogue_responses",
     "catalogue_counts",
     "ingredient_queries",
+    "ingredient_answers",
     "decimal_strings",
     "whole_or_decimal_strings",
     "verified_tokens",
@@ -29,6 +30,7 @@ LISTED = {
 def test_the_report_lists_every_cache_with_its_bound(app, client, user, auth_headers):
     client.get("/api/v2/exerciseinfo/?limit=5")  # makes the app's catalogue stores
     client.get("/api/v2/userprofile/", headers=auth_headers(user))  # and its verified tokens
+    client.get("/api/v2/ingredient/?limit=5")  # and its ingredient answers
     with app.app_context():
         assert rendered(app) is not None
         report = caches.report(app)

@@ -27,13 +27,13 @@ from sqlalchemy import Select, func, select
 
 from wger_flask.extensions import db
 from wger_flask.models.catalogue import Exercise
-from wger_flask.rest import metrics, negotiation, pagination
+from wger_flask.rest import answers, metrics, negotiation, pagination
 from wger_flask.rest.errors import not_found
 from wger_flask.rest.loading import Record
 from wger_flask.rest.resources import Resource
 from wger_flask.services.catalogue import generation as catalogue_generation
 from wger_flask.services.catalogue import rendering
-from wger_flask.services.catalogue.rendering import HOST, HOST_BYTES, KeptResponse
+from wger_flask.services.catalogue.rendering import HOST, HOST_BYTES
 
 HOST_URL_ENVIRON_KEY = "wger.host_url"  # where ``schemas.catalogue.absolute_url`` looks first
 
@@ -45,48 +45,9 @@ def generation() -> int:
     return cast(int, g.catalogue_generation)
 
 
-def response_key() -> tuple[Any, ...]:
-    """What a kept answer depends on besides the catalogue: scheme, host, path (as the client
-    spelt it: ``.json`` links), query string and JSON indent (the WSGI values ``request.url``
-    is made of, without the cost of making it)."""
-    environ = request.environ
-    return (
-        environ["wsgi.url_scheme"],
-        environ.get("HTTP_HOST") or (environ.get("SERVER_NAME"), environ.get("SERVER_PORT")),
-        environ.get("SCRIPT_NAME", ""),
-        environ.get(negotiation.ORIGINAL_PATH_ENVIRON_KEY) or environ.get("PATH_INFO"),
-        environ.get("QUERY_STRING", ""),
-        negotiation.negotiated().indent,
-    )
-
-
-def kept_answer(kept: KeptResponse) -> Response:
-    """A kept answer, as ``negotiation.render_encoded`` sends it (304 when the client has it)."""
-    if request.if_none_match.contains(kept.etag):
-        return Response(status=304, headers={"ETag": f'"{kept.etag}"', "Vary": "Accept"})
-    response = Response(kept.body, mimetype=negotiation.JSON_MIMETYPE)
-    response.headers["Vary"] = "Accept"
-    response.set_etag(kept.etag)
-    return response
-
-
 def answer_kept(compute: Callable[[], Response]) -> Response:
     """The kept answer to this request at the current generation, or ``compute()`` kept."""
-    if negotiation.negotiated().is_html:
-        return compute()
-    current = generation()
-    key = response_key()
-    store = rendering.rendered().responses
-    kept = store.get(key, current)
-    if kept is not None:
-        metrics.catalogue_cache("answers", hits=1)
-        return kept_answer(kept)
-    metrics.catalogue_cache("answers", misses=1)
-    response = compute()
-    tag, weak = response.get_etag()
-    if response.status_code == 200 and not response.is_streamed and tag and not weak:
-        store.put(key, KeptResponse(current, response.get_data(), tag))
-    return response
+    return answers.answer_kept(compute, generation, rendering.rendered().responses, "answers")
 
 
 def kept_per_generation(resource: Resource, compute: Callable[[], Response]) -> Response:

@@ -14,11 +14,13 @@ and ``detail_renderer``).
 - A page larger than ``STREAM_ABOVE`` rows (``?limit=100000``) is streamed from a server-side
   cursor, chunk by chunk, so the page is never held in memory.
 - The browsable page and indented JSON (rare, small) decode the texts and render as usual.
+- Whole JSON answers are kept per request and ingredient generation (``kept_per_generation``,
+  the resources' ``answers`` hook): a repeated request is one primary-key look-up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 import orjson
@@ -27,7 +29,7 @@ from sqlalchemy import Select, select
 
 from wger_flask.extensions import db
 from wger_flask.models.ingredients import Ingredient
-from wger_flask.rest import negotiation, pagination
+from wger_flask.rest import answers, negotiation, pagination
 from wger_flask.rest.errors import APIError
 from wger_flask.rest.resources import Resource
 from wger_flask.services.ingredients import counts as ingredient_counts
@@ -85,6 +87,28 @@ def confirm_generation(seen: int | None, assumed: bool = True) -> None:
     if assumed and g.get("ingredient_generation") != seen:
         raise GenerationMoved(seen)
     g.ingredient_generation = seen
+
+
+def kept_per_generation(resource: Resource, compute: Callable[[], Response]) -> Response:
+    """The ``answers`` hook of the public ingredient resources: each JSON answer (list page,
+    search, detail) kept whole per request and ingredient generation, so a repeated request
+    costs one primary-key look-up. A write to an ingredient or to anything ``ingredientinfo``
+    nests moves the generation (database triggers), so the next read on every worker computes
+    the answer anew. Bad credentials are still a 401; a request without any is anonymous."""
+    environ = request.environ
+    if not resource.public or "HTTP_AUTHORIZATION" in environ or "HTTP_COOKIE" in environ:
+        resource.authorize_read()
+    return answers.answer_kept(
+        compute, _generation_for_answers, ingredient_query_cache.kept_answers(), "ingredients"
+    )
+
+
+def _generation_for_answers() -> int:
+    """The generation read for a kept answer; a page computed after it assumes it (and checks
+    it with the statement that reads its rows, as always)."""
+    global _last_seen
+    _last_seen = current = ingredient_query_cache.generation_before_reading()
+    return current
 
 
 def search_term() -> str:

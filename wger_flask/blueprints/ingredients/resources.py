@@ -39,7 +39,7 @@ from wger_flask.rest.filtering import (
     parse_choice,
 )
 from wger_flask.rest.loading import ReadPlan
-from wger_flask.rest.resources import DetailRenderer, PageRenderer, Resource
+from wger_flask.rest.resources import AnswerStore, DetailRenderer, PageRenderer, Resource
 from wger_flask.rest.smorest import Blueprint, filter_parameters, schema_name
 from wger_flask.schemas.ingredients import (
     IngredientImageSchema,
@@ -129,6 +129,7 @@ class CatalogueList(TypedDict):
     default_ordering: Sequence[Any]
     page_renderer: PageRenderer | None
     detail_renderer: DetailRenderer | None
+    answers: AnswerStore | None
     rate_limits: Mapping[str, str]
     etag: bool
 
@@ -139,6 +140,7 @@ CATALOGUE_LIST: CatalogueList = {
     "default_ordering": (Ingredient.id,),
     "page_renderer": ingredient_pages.render_page,
     "detail_renderer": ingredient_pages.render_detail,
+    "answers": ingredient_pages.kept_per_generation,
     "rate_limits": {"list": "ingredient_list", "detail": "ingredient_detail"},
     "etag": True,
 }
@@ -190,6 +192,7 @@ INGREDIENT_WEIGHT_UNIT = Resource(
         }
     ),
     default_ordering=(IngredientWeightUnit.id,),
+    answers=ingredient_pages.kept_per_generation,
     etag=True,
 ).register(blp)
 
@@ -305,5 +308,6 @@ INGREDIENT_IMAGE = Resource(
         }
     ),
     default_ordering=(IngredientImage.id,),
+    answers=ingredient_pages.kept_per_generation,
     etag=True,
 ).register(blp)

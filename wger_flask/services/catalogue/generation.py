@@ -18,14 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Select
 
-from wger_flask.extensions import db
-from wger_flask.models.catalogue import CatalogueGeneration, Exercise, ExerciseStamp
+from wger_flask.models.catalogue import Exercise, ExerciseStamp
+from wger_flask.rest import answers
 
-CURRENT_GENERATION = select(CatalogueGeneration.value).where(CatalogueGeneration.id == 1)
 EXERCISES_WITH_STAMPS = Exercise.__table__.outerjoin(
     ExerciseStamp.__table__, ExerciseStamp.exercise_id == Exercise.id
 )
@@ -36,31 +33,9 @@ GENERATION_SQL = "SELECT value FROM exercises_catalogue_generation WHERE id = 1"
 
 
 def current_generation() -> int:
-    """The catalogue's generation now (one primary-key look-up).
-
-    Read, when the request has not opened its transaction yet, on a pooled connection of its
-    own without the ORM session (a tenth of the cost, and most reads of a kept answer need
-    nothing else): everything the request reads later sees this generation or a newer one.
-    Once the request's transaction is open (an API key was looked up), or when the session is
-    bound to one connection (a test's transaction), read through the session, so its
-    snapshot and the generation agree.
-    """
-    session = db.session()  # this request's session
-    bind = session.get_bind()
-    if isinstance(bind, Engine) and not session.in_transaction():
-        connection = bind.raw_connection()  # an outage raises SQLAlchemy's errors here...
-        try:
-            cursor = connection.cursor()
-            cursor.execute(GENERATION_SQL)
-            row = cursor.fetchone()
-            cursor.close()
-        except bind.dialect.loaded_dbapi.Error as error:  # ...and the driver's here
-            dbapi_error = bind.dialect.loaded_dbapi.Error
-            raise DBAPIError.instance(GENERATION_SQL, {}, error, dbapi_error) from error
-        finally:
-            connection.close()
-        return int(row[0]) if row else 0
-    return int(db.session.execute(CURRENT_GENERATION).scalar() or 0)
+    """The catalogue's generation now (one primary-key look-up; see ``answers.read_number``
+    for the connection it is read on)."""
+    return answers.read_number(GENERATION_SQL)
 
 
 def with_stamps(

@@ -26,7 +26,6 @@ import ctypes
 import secrets
 import threading
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -35,6 +34,8 @@ from flask import Flask, current_app, has_app_context
 from flask.globals import app_ctx
 
 from wger_flask.rest import caches
+from wger_flask.rest.answers import KeptResponse as KeptResponse  # the generic layer's
+from wger_flask.rest.answers import ResponseStore
 
 # Not a host anyone can own (.invalid is reserved), and random per process: a text in the
 # catalogue cannot forge it.
@@ -42,8 +43,6 @@ HOST = f"https://{secrets.token_hex(8)}.invalid/"
 HOST_BYTES = HOST.encode()
 
 MAX_PIECE_BYTES = 8 * 1024 * 1024  # all (deflated) pieces of a worker: 872 exerciseinfo ~0.8 MB
-MAX_RESPONSE_BYTES = 3 * 1024 * 1024 // 2  # all kept responses of a worker
-MAX_KEPT_RESPONSE = 1024 * 1024
 PIECE_LEVEL = 6
 MAX_COUNTS = 4096  # a larger answer is assembled from its pieces every time
 
@@ -86,63 +85,6 @@ class PieceStore:
         with self._lock:
             self._pieces.clear()
             self._size = 0
-
-
-@dataclass(frozen=True)
-class KeptResponse:
-    generation: int
-    body: bytes
-    etag: str
-
-
-class ResponseStore:
-    """Whole JSON answers by request key: a thread-safe LRU bounded in bytes."""
-
-    def __init__(
-        self, max_bytes: int = MAX_RESPONSE_BYTES, max_response: int = MAX_KEPT_RESPONSE
-    ) -> None:
-        self.max_bytes = max_bytes
-        self.max_response = max_response
-        self._kept: OrderedDict[Hashable, KeptResponse] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, generation: int) -> KeptResponse | None:
-        kept = self._kept.get(key)
-        if kept is None or kept.generation != generation:
-            return None
-        with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
-        return kept
-
-    def put(self, key: Hashable, kept: KeptResponse) -> None:
-        if len(kept.body) > self.max_response:
-            return
-        with self._lock:
-            old = self._kept.pop(key, None)
-            if old is not None:
-                self._size -= _response_bytes(old)
-            self._kept[key] = kept
-            self._size += _response_bytes(kept)
-            while self._size > self.max_bytes:
-                _, dropped = self._kept.popitem(last=False)
-                self._size -= _response_bytes(dropped)
-
-    def __len__(self) -> int:
-        return len(self._kept)
-
-    def size_bytes(self) -> int:
-        return self._size
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-            self._size = 0
-
-
-def _response_bytes(kept: KeptResponse) -> int:
-    return len(kept.body) + len(kept.etag) + caches.ENTRY_OVERHEAD
 
 
 class CountStore:

@@ -2,8 +2,8 @@
 per-worker cache, SQL-rendered JSON pages, the shipped fixtures and the synthetic load.
 
 May import: models.ingredients, models.catalogue (read-only, for nested language and license),
-schemas.ingredients, the generic layer's cache list (``rest.caches``), the catalogue's public
-functions (``services.catalogue``) and
+schemas.ingredients, the generic layer's cache list and kept answers (``rest.caches``,
+``rest.answers``), the catalogue's public functions (``services.catalogue``) and
 ``wger_flask.fixtures``.
 
 Public to other domains: ``info_documents`` (ingredients as ``ingredientinfo`` renders them, e.g.

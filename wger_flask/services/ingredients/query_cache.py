@@ -13,6 +13,11 @@ kept result only if it was computed at that generation: a result is never stale,
 recomputed. For a search the kept result is the ranked list of matching ids, so its pages are
 read by id, and its ``count`` is the list's length.
 
+The same generation keys the whole answers each app (worker) keeps (``kept_answers``; the
+``answers`` hook in ``blueprints/ingredients/pages.py``): besides the ingredients, it moves on
+writes to what ``ingredientinfo`` nests (weight units, images, languages, licenses; migration
+``3b9d6f0a2c71``).
+
 The cache is an optimisation local to one process: nothing else depends on it, so workers and
 hosts need not share it. Its size is bounded in bytes (``MAX_KEPT_BYTES``, ids at 8 bytes
 each and a fixed overhead per entry), and reported with the others (``rest.caches``).
@@ -25,12 +30,15 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import cast
 
+from flask import Flask, current_app, has_app_context
+from flask.globals import app_ctx
 from sqlalchemy import select
 
 from wger_flask.extensions import db
 from wger_flask.models.ingredients import IngredientGeneration
-from wger_flask.rest import caches
+from wger_flask.rest import answers, caches
 
 MAX_ENTRIES = 512
 MAX_RANKED_IDS = 500_000  # larger rankings keep only their count
@@ -98,11 +106,48 @@ caches.register("ingredient_queries", CACHE)
 
 
 CURRENT_GENERATION = select(IngredientGeneration.value).where(IngredientGeneration.id == 1)
+GENERATION_SQL = "SELECT value FROM nutrition_ingredient_generation WHERE id = 1"
 
 
 def generation() -> int:
     """The ingredient table's current generation (trigger-kept)."""
     return int(db.session.connection().execute(CURRENT_GENERATION).scalar() or 0)
+
+
+def generation_before_reading() -> int:
+    """The generation now, read before the request opens its transaction when it can (on a
+    connection of its own: ``answers.read_number``); for the kept whole answers."""
+    return answers.read_number(GENERATION_SQL)
+
+
+# Whole ``ingredient``/``ingredientinfo`` answers, per app (one worker), kept per generation:
+# the migrations' triggers move it on every write to the ingredients and to what
+# ``ingredientinfo`` nests (weight units, images, languages, licenses), so a kept answer is
+# current exactly when its generation is the database's.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024  # a page of 100 ingredientinfo rows is about 100 KB
+ANSWERS_EXTENSION = "wger_ingredient_answers"
+
+
+def kept_answers(app: Flask | None = None) -> answers.ResponseStore:
+    """The current app's store of whole answers (created on first use)."""
+    app = app or app_ctx.app
+    store = app.extensions.get(ANSWERS_EXTENSION)
+    if store is None:
+        store = app.extensions.setdefault(
+            ANSWERS_EXTENSION, answers.ResponseStore(max_bytes=MAX_ANSWER_BYTES)
+        )
+    return cast(answers.ResponseStore, store)
+
+
+def _kept_answers_of(app: Flask | None) -> answers.ResponseStore | None:
+    if app is None and not has_app_context():
+        return None
+    return cast(
+        "answers.ResponseStore | None", (app or current_app).extensions.get(ANSWERS_EXTENSION)
+    )
+
+
+caches.register("ingredient_answers", _kept_answers_of)
 
 
 def ranked(ids: list[int]) -> array[int] | None:
