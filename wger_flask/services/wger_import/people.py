@@ -449,8 +449,8 @@ def _as_is(value: Any) -> Any:
 class UserTable:
     """How the rows of one upstream table of a user's become rows here.
 
-    The rows are the user's own (``user_id``), or, with ``parent`` (column, upstream table),
-    those under the parent rows read before: a row whose parent was not imported is skipped.
+    The rows are the user's own (``user_id``), or, with ``parent`` (column, parent table),
+    those under the parent's rows read before: a row whose parent was not imported is skipped.
     ``values`` maps one row (``Skip`` refuses it with a reason); ``lookup`` finds at once what
     the kept rows name (their exercises, their days) and hands it to ``values``; ``after``
     runs on the rows written (a link that may name a row written later)."""
@@ -459,8 +459,8 @@ class UserTable:
     model: Any
     what: str  # how the report names a row: f"{what} {id}"
     values: Callable[[Context, dict[str, Any], Any], dict[str, Any]]
-    parent: tuple[str, str] | None = None
-    key: Callable[[Any], Any] = _as_is  # the id (and the parent's) as stored here
+    parent: tuple[str, UserTable] | None = None
+    key: Callable[[Any], Any] = _as_is  # an id (or a reference to one) as stored here
     lookup: Callable[[Context, UserResult, list[dict[str, Any]]], Any] | None = None
     after: Callable[[Context, list[dict[str, Any]], set[Any]], None] | None = None
 
@@ -487,10 +487,10 @@ def _import_table(
     else:
         owner, parent = table.parent
         if rows is None:
-            parent_keys = [row["id"] for row in context.written[parent].rows]
+            parent_keys = [row["id"] for row in context.written[parent.source].rows]
             rows = source.rows_in(table.source, owner, parent_keys)
-        here = context.written[parent].here
-        kept = _keep(result, table.source, rows, owner, here, table.describe, table.key)
+        here = context.written[parent.source].here
+        kept = _keep(result, table.source, rows, owner, here, table.describe, parent.key)
     if table.lookup is not None:
         found = table.lookup(context, result, kept)
     values, accepted = [], []
@@ -1045,18 +1045,18 @@ def _keep_record_dates(context: Context, user_id: int, records: dict[Any, Any]) 
 # ------------------------------------------------------------------------------ the tables
 
 ROUTINE = UserTable("manager_routine", Routine, "routine", _routine)
-DAY = UserTable("manager_day", Day, "day", _day, parent=("routine_id", "manager_routine"))
-SLOT = UserTable("manager_slot", Slot, "slot", _slot, parent=("day_id", "manager_day"))
+DAY = UserTable("manager_day", Day, "day", _day, parent=("routine_id", ROUTINE))
+SLOT = UserTable("manager_slot", Slot, "slot", _slot, parent=("day_id", DAY))
 SLOT_ENTRY = UserTable(
     "manager_slotentry",
     SlotEntry,
     "slot entry",
     _slot_entry,
-    parent=("slot_id", "manager_slot"),
+    parent=("slot_id", SLOT),
     lookup=_exercises_named,
 )
 CONFIGS = tuple(
-    UserTable(table, model, "config", _config(model), parent=("slot_entry_id", "manager_slotentry"))
+    UserTable(table, model, "config", _config(model), parent=("slot_entry_id", SLOT_ENTRY))
     for table, model in CONFIG_TABLES.items()
 )
 SESSION = UserTable(
@@ -1072,15 +1072,13 @@ LOG = UserTable(
     after=_chain_logs,
 )
 PLAN = UserTable("nutrition_nutritionplan", NutritionPlan, "plan", _plan, key=as_uuid)
-MEAL = UserTable(
-    "nutrition_meal", Meal, "meal", _meal, parent=("plan_id", PLAN.source), key=as_uuid
-)
+MEAL = UserTable("nutrition_meal", Meal, "meal", _meal, parent=("plan_id", PLAN), key=as_uuid)
 MEAL_ITEM = UserTable(
     "nutrition_mealitem",
     MealItem,
     "meal item",
     _meal_item,
-    parent=("meal_id", MEAL.source),
+    parent=("meal_id", MEAL),
     key=as_uuid,
 )
 DIARY_ENTRY = UserTable(
@@ -1088,7 +1086,7 @@ DIARY_ENTRY = UserTable(
     LogItem,
     "diary entry",
     _diary_entry,
-    parent=("plan_id", PLAN.source),
+    parent=("plan_id", PLAN),
     key=as_uuid,
 )
 CATEGORY = UserTable(
@@ -1099,7 +1097,7 @@ MEASUREMENT = UserTable(
     Measurement,
     "measurement",
     _measurement,
-    parent=("category_id", CATEGORY.source),
+    parent=("category_id", CATEGORY),
     key=as_uuid,
 )
 # A user's tables in the order of their foreign keys (the body's follow, in ``_body``).
