@@ -8,28 +8,15 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-import pytest
 import sqlalchemy as sa
-from flask_migrate import downgrade, upgrade
 
-from tests.conftest import fresh_postgres_database
-from wger_flask import create_app
-from wger_flask.config import TestConfig
+from tests.migrations import database_at
 from wger_flask.extensions import db
 from wger_flask.models.body import Measurement, MeasurementCategory
 from wger_flask.models.types import GUID, UTCDateTime
 
 BEFORE = "e25a1c0d7b3f"  # the head while weight entries were their own table
 AT = dt.datetime(2026, 11, 1, 7, 30, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def old_database(request, tmp_path, instance_dir):
-    if request.config.getoption("--database") == "postgres":
-        with fresh_postgres_database() as url:
-            yield url
-    else:
-        yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
 
 
 def insert_entry(user_id: int, entry_id: uuid.UUID, date: dt.datetime, weight: str) -> None:
@@ -65,90 +52,75 @@ def body_weights(user_id: int) -> dict[uuid.UUID, tuple]:
     return {row.id: (row.date, row.value, row.extra_data) for row in rows}
 
 
-def test_weight_entries_move_into_the_body_weight_category_and_back(old_database):
-    app = create_app(TestConfig(old_database))
-    original = db.session
-    try:
-        with app.app_context():
-            from wger_flask.cli import load_catalogue
-            from wger_flask.services.accounts import users
+def test_weight_entries_move_into_the_body_weight_category_and_back(request, tmp_path):
+    with database_at(BEFORE, request, tmp_path) as old_database:
+        from wger_flask.services.accounts import users
 
-            directory = app.extensions["migrate"].directory
-            upgrade(directory=directory, revision=BEFORE)
-            load_catalogue()
-            user = users.create_user("old-timer", "correct horse battery")
-            pounds = users.create_user("imperial", "correct horse battery")
-            bare = users.create_user("bare", "correct horse battery")
-            user_id, pounds_id, bare_id = user.id, pounds.id, bare.id
+        user = users.create_user("old-timer", "correct horse battery")
+        pounds = users.create_user("imperial", "correct horse battery")
+        bare = users.create_user("bare", "correct horse battery")
+        user_id, pounds_id, bare_id = user.id, pounds.id, bare.id
+        db.session.execute(
+            sa.text("UPDATE core_userprofile SET weight_unit = 'lb' WHERE user_id = :u"),
+            {"u": pounds_id},
+        )
+        # an account made by a direct database write: no body-weight category yet
+        db.session.execute(
+            sa.delete(MeasurementCategory).where(MeasurementCategory.user_id == bare_id)
+        )
+        category = db.session.execute(
+            sa.select(MeasurementCategory.id).where(
+                MeasurementCategory.user_id == user_id,
+                MeasurementCategory.metric_type == "body_weight",
+            )
+        ).scalar_one()
+        measured = uuid.uuid4()
+        db.session.add(
+            Measurement(id=measured, category_id=category, date=AT, value=Decimal("80.10"))
+        )
+        kept, twice, heavy, imperial, fresh = (uuid.uuid4() for _ in range(5))
+        insert_entry(user_id, kept, AT + dt.timedelta(days=1), "80.50")
+        insert_entry(user_id, twice, AT, "80.40")  # the measurement's moment
+        insert_entry(user_id, heavy, AT + dt.timedelta(days=2), "420")  # 30..600 upstream
+        insert_entry(pounds_id, imperial, AT, "176.40")
+        insert_entry(bare_id, fresh, AT, "70")
+        db.session.commit()
+
+        old_database.upgrade()
+        tables = set(sa.inspect(db.engine).get_table_names())
+        published = publication()
+        mine = body_weights(user_id)
+        theirs = body_weights(pounds_id)
+        bares = body_weights(bare_id)
+
+        old_database.downgrade(BEFORE)
+        copied = dict(
             db.session.execute(
-                sa.text("UPDATE core_userprofile SET weight_unit = 'lb' WHERE user_id = :u"),
-                {"u": pounds_id},
-            )
-            # an account made by a direct database write: no body-weight category yet
-            db.session.execute(
-                sa.delete(MeasurementCategory).where(MeasurementCategory.user_id == bare_id)
-            )
-            category = db.session.execute(
-                sa.select(MeasurementCategory.id).where(
-                    MeasurementCategory.user_id == user_id,
-                    MeasurementCategory.metric_type == "body_weight",
-                )
-            ).scalar_one()
-            measured = uuid.uuid4()
-            db.session.add(
-                Measurement(id=measured, category_id=category, date=AT, value=Decimal("80.10"))
-            )
-            kept, twice, heavy, imperial, fresh = (uuid.uuid4() for _ in range(5))
-            insert_entry(user_id, kept, AT + dt.timedelta(days=1), "80.50")
-            insert_entry(user_id, twice, AT, "80.40")  # the measurement's moment
-            insert_entry(user_id, heavy, AT + dt.timedelta(days=2), "420")  # 30..600 upstream
-            insert_entry(pounds_id, imperial, AT, "176.40")
-            insert_entry(bare_id, fresh, AT, "70")
-            db.session.commit()
-            db.session.close()
-
-            upgrade(directory=directory)
-            tables = set(sa.inspect(db.engine).get_table_names())
-            published = publication()
-            mine = body_weights(user_id)
-            theirs = body_weights(pounds_id)
-            bares = body_weights(bare_id)
-            db.session.close()
-
-            downgrade(directory=directory, revision=BEFORE)
-            copied = dict(
-                db.session.execute(
-                    sa.text("SELECT id, weight FROM weight_weightentry WHERE user_id = :u"),
-                    {"u": user_id},
-                ).all()
-            )
-            copied_pounds = db.session.execute(
-                sa.text("SELECT weight FROM weight_weightentry WHERE user_id = :u"),
-                {"u": pounds_id},
-            ).scalar_one()
-            republished = publication()
-            db.session.close()
-            upgrade(directory=directory)  # and again: the copies merge into the same rows
-            again = body_weights(user_id)
-            db.session.close()
-        assert "weight_weightentry" not in tables
-        if published is not None:  # PostgreSQL: the table left the publication, and came back
-            assert "weight_weightentry" not in published and "measurements_measurement" in published
-            assert "weight_weightentry" in republished
-        assert mine == {
-            measured: (AT, Decimal("80.10"), None),  # kept over the entry at its moment
-            kept: (AT + dt.timedelta(days=1), Decimal("80.50"), None),
-            heavy: (AT + dt.timedelta(days=2), Decimal("420.00"), None),
-        }
-        # the profile said lb, the category kg: the reading says which
-        assert theirs == {imperial: (AT, Decimal("176.40"), {"unit": "lb"})}
-        assert list(bares) == [fresh]  # its category was made for it
-        assert {uuid.UUID(str(key)): Decimal(str(value)) for key, value in copied.items()} == {
-            key: value for key, (_, value, _) in mine.items()
-        }
-        assert Decimal(str(copied_pounds)) == Decimal("176.4")  # in the profile's unit, as before
-        assert again == mine
-    finally:
-        db.session = original
-        with app.app_context():
-            db.engine.dispose()
+                sa.text("SELECT id, weight FROM weight_weightentry WHERE user_id = :u"),
+                {"u": user_id},
+            ).all()
+        )
+        copied_pounds = db.session.execute(
+            sa.text("SELECT weight FROM weight_weightentry WHERE user_id = :u"),
+            {"u": pounds_id},
+        ).scalar_one()
+        republished = publication()
+        old_database.upgrade()  # and again: the copies merge into the same rows
+        again = body_weights(user_id)
+    assert "weight_weightentry" not in tables
+    if published is not None:  # PostgreSQL: the table left the publication, and came back
+        assert "weight_weightentry" not in published and "measurements_measurement" in published
+        assert "weight_weightentry" in republished
+    assert mine == {
+        measured: (AT, Decimal("80.10"), None),  # kept over the entry at its moment
+        kept: (AT + dt.timedelta(days=1), Decimal("80.50"), None),
+        heavy: (AT + dt.timedelta(days=2), Decimal("420.00"), None),
+    }
+    # the profile said lb, the category kg: the reading says which
+    assert theirs == {imperial: (AT, Decimal("176.40"), {"unit": "lb"})}
+    assert list(bares) == [fresh]  # its category was made for it
+    assert {uuid.UUID(str(key)): Decimal(str(value)) for key, value in copied.items()} == {
+        key: value for key, (_, value, _) in mine.items()
+    }
+    assert Decimal(str(copied_pounds)) == Decimal("176.4")  # in the profile's unit, as before
+    assert again == mine

@@ -7,6 +7,7 @@ thumbnails made) and so through the one media storage.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -329,6 +330,69 @@ def _local_by_uuid(session: AnySession, model: Any, value: Any) -> int | None:
     return session.execute(select(model.id).where(model.uuid == as_uuid(value))).scalar()
 
 
+@dataclass(frozen=True)
+class MediaTable:
+    """An upstream table of an exercise's files: the file goes through the catalogue's upload
+    function (``store``); ``columns`` are the row's columns that come from the stored file."""
+
+    source: str
+    model: Any
+    what: str  # how the report names a row: f"{what} {id}"
+    file: str  # the column naming the file under upstream's MEDIA_ROOT
+    store: Callable[[Any], Any]
+    history: str  # upstream's history of the table (its authors)
+    history_column: str  # the column of ours that names the row in the author history
+    columns: Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def _image_columns(row: dict[str, Any], stored: Any) -> dict[str, Any]:
+    return {
+        "image": stored.name,
+        "is_ai_generated": as_bool(row.get("is_ai_generated")),
+        "style": as_text(row.get("style")) or "4",
+        "width": stored.width,
+        "height": stored.height,
+        "thumbnail_small": stored.thumbnails.get("small", ""),
+        "thumbnail_medium": stored.thumbnails.get("medium", ""),
+    }
+
+
+def _video_columns(row: dict[str, Any], video: Any) -> dict[str, Any]:
+    return {
+        "video": video.name,
+        "size": video.size,
+        "duration": as_decimal(video.duration),
+        "width": video.width,
+        "height": video.height,
+        "codec": video.codec,
+        "codec_long": video.codec_long,
+    }
+
+
+MEDIA = (
+    MediaTable(
+        "exercises_exerciseimage",
+        ExerciseImage,
+        "exercise image",
+        "image",
+        catalogue_domain.store_image,
+        "exercises_historicalexerciseimage",
+        "image_id",
+        _image_columns,
+    ),
+    MediaTable(
+        "exercises_exercisevideo",
+        ExerciseVideo,
+        "exercise video",
+        "video",
+        catalogue_domain.store_video,
+        "exercises_historicalexercisevideo",
+        "video_id",
+        _video_columns,
+    ),
+)
+
+
 def _media(
     session: AnySession,
     source: Source,
@@ -339,91 +403,48 @@ def _media(
     users: dict[int, int | None],
     result: ExerciseImport,
 ) -> None:
-    for row in source.rows("exercises_exerciseimage", "exercise_id = :id", id=source_id):
-        count = result.count("exercises_exerciseimage")
-        count.source += 1
-        stream = media.open(row["image"])
-        if stream is None:
-            count.skipped.append(
-                (f"exercise image {row['id']}", media.missing_reason(row["image"]))
-            )
-            continue
-        try:
-            with stream:
-                stored = media.keep(catalogue_domain.store_image(stream))
-        except catalogue_domain.UploadRejected as error:
-            count.skipped.append((f"exercise image {row['id']}", str(error)))
-            continue
-        authors, saves = _history(source, "exercises_historicalexerciseimage", row["id"], users)
-        image_id = _free_id(session, ExerciseImage, row["id"]) or _next_id(session, ExerciseImage)
-        written = write_rows(
-            session,
-            ExerciseImage.__table__,
-            [
-                {
-                    "id": image_id,
-                    "uuid": as_uuid(row["uuid"]),
-                    "exercise_id": new_id,
-                    "image": stored.name,
-                    "is_main": as_bool(row.get("is_main")),
-                    "is_ai_generated": as_bool(row.get("is_ai_generated")),
-                    "style": as_text(row.get("style")) or "4",
-                    "width": stored.width,
-                    "height": stored.height,
-                    "thumbnail_small": stored.thumbnails.get("small", ""),
-                    "thumbnail_medium": stored.thumbnails.get("medium", ""),
-                    "created": as_datetime(row["created"]),
-                    "last_update": as_datetime(row["last_update"]),
-                    "authors": authors,
-                    **_licensed(row, catalogue),
-                }
-            ],
-            count,
-            key="uuid",
-        )
-        if written:
-            _history_rows(session, "image_id", image_id, saves)
-    for row in source.rows("exercises_exercisevideo", "exercise_id = :id", id=source_id):
-        count = result.count("exercises_exercisevideo")
-        count.source += 1
-        stream = media.open(row["video"])
-        if stream is None:
-            count.skipped.append(
-                (f"exercise video {row['id']}", media.missing_reason(row["video"]))
-            )
-            continue
-        try:
-            with stream:
-                video = media.keep(catalogue_domain.store_video(stream))
-        except catalogue_domain.UploadRejected as error:
-            count.skipped.append((f"exercise video {row['id']}", str(error)))
-            continue
-        video_id = _free_id(session, ExerciseVideo, row["id"]) or _next_id(session, ExerciseVideo)
-        authors, saves = _history(source, "exercises_historicalexercisevideo", row["id"], users)
-        written = write_rows(
-            session,
-            ExerciseVideo.__table__,
-            [
-                {
-                    "id": video_id,
-                    "uuid": as_uuid(row["uuid"]),
-                    "exercise_id": new_id,
-                    "video": video.name,
-                    "is_main": as_bool(row.get("is_main")),
-                    "size": video.size,
-                    "duration": as_decimal(video.duration),
-                    "width": video.width,
-                    "height": video.height,
-                    "codec": video.codec,
-                    "codec_long": video.codec_long,
-                    "created": as_datetime(row["created"]),
-                    "last_update": as_datetime(row["last_update"]),
-                    "authors": authors,
-                    **_licensed(row, catalogue),
-                }
-            ],
-            count,
-            key="uuid",
-        )
-        if written:
-            _history_rows(session, "video_id", video_id, saves)
+    for table in MEDIA:
+        for row in source.rows(table.source, "exercise_id = :id", id=source_id):
+            _medium(session, source, catalogue, media, table, row, new_id, users, result)
+
+
+def _medium(
+    session: AnySession,
+    source: Source,
+    catalogue: Catalogue,
+    media: MediaFiles,
+    table: MediaTable,
+    row: dict[str, Any],
+    exercise_id: int,
+    users: dict[int, int | None],
+    result: ExerciseImport,
+) -> None:
+    """One image or video of an exercise: its file stored, its row written with its authors."""
+    count = result.count(table.source)
+    count.source += 1
+    what = f"{table.what} {row['id']}"
+    stream = media.open(row[table.file])
+    if stream is None:
+        count.skipped.append((what, media.missing_reason(row[table.file])))
+        return
+    try:
+        with stream:
+            stored = media.keep(table.store(stream))
+    except catalogue_domain.UploadRejected as error:
+        count.skipped.append((what, str(error)))
+        return
+    authors, saves = _history(source, table.history, row["id"], users)
+    row_id = _free_id(session, table.model, row["id"]) or _next_id(session, table.model)
+    values = {
+        "id": row_id,
+        "uuid": as_uuid(row["uuid"]),
+        "exercise_id": exercise_id,
+        "is_main": as_bool(row.get("is_main")),
+        **table.columns(row, stored),
+        "created": as_datetime(row["created"]),
+        "last_update": as_datetime(row["last_update"]),
+        "authors": authors,
+        **_licensed(row, catalogue),
+    }
+    if write_rows(session, table.model.__table__, [values], count, key="uuid"):
+        _history_rows(session, table.history_column, row_id, saves)

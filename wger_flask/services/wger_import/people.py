@@ -129,6 +129,9 @@ class Context:
     # source user id → local user id, for the users imported (or found imported) so far
     users: dict[int, int | None] = field(default_factory=dict)
     user: Any = None  # the account being imported (the rules are run for it)
+    user_id: int = 0  # its id
+    # that user's tables imported so far, by upstream's name (``_import_table``)
+    written: dict[str, Written] = field(default_factory=dict)
 
 
 @dataclass
@@ -177,6 +180,7 @@ def import_user(context: Context, row: dict[str, Any]) -> UserResult:
     result = UserResult(row["id"], as_text(row["username"]))
     state = local_state(context.session, row)
     user_id = row["id"]
+    context.user_id, context.written = user_id, {}
     _account(context, row, result)
     context.users[row["id"]] = user_id
     context.user = context.session.get(User, user_id)
@@ -185,10 +189,8 @@ def import_user(context: Context, row: dict[str, Any]) -> UserResult:
     for exercise_id in exercises.contributed_by(context.source, user_id):
         _exercise(context, exercise_id, result)
     _contributions(context, user_id, result)
-    routine_ids, entry_ids = _routines(context, user_id, result)
-    session_ids = _sessions(context, user_id, routine_ids, result)
-    _logs(context, user_id, routine_ids, entry_ids, session_ids, result)
-    _nutrition(context, user_id, result)
+    for table in USER_TABLES:
+        _import_table(context, result, table)
     _body(context, user_id, result)
     # what registration gives every account here (the released 2.7's official categories)
     body.ensure_official_categories(user_id)
@@ -424,150 +426,184 @@ def _exercise_ids(
     return found
 
 
+# ------------------------------------------------------------------------------ tables
+
+
+class Skip(Exception):
+    """A row that cannot be imported; the message is the reason the report gives."""
+
+
+@dataclass
+class Written:
+    """One upstream table of the user's, as far as imported: the rows read, their ids here."""
+
+    rows: list[dict[str, Any]]
+    here: set[Any]
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class UserTable:
+    """How the rows of one upstream table of a user's become rows here.
+
+    The rows are the user's own (``user_id``), or, with ``parent`` (column, parent table),
+    those under the parent's rows read before: a row whose parent was not imported is skipped.
+    ``values`` maps one row (``Skip`` refuses it with a reason); ``lookup`` finds at once what
+    the kept rows name (their exercises, their days) and hands it to ``values``; ``after``
+    runs on the rows written (a link that may name a row written later)."""
+
+    source: str
+    model: Any
+    what: str  # how the report names a row: f"{what} {id}"
+    values: Callable[[Context, dict[str, Any], Any], dict[str, Any]]
+    parent: tuple[str, UserTable] | None = None
+    key: Callable[[Any], Any] = _as_is  # an id (or a reference to one) as stored here
+    lookup: Callable[[Context, UserResult, list[dict[str, Any]]], Any] | None = None
+    after: Callable[[Context, list[dict[str, Any]], set[Any]], None] | None = None
+
+    def describe(self, row: dict[str, Any]) -> str:
+        return f"{self.what} {self.key(row['id'])}"
+
+
+def _import_table(
+    context: Context,
+    result: UserResult,
+    table: UserTable,
+    *,
+    rows: list[dict[str, Any]] | None = None,
+    found: Any = None,
+) -> Written:
+    """Read (unless given ``rows``), map and write one table's rows; what is here is kept in
+    ``context.written`` for the tables under it."""
+    source = context.source
+    owner = "user_id"
+    if table.parent is None:
+        if rows is None:
+            rows = source.rows(table.source, "user_id = :u", u=context.user_id)
+        kept = rows
+    else:
+        owner, parent = table.parent
+        if rows is None:
+            parent_keys = [row["id"] for row in context.written[parent.source].rows]
+            rows = source.rows_in(table.source, owner, parent_keys)
+        here = context.written[parent.source].here
+        kept = _keep(result, table.source, rows, owner, here, table.describe, parent.key)
+    if table.lookup is not None:
+        found = table.lookup(context, result, kept)
+    values, accepted = [], []
+    for row in kept:
+        try:
+            values.append(table.values(context, row, found))
+        except Skip as skip:
+            _skip(result, table.source, table.describe(row), str(skip))
+            continue
+        accepted.append(row)
+    written = _write(
+        context, result, table.model.__table__, values, source_total=len(rows), owner=owner
+    )
+    if table.after is not None:
+        table.after(context, accepted, written)
+    context.written[table.source] = Written(rows, written)
+    return context.written[table.source]
+
+
+def _named(context: Context, row: dict[str, Any], column: str, table: UserTable) -> None:
+    """A row that names (in ``column``, which may be empty) a row of ``table`` that was not
+    imported is skipped."""
+    value = row.get(column)
+    if value is not None and table.key(value) not in context.written[table.source].here:
+        raise Skip(f"its {column.removesuffix('_id').replace('_', ' ')} was not imported")
+
+
 # ------------------------------------------------------------------------------ routines
 
 
-def _routines(context: Context, user_id: int, result: UserResult) -> tuple[set[int], set[int]]:
-    source = context.source
-    routine_rows = source.rows("manager_routine", "user_id = :u", u=user_id)
-    routine_ids = _write(
-        context,
-        result,
-        Routine.__table__,
-        [
-            {
-                "id": row["id"],
-                "user_id": user_id,
-                "name": as_text(row["name"]),
-                "description": as_text(row.get("description")),
-                "created": as_datetime(row["created"]),
-                "start": as_date(row["start"]),
-                "end": as_date(row["end"]),
-                "is_template": as_bool(row.get("is_template")),
-                "is_public": as_bool(row.get("is_public")),
-                "fit_in_week": as_bool(row.get("fit_in_week")),
-            }
-            for row in routine_rows
-        ],
-        owner="user_id",
-    )
-    day_rows = source.rows_in("manager_day", "routine_id", [row["id"] for row in routine_rows])
-    kept = _keep(
-        result, "manager_day", day_rows, "routine_id", routine_ids, lambda r: f"day {r['id']}"
-    )
-    day_ids = _write(
-        context,
-        result,
-        Day.__table__,
-        [
-            {
-                "id": row["id"],
-                "routine_id": row["routine_id"],
-                "order": as_int(row.get("order")) or 0,
-                "type": as_text(row.get("type")) or "custom",
-                "name": as_text(row.get("name")),
-                "description": as_text(row.get("description")),
-                "is_rest": as_bool(row.get("is_rest")),
-                "need_logs_to_advance": as_bool(row.get("need_logs_to_advance")),
-                "config": as_json(row.get("config")),
-            }
-            for row in kept
-        ],
-        source_total=len(day_rows),
-        owner="routine_id",
-    )
-    slot_rows = source.rows_in("manager_slot", "day_id", [row["id"] for row in day_rows])
-    kept = _keep(result, "manager_slot", slot_rows, "day_id", day_ids, lambda r: f"slot {r['id']}")
-    slot_ids = _write(
-        context,
-        result,
-        Slot.__table__,
-        [
-            {
-                "id": row["id"],
-                "day_id": row["day_id"],
-                "order": as_int(row.get("order")) or 0,
-                "comment": as_text(row.get("comment")),
-                "config": as_json(row.get("config")),
-            }
-            for row in kept
-        ],
-        source_total=len(slot_rows),
-        owner="day_id",
-    )
-    entry_rows = source.rows_in("manager_slotentry", "slot_id", [row["id"] for row in slot_rows])
-    kept = _keep(
-        result,
-        "manager_slotentry",
-        entry_rows,
-        "slot_id",
-        slot_ids,
-        lambda r: f"slot entry {r['id']}",
-    )
-    exercise_ids = _exercise_ids(context, [row["exercise_id"] for row in kept], result)
-    entries = []
-    for row in kept:
-        exercise = exercise_ids.get(row["exercise_id"])
-        units = _units(context, row, ("repetition_unit_id", "weight_unit_id"))
-        if exercise is None:
-            _skip(
-                result,
-                "manager_slotentry",
-                f"slot entry {row['id']}",
-                f"exercise {row['exercise_id']} is not in this catalogue",
-            )
-            continue
-        if units is None:
-            _skip(
-                result, "manager_slotentry", f"slot entry {row['id']}", "its unit is unknown here"
-            )
-            continue
-        entries.append(
-            {
-                "id": row["id"],
-                "slot_id": row["slot_id"],
-                "exercise_id": exercise,
-                "repetition_unit_id": units[0],
-                "repetition_rounding": as_decimal(row.get("repetition_rounding")),
-                "weight_unit_id": units[1],
-                "weight_rounding": as_decimal(row.get("weight_rounding")),
-                "order": as_int(row.get("order")) or 0,
-                "comment": as_text(row.get("comment")),
-                "type": as_text(row.get("type")) or "normal",
-                "class_name": row.get("class_name"),
-                "config": as_json(row.get("config")),
-            }
-        )
-    entry_ids = _write(
-        context, result, SlotEntry.__table__, entries, source_total=len(entry_rows), owner="slot_id"
-    )
-    source_entry_ids = [row["id"] for row in entry_rows]
-    for table, model in CONFIG_TABLES.items():
-        config_rows = source.rows_in(table, "slot_entry_id", source_entry_ids)
-        kept = _keep(
-            result, table, config_rows, "slot_entry_id", entry_ids, lambda r: f"config {r['id']}"
-        )
-        _write(
-            context,
-            result,
-            model.__table__,
-            [
-                {
-                    "id": row["id"],
-                    "slot_entry_id": row["slot_entry_id"],
-                    "iteration": as_int(row["iteration"]),
-                    "value": _config_value(model, row["value"]),
-                    "operation": as_text(row.get("operation")) or "r",
-                    "step": as_text(row.get("step")) or "abs",
-                    "repeat": as_bool(row.get("repeat")),
-                    "requirements": as_json(row.get("requirements")),
-                }
-                for row in kept
-            ],
-            source_total=len(config_rows),
-            owner="slot_entry_id",
-        )
-    return routine_ids, entry_ids
+def _routine(context: Context, row: dict[str, Any], found: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "user_id": context.user_id,
+        "name": as_text(row["name"]),
+        "description": as_text(row.get("description")),
+        "created": as_datetime(row["created"]),
+        "start": as_date(row["start"]),
+        "end": as_date(row["end"]),
+        "is_template": as_bool(row.get("is_template")),
+        "is_public": as_bool(row.get("is_public")),
+        "fit_in_week": as_bool(row.get("fit_in_week")),
+    }
+
+
+def _day(context: Context, row: dict[str, Any], found: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "routine_id": row["routine_id"],
+        "order": as_int(row.get("order")) or 0,
+        "type": as_text(row.get("type")) or "custom",
+        "name": as_text(row.get("name")),
+        "description": as_text(row.get("description")),
+        "is_rest": as_bool(row.get("is_rest")),
+        "need_logs_to_advance": as_bool(row.get("need_logs_to_advance")),
+        "config": as_json(row.get("config")),
+    }
+
+
+def _slot(context: Context, row: dict[str, Any], found: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "day_id": row["day_id"],
+        "order": as_int(row.get("order")) or 0,
+        "comment": as_text(row.get("comment")),
+        "config": as_json(row.get("config")),
+    }
+
+
+def _exercises_named(
+    context: Context, result: UserResult, rows: list[dict[str, Any]]
+) -> dict[int, int | None]:
+    """The local ids of the exercises the rows name (a missing one imported if it can be)."""
+    return _exercise_ids(context, [row["exercise_id"] for row in rows], result)
+
+
+def _slot_entry(context: Context, row: dict[str, Any], exercise_ids: Any) -> dict[str, Any]:
+    exercise = exercise_ids.get(row["exercise_id"])
+    units = _units(context, row, ("repetition_unit_id", "weight_unit_id"))
+    if exercise is None:
+        raise Skip(f"exercise {row['exercise_id']} is not in this catalogue")
+    if units is None:
+        raise Skip("its unit is unknown here")
+    return {
+        "id": row["id"],
+        "slot_id": row["slot_id"],
+        "exercise_id": exercise,
+        "repetition_unit_id": units[0],
+        "repetition_rounding": as_decimal(row.get("repetition_rounding")),
+        "weight_unit_id": units[1],
+        "weight_rounding": as_decimal(row.get("weight_rounding")),
+        "order": as_int(row.get("order")) or 0,
+        "comment": as_text(row.get("comment")),
+        "type": as_text(row.get("type")) or "normal",
+        "class_name": row.get("class_name"),
+        "config": as_json(row.get("config")),
+    }
+
+
+def _config(model: Any) -> Callable[[Context, dict[str, Any], Any], dict[str, Any]]:
+    def values(context: Context, row: dict[str, Any], found: Any) -> dict[str, Any]:
+        return {
+            "id": row["id"],
+            "slot_entry_id": row["slot_entry_id"],
+            "iteration": as_int(row["iteration"]),
+            "value": _config_value(model, row["value"]),
+            "operation": as_text(row.get("operation")) or "r",
+            "step": as_text(row.get("step")) or "abs",
+            "repeat": as_bool(row.get("repeat")),
+            "requirements": as_json(row.get("requirements")),
+        }
+
+    return values
 
 
 def _config_value(model: Any, value: Any) -> Any:
@@ -597,25 +633,16 @@ def _units(context: Context, row: dict[str, Any], names: tuple[str, str]) -> tup
 # ------------------------------------------------------------------------------ workouts
 
 
-def _sessions(
-    context: Context, user_id: int, routine_ids: set[int], result: UserResult
-) -> set[Any]:
-    table = "manager_workoutsession"
-    rows = context.source.rows(table, "user_id = :u", u=user_id)
-    day_ids = _existing(context.session, Day, [row["day_id"] for row in rows if row.get("day_id")])
-    sessions = []
-    for row in rows:
-        what = f"session {as_uuid(row['id'])}"
-        if row.get("routine_id") is not None and row["routine_id"] not in routine_ids:
-            _skip(result, table, what, "its routine was not imported")
-            continue
-        if row.get("day_id") is not None and row["day_id"] not in day_ids:
-            _skip(result, table, what, "its day was not imported")
-            continue
-        sessions.append(_session_values(row, user_id))
-    return _write(
-        context, result, WorkoutSession.__table__, sessions, source_total=len(rows), owner="user_id"
-    )
+def _days_here(context: Context, result: UserResult, rows: list[dict[str, Any]]) -> set[Any]:
+    """The days the sessions name that are here (imported now, or before)."""
+    return _existing(context.session, Day, [row["day_id"] for row in rows if row.get("day_id")])
+
+
+def _session(context: Context, row: dict[str, Any], day_ids: Any) -> dict[str, Any]:
+    _named(context, row, "routine_id", ROUTINE)
+    if row.get("day_id") is not None and row["day_id"] not in day_ids:
+        raise Skip("its day was not imported")
+    return _session_values(row, context.user_id)
 
 
 def _session_values(row: dict[str, Any], user_id: int) -> dict[str, Any]:
@@ -656,65 +683,44 @@ def _existing(session: AnySession, model: Any, ids: Iterable[Any]) -> set[Any]:
     return found
 
 
-def _logs(
-    context: Context,
-    user_id: int,
-    routine_ids: set[int],
-    entry_ids: set[int],
-    session_ids: set[Any],
-    result: UserResult,
-) -> None:
-    table = "manager_workoutlog"
-    rows = context.source.rows(table, "user_id = :u", u=user_id)
-    exercise_ids = _exercise_ids(context, [row["exercise_id"] for row in rows], result)
-    logs, chain = [], []
+def _log(context: Context, row: dict[str, Any], exercise_ids: Any) -> dict[str, Any]:
+    if exercise_ids.get(row["exercise_id"]) is None:
+        raise Skip(f"exercise {row['exercise_id']} is not in this catalogue")
+    _named(context, row, "routine_id", ROUTINE)
+    _named(context, row, "slot_entry_id", SLOT_ENTRY)
+    _named(context, row, "session_id", SESSION)
+    units = _units(context, row, ("repetitions_unit_id", "weight_unit_id"))
+    if units is None:
+        raise Skip("its unit is unknown here")
+    return {
+        "id": as_uuid(row["id"]),
+        "user_id": context.user_id,
+        "date": as_datetime(row["date"]),
+        "session_id": as_uuid(row.get("session_id")),
+        "next_log_id": None,  # set after: it may name a log inserted later (``_chain_logs``)
+        "exercise_id": exercise_ids[row["exercise_id"]],
+        "routine_id": row.get("routine_id"),
+        "slot_entry_id": row.get("slot_entry_id"),
+        "iteration": as_int(row.get("iteration")),
+        "repetitions_unit_id": units[0],
+        "repetitions": as_decimal(row.get("repetitions")),
+        "repetitions_target": as_decimal(row.get("repetitions_target")),
+        "weight_unit_id": units[1],
+        "weight": as_decimal(row.get("weight")),
+        "weight_target": as_decimal(row.get("weight_target")),
+        "rir": as_decimal(row.get("rir")),
+        "rir_target": as_decimal(row.get("rir_target")),
+        "rest": as_int(row.get("rest")),
+        "rest_target": as_int(row.get("rest_target")),
+    }
+
+
+def _chain_logs(context: Context, rows: list[dict[str, Any]], here: set[Any]) -> None:
+    """A log's next log, once both are here."""
     for row in rows:
-        what = f"log {as_uuid(row['id'])}"
-        reason = None
-        if exercise_ids.get(row["exercise_id"]) is None:
-            reason = f"exercise {row['exercise_id']} is not in this catalogue"
-        elif row.get("routine_id") is not None and row["routine_id"] not in routine_ids:
-            reason = "its routine was not imported"
-        elif row.get("slot_entry_id") is not None and row["slot_entry_id"] not in entry_ids:
-            reason = "its slot entry was not imported"
-        elif row.get("session_id") is not None and as_uuid(row["session_id"]) not in session_ids:
-            reason = "its session was not imported"
-        units = _units(context, row, ("repetitions_unit_id", "weight_unit_id"))
-        if reason is None and units is None:
-            reason = "its unit is unknown here"
-        if reason:
-            _skip(result, table, what, reason)
+        if not row.get("next_log_id"):
             continue
-        assert units is not None  # else a reason above
-        logs.append(
-            {
-                "id": as_uuid(row["id"]),
-                "user_id": user_id,
-                "date": as_datetime(row["date"]),
-                "session_id": as_uuid(row.get("session_id")),
-                "next_log_id": None,  # set below: it may name a log inserted later
-                "exercise_id": exercise_ids[row["exercise_id"]],
-                "routine_id": row.get("routine_id"),
-                "slot_entry_id": row.get("slot_entry_id"),
-                "iteration": as_int(row.get("iteration")),
-                "repetitions_unit_id": units[0],
-                "repetitions": as_decimal(row.get("repetitions")),
-                "repetitions_target": as_decimal(row.get("repetitions_target")),
-                "weight_unit_id": units[1],
-                "weight": as_decimal(row.get("weight")),
-                "weight_target": as_decimal(row.get("weight_target")),
-                "rir": as_decimal(row.get("rir")),
-                "rir_target": as_decimal(row.get("rir_target")),
-                "rest": as_int(row.get("rest")),
-                "rest_target": as_int(row.get("rest_target")),
-            }
-        )
-        if row.get("next_log_id"):
-            chain.append((as_uuid(row["id"]), as_uuid(row["next_log_id"])))
-    here = _write(
-        context, result, WorkoutLog.__table__, logs, source_total=len(rows), owner="user_id"
-    )
-    for log_id, next_id in chain:
+        log_id, next_id = as_uuid(row["id"]), as_uuid(row["next_log_id"])
         if log_id in here and next_id in here:
             context.session.execute(
                 update(WorkoutLog.__table__)
@@ -726,142 +732,102 @@ def _logs(
 # ------------------------------------------------------------------------------ nutrition
 
 
-def _nutrition(context: Context, user_id: int, result: UserResult) -> None:
-    source = context.source
-    plans = source.rows("nutrition_nutritionplan", "user_id = :u", u=user_id)
-    plan_ids = _write(
-        context,
-        result,
-        NutritionPlan.__table__,
-        [
-            {
-                "id": as_uuid(row["id"]),
-                "user_id": user_id,
-                "creation_date": as_date(row["creation_date"]),
-                "start": as_date(row.get("start")) or as_date(row["creation_date"]),
-                "end": as_date(row.get("end")),
-                "description": as_text(row.get("description")),
-                "only_logging": as_bool(row.get("only_logging")),
-                "has_goal_calories": as_bool(row.get("has_goal_calories")),
-                "goal_energy": as_int(row.get("goal_energy")),
-                "goal_protein": as_int(row.get("goal_protein")),
-                "goal_carbohydrates": as_int(row.get("goal_carbohydrates")),
-                "goal_fat": as_int(row.get("goal_fat")),
-                "goal_fiber": as_int(row.get("goal_fiber")),
-            }
-            for row in plans
-        ],
-        owner="user_id",
-    )
-    plan_keys = [row["id"] for row in plans]
-    meal_rows = source.rows_in("nutrition_meal", "plan_id", plan_keys)
-    kept = _keep(
-        result,
-        "nutrition_meal",
-        meal_rows,
-        "plan_id",
-        plan_ids,
-        lambda r: f"meal {as_uuid(r['id'])}",
-        as_uuid,
-    )
-    meal_ids = _write(
-        context,
-        result,
-        Meal.__table__,
-        [
-            {
-                "id": as_uuid(row["id"]),
-                "plan_id": as_uuid(row["plan_id"]),
-                "order": as_int(row.get("order")) or 0,
-                "time": as_time(row.get("time")),
-                "name": as_text(row.get("name")),
-            }
-            for row in kept
-        ],
-        source_total=len(meal_rows),
-        owner="plan_id",
-    )
-    item_rows = source.rows_in("nutrition_mealitem", "meal_id", [row["id"] for row in meal_rows])
-    kept = _keep(
-        result,
-        "nutrition_mealitem",
-        item_rows,
-        "meal_id",
-        meal_ids,
-        lambda r: f"meal item {as_uuid(r['id'])}",
-        as_uuid,
-    )
-    items = []
-    for row in kept:
-        food = _food(context, row, result, "nutrition_mealitem", f"meal item {as_uuid(row['id'])}")
-        if food is not None:
-            items.append(
-                {
-                    "id": as_uuid(row["id"]),
-                    "meal_id": as_uuid(row["meal_id"]),
-                    "order": as_int(row.get("order")) or 0,
-                    "amount": as_decimal(row["amount"]),
-                    **food,
-                }
-            )
-    _write(context, result, MealItem.__table__, items, source_total=len(item_rows), owner="meal_id")
-    diary_rows = source.rows_in("nutrition_logitem", "plan_id", plan_keys)
-    kept = _keep(
-        result,
-        "nutrition_logitem",
-        diary_rows,
-        "plan_id",
-        plan_ids,
-        lambda r: f"diary entry {as_uuid(r['id'])}",
-        as_uuid,
-    )
-    entries = []
-    for row in kept:
-        what = f"diary entry {as_uuid(row['id'])}"
-        meal = as_uuid(row.get("meal_id"))
-        if meal is not None and meal not in meal_ids:
-            _skip(result, "nutrition_logitem", what, "its meal was not imported")
-            continue
-        food = _food(context, row, result, "nutrition_logitem", what)
-        if food is not None:
-            entries.append(
-                {
-                    "id": as_uuid(row["id"]),
-                    "plan_id": as_uuid(row["plan_id"]),
-                    "meal_id": meal,
-                    "datetime": as_datetime(row["datetime"]),
-                    "amount": as_decimal(row["amount"]),
-                    **food,
-                }
-            )
-    _write(
-        context, result, LogItem.__table__, entries, source_total=len(diary_rows), owner="plan_id"
-    )
+def _plan(context: Context, row: dict[str, Any], found: Any) -> dict[str, Any]:
+    return {
+        "id": as_uuid(row["id"]),
+        "user_id": context.user_id,
+        "creation_date": as_date(row["creation_date"]),
+        "start": as_date(row.get("start")) or as_date(row["creation_date"]),
+        "end": as_date(row.get("end")),
+        "description": as_text(row.get("description")),
+        "only_logging": as_bool(row.get("only_logging")),
+        "has_goal_calories": as_bool(row.get("has_goal_calories")),
+        "goal_energy": as_int(row.get("goal_energy")),
+        "goal_protein": as_int(row.get("goal_protein")),
+        "goal_carbohydrates": as_int(row.get("goal_carbohydrates")),
+        "goal_fat": as_int(row.get("goal_fat")),
+        "goal_fiber": as_int(row.get("goal_fiber")),
+    }
 
 
-def _food(
-    context: Context, row: dict[str, Any], result: UserResult, table: str, what: str
-) -> dict[str, Any] | None:
+def _meal(context: Context, row: dict[str, Any], found: Any) -> dict[str, Any]:
+    return {
+        "id": as_uuid(row["id"]),
+        "plan_id": as_uuid(row["plan_id"]),
+        "order": as_int(row.get("order")) or 0,
+        "time": as_time(row.get("time")),
+        "name": as_text(row.get("name")),
+    }
+
+
+def _meal_item(context: Context, row: dict[str, Any], found: Any) -> dict[str, Any]:
+    return {
+        "id": as_uuid(row["id"]),
+        "meal_id": as_uuid(row["meal_id"]),
+        "order": as_int(row.get("order")) or 0,
+        "amount": as_decimal(row["amount"]),
+        **_food(context, row),
+    }
+
+
+def _diary_entry(context: Context, row: dict[str, Any], found: Any) -> dict[str, Any]:
+    if as_uuid(row.get("meal_id")) is not None:  # an empty meal_id names none
+        _named(context, row, "meal_id", MEAL)
+    return {
+        "id": as_uuid(row["id"]),
+        "plan_id": as_uuid(row["plan_id"]),
+        "meal_id": as_uuid(row.get("meal_id")),
+        "datetime": as_datetime(row["datetime"]),
+        "amount": as_decimal(row["amount"]),
+        **_food(context, row),
+    }
+
+
+def _food(context: Context, row: dict[str, Any]) -> dict[str, Any]:
     ingredient = context.catalogue.local_id("ingredient", row["ingredient_id"])
     if ingredient is None:
         name = context.catalogue.name_of("ingredient", row["ingredient_id"])
-        _skip(result, table, what, f"{name} is not in this server's ingredient catalogue")
-        return None
+        raise Skip(f"{name} is not in this server's ingredient catalogue")
     unit = None
     if row.get("weight_unit_id") is not None:
         unit = context.catalogue.local_id("ingredient_unit", row["weight_unit_id"])
         if unit is None:
-            _skip(
-                result,
-                table,
-                what,
-                f"ingredient weight unit {row['weight_unit_id']} is unknown here",
-            )
-            return None
+            raise Skip(f"ingredient weight unit {row['weight_unit_id']} is unknown here")
     return {"ingredient_id": ingredient, "weight_unit_id": unit}
 
 
 # ------------------------------------------------------------------------------ body
+
+
+def _category(context: Context, row: dict[str, Any], found: Any) -> dict[str, Any]:
+    return {
+        "id": as_uuid(row["id"]),
+        "user_id": context.user_id,
+        "name": as_text(row["name"]),
+        "unit": as_text(row.get("unit")),
+        "metric_type": as_text(row.get("metric_type")) or "custom",
+        "is_official": as_bool(row.get("is_official")),
+        "order": as_int(row.get("order")) or 0,
+        "parent_id": as_uuid(row.get("parent_id")),
+        "chart_type": row.get("chart_type"),
+        "chart_config": as_json(row.get("chart_config")),
+        "dynamic_type": as_text(row.get("dynamic_type")) or "NONE",
+        "dynamic_params": as_json(row.get("dynamic_params")),
+    }
+
+
+def _measurement(context: Context, row: dict[str, Any], body_weight: Any) -> dict[str, Any]:
+    category = as_uuid(row["category_id"])
+    return {
+        "id": as_uuid(row["id"]),
+        "category_id": body_weight.get(category, category),
+        "date": as_datetime(row["date"]),
+        "value": as_decimal(row["value"]),
+        "notes": as_text(row.get("notes")),
+        "source": as_text(row.get("source")) or "user",
+        "external_id": as_uuid(row.get("external_id")),
+        "extra_data": as_json(row.get("extra_data")),
+    }
 
 
 def weight_entry_id(row: dict[str, Any]) -> Any:
@@ -870,50 +836,14 @@ def weight_entry_id(row: dict[str, Any]) -> Any:
 
 
 def _body(context: Context, user_id: int, result: UserResult) -> None:
-    source = context.source
-    categories = source.rows("measurements_category", "user_id = :u", u=user_id)
+    categories = context.source.rows(CATEGORY.source, "user_id = :u", u=user_id)
     body_weight = _body_weight_here(context, user_id, categories, result)
-    category_ids = _write(
-        context,
-        result,
-        MeasurementCategory.__table__,
-        [_category(row, user_id) for row in categories if as_uuid(row["id"]) not in body_weight],
-        owner="user_id",
-    ) | set(body_weight)
-    readings = source.rows_in(
-        "measurements_measurement", "category_id", [row["id"] for row in categories]
-    )
-    kept = _keep(
-        result,
-        "measurements_measurement",
-        readings,
-        "category_id",
-        category_ids,
-        lambda r: f"measurement {as_uuid(r['id'])}",
-        as_uuid,
-    )
-    _write(
-        context,
-        result,
-        Measurement.__table__,
-        [
-            {
-                "id": as_uuid(row["id"]),
-                "category_id": body_weight.get(
-                    as_uuid(row["category_id"]), as_uuid(row["category_id"])
-                ),
-                "date": as_datetime(row["date"]),
-                "value": as_decimal(row["value"]),
-                "notes": as_text(row.get("notes")),
-                "source": as_text(row.get("source")) or "user",
-                "external_id": as_uuid(row.get("external_id")),
-                "extra_data": as_json(row.get("extra_data")),
-            }
-            for row in kept
-        ],
-        source_total=len(readings),
-        owner="category_id",
-    )
+    # upstream's body-weight category is ours (counted there): the others are written, and
+    # the readings of all of them follow
+    others = [row for row in categories if as_uuid(row["id"]) not in body_weight]
+    written = _import_table(context, result, CATEGORY, rows=others)
+    context.written[CATEGORY.source] = Written(categories, written.here | set(body_weight))
+    _import_table(context, result, MEASUREMENT, found=body_weight)
     _weights(context, user_id, result)
 
 
@@ -974,23 +904,6 @@ def _weights(context: Context, user_id: int, result: UserResult) -> None:
         user=context.user,
         model=WeightEntry,
     )
-
-
-def _category(row: dict[str, Any], user_id: int) -> dict[str, Any]:
-    return {
-        "id": as_uuid(row["id"]),
-        "user_id": user_id,
-        "name": as_text(row["name"]),
-        "unit": as_text(row.get("unit")),
-        "metric_type": as_text(row.get("metric_type")) or "custom",
-        "is_official": as_bool(row.get("is_official")),
-        "order": as_int(row.get("order")) or 0,
-        "parent_id": as_uuid(row.get("parent_id")),
-        "chart_type": row.get("chart_type"),
-        "chart_config": as_json(row.get("chart_config")),
-        "dynamic_type": as_text(row.get("dynamic_type")) or "NONE",
-        "dynamic_params": as_json(row.get("dynamic_params")),
-    }
 
 
 def _gallery(context: Context, user_id: int, result: UserResult) -> None:
@@ -1127,3 +1040,77 @@ def _keep_record_dates(context: Context, user_id: int, records: dict[Any, Any]) 
             .where(table.c.user_id == user_id, table.c.log_id == log_id)
             .values(earned_at=earned_at)
         )
+
+
+# ------------------------------------------------------------------------------ the tables
+
+ROUTINE = UserTable("manager_routine", Routine, "routine", _routine)
+DAY = UserTable("manager_day", Day, "day", _day, parent=("routine_id", ROUTINE))
+SLOT = UserTable("manager_slot", Slot, "slot", _slot, parent=("day_id", DAY))
+SLOT_ENTRY = UserTable(
+    "manager_slotentry",
+    SlotEntry,
+    "slot entry",
+    _slot_entry,
+    parent=("slot_id", SLOT),
+    lookup=_exercises_named,
+)
+CONFIGS = tuple(
+    UserTable(table, model, "config", _config(model), parent=("slot_entry_id", SLOT_ENTRY))
+    for table, model in CONFIG_TABLES.items()
+)
+SESSION = UserTable(
+    "manager_workoutsession", WorkoutSession, "session", _session, key=as_uuid, lookup=_days_here
+)
+LOG = UserTable(
+    "manager_workoutlog",
+    WorkoutLog,
+    "log",
+    _log,
+    key=as_uuid,
+    lookup=_exercises_named,
+    after=_chain_logs,
+)
+PLAN = UserTable("nutrition_nutritionplan", NutritionPlan, "plan", _plan, key=as_uuid)
+MEAL = UserTable("nutrition_meal", Meal, "meal", _meal, parent=("plan_id", PLAN), key=as_uuid)
+MEAL_ITEM = UserTable(
+    "nutrition_mealitem",
+    MealItem,
+    "meal item",
+    _meal_item,
+    parent=("meal_id", MEAL),
+    key=as_uuid,
+)
+DIARY_ENTRY = UserTable(
+    "nutrition_logitem",
+    LogItem,
+    "diary entry",
+    _diary_entry,
+    parent=("plan_id", PLAN),
+    key=as_uuid,
+)
+CATEGORY = UserTable(
+    "measurements_category", MeasurementCategory, "category", _category, key=as_uuid
+)
+MEASUREMENT = UserTable(
+    "measurements_measurement",
+    Measurement,
+    "measurement",
+    _measurement,
+    parent=("category_id", CATEGORY),
+    key=as_uuid,
+)
+# A user's tables in the order of their foreign keys (the body's follow, in ``_body``).
+USER_TABLES = (
+    ROUTINE,
+    DAY,
+    SLOT,
+    SLOT_ENTRY,
+    *CONFIGS,
+    SESSION,
+    LOG,
+    PLAN,
+    MEAL,
+    MEAL_ITEM,
+    DIARY_ENTRY,
+)
