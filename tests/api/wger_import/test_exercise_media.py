@@ -57,7 +57,7 @@ def test_the_exercise_media_move_in_through_the_catalogue_upload(tmp_path, reque
     if FIXTURE is None:
         pytest.skip("the upstream fixture is not here")
     source, media = _source_with_media(tmp_path)
-    with database_for(request.config, tmp_path) as url:
+    with database_for(request, tmp_path) as url:
         server = make_server(url, tmp_path / "media")
         done = server.test_cli_runner().invoke(args=["import-wger", source, "--media", media])
         assert done.exit_code == 0, done.output
@@ -90,7 +90,7 @@ def test_the_media_move_in_to_and_out_of_object_storage(tmp_path, request, s3_se
 
     bucket = s3_server.make_bucket()
     source, media = _source_with_media(tmp_path)
-    with database_for(request.config, tmp_path) as url, pytest.MonkeyPatch.context() as patch:
+    with database_for(request, tmp_path) as url, pytest.MonkeyPatch.context() as patch:
         for variable, value in s3_server.env(bucket).items():
             patch.setenv(variable, value)
         server = make_server(url, tmp_path / "local-media")
