@@ -26,7 +26,9 @@ from wger_flask import create_app
 from wger_flask.config import TestConfig
 from wger_flask.extensions import db
 
-pytest_plugins = ["tests.clock"]
+# the S3 fixtures registered once here: imported into each module, each would be its own
+# session fixture and start its own moto_server
+pytest_plugins = ["tests.clock", "tests.s3_server"]
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"

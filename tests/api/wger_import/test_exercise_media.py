@@ -12,7 +12,6 @@ import pytest
 
 from tests.api.catalogue.test_contrib_media import clip, picture
 from tests.api.wger_import.conftest import FIXTURE, database_for, make_server
-from tests.s3_server import s3_server  # noqa: F401 (fixture)
 from wger_flask.extensions import db
 
 IMAGE = "exercise-images/1937/landmine.png"
@@ -81,7 +80,7 @@ def test_the_exercise_media_move_in_through_the_catalogue_upload(tmp_path, reque
             db.engine.dispose()
 
 
-def test_the_media_move_in_to_and_out_of_object_storage(tmp_path, request, s3_server):  # noqa: F811
+def test_the_media_move_in_to_and_out_of_object_storage(tmp_path, request, s3_server):
     """``import-wger --media`` stores into the bucket through the same upload functions, and
     ``export-wger --media`` copies the files back out of it; nothing touches the local disk."""
     if FIXTURE is None:
