@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,9 @@ from wger_flask import create_app
 from wger_flask.config import TestConfig
 from wger_flask.extensions import db
 
-pytest_plugins = ["tests.clock"]
+# the S3 fixtures registered once here: imported into each module, each would be its own
+# session fixture and start its own moto_server
+pytest_plugins = ["tests.clock", "tests.s3_server"]
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
@@ -57,12 +60,14 @@ def postgres_reachable(url: str = POSTGRES_ADMIN_URL) -> bool:
 
 
 @contextlib.contextmanager
-def fresh_postgres_database() -> Iterator[str]:
-    """A new PostgreSQL database for this run (parallel runs never meet), dropped afterwards."""
+def fresh_postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database for this run (parallel runs never meet), dropped afterwards;
+    a copy of the database ``template`` (a URL nobody is connected to) when one is given."""
     name = f"wger_test_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    copied = f' TEMPLATE "{sa.engine.make_url(template).database}"' if template else ""
     with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"{copied}')
     url = (
         sa.engine.make_url(POSTGRES_ADMIN_URL)
         .set(database=name)
@@ -91,6 +96,50 @@ def database_url(
             yield url
     else:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+BootstrappedCopy = Callable[[Path], contextlib.AbstractContextManager[str]]
+
+
+@pytest.fixture(scope="session")
+def bootstrapped_copy(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BootstrappedCopy]:
+    """``with bootstrapped_copy(folder) as url:`` a database of the test's own, on the suite's
+    backend, as ``flask bootstrap`` leaves it (migrated, the catalogue loaded).
+
+    The real command bootstraps one template per run, and each copy is taken from it (a file
+    copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL): bootstrapping took 4 s of
+    CPU on SQLite and about 13 s on PostgreSQL for each module that starts a server."""
+    from wger_flask.testing import flask_command
+
+    folder = tmp_path_factory.mktemp("bootstrapped")
+    with contextlib.ExitStack() as stack:
+        if request.config.getoption("--database") == "postgres":
+            if not postgres_reachable():
+                pytest.skip("PostgreSQL is not reachable")
+            template = stack.enter_context(fresh_postgres_database())
+        else:
+            template = f"sqlite:///{folder / 'template.sqlite3'}"
+        env = {**os.environ, "DATABASE_URL": template, "WGER_INSTANCE_PATH": str(folder)}
+        booted = flask_command(env, "bootstrap")
+        assert booted.returncode == 0, booted.stdout + booted.stderr
+
+        @contextlib.contextmanager
+        def copy(target: Path) -> Iterator[str]:
+            if template.startswith("postgresql"):
+                with fresh_postgres_database(template) as url:
+                    yield url
+                return
+            path = target / f"copy-{uuid.uuid4().hex[:8]}.sqlite3"
+            with (
+                contextlib.closing(sqlite3.connect(folder / "template.sqlite3")) as source,
+                contextlib.closing(sqlite3.connect(path)) as destination,
+            ):
+                source.backup(destination)
+            yield f"sqlite:///{path}"
+
+        yield copy
 
 
 @pytest.fixture(scope="session")

@@ -115,6 +115,7 @@ def start_server(
     workdir: Path, database_url: str, *, bootstrap: bool = True, **env_overrides: str
 ) -> LiveServer:
     """``running_server`` without the context: the caller stops it (``stop_server``)."""
+    workdir.mkdir(parents=True, exist_ok=True)  # without a bootstrap nothing else makes it
     port = str(env_overrides.pop("PORT", None) or free_port())
     env = {
         **os.environ,

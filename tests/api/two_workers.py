@@ -12,29 +12,20 @@ import contextlib
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import fresh_postgres_database
 from wger_flask import create_app
 from wger_flask.config import TestConfig
 from wger_flask.extensions import db
 
 
 @pytest.fixture(scope="module")
-def database_url_of_workers(request, tmp_path_factory):
-    if request.config.getoption("--database") == "postgres":
-        with fresh_postgres_database() as url:
-            yield url
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('workers') / 'workers.sqlite3'}"
+def database_url_of_workers(bootstrapped_copy, tmp_path_factory):
+    with bootstrapped_copy(tmp_path_factory.mktemp("workers")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def workers(database_url_of_workers, instance_dir):
     apps = [create_app(TestConfig(database_url_of_workers)) for _ in range(2)]
-    with apps[0].app_context():
-        from wger_flask.cli import load_catalogue, migrate_database
-
-        migrate_database()
-        load_catalogue()
     yield apps
     for app in apps:
         with app.app_context():

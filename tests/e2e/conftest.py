@@ -1,4 +1,5 @@
-"""End-to-end fixtures: the real server (``flask bootstrap`` + gunicorn via ``wsgi.py``)."""
+"""End-to-end fixtures: the real server (gunicorn via ``wsgi.py``) on a database that
+``flask bootstrap`` made (``bootstrapped_copy``)."""
 
 from __future__ import annotations
 
@@ -7,26 +8,25 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import fresh_postgres_database, postgres_reachable
+from tests.conftest import BootstrappedCopy
 from wger_flask.testing import LiveServer, running_server
 
 
 @pytest.fixture(scope="module")
-def server_database(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:
-    """A database URL for a live server, on the backend the suite runs with."""
-    if request.config.getoption("--database") == "postgres":
-        if not postgres_reachable():
-            pytest.skip("PostgreSQL not reachable")
-        with fresh_postgres_database() as url:
-            yield url
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'live.sqlite3'}"
+def server_database(tmp_path_factory, bootstrapped_copy: BootstrappedCopy) -> Iterator[str]:
+    """The module's own database for live servers, on the backend the suite runs with, already
+    bootstrapped: its servers start with ``bootstrap=False`` (``flask bootstrap`` itself, and
+    serving right after it, are tested in test_server, test_readme and test_startup_checks)."""
+    with bootstrapped_copy(tmp_path_factory.mktemp("e2e")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, server_database) -> Iterator[LiveServer]:
     """One gunicorn worker with threads, on a bootstrapped database."""
-    with running_server(tmp_path_factory.mktemp("live"), server_database) as server:
+    with running_server(
+        tmp_path_factory.mktemp("live"), server_database, bootstrap=False
+    ) as server:
         yield server
 
 

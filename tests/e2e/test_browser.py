@@ -19,7 +19,9 @@ PASSWORD = "browser test passphrase"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, server_database):
-    with running_server(tmp_path_factory.mktemp("browser"), server_database) as server:
+    with running_server(
+        tmp_path_factory.mktemp("browser"), server_database, bootstrap=False
+    ) as server:
         assert server.flask("user", "create", "walker", "--password", PASSWORD).returncode == 0
         yield server
 

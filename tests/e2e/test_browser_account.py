@@ -29,7 +29,9 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, server_database):
     # No MAIL_SERVER and a loopback SITE_URL, as `make run`: mail goes to the local outbox.
-    with running_server(tmp_path_factory.mktemp("account"), server_database) as server:
+    with running_server(
+        tmp_path_factory.mktemp("account"), server_database, bootstrap=False
+    ) as server:
         yield server
 
 

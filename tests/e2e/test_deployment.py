@@ -86,7 +86,7 @@ def four_workers_on_redis(tmp_path_factory, database_url):
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
     }
-    return running_server(tmp_path_factory.mktemp("redis"), database_url, **env)
+    return running_server(tmp_path_factory.mktemp("redis"), database_url, bootstrap=False, **env)
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +212,7 @@ def private_redis(tmp_path):
 def test_redis_stopping_mid_run_never_gives_500s(tmp_path, server_database, private_redis):
     process, url = private_redis
     env = {"WEB_CONCURRENCY": "2", "RATELIMIT_STORAGE_URI": url}
-    with running_server(tmp_path, server_database, **env) as server:
+    with running_server(tmp_path, server_database, bootstrap=False, **env) as server:
         assert server.flask("user", "create", "survivor", "--password", PASSWORD).returncode == 0
 
         def login():

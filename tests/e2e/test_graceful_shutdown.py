@@ -40,7 +40,7 @@ def refused(host: str, port: int) -> bool:
 def test_sigterm_lets_the_request_in_flight_finish(tmp_path, server_database):
     if not PROC_TCP.exists():
         pytest.skip("needs Linux's /proc/net/tcp to see that the server took the request")
-    with running_server(tmp_path, server_database, GUNICORN_THREADS="2") as server:
+    with running_server(tmp_path, server_database, bootstrap=False, GUNICORN_THREADS="2") as server:
         address = urlsplit(server.url)
         body = json.dumps({"username": "nobody", "password": "not the password"}).encode()
         head = (

@@ -33,7 +33,7 @@ def reset_key(outbox: Path) -> str:
 
 
 def test_json_request_lines_and_no_secret_in_the_log(tmp_path, server_database):
-    with running_server(tmp_path, server_database, LOG_FORMAT="json",
+    with running_server(tmp_path, server_database, bootstrap=False, LOG_FORMAT="json",
                         METRICS_TOKEN=METRICS_TOKEN) as server:  # fmt: skip
         made = server.flask("user", "create", "logged", "--email", "logged@example.com",
                             "--password", PASSWORD)  # fmt: skip

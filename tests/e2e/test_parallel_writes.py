@@ -55,7 +55,9 @@ def busy_server(tmp_path_factory, server_database):
         # the database is under test here, not the quotas (tests/e2e/test_deployment.py)
         "RATELIMIT_ENABLED": "false",
     }
-    with running_server(tmp_path_factory.mktemp("parallel"), server_database, **env) as server:
+    with running_server(
+        tmp_path_factory.mktemp("parallel"), server_database, bootstrap=False, **env
+    ) as server:
         for name in ("writer", "other"):
             made = server.flask("user", "create", name, "--password", PASSWORD)
             assert made.returncode == 0, made.stdout + made.stderr

@@ -42,6 +42,7 @@ def server(tmp_path_factory, server_database):
     with running_server(
         tmp_path_factory.mktemp("powersync"),
         server_database,
+        bootstrap=False,
         JWT_PRIVATE_KEY=keys["JWT_PRIVATE_KEY"],
         JWT_PUBLIC_KEY=keys["JWT_PUBLIC_KEY"],
     ) as live:

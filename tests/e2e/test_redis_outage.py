@@ -105,7 +105,7 @@ def test_quotas_keep_their_global_bound_while_redis_is_down(
         "RATELIMIT_STORAGE_URI": private_redis.url,
         "RATELIMIT_KEY_PREFIX": prefix,
     }
-    with running_server(tmp_path / "server", server_database, **env) as server:
+    with running_server(tmp_path / "server", server_database, bootstrap=False, **env) as server:
         made = server.flask("user", "create", "guarded", "--password", PASSWORD)
         assert made.returncode == 0, made.stdout + made.stderr
 

@@ -75,6 +75,7 @@ def fuzz_server(tmp_path_factory, server_database):
     with running_server(
         tmp_path_factory.mktemp("fuzz"),
         server_database,
+        bootstrap=False,
         JWT_PRIVATE_KEY=private,
         JWT_PUBLIC_KEY=public,
     ) as server:

@@ -31,7 +31,9 @@ def post(url: str, payload: dict) -> tuple[int, dict]:
 @pytest.fixture(scope="module")
 def two_workers(tmp_path_factory, server_database):
     env = {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4", "RATELIMIT_ENABLED": "false"}
-    with running_server(tmp_path_factory.mktemp("race"), server_database, **env) as server:
+    with running_server(
+        tmp_path_factory.mktemp("race"), server_database, bootstrap=False, **env
+    ) as server:
         created = server.flask("user", "create", "racer", "--password", PASSWORD)
         assert created.returncode == 0, created.stderr
         yield server

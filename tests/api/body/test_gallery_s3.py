@@ -10,13 +10,12 @@ from PIL import Image
 
 from tests.api.body.conftest import image_bytes
 from tests.api.body.test_gallery import URL, media_path, stored_files, upload
-from tests.s3_server import s3_app, s3_bucket, s3_server  # noqa: F401 (fixtures)
 from wger_flask.extensions import db
 from wger_flask.models.accounts import User
 from wger_flask.services.accounts import lifecycle
 
 
-def test_upload_serve_replace_delete(s3_app, client, alice, media_root, s3_server, s3_bucket):  # noqa: F811
+def test_upload_serve_replace_delete(s3_app, client, alice, media_root, s3_server, s3_bucket):
     response = upload(client, alice, image_bytes("JPEG", (64, 48)))
     assert response.status_code == 201, response.get_json()
     row = response.get_json()
@@ -37,20 +36,20 @@ def test_upload_serve_replace_delete(s3_app, client, alice, media_root, s3_serve
     assert s3_server.keys(s3_bucket) == []
 
 
-def test_a_refused_upload_stores_nothing(s3_app, client, alice, s3_server, s3_bucket):  # noqa: F811
+def test_a_refused_upload_stores_nothing(s3_app, client, alice, s3_server, s3_bucket):
     response = upload(client, alice, b"GIF89a not really")
     assert response.status_code == 400 and "image" in response.get_json()
     assert s3_server.keys(s3_bucket) == []
 
 
 def test_account_deletion_removes_the_users_objects_only(
-    s3_app,  # noqa: F811
+    s3_app,
     client,
     alice,
     mallory,
     user,
-    s3_server,  # noqa: F811
-    s3_bucket,  # noqa: F811
+    s3_server,
+    s3_bucket,
 ):
     upload(client, alice, image_bytes())
     upload(client, alice, image_bytes())

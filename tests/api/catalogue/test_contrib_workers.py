@@ -8,30 +8,24 @@ import datetime as dt
 import pytest
 
 from tests.api.catalogue.conftest import ENGLISH
-from tests.conftest import fresh_postgres_database
 from wger_flask import create_app
 from wger_flask.config import TestConfig
 from wger_flask.extensions import db
 
 
 @pytest.fixture(scope="module")
-def two_workers(request, tmp_path_factory, instance_dir):
-    context = (
-        fresh_postgres_database() if request.config.getoption("--database") == "postgres" else None
-    )
-    url = (
-        context.__enter__()
-        if context
-        else f"sqlite:///{tmp_path_factory.mktemp('contrib') / 'catalogue.sqlite3'}"
-    )
-    apps = [create_app(TestConfig(url)) for _ in range(2)]
+def database_of_two_workers(bootstrapped_copy, tmp_path_factory):
+    with bootstrapped_copy(tmp_path_factory.mktemp("contrib")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def two_workers(database_of_two_workers, instance_dir):
+    apps = [create_app(TestConfig(database_of_two_workers)) for _ in range(2)]
     with apps[0].app_context():
-        from wger_flask.cli import load_catalogue, migrate_database
         from wger_flask.services.accounts import tokens, users
         from wger_flask.services.catalogue import permissions
 
-        migrate_database()
-        load_catalogue()
         writer = users.create_user("writer", "correct horse battery", email="w@example.com")
         writer.email_verified = True
         writer.date_joined = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
@@ -42,8 +36,6 @@ def two_workers(request, tmp_path_factory, instance_dir):
     for app in apps:
         with app.app_context():
             db.engine.dispose()
-    if context:
-        context.__exit__(None, None, None)
 
 
 def get(app, path):

@@ -4,7 +4,6 @@ when configured), each a 503 in JSON when it cannot serve."""
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from tests.s3_server import s3_app, s3_bucket, s3_server  # noqa: F401 (fixtures)
 from wger_flask.extensions import db
 from wger_flask.testing import free_port
 
@@ -78,7 +77,7 @@ def test_an_unwritable_media_root_is_not_ready(app, client, tmp_path):
     assert response.status_code == 503 and response.get_json()["storage"] == "unreachable"
 
 
-def test_the_bucket_is_checked(s3_app, s3_server):  # noqa: F811
+def test_the_bucket_is_checked(s3_app, s3_server):
     client = s3_app.test_client()
     assert client.get("/readyz").get_json()["storage"] == "ok"
     s3_app.config["MEDIA_S3_BUCKET"] = "no-such-bucket-anywhere"

@@ -42,16 +42,11 @@ class Imported:
 
 
 @contextlib.contextmanager
-def database_for(config: pytest.Config, folder: Path) -> Iterator[str]:
-    if config.getoption("--database") == "postgres":
-        from tests.conftest import fresh_postgres_database, postgres_reachable
-
-        if not postgres_reachable():
-            pytest.skip("PostgreSQL is not reachable")
-        with fresh_postgres_database() as url:
-            yield url
-    else:
-        yield f"sqlite:///{folder / 'imported.sqlite3'}"
+def database_for(request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
+    """The importing server's own database on the suite's backend, bootstrapped (a copy of the
+    run's template, ``bootstrapped_copy``)."""
+    with request.getfixturevalue("bootstrapped_copy")(folder) as url:
+        yield url
 
 
 def source_url() -> str:
@@ -62,13 +57,7 @@ def make_server(url: str, media_root: Path):
     config = TestConfig(url)
     config.RATELIMIT_ENABLED = False
     config.MEDIA_ROOT = str(media_root)
-    app = create_app(config)
-    with app.app_context():
-        from wger_flask.cli import load_catalogue, migrate_database
-
-        migrate_database()
-        load_catalogue()
-    return app
+    return create_app(config)  # on a database_for() database: migrated, catalogue loaded
 
 
 def table_counts(app) -> dict[str, int]:
@@ -85,7 +74,7 @@ def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     if FIXTURE is None:
         pytest.skip(SKIP_REASON)
     folder = tmp_path_factory.mktemp("imported")
-    with database_for(request.config, folder) as url:
+    with database_for(request, folder) as url:
         media_root = folder / "media"
         app = make_server(url, media_root)
         runner = app.test_cli_runner()

@@ -12,7 +12,6 @@ import pytest
 
 from tests.api.catalogue.test_contrib_media import clip, picture
 from tests.api.wger_import.conftest import FIXTURE, database_for, make_server
-from tests.s3_server import s3_server  # noqa: F401 (fixture)
 from wger_flask.extensions import db
 
 IMAGE = "exercise-images/1937/landmine.png"
@@ -57,7 +56,7 @@ def test_the_exercise_media_move_in_through_the_catalogue_upload(tmp_path, reque
     if FIXTURE is None:
         pytest.skip("the upstream fixture is not here")
     source, media = _source_with_media(tmp_path)
-    with database_for(request.config, tmp_path) as url:
+    with database_for(request, tmp_path) as url:
         server = make_server(url, tmp_path / "media")
         done = server.test_cli_runner().invoke(args=["import-wger", source, "--media", media])
         assert done.exit_code == 0, done.output
@@ -81,7 +80,7 @@ def test_the_exercise_media_move_in_through_the_catalogue_upload(tmp_path, reque
             db.engine.dispose()
 
 
-def test_the_media_move_in_to_and_out_of_object_storage(tmp_path, request, s3_server):  # noqa: F811
+def test_the_media_move_in_to_and_out_of_object_storage(tmp_path, request, s3_server):
     """``import-wger --media`` stores into the bucket through the same upload functions, and
     ``export-wger --media`` copies the files back out of it; nothing touches the local disk."""
     if FIXTURE is None:
@@ -90,7 +89,7 @@ def test_the_media_move_in_to_and_out_of_object_storage(tmp_path, request, s3_se
 
     bucket = s3_server.make_bucket()
     source, media = _source_with_media(tmp_path)
-    with database_for(request.config, tmp_path) as url, pytest.MonkeyPatch.context() as patch:
+    with database_for(request, tmp_path) as url, pytest.MonkeyPatch.context() as patch:
         for variable, value in s3_server.env(bucket).items():
             patch.setenv(variable, value)
         server = make_server(url, tmp_path / "local-media")

@@ -60,7 +60,7 @@ def test_a_run_killed_mid_user_is_finished_by_running_it_again(tmp_path, request
         import pytest
 
         pytest.skip("the upstream fixture is not here")
-    with database_for(request.config, tmp_path) as url:
+    with database_for(request, tmp_path) as url:
         server = make_server(url, tmp_path / "media")
         environment = {
             **os.environ,
@@ -107,7 +107,7 @@ def test_an_account_already_here_is_reported_and_never_overwritten(tmp_path, req
     from wger_flask.models.accounts import User
     from wger_flask.services.accounts import users
 
-    with database_for(request.config, tmp_path) as url:
+    with database_for(request, tmp_path) as url:
         server = make_server(url, tmp_path / "media")
         with server.app_context():
             # Someone else, here first: takes id 1 (upstream's admin) and tomasz_w's username;

@@ -139,7 +139,7 @@ def from_postgres(request, tmp_path_factory):
     with contextlib.ExitStack() as stack:
         upstream = stack.enter_context(fresh_postgres_database())
         copy_to_postgres(upstream)
-        url = stack.enter_context(database_for(request.config, folder))
+        url = stack.enter_context(database_for(request, folder))
         server = make_server(url, folder / "media")
         done = server.test_cli_runner().invoke(
             args=["import-wger", upstream, "--media", str(FIXTURE / "media")]

@@ -99,7 +99,7 @@ def returned(imported, tmp_path_factory, request):
         args=["export-wger", target, "--media", str(folder / "upstream-media")]
     )
     assert exported.exit_code == 0, exported.output
-    with database_for(request.config, folder) as url:
+    with database_for(request, folder) as url:
         server = make_server(url, folder / "media")
         again = server.test_cli_runner().invoke(
             args=["import-wger", target, "--media", str(folder / "upstream-media")]

@@ -8,26 +8,26 @@ import urllib.request
 
 import pytest
 
-from tests.s3_server import REGION, s3_app, s3_bucket, s3_server  # noqa: F401 (fixtures)
+from tests.s3_server import REGION
 from wger_flask.services import media
 from wger_flask.services.media import S3Settings, S3Storage, UnsafeName
 from wger_flask.services.media.s3 import make_client
 
 
 @pytest.fixture
-def store(s3_server, s3_bucket):  # noqa: F811
+def store(s3_server, s3_bucket):
     settings = S3Settings(bucket=s3_bucket, endpoint_url=s3_server.url, region=REGION)
     return S3Storage(settings, make_client(settings))
 
 
 @pytest.fixture(autouse=True)
-def credentials(monkeypatch, s3_server, s3_bucket):  # noqa: F811
+def credentials(monkeypatch, s3_server, s3_bucket):
     for variable, value in s3_server.env(s3_bucket).items():
         if variable.startswith("AWS_"):
             monkeypatch.setenv(variable, value)
 
 
-def test_save_open_stat_and_its_content_type(store, s3_server, s3_bucket):  # noqa: F811
+def test_save_open_stat_and_its_content_type(store, s3_server, s3_bucket):
     name = store.save("gallery/7", "jpg", lambda handle: handle.write(b"jpeg bytes"))
     folder, file = name.rsplit("/", 1)
     assert folder == "gallery/7" and file.endswith(".jpg") and len(file) == 36
@@ -42,7 +42,7 @@ def test_save_open_stat_and_its_content_type(store, s3_server, s3_bucket):  # no
     assert store.save("gallery/7", "jpg", lambda handle: handle.write(b"x")) != name
 
 
-def test_a_failed_write_sends_nothing(store, s3_server, s3_bucket):  # noqa: F811
+def test_a_failed_write_sends_nothing(store, s3_server, s3_bucket):
     def broken(handle):
         handle.write(b"half")
         raise RuntimeError("encoder failed")
@@ -69,7 +69,7 @@ def test_missing_objects(store):
     store.delete("gallery/1/" + "a" * 32 + ".png")  # idempotent
 
 
-def test_delete_and_delete_folder_as_on_disk(store, s3_server, s3_bucket):  # noqa: F811
+def test_delete_and_delete_folder_as_on_disk(store, s3_server, s3_bucket):
     kept = store.save("gallery/2", "png", lambda handle: handle.write(b"b"))
     nested = store.save("gallery/1/sub", "png", lambda handle: handle.write(b"c"))
     names = [store.save("gallery/1", "png", lambda handle: handle.write(b"a")) for _ in range(3)]
@@ -82,7 +82,7 @@ def test_delete_and_delete_folder_as_on_disk(store, s3_server, s3_bucket):  # no
         store.delete_folder("../gallery")
 
 
-def test_a_prefix_keeps_keys_apart(s3_server, s3_bucket):  # noqa: F811
+def test_a_prefix_keeps_keys_apart(s3_server, s3_bucket):
     settings = S3Settings(
         bucket=s3_bucket, prefix="/site-a/", endpoint_url=s3_server.url, region=REGION
     )
@@ -92,14 +92,14 @@ def test_a_prefix_keeps_keys_apart(s3_server, s3_bucket):  # noqa: F811
     assert store.exists(name)
 
 
-def test_check_answers_for_the_bucket_only(store, s3_server):  # noqa: F811
+def test_check_answers_for_the_bucket_only(store, s3_server):
     store.check()
     settings = S3Settings(bucket="no-such-bucket-here", endpoint_url=s3_server.url, region=REGION)
     with pytest.raises(Exception):  # noqa: B017 (botocore's ClientError, 404)
         S3Storage(settings, make_client(settings)).check()
 
 
-def test_storage_follows_the_configuration(s3_app):  # noqa: F811
+def test_storage_follows_the_configuration(s3_app):
     with s3_app.app_context():
         first = media.storage()
         assert isinstance(first, S3Storage)
@@ -111,7 +111,7 @@ def test_storage_follows_the_configuration(s3_app):  # noqa: F811
 # ------------------------------------------------------------------------------ serving
 
 
-def test_streamed_with_todays_headers(s3_app):  # noqa: F811
+def test_streamed_with_todays_headers(s3_app):
     client = s3_app.test_client()
     with s3_app.app_context():
         name = media.storage().save("gallery/1", "png", lambda handle: handle.write(b"0123456789"))
@@ -132,7 +132,7 @@ def test_streamed_with_todays_headers(s3_app):  # noqa: F811
     assert client.get("/media/gallery/1/x.html").status_code == 404
 
 
-def test_redirected_to_a_presigned_url(s3_app):  # noqa: F811
+def test_redirected_to_a_presigned_url(s3_app):
     s3_app.config["MEDIA_S3_SERVE"] = "redirect"
     s3_app.config["MEDIA_S3_URL_SECONDS"] = 120
     client = s3_app.test_client()
@@ -151,7 +151,7 @@ def test_redirected_to_a_presigned_url(s3_app):  # noqa: F811
     assert client.get("/media/gallery/1/" + "c" * 32 + ".webp").status_code == 404
 
 
-def test_a_range_is_fetched_from_its_start(s3_app, monkeypatch):  # noqa: F811
+def test_a_range_is_fetched_from_its_start(s3_app, monkeypatch):
     client = s3_app.test_client()
     content = bytes(range(256)) * 4096  # 1 MB
     with s3_app.app_context():
