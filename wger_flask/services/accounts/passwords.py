@@ -8,6 +8,7 @@ login (``needs_rehash``).
 from __future__ import annotations
 
 import contextlib
+import functools
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -18,8 +19,14 @@ from wger_flask.services.accounts import django_hashes
 _PRODUCTION = PasswordHasher()  # argon2id, library defaults (RFC 9106 low-memory profile)
 # The test suite hashes hundreds of passwords: same algorithm, cheap parameters.
 _FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-# Verified against when the user does not exist, so a login takes as long either way.
-_DUMMY_HASH = _PRODUCTION.hash("wger-flask: no such user")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so a login takes as long either way.
+    Made at the first such login, not at import: a full argon2 hash costs every process that
+    imports this module (each `flask` command, each server start) about a third of a second."""
+    return _PRODUCTION.hash("wger-flask: no such user")
 
 
 def _hasher() -> PasswordHasher:
@@ -36,7 +43,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     """Constant-effort check; an empty or unknown hash never matches."""
     if not password_hash:
         with contextlib.suppress(VerificationError):
-            _PRODUCTION.verify(_DUMMY_HASH, password)
+            _PRODUCTION.verify(_dummy_hash(), password)
         return False
     if django_hashes.is_django_hash(password_hash):
         return django_hashes.verify(password_hash, password)
