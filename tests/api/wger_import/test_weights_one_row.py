@@ -84,7 +84,7 @@ def test_weights_come_in_as_one_row_and_go_out_as_weight_entries(tmp_path, reque
                 (USER,),
             )
         }
-    with database_for(request.config, tmp_path) as url:
+    with database_for(request, tmp_path) as url:
         server = make_server(url, tmp_path / "media")
         done = server.test_cli_runner().invoke(
             args=["import-wger", source, "--media", str(FIXTURE / "media")]
