@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -40,54 +39,26 @@ class KeptResponse:
     etag: str
 
 
-class ResponseStore:
-    """Whole JSON answers by request key: a thread-safe LRU bounded in bytes."""
+class ResponseStore(caches.BoundedLRU[KeptResponse]):
+    """Whole JSON answers by request key (``caches.BoundedLRU``); an answer kept at another
+    generation is not returned, and one over ``max_response`` bytes is never kept."""
 
     def __init__(
         self, max_bytes: int = MAX_RESPONSE_BYTES, max_response: int = MAX_KEPT_RESPONSE
     ) -> None:
-        self.max_bytes = max_bytes
+        super().__init__(max_bytes, lambda kept: len(kept.body) + len(kept.etag))
         self.max_response = max_response
-        self._kept: OrderedDict[Hashable, KeptResponse] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
 
-    def get(self, key: Hashable, generation: int) -> KeptResponse | None:
-        kept = self._kept.get(key)
+    def at(self, key: Hashable, generation: int) -> KeptResponse | None:
+        """The answer kept for ``key`` if it was kept at ``generation``."""
+        kept = self.get(key)
         if kept is None or kept.generation != generation:
             return None
-        with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
         return kept
 
     def put(self, key: Hashable, kept: KeptResponse) -> None:
-        if len(kept.body) > self.max_response:
-            return
-        with self._lock:
-            old = self._kept.pop(key, None)
-            if old is not None:
-                self._size -= _response_bytes(old)
-            self._kept[key] = kept
-            self._size += _response_bytes(kept)
-            while self._size > self.max_bytes:
-                _, dropped = self._kept.popitem(last=False)
-                self._size -= _response_bytes(dropped)
-
-    def __len__(self) -> int:
-        return len(self._kept)
-
-    def size_bytes(self) -> int:
-        return self._size
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-            self._size = 0
-
-
-def _response_bytes(kept: KeptResponse) -> int:
-    return len(kept.body) + len(kept.etag) + caches.ENTRY_OVERHEAD
+        if len(kept.body) <= self.max_response:
+            super().put(key, kept)
 
 
 def read_number(sql: str) -> int:
@@ -218,7 +189,7 @@ def answer_kept(
         return compute()
     current = generation()
     key = response_key()
-    kept = store.get(key, current)
+    kept = store.at(key, current)
     if kept is not None:
         metrics.catalogue_cache(metric, hits=1)
         return kept_answer(kept)

@@ -13,15 +13,62 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from flask import Flask
 
 # Keys, tuples and dict slots of one entry: measured with tracemalloc on the catalogue's and
 # the ingredients' entries (100-250 bytes each), rounded up.
 ENTRY_OVERHEAD = 320
+
+V = TypeVar("V")
+
+
+class BoundedLRU(Generic[V]):
+    """A thread-safe map, least recently used first out, bounded in bytes: each entry counts
+    ``weigh(value)`` plus ``ENTRY_OVERHEAD``. The one eviction loop of the stores built on it."""
+
+    def __init__(self, max_bytes: int, weigh: Callable[[V], int]) -> None:
+        self.max_bytes = max_bytes
+        self._weigh = weigh
+        self._kept: OrderedDict[Hashable, V] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def _bytes(self, value: V) -> int:
+        return self._weigh(value) + ENTRY_OVERHEAD
+
+    def get(self, key: Hashable) -> V | None:
+        with self._lock:
+            value = self._kept.get(key)
+            if value is not None:
+                self._kept.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: V) -> None:
+        with self._lock:
+            old = self._kept.pop(key, None)
+            if old is not None:
+                self._size -= self._bytes(old)
+            self._kept[key] = value
+            self._size += self._bytes(value)
+            while self._size > self.max_bytes:
+                _, dropped = self._kept.popitem(last=False)
+                self._size -= self._bytes(dropped)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def size_bytes(self) -> int:
+        return self._size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._size = 0
 
 
 class Sized(Protocol):

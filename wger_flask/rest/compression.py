@@ -15,8 +15,6 @@ response from its body (streamed answers are chunked and left alone).
 from __future__ import annotations
 
 import gzip
-import threading
-from collections import OrderedDict
 
 from flask import Flask, Response, request
 
@@ -52,43 +50,21 @@ def accepts_gzip(header: str | None) -> bool:
     return bool(allowed)
 
 
-class CompressedBodies:
-    """Compressed bodies by ETag: a thread-safe LRU bounded in bytes."""
+class CompressedBodies(caches.BoundedLRU[bytes]):
+    """Compressed bodies by ETag (``caches.BoundedLRU``); one over a quarter of the bound is
+    compressed every time."""
 
     def __init__(self, max_bytes: int = MAX_KEPT_BYTES) -> None:
-        self.max_bytes = max_bytes
-        self._kept: OrderedDict[str, bytes] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
+        super().__init__(max_bytes, len)
 
     def get_or_compress(self, tag: str, body: bytes) -> bytes:
-        with self._lock:
-            kept = self._kept.get(tag)
-            if kept is not None:
-                self._kept.move_to_end(tag)
-                return kept
+        kept = self.get(tag)
+        if kept is not None:
+            return kept
         compressed = gzip.compress(body, compresslevel=LEVEL, mtime=0)
         if len(compressed) <= self.max_bytes // 4:
-            with self._lock:
-                if tag not in self._kept:
-                    self._kept[tag] = compressed
-                    self._size += _entry_bytes(compressed)
-                while self._size > self.max_bytes:
-                    _, dropped = self._kept.popitem(last=False)
-                    self._size -= _entry_bytes(dropped)
+            self.put(tag, compressed)
         return compressed
-
-    def size_bytes(self) -> int:
-        return self._size
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-            self._size = 0
-
-
-def _entry_bytes(body: bytes) -> int:
-    return len(body) + caches.ENTRY_OVERHEAD
 
 
 BODIES = CompressedBodies()

@@ -85,3 +85,17 @@ def test_a_bounded_lru_cache_keeps_at_most_its_bytes():
         assert size.size_bytes == size.max_bytes == 1000  # 10 entries of 100 bytes
     finally:
         caches._SOURCES.pop("test_squares", None)
+
+
+def test_the_bounded_map_drops_the_least_recently_used_first_and_counts_replacements_once():
+    store = caches.BoundedLRU[bytes](max_bytes=3 * (caches.ENTRY_OVERHEAD + 10), weigh=len)
+    for key in "abc":
+        store.put(key, b"x" * 10)
+    assert store.get("a") == b"x" * 10  # "a" is now the most recently used
+    store.put("b", b"y" * 10)  # a replacement: its old size is taken off, nothing dropped
+    assert len(store) == 3
+    assert store.size_bytes() == 3 * (caches.ENTRY_OVERHEAD + 10)
+    store.put("d", b"z" * 10)  # over the bound: "c", the least recently used, goes
+    assert store.get("c") is None
+    assert [store.get(key) is not None for key in "abd"] == [True, True, True]
+    assert store.size_bytes() <= store.max_bytes
