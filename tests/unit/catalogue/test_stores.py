@@ -54,8 +54,8 @@ def test_a_response_counts_its_body_tag_and_entry():
 def test_a_response_is_used_only_at_its_generation():
     store = ResponseStore()
     store.put("key", KeptResponse(5, b"body", "tag"))
-    assert store.get("key", 5).body == b"body"
-    assert store.get("key", 6) is None
+    assert store.at("key", 5).body == b"body"
+    assert store.at("key", 6) is None
 
 
 def test_responses_are_dropped_least_recently_used_first():
@@ -63,12 +63,12 @@ def test_responses_are_dropped_least_recently_used_first():
     store = ResponseStore(max_bytes=2 * entry + 2, max_response=8)
     store.put("a", KeptResponse(1, b"aaaa", "a"))
     store.put("b", KeptResponse(1, b"bbbb", "b"))
-    assert store.get("a", 1) is not None  # a used last
+    assert store.at("a", 1) is not None  # a used last
     store.put("c", KeptResponse(1, b"cccc", "c"))
-    assert store.get("b", 1) is None
-    assert store.get("a", 1) is not None and store.get("c", 1) is not None
+    assert store.at("b", 1) is None
+    assert store.at("a", 1) is not None and store.at("c", 1) is not None
     store.put("huge", KeptResponse(1, b"x" * 9, "h"))
-    assert store.get("huge", 1) is None
+    assert store.at("huge", 1) is None
 
 
 @pytest.mark.parametrize(
