@@ -9,8 +9,10 @@ from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -43,6 +45,12 @@ class User(UserMixin, Model):
     # Bumped whenever the account's credentials change (password, deactivation): sessions and
     # JWTs carry the generation they were made in and stop working when it moves on.
     auth_generation: Mapped[int] = mapped_column(Integer, default=0)
+    # The version of everything the user's own answers read, renewed by database triggers on
+    # every write to that data, whoever writes it (migration 7d2e9b4c1a05): the owner answer
+    # cache's key. Read with the user by the authentication look-up, never written from Python.
+    data_stamp: Mapped[int] = mapped_column(
+        BigInteger, server_default=FetchedValue(), server_onupdate=FetchedValue()
+    )
 
     api_key: Mapped[ApiKey | None] = relationship(
         back_populates="user", cascade="all, delete-orphan"

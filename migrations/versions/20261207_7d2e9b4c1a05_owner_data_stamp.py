@@ -1,0 +1,202 @@
+"""every user's data stamp, renewed by the database on each write to that user's data
+
+Revision ID: 7d2e9b4c1a05
+Revises: f3b9c2d4e6a8
+Create Date: 2026-12-07 11:15:00.000000
+
+``auth_user.data_stamp`` names the version of everything a user's own answers read (their
+routines down to the progression configs, logs and sessions, nutrition plans down to the meal
+items and the diary, measurements and weights, gallery, trophies and statistics, profile,
+permissions, the user row itself). Triggers renew it on every INSERT, UPDATE and DELETE of
+such a row, whoever writes it: a REST view, the PowerSync upload, ``flask import-wger``, a CLI
+command, a foreign-key cascade, another worker or host. The owner answer cache
+(``rest/owner_answers.py``) keys on it; docs/performance.md, "Owner data", says why.
+
+A stamp is renewed with a **random** 62-bit value, not ``+ 1``: a value never comes back, so a
+worker's cache cannot meet an earlier state under the same key after a user id is reused
+(SQLite hands out the highest id again after its row was deleted), after a database is
+restored from a backup, or after a rolled-back transaction (the test suite rolls back every
+test). Two states of one user share a stamp with a chance of 2^-62 per pair.
+
+A row resolves its user through its own ``user_id`` or its parents'. A row whose parents are
+already gone (a cascade from a deleted routine or plan) resolves to no user: the parent's own
+delete renewed the stamp. On PostgreSQL the triggers are per statement with transition tables
+(an import of many rows renews each user once per statement); SQLite has row triggers only.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+# revision identifiers, used by Alembic.
+revision = '7d2e9b4c1a05'
+down_revision = 'f3b9c2d4e6a8'
+branch_labels = None
+depends_on = None
+
+CONFIGS = (
+    "manager_weightconfig",
+    "manager_maxweightconfig",
+    "manager_repetitionsconfig",
+    "manager_maxrepetitionsconfig",
+    "manager_setsconfig",
+    "manager_maxsetsconfig",
+    "manager_restconfig",
+    "manager_maxrestconfig",
+    "manager_rirconfig",
+    "manager_maxrirconfig",
+)
+
+# table → the user of a row, as SQL; tests/api/accounts/test_data_stamp.py fails
+# when a model with ``__owner__`` has no entry here.
+_ROUTINE_OF_DAY = "SELECT r.user_id FROM manager_routine r WHERE r.id = {}"
+_DAY_OF_SLOT = (
+    "SELECT r.user_id FROM manager_day d"
+    " JOIN manager_routine r ON r.id = d.routine_id WHERE d.id = {}"
+)
+_SLOT_OF_ENTRY = (
+    "SELECT r.user_id FROM manager_slot s"
+    " JOIN manager_day d ON d.id = s.day_id"
+    " JOIN manager_routine r ON r.id = d.routine_id WHERE s.id = {}"
+)
+_ENTRY_OF_CONFIG = (
+    "SELECT r.user_id FROM manager_slotentry e"
+    " JOIN manager_slot s ON s.id = e.slot_id"
+    " JOIN manager_day d ON d.id = s.day_id"
+    " JOIN manager_routine r ON r.id = d.routine_id WHERE e.id = {}"
+)
+_PLAN = "SELECT p.user_id FROM nutrition_nutritionplan p WHERE p.id = {}"
+_MEAL = (
+    "SELECT p.user_id FROM nutrition_meal m"
+    " JOIN nutrition_nutritionplan p ON p.id = m.plan_id WHERE m.id = {}"
+)
+_CATEGORY = "SELECT c.user_id FROM measurements_category c WHERE c.id = {}"
+
+DIRECT = (
+    "auth_user",  # special-cased below: its own row
+    "core_userprofile",
+    "accounts_userpermission",
+    "manager_routine",
+    "manager_workoutsession",
+    "manager_workoutlog",
+    "nutrition_nutritionplan",
+    "measurements_category",
+    "gallery_image",
+    "trophies_usertrophy",
+    "trophies_userstatistics",
+    "trophies_sessionfact",
+)
+THROUGH_PARENT = {
+    "manager_day": (_ROUTINE_OF_DAY, "routine_id"),
+    "manager_slot": (_DAY_OF_SLOT, "day_id"),
+    "manager_slotentry": (_SLOT_OF_ENTRY, "slot_id"),
+    **{table: (_ENTRY_OF_CONFIG, "slot_entry_id") for table in CONFIGS},
+    "nutrition_meal": (_PLAN, "plan_id"),
+    "nutrition_mealitem": (_MEAL, "meal_id"),
+    "nutrition_logitem": (_PLAN, "plan_id"),
+    "measurements_measurement": (_CATEGORY, "category_id"),
+}
+STAMPED = tuple(table for table in DIRECT if table != "auth_user") + tuple(THROUGH_PARENT)
+
+SQLITE_RANDOM = "(random() & 4611686018427387903)"
+POSTGRES_RANDOM = "floor(random() * 4611686018427387903)::bigint"
+
+
+def _users_of(table: str, row: str) -> str:
+    """SQL for the user of ``row`` (NEW/OLD on SQLite, a column reference on PostgreSQL)."""
+    if table in THROUGH_PARENT:
+        query, column = THROUGH_PARENT[table]
+        return f"({query.format(f'{row}.{column}')})"
+    return f"{row}.user_id"
+
+
+def _sqlite_upgrade() -> None:
+    op.add_column("auth_user", sa.Column("data_stamp", sa.BigInteger(), nullable=False,
+                                         server_default="0"))
+    op.execute(f"UPDATE auth_user SET data_stamp = {SQLITE_RANDOM}")
+    bump = f"UPDATE auth_user SET data_stamp = {SQLITE_RANDOM} WHERE id"
+    # the user row itself: a new user starts at a random stamp, any change renews it (the
+    # renewal is itself an UPDATE, which the WHEN lets through only once)
+    op.execute(
+        "CREATE TRIGGER auth_user_stamp_insert AFTER INSERT ON auth_user "
+        f"BEGIN {bump} = NEW.id; END"
+    )
+    op.execute(
+        "CREATE TRIGGER auth_user_stamp_update AFTER UPDATE ON auth_user "
+        f"WHEN OLD.data_stamp = NEW.data_stamp BEGIN {bump} = NEW.id; END"
+    )
+    for table in STAMPED:
+        new, old = _users_of(table, "NEW"), _users_of(table, "OLD")
+        op.execute(
+            f"CREATE TRIGGER {table}_stamp_insert AFTER INSERT ON {table} "
+            f"BEGIN {bump} = {new}; END"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_stamp_update AFTER UPDATE ON {table} "
+            f"BEGIN {bump} IN ({old}, {new}); END"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_stamp_delete AFTER DELETE ON {table} "
+            f"BEGIN {bump} = {old}; END"
+        )
+
+
+def _postgres_upgrade() -> None:
+    # a volatile default: every existing row gets its own random stamp, as every new one will
+    op.add_column("auth_user", sa.Column("data_stamp", sa.BigInteger(), nullable=False,
+                                         server_default=sa.text(POSTGRES_RANDOM)))
+    op.execute(
+        "CREATE FUNCTION auth_user_stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"UPDATE auth_user SET data_stamp = {POSTGRES_RANDOM} WHERE id = NEW.id; "
+        "RETURN NULL; END $$"
+    )
+    op.execute(
+        "CREATE TRIGGER auth_user_stamp_update AFTER UPDATE ON auth_user FOR EACH ROW "
+        "WHEN (OLD.data_stamp = NEW.data_stamp) EXECUTE FUNCTION auth_user_stamp()"
+    )
+    for table in STAMPED:
+        for event, rows in (("insert", "new_rows"), ("update", "new_rows"), ("delete", "old_rows")):
+            op.execute(
+                f"CREATE FUNCTION {table}_stamp_{event}() RETURNS trigger LANGUAGE plpgsql AS "
+                f"$$ BEGIN UPDATE auth_user SET data_stamp = {POSTGRES_RANDOM} WHERE id IN "
+                f"(SELECT {_users_of(table, 'changed')} FROM {rows} changed"
+                + (
+                    f" UNION SELECT {_users_of(table, 'prior')} FROM old_rows prior"
+                    if event == "update"
+                    else ""
+                )
+                + "); RETURN NULL; END $$"
+            )
+            transition = (
+                "REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows"
+                if event == "update"
+                else f"REFERENCING {'OLD' if event == 'delete' else 'NEW'} TABLE AS {rows}"
+            )
+            op.execute(
+                f"CREATE TRIGGER {table}_stamp_{event} AFTER {event.upper()} ON {table} "
+                f"{transition} FOR EACH STATEMENT EXECUTE FUNCTION {table}_stamp_{event}()"
+            )
+
+
+def upgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        _postgres_upgrade()
+    else:
+        _sqlite_upgrade()
+
+
+def downgrade():
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for table in STAMPED:
+        for event in ("insert", "update", "delete"):
+            if postgres:
+                op.execute(f"DROP TRIGGER IF EXISTS {table}_stamp_{event} ON {table}")
+                op.execute(f"DROP FUNCTION IF EXISTS {table}_stamp_{event}()")
+            else:
+                op.execute(f"DROP TRIGGER IF EXISTS {table}_stamp_{event}")
+    if postgres:
+        op.execute("DROP TRIGGER IF EXISTS auth_user_stamp_update ON auth_user")
+        op.execute("DROP FUNCTION IF EXISTS auth_user_stamp()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS auth_user_stamp_insert")
+        op.execute("DROP TRIGGER IF EXISTS auth_user_stamp_update")
+    with op.batch_alter_table("auth_user") as batch:
+        batch.drop_column("data_stamp")
