@@ -79,11 +79,12 @@ def _init_extensions(app: Flask) -> None:
     api = app.extensions[API_EXTENSION] = Api()
     api.init_app(app)
 
-    from wger_flask.rest import compression, conditional, throttling
+    from wger_flask.rest import compression, conditional, owner_answers, throttling
 
     throttling.init_app(app)
     compression.init_app(app)
     conditional.init_app(app)  # after compression: its hook runs first
+    owner_answers.init_app(app)  # after conditional: a kept answer is tagged as a fresh one
 
     from wger_flask import security
     from wger_flask.services.accounts import credentials

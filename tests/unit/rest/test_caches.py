@@ -5,6 +5,7 @@ from array import array
 
 from wger_flask.rest import caches
 from wger_flask.rest.compression import CompressedBodies
+from wger_flask.rest.owner_answers import KeptAnswer, OwnerAnswers
 from wger_flask.services.catalogue.rendering import (
     CountStore,
     KeptResponse,
@@ -24,6 +25,7 @@ LISTED = {
     "decimal_strings",
     "whole_or_decimal_strings",
     "verified_tokens",
+    "owner_answers",
 }
 
 
@@ -99,3 +101,16 @@ def test_the_bounded_map_drops_the_least_recently_used_first_and_counts_replacem
     assert store.get("c") is None
     assert [store.get(key) is not None for key in "abd"] == [True, True, True]
     assert store.size_bytes() <= store.max_bytes
+
+
+def test_the_owner_answers_stay_within_their_bytes():
+    store = OwnerAnswers(max_bytes=64 * 1024)
+    answer = KeptAnswer(b"x" * 1000, (("Content-Type", "application/json"),))
+    for user in range(500):
+        store.put((user, 1, "/api/v2/userprofile/"), answer)
+        assert store.size_bytes() <= store.max_bytes
+    assert 0 < len(store) < 500
+    assert store.get((499, 1, "/api/v2/userprofile/")) == answer  # the newest stay
+    assert store.get((0, 1, "/api/v2/userprofile/")) is None  # the oldest went first
+    store.put(("huge",), KeptAnswer(b"x" * 60_000, ()))  # more than an eighth: never kept
+    assert store.get(("huge",)) is None
