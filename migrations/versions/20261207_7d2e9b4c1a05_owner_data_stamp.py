@@ -198,5 +198,6 @@ def downgrade():
     else:
         op.execute("DROP TRIGGER IF EXISTS auth_user_stamp_insert")
         op.execute("DROP TRIGGER IF EXISTS auth_user_stamp_update")
-    with op.batch_alter_table("auth_user") as batch:
-        batch.drop_column("data_stamp")
+    # SQLite's own DROP COLUMN, not a batch copy of the table: dropping the old auth_user
+    # would run its ON DELETE CASCADEs and empty every user's data
+    op.execute("ALTER TABLE auth_user DROP COLUMN data_stamp")

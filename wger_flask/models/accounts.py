@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     true,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, undefer
 
 from wger_flask.database import Model
 from wger_flask.models.types import JSONDocument, UTCDateTime, utcnow
@@ -31,6 +31,8 @@ class User(UserMixin, Model):
     """An account. Passwords are stored only as argon2id hashes (``services.passwords``)."""
 
     __tablename__ = "auth_user"
+    # a new row's server-made data_stamp is read when asked for, not RETURNed by the INSERT
+    __mapper_args__ = {"eager_defaults": False}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(150), unique=True)
@@ -47,9 +49,11 @@ class User(UserMixin, Model):
     auth_generation: Mapped[int] = mapped_column(Integer, default=0)
     # The version of everything the user's own answers read, renewed by database triggers on
     # every write to that data, whoever writes it (migration 7d2e9b4c1a05): the owner answer
-    # cache's key. Read with the user by the authentication look-up, never written from Python.
+    # cache's key. Never written from Python. Deferred: only the authentication look-ups read
+    # it (``WITH_DATA_STAMP``), in their one statement, and a user row is still written and
+    # read on a schema older than the column (the migrations' own tests do).
     data_stamp: Mapped[int] = mapped_column(
-        BigInteger, server_default=FetchedValue(), server_onupdate=FetchedValue()
+        BigInteger, server_default=FetchedValue(), server_onupdate=FetchedValue(), deferred=True
     )
 
     api_key: Mapped[ApiKey | None] = relationship(
@@ -222,3 +226,7 @@ class UserPermission(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("auth_user.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(100))
     granted: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# How the authentication look-ups load the user: with the data stamp, in the same statement.
+WITH_DATA_STAMP = undefer(User.data_stamp)

@@ -14,7 +14,7 @@ import secrets
 from sqlalchemy import bindparam, select
 
 from wger_flask.extensions import db
-from wger_flask.models.accounts import ApiKey, User
+from wger_flask.models.accounts import WITH_DATA_STAMP, ApiKey, User
 from wger_flask.models.types import utcnow
 
 KEY_BYTES = 20
@@ -58,6 +58,7 @@ KEY_WITH_USER = (
     select(ApiKey, User)
     .join(User, ApiKey.user_id == User.id)
     .where(ApiKey.digest == bindparam("digest"))
+    .options(WITH_DATA_STAMP)
 )
 
 

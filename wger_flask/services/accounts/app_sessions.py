@@ -28,7 +28,7 @@ from sqlalchemy import delete, select, update
 
 from wger_flask.database import changed_rows
 from wger_flask.extensions import db
-from wger_flask.models.accounts import AppSession, User
+from wger_flask.models.accounts import WITH_DATA_STAMP, AppSession, User
 from wger_flask.models.types import utcnow
 from wger_flask.services.accounts import tokens
 
@@ -185,6 +185,7 @@ def browser_lookup(token: str | None) -> BrowserSession | None:
         select(AppSession, User)
         .outerjoin(User, User.id == AppSession.user_id)
         .where(AppSession.digest == _digest(token), AppSession.kind == BROWSER)
+        .options(WITH_DATA_STAMP)
     ).first()
     if row is None:
         return None

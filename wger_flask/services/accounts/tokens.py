@@ -30,7 +30,7 @@ from sqlalchemy.orm import aliased
 
 from wger_flask.database import changed_rows
 from wger_flask.extensions import db
-from wger_flask.models.accounts import AppSession, RefreshToken, User
+from wger_flask.models.accounts import WITH_DATA_STAMP, AppSession, RefreshToken, User
 from wger_flask.models.types import utcnow
 from wger_flask.rest import caches
 
@@ -299,7 +299,7 @@ def _look_up(with_session: bool, with_family: bool) -> Any:
             .correlate(None)
             .label("family_live")
         )
-    return select(*columns).where(User.id == bindparam("user_id"))
+    return select(*columns).where(User.id == bindparam("user_id")).options(WITH_DATA_STAMP)
 
 
 LOOK_UPS = {(sid, fam): _look_up(sid, fam) for sid in (False, True) for fam in (False, True)}
