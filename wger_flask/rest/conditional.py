@@ -11,7 +11,8 @@ cache; ``Vary`` names the credentials it depends on.
 
 The answer is still computed to be compared: what a 304 saves is the transfer and the client's
 parsing, and the statements of a read are already few and constant (see
-``docs/performance.md``).
+``docs/performance.md``). On the routes ``rest.owner_answers`` keeps, the answer is the kept
+one (no view runs) and is tagged here the same way.
 """
 
 from __future__ import annotations
