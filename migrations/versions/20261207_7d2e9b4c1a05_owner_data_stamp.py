@@ -22,6 +22,10 @@ A row resolves its user through its own ``user_id`` or its parents'. A row whose
 already gone (a cascade from a deleted routine or plan) resolves to no user: the parent's own
 delete renewed the stamp. On PostgreSQL the triggers are per statement with transition tables
 (an import of many rows renews each user once per statement); SQLite has row triggers only.
+
+``trophies_catalogue_generation`` (one row) is renewed the same way by every write to the
+trophy catalogue (``trophies_trophy``), which ``trophy/progress/`` nests for every user: it is
+read with the stamp, in the same statement.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -176,15 +180,54 @@ def _postgres_upgrade() -> None:
             )
 
 
+TROPHY_GENERATION = "trophies_catalogue_generation"
+
+
+def _trophy_generation_upgrade(postgres: bool) -> None:
+    op.create_table(
+        TROPHY_GENERATION,
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{TROPHY_GENERATION}")),
+    )
+    random = POSTGRES_RANDOM if postgres else SQLITE_RANDOM
+    op.execute(f"INSERT INTO {TROPHY_GENERATION} (id, value) VALUES (1, {random})")
+    bump = f"UPDATE {TROPHY_GENERATION} SET value = {random} WHERE id = 1"
+    if postgres:
+        op.execute(
+            f"CREATE FUNCTION {TROPHY_GENERATION}_bump() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN {bump}; RETURN NULL; END $$"
+        )
+        op.execute(
+            f"CREATE TRIGGER {TROPHY_GENERATION} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON trophies_trophy FOR EACH STATEMENT EXECUTE FUNCTION {TROPHY_GENERATION}_bump()"
+        )
+        return
+    for event in ("insert", "update", "delete"):
+        op.execute(
+            f"CREATE TRIGGER {TROPHY_GENERATION}_{event} AFTER {event.upper()} ON trophies_trophy "
+            f"BEGIN {bump}; END"
+        )
+
+
 def upgrade():
-    if op.get_bind().dialect.name == "postgresql":
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:
         _postgres_upgrade()
     else:
         _sqlite_upgrade()
+    _trophy_generation_upgrade(postgres)
 
 
 def downgrade():
     postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:
+        op.execute(f"DROP TRIGGER IF EXISTS {TROPHY_GENERATION} ON trophies_trophy")
+        op.execute(f"DROP FUNCTION IF EXISTS {TROPHY_GENERATION}_bump()")
+    else:
+        for event in ("insert", "update", "delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS {TROPHY_GENERATION}_{event}")
+    op.drop_table(TROPHY_GENERATION)
     for table in STAMPED:
         for event in ("insert", "update", "delete"):
             if postgres:

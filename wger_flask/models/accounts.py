@@ -19,12 +19,17 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    column,
+    select,
+    table,
     true,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, undefer
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship, undefer
 
 from wger_flask.database import Model
 from wger_flask.models.types import JSONDocument, UTCDateTime, utcnow
+
+_TROPHY_GENERATION = table("trophies_catalogue_generation", column("id"), column("value"))
 
 
 class User(UserMixin, Model):
@@ -54,6 +59,12 @@ class User(UserMixin, Model):
     # read on a schema older than the column (the migrations' own tests do).
     data_stamp: Mapped[int] = mapped_column(
         BigInteger, server_default=FetchedValue(), server_onupdate=FetchedValue(), deferred=True
+    )
+    # The trophy catalogue's generation (one row, renewed by triggers on every trophy write):
+    # not the user's, but read with the stamp because every user's trophy progress nests it.
+    trophy_generation: Mapped[int] = column_property(
+        select(_TROPHY_GENERATION.c.value).where(_TROPHY_GENERATION.c.id == 1).scalar_subquery(),
+        deferred=True,
     )
 
     api_key: Mapped[ApiKey | None] = relationship(
@@ -228,5 +239,6 @@ class UserPermission(Model):
     granted: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-# How the authentication look-ups load the user: with the data stamp, in the same statement.
-WITH_DATA_STAMP = undefer(User.data_stamp)
+# How the authentication look-ups load the user: with the data stamp (and the trophy
+# catalogue's generation), in the same statement.
+WITH_DATA_STAMP = (undefer(User.data_stamp), undefer(User.trophy_generation))

@@ -56,6 +56,8 @@ ROUTES: dict[str, Callable[[Any], object]] = {
     "body.weightentry-detail": lambda user: None,
     "trophies.user-statistics-list": lambda user: None,
     "trophies.user-statistics-detail": lambda user: None,
+    # the trophy catalogue (hidden trophies depend on is_staff: the user row, stamped)
+    "trophies.trophy-progress": lambda user: user.trophy_generation,
 }
 
 

@@ -47,7 +47,7 @@ def test_the_cached_routes_are_routes_of_the_app(app):
     assert set(ROUTES) <= endpoints
 
 
-@pytest.mark.parametrize("url", [PROFILE, WEIGHTS, STATISTICS])
+@pytest.mark.parametrize("url", [PROFILE, WEIGHTS, STATISTICS, "/api/v2/trophy/progress/"])
 def test_a_repeated_read_is_the_kept_answer_with_its_tag(client, alice, count_queries, url):
     first = read(client, alice, url)
     with count_queries() as counter:
@@ -152,3 +152,37 @@ def test_trust_comes_three_weeks_after_joining_without_a_write(client, user, aut
     with time_machine.travel(user.date_joined + dt.timedelta(days=22), tick=False):
         headers = auth_headers(user)
         assert read(client, headers, PROFILE).get_json()["is_trustworthy"] is True
+
+
+PROGRESS = "/api/v2/trophy/progress/"
+
+
+def trophy_names(client, headers: dict) -> list[str]:
+    return [row["trophy"]["name"] for row in read(client, headers, PROGRESS).get_json()]
+
+
+def test_trophy_progress_follows_the_trophy_catalogue_and_the_user(app, client, user, alice):
+    """The catalogue is every user's: its own generation is in the key, read with the stamp.
+    Hidden trophies show to staff: the user row is the user's data, so is_staff renews it."""
+    names = trophy_names(client, alice)
+    assert names and trophy_names(client, alice) == names
+    with app.app_context():
+        db.session.execute(
+            text("UPDATE trophies_trophy SET name = 'Renamed' WHERE name = :name"),
+            {"name": names[0]},
+        )
+        db.session.commit()
+    assert trophy_names(client, alice)[0] == "Renamed"
+    with app.app_context():
+        hidden = db.session.execute(
+            text("SELECT count(*) FROM trophies_trophy WHERE is_hidden AND is_active")
+        ).scalar()
+        db.session.execute(text("UPDATE auth_user SET is_staff = true WHERE id = :id"),
+                           {"id": user.id})  # fmt: skip
+        db.session.commit()
+    if hidden:
+        assert len(trophy_names(client, alice)) > len(names)
+    with app.app_context():
+        db.session.execute(text("DELETE FROM trophies_trophy WHERE name = 'Renamed'"))
+        db.session.commit()
+    assert "Renamed" not in trophy_names(client, alice)

@@ -58,7 +58,8 @@ def test_logging_a_set_is_constant(app, client, make_user, auth_headers, count_q
     small_count, _ = statements_of_one_set(client, auth_headers(small), count_queries)
     large_count, statements = statements_of_one_set(client, auth_headers(large), count_queries)
     assert small_count == large_count, statements
-    tracking = [s for s in statements if "trophies_" in s]
+    # the authentication look-up names the trophy catalogue's generation: not tracking
+    tracking = [s for s in statements if "trophies_" in s and "data_stamp" not in s]
     assert len(tracking) <= 6, tracking
 
 

@@ -58,7 +58,7 @@ KEY_WITH_USER = (
     select(ApiKey, User)
     .join(User, ApiKey.user_id == User.id)
     .where(ApiKey.digest == bindparam("digest"))
-    .options(WITH_DATA_STAMP)
+    .options(*WITH_DATA_STAMP)
 )
 
 

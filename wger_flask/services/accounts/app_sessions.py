@@ -185,7 +185,7 @@ def browser_lookup(token: str | None) -> BrowserSession | None:
         select(AppSession, User)
         .outerjoin(User, User.id == AppSession.user_id)
         .where(AppSession.digest == _digest(token), AppSession.kind == BROWSER)
-        .options(WITH_DATA_STAMP)
+        .options(*WITH_DATA_STAMP)
     ).first()
     if row is None:
         return None

@@ -299,7 +299,7 @@ def _look_up(with_session: bool, with_family: bool) -> Any:
             .correlate(None)
             .label("family_live")
         )
-    return select(*columns).where(User.id == bindparam("user_id")).options(WITH_DATA_STAMP)
+    return select(*columns).where(User.id == bindparam("user_id")).options(*WITH_DATA_STAMP)
 
 
 LOOK_UPS = {(sid, fam): _look_up(sid, fam) for sid in (False, True) for fam in (False, True)}
