@@ -8,7 +8,8 @@ is answered from the store without running the view: the ETag and ``304`` then c
 ``rest.conditional`` as for any answer (a hash of the same body, so a client cannot tell a kept
 answer from a fresh one).
 
-Only routes whose answer depends on nothing else are listed (``ROUTES``); docs/performance.md
+Only routes whose answer depends on nothing else are kept: each domain lists its own where it
+declares them (``keep_answers_of``, with what else the answer reads); docs/performance.md
 ("Owner data") says which routes are left out and why. A hit replays what the same view
 answered the same user at the same stamp, so authorization is never decided here: a refusal
 (401, 403, 404) is never kept, and anonymous requests are never looked up.
@@ -28,7 +29,6 @@ from flask import Flask, Response, current_app, g, request
 from wger_flask.rest import caches
 from wger_flask.rest.auth import auth_transport, current_user
 from wger_flask.rest.negotiation import JSON_MIMETYPE
-from wger_flask.services.catalogue.permissions import MIN_ACCOUNT_AGE_TO_TRUST
 
 STORE = "wger_owner_answers"  # app.extensions key: each app its own store
 CONFIG_KEY = "OWNER_ANSWER_CACHE_BYTES"
@@ -42,23 +42,22 @@ def wall_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _trusted_by_age(user: Any) -> bool:
-    # userprofile/'s is_trustworthy turns true three weeks after joining, with no write: the
-    # side of that moment the request is on is part of the key (the rest of the rule reads
-    # the user and profile rows, which the stamp covers).
-    return bool(wall_clock() - user.date_joined > MIN_ACCOUNT_AGE_TO_TRUST)
+def nothing_else(user: Any) -> None:
+    """The answer reads only the user's own rows (the stamp covers them)."""
+    return None
 
 
-# endpoint → what its answer depends on besides the user's own rows (a function of the user)
-ROUTES: dict[str, Callable[[Any], object]] = {
-    "accounts.userprofile": _trusted_by_age,
-    "body.weightentry-list": lambda user: None,
-    "body.weightentry-detail": lambda user: None,
-    "trophies.user-statistics-list": lambda user: None,
-    "trophies.user-statistics-detail": lambda user: None,
-    # the trophy catalogue (hidden trophies depend on is_staff: the user row, stamped)
-    "trophies.trophy-progress": lambda user: user.trophy_generation,
-}
+# endpoint → what its answer depends on besides the user's own rows (a function of the user,
+# cheap: it runs on every request of the route). Each domain lists its routes where it
+# declares them (``keep_answers_of``): only it knows what its answers read.
+ROUTES: dict[str, Callable[[Any], object]] = {}
+
+
+def keep_answers_of(endpoint: str, depends_on: Callable[[Any], object] = nothing_else) -> None:
+    """Keep the GET answers of ``endpoint`` under the user's data stamp and ``depends_on(user)``.
+    Only for a route whose answer reads nothing but the user's own rows and what
+    ``depends_on`` names (docs/performance.md, "Owner data")."""
+    ROUTES[endpoint] = depends_on
 
 
 @dataclass(frozen=True)

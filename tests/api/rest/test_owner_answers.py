@@ -42,9 +42,15 @@ def weigh(client, headers: dict, value: str) -> dict:
     return response.get_json()
 
 
-def test_the_cached_routes_are_routes_of_the_app(app):
+def test_the_kept_routes_are_routes_of_the_app(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert set(ROUTES) <= endpoints
+    assert {
+        "accounts.userprofile",
+        "body.weightentry-list",
+        "trophies.user-statistics-list",
+        "trophies.trophy-progress",
+    } <= set(ROUTES)
 
 
 @pytest.mark.parametrize("url", [PROFILE, WEIGHTS, STATISTICS, "/api/v2/trophy/progress/"])

@@ -15,6 +15,7 @@ from wger_flask.models.body import (
     MeasurementCategory,
     WeightEntry,
 )
+from wger_flask.rest import owner_answers
 from wger_flask.rest.filtering import (
     EXACT,
     GT,
@@ -66,6 +67,9 @@ WEIGHT_ENTRY = Resource(
     default_ordering=(WeightEntry.date,),
     rules=body.RULES[WeightEntry],
 ).register(blp)
+# a weight entry reads the user's readings, category and profile unit: all stamped
+owner_answers.keep_answers_of("body.weightentry-list")
+owner_answers.keep_answers_of("body.weightentry-detail")
 
 
 # ------------------------------------------------------------------------------ categories

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response
 
 from wger_flask.blueprints.trophies.resources import blp
-from wger_flask.rest import negotiation
+from wger_flask.rest import negotiation, owner_answers
 from wger_flask.rest.actions import QueryArguments, action
 from wger_flask.rest.auth import current_user
 from wger_flask.rest.serialization import compile_dumper
@@ -50,3 +50,8 @@ def progress(include_repeatable: bool = False) -> Response:
         return negotiation.render([])
     rows = trophy_progress(user, include_repeatable=include_repeatable)
     return negotiation.render([dump_progress(row) for row in rows])
+
+
+# The trophy catalogue is every user's: its generation, read with the data stamp, is in the
+# key. Hidden trophies show to staff: is_staff is the user row, which the stamp covers.
+owner_answers.keep_answers_of("trophies.trophy-progress", lambda user: user.trophy_generation)

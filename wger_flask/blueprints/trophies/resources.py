@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select
 
 from wger_flask.models.trophies import TROPHY_TYPES, Trophy, UserStatistics, UserTrophy
-from wger_flask.rest import negotiation, pagination
+from wger_flask.rest import negotiation, owner_answers, pagination
 from wger_flask.rest.errors import not_found
 from wger_flask.rest.filtering import GT, GTE, IN, LT, LTE, Filter, FilterSet, exact
 from wger_flask.rest.filtering import parse_choice as choice
@@ -105,3 +105,6 @@ USER_STATISTICS = Resource(
     page_renderer=statistics_page,
     detail_renderer=statistics_detail,
 ).register(blp)
+# the statistics row only (its streaks are stored runs, not counted to today)
+owner_answers.keep_answers_of("trophies.user-statistics-list")
+owner_answers.keep_answers_of("trophies.user-statistics-detail")
