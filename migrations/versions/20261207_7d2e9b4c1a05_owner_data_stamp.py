@@ -1,7 +1,7 @@
 """every user's data stamp, renewed by the database on each write to that user's data
 
 Revision ID: 7d2e9b4c1a05
-Revises: f3b9c2d4e6a8
+Revises: 3b9d6f0a2c71
 Create Date: 2026-12-07 11:15:00.000000
 
 ``auth_user.data_stamp`` names the version of everything a user's own answers read (their
@@ -32,7 +32,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7d2e9b4c1a05'
-down_revision = 'f3b9c2d4e6a8'
+down_revision = '3b9d6f0a2c71'
 branch_labels = None
 depends_on = None
 

@@ -18,8 +18,6 @@ answered the same user at the same stamp, so authorization is never decided here
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -70,42 +68,26 @@ class KeptAnswer:
 
 
 class OwnerAnswers:
-    """Answers by key, least recently used first out, within ``max_bytes``."""
+    """Answers by key, least recently used first out, within ``max_bytes`` (a
+    ``caches.BoundedLRU``); an answer over an eighth of the store is never kept."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._answers: OrderedDict[tuple[object, ...], KeptAnswer] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self._answers = caches.BoundedLRU[KeptAnswer](max_bytes, KeptAnswer.size_bytes)
 
     def get(self, key: tuple[object, ...]) -> KeptAnswer | None:
-        with self._lock:
-            answer = self._answers.get(key)
-            if answer is not None:
-                self._answers.move_to_end(key)
-            return answer
+        return self._answers.get(key)
 
     def put(self, key: tuple[object, ...], answer: KeptAnswer) -> None:
-        size = answer.size_bytes() + caches.ENTRY_OVERHEAD
-        if size > self.max_bytes // 8:
+        if answer.size_bytes() + caches.ENTRY_OVERHEAD > self.max_bytes // 8:
             return  # one answer never takes over the store
-        with self._lock:
-            old = self._answers.pop(key, None)
-            if old is not None:
-                self._bytes -= old.size_bytes() + caches.ENTRY_OVERHEAD
-            self._answers[key] = answer
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _, dropped = self._answers.popitem(last=False)
-                self._bytes -= dropped.size_bytes() + caches.ENTRY_OVERHEAD
+        self._answers.put(key, answer)
 
     def clear(self) -> None:
-        with self._lock:
-            self._answers.clear()
-            self._bytes = 0
+        self._answers.clear()
 
     def size_bytes(self) -> int:
-        return self._bytes
+        return self._answers.size_bytes()
 
     def __len__(self) -> int:
         return len(self._answers)
