@@ -100,12 +100,13 @@ THROUGH_PARENT = {
 }
 STAMPED = tuple(table for table in DIRECT if table != "auth_user") + tuple(THROUGH_PARENT)
 
+EVENTS = ("insert", "update", "delete")
 SQLITE_RANDOM = "(random() & 4611686018427387903)"
 POSTGRES_RANDOM = "floor(random() * 4611686018427387903)::bigint"
 
 
 def _users_of(table: str, row: str) -> str:
-    """SQL for the user of ``row`` (NEW/OLD on SQLite, a column reference on PostgreSQL)."""
+    """SQL for the user of ``row`` (NEW or OLD in a row trigger)."""
     if table in THROUGH_PARENT:
         query, column = THROUGH_PARENT[table]
         return f"({query.format(f'{row}.{column}')})"
@@ -147,36 +148,42 @@ def _postgres_upgrade() -> None:
     # a volatile default: every existing row gets its own random stamp, as every new one will
     op.add_column("auth_user", sa.Column("data_stamp", sa.BigInteger(), nullable=False,
                                          server_default=sa.text(POSTGRES_RANDOM)))
+    # the transaction that last renewed the stamp: a transaction renews it once
+    op.add_column("auth_user", sa.Column("data_stamp_xact", sa.BigInteger(), nullable=True))
+    op.execute(
+        "CREATE FUNCTION auth_user_renew_stamp(uid integer) RETURNS void LANGUAGE sql AS $$ "
+        f"UPDATE auth_user SET data_stamp = {POSTGRES_RANDOM}, data_stamp_xact = txid_current() "
+        "WHERE id = uid AND data_stamp_xact IS DISTINCT FROM txid_current() $$"
+    )
+    # the user row itself: a change renews the stamp in the same UPDATE (BEFORE, no second
+    # one); an UPDATE that sets the stamp or only its transaction (the renewal) passes as is
     op.execute(
         "CREATE FUNCTION auth_user_stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"UPDATE auth_user SET data_stamp = {POSTGRES_RANDOM} WHERE id = NEW.id; "
-        "RETURN NULL; END $$"
+        "IF NEW.data_stamp = OLD.data_stamp "
+        "AND NEW.data_stamp_xact IS NOT DISTINCT FROM OLD.data_stamp_xact THEN "
+        f"NEW.data_stamp := {POSTGRES_RANDOM}; NEW.data_stamp_xact := txid_current(); "
+        "END IF; RETURN NEW; END $$"
     )
     op.execute(
-        "CREATE TRIGGER auth_user_stamp_update AFTER UPDATE ON auth_user FOR EACH ROW "
-        "WHEN (OLD.data_stamp = NEW.data_stamp) EXECUTE FUNCTION auth_user_stamp()"
+        "CREATE TRIGGER auth_user_stamp_update BEFORE UPDATE ON auth_user FOR EACH ROW "
+        "EXECUTE FUNCTION auth_user_stamp()"
     )
     for table in STAMPED:
-        for event, rows in (("insert", "new_rows"), ("update", "new_rows"), ("delete", "old_rows")):
+        # at commit: the user of the row as it was (update, delete) and as it is (insert,
+        # update), each through its parents as they are then
+        op.execute(
+            f"CREATE FUNCTION {table}_stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF TG_OP <> 'INSERT' THEN "
+            f"PERFORM auth_user_renew_stamp({_users_of(table, 'OLD')}); END IF; "
+            "IF TG_OP <> 'DELETE' THEN "
+            f"PERFORM auth_user_renew_stamp({_users_of(table, 'NEW')}); END IF; "
+            "RETURN NULL; END $$"
+        )
+        for event in EVENTS:
             op.execute(
-                f"CREATE FUNCTION {table}_stamp_{event}() RETURNS trigger LANGUAGE plpgsql AS "
-                f"$$ BEGIN UPDATE auth_user SET data_stamp = {POSTGRES_RANDOM} WHERE id IN "
-                f"(SELECT {_users_of(table, 'changed')} FROM {rows} changed"
-                + (
-                    f" UNION SELECT {_users_of(table, 'prior')} FROM old_rows prior"
-                    if event == "update"
-                    else ""
-                )
-                + "); RETURN NULL; END $$"
-            )
-            transition = (
-                "REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows"
-                if event == "update"
-                else f"REFERENCING {'OLD' if event == 'delete' else 'NEW'} TABLE AS {rows}"
-            )
-            op.execute(
-                f"CREATE TRIGGER {table}_stamp_{event} AFTER {event.upper()} ON {table} "
-                f"{transition} FOR EACH STATEMENT EXECUTE FUNCTION {table}_stamp_{event}()"
+                f"CREATE CONSTRAINT TRIGGER {table}_stamp_{event} AFTER {event.upper()} "
+                f"ON {table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+                f"EXECUTE FUNCTION {table}_stamp()"
             )
 
 
@@ -229,15 +236,18 @@ def downgrade():
             op.execute(f"DROP TRIGGER IF EXISTS {TROPHY_GENERATION}_{event}")
     op.drop_table(TROPHY_GENERATION)
     for table in STAMPED:
-        for event in ("insert", "update", "delete"):
+        for event in EVENTS:
             if postgres:
                 op.execute(f"DROP TRIGGER IF EXISTS {table}_stamp_{event} ON {table}")
-                op.execute(f"DROP FUNCTION IF EXISTS {table}_stamp_{event}()")
             else:
                 op.execute(f"DROP TRIGGER IF EXISTS {table}_stamp_{event}")
+        if postgres:
+            op.execute(f"DROP FUNCTION IF EXISTS {table}_stamp()")
     if postgres:
         op.execute("DROP TRIGGER IF EXISTS auth_user_stamp_update ON auth_user")
         op.execute("DROP FUNCTION IF EXISTS auth_user_stamp()")
+        op.execute("DROP FUNCTION IF EXISTS auth_user_renew_stamp(integer)")
+        op.drop_column("auth_user", "data_stamp_xact")
     else:
         op.execute("DROP TRIGGER IF EXISTS auth_user_stamp_insert")
         op.execute("DROP TRIGGER IF EXISTS auth_user_stamp_update")
