@@ -373,8 +373,9 @@ class Config:
         self.PS_STORAGE_PG_URI = os.environ.get("PS_STORAGE_PG_URI", "")
 
         # Users' own answers kept per worker under their data stamp (rest/owner_answers.py,
-        # docs/performance.md "Owner data"); 0 turns the store off.
-        self.OWNER_ANSWER_CACHE_BYTES = env_int("OWNER_ANSWER_CACHE_BYTES", 0)
+        # docs/performance.md "Owner data"): 8 MiB holds a few thousand answers; 0 turns the
+        # store off.
+        self.OWNER_ANSWER_CACHE_BYTES = env_int("OWNER_ANSWER_CACHE_BYTES", 8 * 1024 * 1024)
 
         self.JSON_SORT_KEYS = False
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
@@ -396,8 +397,6 @@ class TestConfig(Config):
             self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.PASSWORD_HASH_FAST = True
-        # on, so that every write-then-read test of the suite also checks the kept answers
-        self.OWNER_ANSWER_CACHE_BYTES = 4 * 1024 * 1024
         # The test client's host: links in answers and mails point at it.
         self.SITE_URL = "http://localhost"
         self.TRUSTED_HOSTS = None

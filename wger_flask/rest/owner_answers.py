@@ -1,4 +1,4 @@
-"""A worker's store of users' own answers, kept per data stamp (opt-in: ``OWNER_ANSWER_CACHE_BYTES``).
+"""A worker's store of users' own answers, kept per data stamp (``OWNER_ANSWER_CACHE_BYTES``).
 
 ``auth_user.data_stamp`` is renewed by database triggers on every write to anything a user's
 own answers read, whoever writes (migration ``7d2e9b4c1a05``), and the authentication look-up

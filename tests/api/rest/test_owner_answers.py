@@ -17,7 +17,7 @@ from wger_flask import create_app
 from wger_flask.config import TestConfig
 from wger_flask.extensions import db
 from wger_flask.models.types import uuid7
-from wger_flask.rest.owner_answers import ROUTES, owner_answers
+from wger_flask.rest.owner_answers import ROUTES, answer_from_store, owner_answers
 
 PROFILE = "/api/v2/userprofile/"
 WEIGHTS = "/api/v2/weightentry/?limit=100"
@@ -195,3 +195,41 @@ def test_trophy_progress_follows_the_trophy_catalogue_and_the_user(app, client, 
         db.session.execute(text("DELETE FROM trophies_trophy WHERE name = 'Renamed'"))
         db.session.commit()
     assert "Renamed" not in trophy_names(client, alice)
+
+
+def test_a_kept_answer_still_counts_against_the_rate_limit(app, client, alice, monkeypatch):
+    """The limiter's hook runs before the store's: a hit is counted, and refused once over."""
+    from flask_limiter import ApplicationLimit
+
+    from wger_flask.rest.throttling import client_key, limiter
+
+    hooks = app.before_request_funcs[None]
+    assert hooks.index(limiter._check_request_limit) < hooks.index(answer_from_store)
+    three = ApplicationLimit(limit_provider="3/minute", key_function=client_key).bind(limiter)
+    monkeypatch.setattr(limiter.limit_manager, "_application_limits", [three])
+    first = read(client, alice, PROFILE)  # the view's answer, kept
+    for _ in range(2):
+        assert read(client, alice, PROFILE).get_data() == first.get_data()  # kept answers
+    refused = client.get(PROFILE, headers=alice)
+    assert refused.status_code == 429
+    assert "Retry-After" in refused.headers
+
+
+def test_the_store_is_on_by_default_and_off_at_zero(database_url, client, alice, count_queries):
+    """On with the default setting; ``OWNER_ANSWER_CACHE_BYTES=0``: no store, every read runs
+    its view."""
+    assert TestConfig(database_url).OWNER_ANSWER_CACHE_BYTES > 0
+    config = TestConfig(database_url)
+    config.OWNER_ANSWER_CACHE_BYTES = 0
+    off = create_app(config)
+    assert owner_answers(off) is None
+    off_client = off.test_client()
+    first = read(off_client, alice, PROFILE)
+    with count_queries() as counter:
+        again = read(off_client, alice, PROFILE)
+    assert again.get_data() == first.get_data()
+    assert len(counter.statements) > 1  # the view ran
+    assert (
+        read(off_client, alice, PROFILE, **{"If-None-Match": first.headers["ETag"]}).status_code
+        == 304
+    )
