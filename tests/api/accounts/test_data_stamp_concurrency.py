@@ -139,6 +139,7 @@ def interleave(made: Rows) -> Outcome:
     engine = sa.create_engine(made.url, poolclass=sa.pool.NullPool)
     first_wrote_a = threading.Event()
     second_wrote_b = threading.Event()
+    second_read = threading.Event()
     after_second: list[int] = []
     writers: dict[str, Writer] = {}
 
@@ -155,6 +156,7 @@ def interleave(made: Rows) -> Outcome:
             )
         )
         set_value(connection, "nutrition_meal", "name", made.meal, "Lunch")  # waits for T2
+        until(second_read.is_set)  # T2's committed stamp is read before T1 commits
 
     def second_steps(connection: sa.Connection) -> None:
         until(first_wrote_a.is_set)
@@ -168,10 +170,13 @@ def interleave(made: Rows) -> Outcome:
     writers["second"] = Writer(engine, second_steps)
 
     def second_then_read() -> None:
-        writers["second"].run()
-        if writers["second"].error is None:
-            with engine.connect() as connection:
-                after_second.append(stamp(connection, made.user))
+        try:
+            writers["second"].run()
+            if writers["second"].error is None:
+                with engine.connect() as connection:
+                    after_second.append(stamp(connection, made.user))
+        finally:
+            second_read.set()
 
     threads = [
         threading.Thread(target=writers["first"].run),
