@@ -20,8 +20,17 @@ test). Two states of one user share a stamp with a chance of 2^-62 per pair.
 
 A row resolves its user through its own ``user_id`` or its parents'. A row whose parents are
 already gone (a cascade from a deleted routine or plan) resolves to no user: the parent's own
-delete renewed the stamp. On PostgreSQL the triggers are per statement with transition tables
-(an import of many rows renews each user once per statement); SQLite has row triggers only.
+delete renewed the stamp. An update resolves the row's user before and after (a row moved
+between users renews both).
+
+On PostgreSQL the renewal happens at commit: deferred row constraint triggers queue each
+written row, resolve its user through its parents as they are at commit, and renew each user
+once per transaction (``data_stamp_xact`` holds the transaction that last renewed it). A
+transaction therefore locks its user's row last, after every other row it writes, and two
+transactions of one user writing in opposite orders cannot deadlock on it (statement-level
+triggers, renewing after each statement, did: tests/api/accounts/test_data_stamp_concurrency.py).
+A change of the user row renews the stamp in the same UPDATE (a BEFORE trigger). SQLite has
+row triggers that renew at once: its writers are serialised, there is no one to wait for.
 
 ``trophies_catalogue_generation`` (one row) is renewed the same way by every write to the
 trophy catalogue (``trophies_trophy``), which ``trophy/progress/`` nests for every user: it is
