@@ -16,10 +16,10 @@ from wger_flask.models.body import Measurement, MeasurementCategory
 BEFORE = "3b9d6f0a2c71"  # the head before the data stamp
 STAMP = "7d2e9b4c1a05"
 TRIGGERS = "_stamp_(insert|update|delete)$"
-# each table's (PostgreSQL), the user row's and the renewal (the catalogue has stamps of its own)
+# each table's (PostgreSQL) and the user row's (the catalogue has stamps of its own)
 FUNCTIONS = (
-    "^(auth_user_renew_stamp|(auth_user|core_userprofile"
-    "|(manager|nutrition|measurements|gallery|trophies|accounts)_.*)_stamp)$"
+    "^(auth_user|core_userprofile|(manager|nutrition|measurements|gallery|trophies|accounts)_.*)"
+    "_stamp$"
 )
 
 
