@@ -149,3 +149,25 @@ def test_a_change_of_the_user_row_renews_it(app, user):
         db.session.get(User, user.id).email = "new@example.com"
         db.session.commit()
     assert stamp(app, user) != before
+
+
+def test_a_row_moved_to_another_users_parent_renews_both(app, user, other_user):
+    """An update resolves the row's user before and after: a reading moved from one user's
+    category to another's renews both stamps."""
+    from wger_flask.models.body import Measurement, MeasurementCategory
+
+    with app.app_context():
+        mine = MeasurementCategory(user_id=user.id, name="Waist", unit="cm")
+        theirs = MeasurementCategory(user_id=other_user.id, name="Waist", unit="cm")
+        db.session.add_all([mine, theirs])
+        db.session.flush()
+        reading = Measurement(category_id=mine.id, value=80)
+        db.session.add(reading)
+        db.session.commit()
+        reading_id, their_category = reading.id, theirs.id
+    before = (stamp(app, user), stamp(app, other_user))
+    with app.app_context():
+        db.session.get(Measurement, reading_id).category_id = their_category
+        db.session.commit()
+    assert stamp(app, user) != before[0]
+    assert stamp(app, other_user) != before[1]
