@@ -30,6 +30,21 @@ from wger_flask.database import Model
 from wger_flask.models.types import JSONDocument, UTCDateTime, utcnow
 
 _TROPHY_GENERATION = table("trophies_catalogue_generation", column("id"), column("value"))
+# Catalogues other users' answers nest: their generations are read with the stamp too (one
+# primary-key look-up each, in the same statement). Exercises and units: migration df707f7c1c83;
+# ingredients, weight units, images: b6e107786122 and 3b9d6f0a2c71; public routines: 9c4e7a2b5d18.
+_CATALOGUE_GENERATION = table("exercises_catalogue_generation", column("id"), column("value"))
+_INGREDIENT_GENERATION = table("nutrition_ingredient_generation", column("id"), column("value"))
+_PUBLIC_ROUTINE_GENERATION = table(
+    "manager_public_routine_generation", column("id"), column("value")
+)
+
+
+def _generation(generation: Any) -> Any:
+    """The one value of a generation table, as a deferred column of the user."""
+    return column_property(
+        select(generation.c.value).where(generation.c.id == 1).scalar_subquery(), deferred=True
+    )
 
 
 class User(UserMixin, Model):
@@ -66,6 +81,11 @@ class User(UserMixin, Model):
         select(_TROPHY_GENERATION.c.value).where(_TROPHY_GENERATION.c.id == 1).scalar_subquery(),
         deferred=True,
     )
+    # What the routine and nutrition answers nest besides the user's rows (their domains key
+    # kept answers on these: ``blueprints/routines``, ``blueprints/nutrition``).
+    exercise_catalogue_generation: Mapped[int] = _generation(_CATALOGUE_GENERATION)
+    ingredient_generation: Mapped[int] = _generation(_INGREDIENT_GENERATION)
+    public_routine_generation: Mapped[int] = _generation(_PUBLIC_ROUTINE_GENERATION)
 
     api_key: Mapped[ApiKey | None] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -239,6 +259,12 @@ class UserPermission(Model):
     granted: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-# How the authentication look-ups load the user: with the data stamp (and the trophy
-# catalogue's generation), in the same statement.
-WITH_DATA_STAMP = (undefer(User.data_stamp), undefer(User.trophy_generation))
+# How the authentication look-ups load the user: with the data stamp (and the generations of
+# the catalogues users' answers nest), in the same statement.
+WITH_DATA_STAMP = (
+    undefer(User.data_stamp),
+    undefer(User.trophy_generation),
+    undefer(User.exercise_catalogue_generation),
+    undefer(User.ingredient_generation),
+    undefer(User.public_routine_generation),
+)

@@ -165,3 +165,10 @@ def init_app(app: Flask) -> None:
     app.extensions[STORE] = OwnerAnswers(max_bytes)
     app.before_request(answer_from_store)
     app.after_request(keep_answer)
+
+
+def not_kept() -> None:
+    """For a kept route's view whose answer this time reads rows its key does not cover (a
+    routine's tree of another user's public template): the answer is served, not kept. A hit
+    never reaches the view, so only answers the view let through are ever replayed."""
+    g.pop("_owner_answer_key", None)
