@@ -2,6 +2,8 @@
 
 import pytest
 
+from wger_flask.rest.owner_answers import owner_answers
+
 
 def routines(client, headers, count):
     for number in range(count):
@@ -14,12 +16,13 @@ def routines(client, headers, count):
 
 
 @pytest.mark.parametrize("path", ["/api/v2/routine/", "/api/v2/routine/?limit=100"])
-def test_the_routine_list_is_constant(client, alice, mallory, count_queries, path):
+def test_the_routine_list_is_constant(app, client, alice, mallory, count_queries, path):
     routines(client, alice, 1)
     routines(client, mallory, 40)
     counts = []
     for headers in (alice, mallory):
         client.get(path, headers=headers)  # warm
+        owner_answers(app).clear()  # the view's own cost, not the kept answer's
         with count_queries() as counter:
             response = client.get(path, headers=headers)
         assert response.status_code == 200

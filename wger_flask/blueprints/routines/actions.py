@@ -13,7 +13,7 @@ from flask import Response
 
 from wger_flask.blueprints.routines.resources import ROUTINE, blp
 from wger_flask.models.types import utc_today
-from wger_flask.rest import negotiation
+from wger_flask.rest import negotiation, owner_answers
 from wger_flask.rest.actions import action
 from wger_flask.rest.errors import APIError, not_found
 from wger_flask.rest.loading import Record
@@ -42,6 +42,10 @@ def routine_tree(pk: str, user: Any) -> Record:
     routine = routine_reads.load_tree(ROUTINE.detail_statement(pk, user))
     if routine is None:
         raise not_found()
+    if routine.user_id != user.id:
+        # another user's public template: its tree (and its owner's sessions and logs) are
+        # under its owner's data stamp, not the reader's
+        owner_answers.not_kept()
     return routine
 
 
@@ -152,3 +156,26 @@ for path, view, operation_id, schema, description in ACTIONS:
         description=description,
         errors=OWNERS_ONLY,
     )(view)
+
+
+# Kept per worker under the reader's data stamp (``rest/owner_answers.py``): the tree, sessions
+# and logs of the reader's own routines (another user's public template is read, not kept:
+# ``routine_tree``; logs and stats are the owner's only). Besides those rows, the date sequences
+# read the unit names and today's date (which days may advance), the statistics the primary
+# muscles of the logged exercises: the exercise catalogue's generation covers the units and
+# muscles, read with the stamp.
+
+
+def catalogue_and_today(user: Any) -> object:
+    return user.exercise_catalogue_generation, utc_today()
+
+
+def catalogue(user: Any) -> object:
+    return user.exercise_catalogue_generation
+
+
+owner_answers.keep_answers_of("routines.routine-structure")
+owner_answers.keep_answers_of("routines.routine-date-sequence-display", catalogue_and_today)
+owner_answers.keep_answers_of("routines.routine-date-sequence-gym", catalogue_and_today)
+owner_answers.keep_answers_of("routines.routine-logs")
+owner_answers.keep_answers_of("routines.routine-stats", catalogue)

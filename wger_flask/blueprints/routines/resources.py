@@ -24,6 +24,7 @@ from wger_flask.models.routines import (
     WorkoutLog,
     WorkoutSession,
 )
+from wger_flask.rest import owner_answers
 from wger_flask.rest.filtering import DATE, EXACT, GT, GTE, IN, LT, LTE, Filter, FilterSet, exact
 from wger_flask.rest.resources import CRUD, LIST, READ_ONLY, RETRIEVE, Resource
 from wger_flask.rest.smorest import Blueprint
@@ -281,3 +282,31 @@ WORKOUT_LOG = Resource(
     default_ordering=(WorkoutLog.date, WorkoutLog.repetitions, WorkoutLog.weight),
     rules=routines.RULES[WorkoutLog],
 ).register(blp)
+
+
+# ------------------------------------------------------------------------------ kept answers
+# Answers kept per worker under the reader's data stamp (``rest/owner_answers.py``), which
+# covers their routines down to the configs, their sessions and logs. The routine lists and
+# ``routine/{id}/`` also show every user's public routines, whose writes renew only their
+# owner's stamp: the public routines' generation, read with the stamp, is in their key.
+
+
+def public_routines(user: Any) -> object:
+    return user.public_routine_generation
+
+
+for _endpoint in ("routine-list", "routine-detail", "public-templates-list"):
+    owner_answers.keep_answers_of(f"routines.{_endpoint}", public_routines)
+# only the reader's own rows (public-templates/{id}/ answers for its owner alone)
+for _resource in (
+    "templates",
+    "workoutsession",
+    "day",
+    "slot",
+    "slot-entry",
+    *CONFIGS,
+    "workoutlog",
+):
+    owner_answers.keep_answers_of(f"routines.{_resource}-list")
+    owner_answers.keep_answers_of(f"routines.{_resource}-detail")
+owner_answers.keep_answers_of("routines.public-templates-detail")
