@@ -17,8 +17,9 @@ from wger_flask.blueprints.nutrition.resources import (
     NUTRITION_PLAN,
     NUTRITION_PLAN_INFO,
     blp,
+    ingredient_catalogue,
 )
-from wger_flask.rest import negotiation
+from wger_flask.rest import negotiation, owner_answers
 from wger_flask.rest.actions import action
 from wger_flask.rest.errors import not_found
 from wger_flask.rest.resources import Resource
@@ -72,6 +73,10 @@ def add_nutritional_values(resource: Resource, compute: Any) -> None:
         description="Energy in kcal, the rest in grams",
         errors={404: "Not found"},
     )(view)
+    # the items' ingredients and weight units: the ingredient generation is in the key
+    owner_answers.keep_answers_of(
+        f"nutrition.{resource.name}-nutritional-values", ingredient_catalogue
+    )
 
 
 add_nutritional_values(NUTRITION_PLAN, plan_values)

@@ -9,8 +9,11 @@ nutrition domain's (``services/nutrition/rules.py``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from wger_flask.blueprints.nutrition import info
 from wger_flask.models.nutrition import LogItem, Meal, MealItem, NutritionPlan
+from wger_flask.rest import owner_answers
 from wger_flask.rest.filtering import DATE, GT, GTE, LT, LTE, FilterSet, exact
 from wger_flask.rest.resources import CRUD, READ_ONLY, Resource
 from wger_flask.rest.smorest import Blueprint
@@ -130,3 +133,23 @@ LOG_ITEM = Resource(
     default_ordering=(LogItem.datetime.desc(),),
     rules=nutrition.RULES[LogItem],
 ).register(blp)
+
+
+# ------------------------------------------------------------------------------ kept answers
+# Answers kept per worker under the reader's data stamp (``rest/owner_answers.py``), which
+# covers their plans, meals, meal items and diary. ``nutritionplaninfo`` nests each item's
+# ingredient as the catalogue renders it (weight units, image, language, license) and every
+# nutritional value reads the ingredients' values and units' grams: the ingredient generation,
+# which triggers renew on every write to those tables (migrations b6e107786122, 3b9d6f0a2c71),
+# is read with the stamp and is in their key. Image URLs are absolute: the key has the URL.
+
+
+def ingredient_catalogue(user: Any) -> object:
+    return user.ingredient_generation
+
+
+for _resource in ("nutritionplan", "meal", "mealitem", "nutritiondiary"):
+    owner_answers.keep_answers_of(f"nutrition.{_resource}-list")
+    owner_answers.keep_answers_of(f"nutrition.{_resource}-detail")
+owner_answers.keep_answers_of("nutrition.nutritionplaninfo-list", ingredient_catalogue)
+owner_answers.keep_answers_of("nutrition.nutritionplaninfo-detail", ingredient_catalogue)
