@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from tests.api.powersync.app_device import Device
 from wger_flask import create_app
 from wger_flask.config import TestConfig
 from wger_flask.extensions import db
@@ -196,3 +197,13 @@ def test_a_user_never_gets_another_users_answer(client, alice, mallory, mallory_
             assert client.get(url, headers=mallory).status_code == 404, url
     own = f"/api/v2/nutritionplan/{theirs['id']}/nutritional_values/"
     assert read(client, mallory, own).get_json()["energy"] == 0
+
+
+def test_an_upload_is_in_the_next_read(client, alice, meals):
+    """The mobile app's PowerSync upload writes without a REST view: the stamp still moves."""
+    assert energy(client, alice, meals)[:3] == (295.0, 295.0, 175.0)
+    device = Device(client, alice)
+    device.patch("nutrition_mealitem", meals["bread"]["id"], {"amount": 4})
+    assert energy(client, alice, meals)[:3] == (470.0, 470.0, 350.0)
+    device.delete("nutrition_mealitem", meals["apple"]["id"])
+    assert energy(client, alice, meals)[:3] == (350.0, 350.0, 350.0)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from tests.api.powersync.app_device import Device
 from tests.api.routine_api import EXERCISE, create, plan
 from wger_flask import create_app
 from wger_flask.blueprints.routines import actions as routine_actions
@@ -268,3 +269,26 @@ def test_a_user_never_gets_another_users_answer(client, alice, mallory, made):
         url = f"/api/v2/routine/{made['routine']}/{action}/"
         read(client, alice, url)
         assert client.get(url, headers=mallory).status_code == 404, action
+
+
+def test_a_deleted_account_takes_its_public_templates_from_the_next_read(
+    app, client, alice, mallory, other_user, made
+):
+    """The account's delete cascades to its routines, each delete moving the generation."""
+    plan(client, mallory, name="Shared", is_template=True, is_public=True)
+    assert sorted(names(client, alice, "/api/v2/routine/")) == ["Push pull", "Shared"]
+    with app.app_context():
+        db.session.execute(text("DELETE FROM auth_user WHERE id = :id"), {"id": other_user.id})
+        db.session.commit()
+    assert names(client, alice, "/api/v2/routine/") == ["Push pull"]
+    assert names(client, alice, "/api/v2/public-templates/") == []
+
+
+def test_an_upload_is_in_the_next_read(client, alice, made):
+    """The mobile app's PowerSync upload writes without a REST view: the stamp still moves."""
+    routine = made["routine"]
+    assert structure(client, alice, routine)["name"] == "Push pull"
+    assert names(client, alice, "/api/v2/routine/") == ["Push pull"]
+    Device(client, alice).patch("manager_routine", routine, {"name": "Uploaded"})
+    assert structure(client, alice, routine)["name"] == "Uploaded"
+    assert names(client, alice, "/api/v2/routine/") == ["Uploaded"]
