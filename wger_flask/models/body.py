@@ -112,7 +112,10 @@ _readings = Measurement.__table__
 _weight_owner = MeasurementCategory.__table__.alias("weight_owner")
 _profile = UserProfile.__table__.alias("weight_profile")
 # The unit a body-weight reading was taken in (its own, else its category's), and the unit a
-# weight entry speaks (the owner's profile, kg by default: upstream's 2.6 weight entries).
+# weight entry speaks (the owner's profile, kg by default: upstream's 2.6 weight entries). As SQL
+# for what SQL must compute (``?weight__gt=``, ``?ordering=weight``, the export): per row, two
+# correlated look-ups. A page does not read them: it reads its category's ``WeightScale`` once
+# and converts in Python (``services/body/categories.weight_shown``).
 _reading_unit = func.coalesce(
     _readings.c.extra_data["unit"].as_string(),
     select(_weight_owner.c.unit)
@@ -126,6 +129,30 @@ _entry_unit = func.coalesce(
     .scalar_subquery(),
     "kg",
 )
+_scales = (
+    select(
+        _weight_owner.c.id.label("category_id"),
+        _weight_owner.c.user_id,
+        _weight_owner.c.unit.label("category_unit"),
+        func.coalesce(_profile.c.weight_unit, "kg").label("entry_unit"),
+    )
+    .select_from(_weight_owner.outerjoin(_profile, _profile.c.user_id == _weight_owner.c.user_id))
+    .subquery("weight_scale")
+)
+
+
+class WeightScale(Model):
+    """Read-only: what a category's readings need to be shown as weight entries: its user, its
+    unit and the unit of its user's profile (kg without one). One row per category, read once
+    for a page of weight entries (their ``scale``) instead of once per row."""
+
+    __table__ = _scales  # type: ignore[assignment]  # a SELECT (SQLAlchemy maps one), no Table
+    __mapper_args__ = {"primary_key": [_scales.c.category_id]}
+
+    category_id: Mapped[uuid.UUID]
+    user_id: Mapped[int]
+    category_unit: Mapped[str]
+    entry_unit: Mapped[str]
 
 
 class WeightEntry(Model):
@@ -169,12 +196,21 @@ class WeightEntry(Model):
                 else_=_readings.c.value,
             ),
             Numeric(8, 2),
-        )
+        ),
+        deferred=True,
     )
     user_id: Mapped[int] = column_property(
         select(_weight_owner.c.user_id)
         .where(_weight_owner.c.id == _readings.c.category_id)
-        .scalar_subquery()
+        .scalar_subquery(),
+        deferred=True,
+    )
+    # what the schema shows ``weight`` and ``user`` from: one row per category, read once a page
+    scale: Mapped[WeightScale] = relationship(
+        primaryjoin=lambda: WeightEntry.category_id == WeightScale.category_id,
+        foreign_keys=lambda: [WeightEntry.category_id],
+        lazy="raise",
+        viewonly=True,
     )
 
     category: Mapped[MeasurementCategory] = relationship(

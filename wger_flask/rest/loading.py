@@ -69,10 +69,12 @@ def _key(column: ColumnElement[Any]) -> str:
 
 
 def model_columns(model: type[Any]) -> list[Any]:
-    """The model's columns for a Core SELECT, each labelled with its attribute's name."""
+    """The model's columns for a Core SELECT, each labelled with its attribute's name. A
+    deferred one (an expression kept for filters and ordering) is read only where asked for."""
     return [
         column.label(attribute.key) if column.key != attribute.key else column
         for attribute in inspect(model).column_attrs
+        if not attribute.deferred
         for column in attribute.columns[:1]
     ]
 

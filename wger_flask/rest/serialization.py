@@ -95,9 +95,18 @@ def _value_converter(field: fields.Field[Any]) -> Callable[[Any], Any] | None:
 _AS_IS = (fields.Integer, fields.Boolean, fields.Float, fields.Raw, fields.Dict)
 
 
+def _reader(field: fields.Field[Any], attribute: str) -> Callable[[Any], Any]:
+    """How a field reads its value: its own ``get_value`` if it has one (a value computed from
+    several attributes), else the attribute."""
+    if type(field).get_value is fields.Field.get_value:
+        return _getter(attribute)
+    get_value = field.get_value
+    return lambda obj: get_value(obj, attribute)
+
+
 def _field_function(name: str, field: fields.Field[Any], schema: Schema) -> Callable[[Any], Any]:
     attribute = field.attribute or name
-    get = _getter(attribute)
+    get = _reader(field, attribute)
     if isinstance(field, fields.Method):
         method: Callable[[Any], Any] = getattr(schema, field.serialize_method_name or "")
         return method

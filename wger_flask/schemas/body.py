@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import fields, missing, validate
 
 from wger_flask.models.body import CHART_TYPES, SOURCES, MeasurementCategory
 from wger_flask.schemas.base import BaseSchema
@@ -22,6 +22,7 @@ from wger_flask.schemas.fields import (
     longest,
     one_of,
 )
+from wger_flask.services.body.categories import weight_shown
 from wger_flask.services.body.metrics import DYNAMIC_TYPE_VALUES, METRIC_TYPES
 from wger_flask.services.media import media_url
 
@@ -35,11 +36,22 @@ class MediaURL(fields.String):
         return media_url(value)
 
 
+class WeightInProfileUnit(DecimalString):
+    """A weight entry's ``weight``: written as it comes (the rules store it), shown as its
+    reading's value in its owner's profile unit, converted in Python from the row's own columns
+    and its ``scale`` (read once for a page: ``WeightEntry.scale``), not per row in SQL."""
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = missing) -> Any:
+        scale = obj.scale
+        return weight_shown(obj.value, obj.extra_data, scale.category_unit, scale.entry_unit)
+
+
 class WeightEntrySchema(BaseSchema):
     id = UUIDString(allow_none=True, metadata=CLIENT_ID)
     date = DateTime(metadata={"description": "When you weighed yourself (default: now)"})
-    weight = DecimalString(5, 2, required=True, validate=between(30, 600))
-    user = fields.Integer(attribute="user_id", dump_only=True)
+    weight = WeightInProfileUnit(5, 2, required=True, validate=between(30, 600))
+    # through the scale (which the read plan then loads, for ``weight`` too)
+    user = fields.Integer(attribute="scale.user_id", dump_only=True)
 
 
 class MeasurementCategorySchema(BaseSchema):

@@ -5,9 +5,12 @@ write the same rows), so BMI, the calorie calculator and both kinds of client ag
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from tests.api.body.test_calculated import computed, height, make_category  # noqa: F401
 from tests.api.body.test_measurement import CATEGORIES, URL
+from wger_flask.extensions import db
+from wger_flask.models.body import WeightEntry
 
 WEIGHTS = "/api/v2/weightentry/"
 AT = "2026-11-01T07:30:00Z"
@@ -174,3 +177,38 @@ def test_a_weight_entry_in_pounds_is_a_reading_in_pounds(client, alice):
     client.patch("/api/v2/userprofile/", json={"weight_unit": "kg"}, headers=alice)
     # the profile's unit changed: the reading keeps its meaning, shown in kg now
     assert weights(client, alice)[0]["weight"] == "80.06"  # 176.5 × 0.45359237
+
+
+@pytest.mark.parametrize("profile_unit", ["kg", "lb"])
+def test_a_page_shows_what_the_filters_and_ordering_compute(app, client, alice, profile_unit):
+    """A page converts in Python from one read of its category's units; filters and ordering
+    convert in SQL: both give the same weight for every reading, whatever unit it was taken in."""
+    client.patch("/api/v2/userprofile/", json={"weight_unit": profile_unit}, headers=alice)
+    category = body_weight(client, alice)
+    logged = [
+        {"value": 80},
+        {"value": 70.55},
+        {"value": 180, "extra_data": {"unit": "lb"}},
+        {"value": 150.37, "extra_data": {"unit": "lb", "device": "scale"}},
+        {"value": 99.99, "extra_data": {"unit": "kg"}},
+    ]
+    for day, body in enumerate(logged, start=1):
+        at = f"2026-11-0{day}T07:30:00Z"
+        answer = client.post(URL, json={"category": category, "date": at, **body}, headers=alice)
+        assert answer.status_code == 201, answer.get_json()
+    shown = {row["id"]: row["weight"] for row in weights(client, alice)}
+    with app.app_context():
+        in_sql = {
+            str(row.id): f"{row.weight:.2f}"
+            for row in db.session.execute(select(WeightEntry.id, WeightEntry.weight))
+        }
+    assert shown == in_sql
+    assert len(set(shown.values())) == len(logged)
+    by_weight = client.get(f"{WEIGHTS}?ordering=-weight", headers=alice).get_json()["results"]
+    assert [row["weight"] for row in by_weight] == sorted(shown.values(), key=float, reverse=True)
+    for entry_id, weight in shown.items():
+        detail = client.get(f"{WEIGHTS}{entry_id}/", headers=alice).get_json()
+        assert (detail["weight"], detail["user"]) == (weight, by_weight[0]["user"])
+        assert client.get(f"{WEIGHTS}?weight={weight}", headers=alice).get_json()["count"] == 1
+        heavier = client.get(f"{WEIGHTS}?weight__gt={weight}", headers=alice).get_json()
+        assert heavier["count"] == sum(float(other) > float(weight) for other in shown.values())

@@ -12,7 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from wger_flask.database import AnySession
 from wger_flask.models.accounts import UserProfile
-from wger_flask.models.body import BODY_WEIGHT, CUSTOM, NO_DYNAMIC_TYPE, MeasurementCategory
+from wger_flask.models.body import (
+    BODY_WEIGHT,
+    CUSTOM,
+    NO_DYNAMIC_TYPE,
+    POUND_IN_KG,
+    MeasurementCategory,
+)
 from wger_flask.models.catalogue import Exercise
 from wger_flask.models.types import uuid7
 from wger_flask.services.body.calculated import DEFAULT_UNITS as CALCULATED_UNITS
@@ -30,6 +36,7 @@ from wger_flask.services.body.metrics import (
 Problems = dict[str, list[str]]
 UNIT_MAX_LENGTH = 30  # as a category's unit
 MAX_TOTAL_EXERCISES = 10
+HUNDREDTH = decimal.Decimal("0.01")
 
 
 def ensure_official_categories(session: AnySession, user_id: int) -> bool:
@@ -102,6 +109,27 @@ def with_unit(extra_data: Any, unit: str, category_unit: str) -> Any:
     if unit != category_unit:
         extra["unit"] = unit
     return extra or None
+
+
+def weight_shown(
+    value: decimal.Decimal | None, extra_data: Any, category_unit: str, entry_unit: str
+) -> decimal.Decimal | None:
+    """A body-weight reading as a weight entry shows it: in ``entry_unit`` (its owner's
+    profile's), converted from the unit it was taken in (its ``extra_data`` says, else its
+    category's ``category_unit``) and rounded half up to hundredths, as the model's SQL
+    ``WeightEntry.weight`` computes it for filters and ordering."""
+    if value is None:
+        return None
+    taken_in = extra_data.get("unit") if isinstance(extra_data, dict) else None
+    if taken_in is None:
+        taken_in = category_unit
+    if taken_in == "lb" and entry_unit == "kg":
+        converted = value * POUND_IN_KG
+    elif taken_in == "kg" and entry_unit == "lb":
+        converted = value / POUND_IN_KG
+    else:
+        return value
+    return converted.quantize(HUNDREDTH, rounding=decimal.ROUND_HALF_UP)
 
 
 def create_with_components(
