@@ -308,8 +308,21 @@ def test_the_kept_tokens_stay_within_their_bytes():
     store = token_service.VerifiedTokens(max_bytes=64 * 1024)
     assert store.get("token-0", "key") is None  # the first use of a key
     for number in range(1000):
-        store.put(f"token-{number}", {"n": number})
+        store.put(f"token-{number}", {"n": number}, "key")
     assert 0 < store.size_bytes() <= store.max_bytes
+    assert len(store) == store.max_bytes // token_service.VERIFIED_TOKEN_BYTES
     assert store.get("token-999", "key") == {"n": 999}  # the newest stays
     assert store.get("token-0", "key") is None  # the oldest went
     assert store.get("token-999", "another key") is None  # a new key: nothing is kept
+    assert store.size_bytes() == 0
+
+
+def test_a_token_verified_with_the_old_key_is_not_kept_after_the_key_changed():
+    """One thread verifies a token with the old key while another request brings the new key:
+    the late put must not make the old key's token valid under the new one."""
+    store = token_service.VerifiedTokens(max_bytes=64 * 1024)
+    assert store.get("old-token", "old key") is None
+    assert store.get("new-token", "new key") is None  # the key changes here
+    store.put("old-token", {"sub": "1"}, "old key")  # the late put of the first request
+    assert store.get("old-token", "new key") is None
+    assert len(store) == 0

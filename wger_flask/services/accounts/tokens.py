@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -147,7 +146,8 @@ def verified_claims(token: str) -> dict[str, Any]:
     leeway = config.get("JWT_DECODE_LEEWAY", 0)
     now = wall_clock()
     store = verified_tokens(current_app)
-    kept = store.get(token, (config["JWT_SECRET_KEY"], tuple(config["JWT_DECODE_ALGORITHMS"])))
+    signing = (config["JWT_SECRET_KEY"], tuple(config["JWT_DECODE_ALGORITHMS"]))
+    kept = store.get(token, signing)
     if kept is None:
         claims: dict[str, Any] = pyjwt.decode(
             token,
@@ -172,7 +172,7 @@ def verified_claims(token: str) -> dict[str, Any]:
         if value is not None and (not isinstance(value, int | float) or value > latest):
             raise pyjwt.ImmatureSignatureError(f"The token is not yet valid ({moment})")
     if kept is None:
-        store.put(token, dict(claims))
+        store.put(token, dict(claims), signing)
     return claims
 
 
@@ -194,41 +194,52 @@ VERIFIED_TOKENS = "wger_verified_tokens"  # app.extensions key: each app its own
 
 class VerifiedTokens:
     """Tokens whose signature this app verified, with their claims, least recently used
-    first out. Keyed by the whole token (header, claims and signature): a token that differs in
-    one byte is decoded and verified anew. Only what the signature proves is kept; what changes
-    with time (``exp``, ``iat``, ``nbf``) and with the database (the user, the session and the
-    family behind the token, ``user_for_claims``) is checked on every use."""
+    first out (a ``rest.caches.BoundedLRU``, each entry counted at ``VERIFIED_TOKEN_BYTES``).
+    Keyed by the whole token (header, claims and signature): a token that differs in one byte
+    is decoded and verified anew. Only what the signature proves is kept; what changes with
+    time (``exp``, ``iat``, ``nbf``) and with the database (the user, the session and the
+    family behind the token, ``user_for_claims``) is checked on every use. Every entry belongs
+    to one signing key (the key and the algorithms): a changed key forgets them all, and a
+    token verified with the old key while it changed is not kept."""
 
     def __init__(self, max_bytes: int = MAX_VERIFIED_TOKEN_BYTES) -> None:
-        self.max_bytes = max_bytes
-        self._claims: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._claims: caches.BoundedLRU[dict[str, Any]] = caches.BoundedLRU(
+            max_bytes, lambda _claims: VERIFIED_TOKEN_BYTES - caches.ENTRY_OVERHEAD
+        )
         self._signing: object = None
         self._lock = threading.Lock()
 
-    def get(self, token: str, signing: object) -> dict[str, Any] | None:
-        """The kept claims of ``token``, if it was verified with ``signing`` (the key and the
-        algorithms): a changed key forgets every token verified with the old one."""
-        with self._lock:
-            if signing != self._signing:
-                self._claims.clear()
-                self._signing = signing
-                return None
-            claims = self._claims.get(token)
-            if claims is not None:
-                self._claims.move_to_end(token)
-            return claims
+    @property
+    def max_bytes(self) -> int:
+        return self._claims.max_bytes
 
-    def put(self, token: str, claims: dict[str, Any]) -> None:
+    def _same_signing(self, signing: object) -> bool:
+        """Whether the kept tokens were verified with ``signing``; if not, they are forgotten
+        and ``signing`` is the key from now on."""
+        with self._lock:
+            if signing == self._signing:
+                return True
+            self._claims.clear()
+            self._signing = signing
+            return False
+
+    def get(self, token: str, signing: object) -> dict[str, Any] | None:
+        """The kept claims of ``token``, if it was verified with ``signing``."""
+        if not self._same_signing(signing):
+            return None
+        return self._claims.get(token)
+
+    def put(self, token: str, claims: dict[str, Any], signing: object) -> None:
+        """Keep the claims of ``token``, verified with ``signing``."""
         if len(token) + caches.ENTRY_OVERHEAD > VERIFIED_TOKEN_BYTES:
             return  # an odd, long token: verified every time
         with self._lock:
-            self._claims[token] = claims
-            self._claims.move_to_end(token)
-            while len(self._claims) * VERIFIED_TOKEN_BYTES > self.max_bytes:
-                self._claims.popitem(last=False)
+            if signing != self._signing:
+                return  # the key changed while this token was verified
+            self._claims.put(token, claims)
 
     def size_bytes(self) -> int:
-        return len(self._claims) * VERIFIED_TOKEN_BYTES
+        return self._claims.size_bytes()
 
     def __len__(self) -> int:
         return len(self._claims)
