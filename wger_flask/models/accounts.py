@@ -29,10 +29,11 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship,
 from wger_flask.database import Model
 from wger_flask.models.types import JSONDocument, UTCDateTime, utcnow
 
+# Catalogues users' answers nest: their generations are read with the stamp (one primary-key
+# look-up each, in the same statement). Trophies: migration 7d2e9b4c1a05; exercises and units:
+# df707f7c1c83; ingredients, weight units, images: b6e107786122 and 3b9d6f0a2c71; public
+# routines: 9c4e7a2b5d18.
 _TROPHY_GENERATION = table("trophies_catalogue_generation", column("id"), column("value"))
-# Catalogues other users' answers nest: their generations are read with the stamp too (one
-# primary-key look-up each, in the same statement). Exercises and units: migration df707f7c1c83;
-# ingredients, weight units, images: b6e107786122 and 3b9d6f0a2c71; public routines: 9c4e7a2b5d18.
 _CATALOGUE_GENERATION = table("exercises_catalogue_generation", column("id"), column("value"))
 _INGREDIENT_GENERATION = table("nutrition_ingredient_generation", column("id"), column("value"))
 _PUBLIC_ROUTINE_GENERATION = table(
@@ -77,10 +78,7 @@ class User(UserMixin, Model):
     )
     # The trophy catalogue's generation (one row, renewed by triggers on every trophy write):
     # not the user's, but read with the stamp because every user's trophy progress nests it.
-    trophy_generation: Mapped[int] = column_property(
-        select(_TROPHY_GENERATION.c.value).where(_TROPHY_GENERATION.c.id == 1).scalar_subquery(),
-        deferred=True,
-    )
+    trophy_generation: Mapped[int] = _generation(_TROPHY_GENERATION)
     # What the routine and nutrition answers nest besides the user's rows (their domains key
     # kept answers on these: ``blueprints/routines``, ``blueprints/nutrition``).
     exercise_catalogue_generation: Mapped[int] = _generation(_CATALOGUE_GENERATION)
