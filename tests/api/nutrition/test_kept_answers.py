@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.api.powersync.app_device import Device
+from tests.kept_answers import assert_hits_are_fresh, read
 from wger_flask import create_app
 from wger_flask.config import TestConfig
 from wger_flask.extensions import db
@@ -27,12 +28,6 @@ def meals(api, foods) -> dict[str, Any]:
     apple = api.item(breakfast, foods.apple, "150")
     entry = api.log(plan, foods.apple, "100")
     return {"plan": plan, "breakfast": breakfast, "bread": bread, "apple": apple, "entry": entry}
-
-
-def read(client, headers: dict, url: str) -> Any:
-    response = client.get(url, headers=headers)
-    assert response.status_code == 200, (url, response.get_json())
-    return response
 
 
 def urls(made: dict[str, Any]) -> list[str]:
@@ -70,16 +65,7 @@ def test_the_nutrition_routes_are_kept(app):
 
 
 def test_a_hit_is_the_fresh_answer_in_one_statement(app, client, alice, meals, count_queries):
-    for url in urls(meals):
-        first = read(client, alice, url)
-        with count_queries() as counter:
-            again = read(client, alice, url)
-        assert len(counter.statements) == 1, (url, counter.statements)
-        assert "data_stamp" in counter.statements[0]
-        owner_answers(app).clear()
-        fresh = read(client, alice, url)
-        assert again.get_data() == first.get_data() == fresh.get_data(), url
-        assert again.headers["ETag"] == fresh.headers["ETag"]
+    assert_hits_are_fresh(app, client, alice, urls(meals), count_queries)
 
 
 def energy(client, headers: dict, made: dict[str, Any]) -> tuple[Any, ...]:

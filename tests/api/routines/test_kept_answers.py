@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from tests.api.powersync.app_device import Device
 from tests.api.routine_api import EXERCISE, create, plan
+from tests.kept_answers import assert_hits_are_fresh, read
 from wger_flask import create_app
 from wger_flask.blueprints.routines import actions as routine_actions
 from wger_flask.config import TestConfig
@@ -38,12 +39,6 @@ def made(client, alice) -> dict[str, Any]:
            "date": "2024-01-02T10:00:00+00:00", "repetitions": "8", "weight": "50"}  # fmt: skip
     create(client, alice, "workoutlog", **log)
     return ids
-
-
-def read(client, headers: dict, url: str) -> Any:
-    response = client.get(url, headers=headers)
-    assert response.status_code == 200, (url, response.get_json())
-    return response
 
 
 def urls(made: dict[str, Any]) -> list[str]:
@@ -84,16 +79,7 @@ def test_the_routine_routes_are_kept(app):
 
 
 def test_a_hit_is_the_fresh_answer_in_one_statement(app, client, alice, made, count_queries):
-    for url in urls(made):
-        first = read(client, alice, url)
-        with count_queries() as counter:
-            again = read(client, alice, url)
-        assert len(counter.statements) == 1, (url, counter.statements)
-        assert "data_stamp" in counter.statements[0]
-        owner_answers(app).clear()
-        fresh = read(client, alice, url)
-        assert again.get_data() == first.get_data() == fresh.get_data(), url
-        assert again.headers["ETag"] == fresh.headers["ETag"]
+    assert_hits_are_fresh(app, client, alice, urls(made), count_queries)
 
 
 def structure(client, headers: dict, routine_id: int) -> dict:
