@@ -74,6 +74,19 @@ def cpu_per_request(client: Any, path: str, headers: dict[str, str], requests: i
     return (time.process_time() - started) / requests
 
 
+def seeded_app(workdir: Path) -> tuple[Any, Seeded]:
+    """The app as a worker serves it, on a seeded database in ``workdir`` (rate limits off)."""
+    database_url, seeded = seeded_database(workdir)
+    os.environ.update(
+        DATABASE_URL=database_url,
+        WGER_INSTANCE_PATH=str(workdir / "instance"),
+        RATELIMIT_ENABLED="false",
+    )
+    from wger_flask import create_app
+
+    return create_app(serving=True), seeded
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -83,15 +96,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="wger-owner-cpu-"))
     try:
-        database_url, seeded = seeded_database(workdir)
-        os.environ.update(
-            DATABASE_URL=database_url,
-            WGER_INSTANCE_PATH=str(workdir / "instance"),
-            RATELIMIT_ENABLED="false",
-        )
-        from wger_flask import create_app
-
-        app = create_app(serving=True)
+        app, seeded = seeded_app(workdir)
         client = app.test_client()
         # a fresh token from the app login (the seed's may be older than its lifetime)
         login = client.post(

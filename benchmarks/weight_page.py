@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.owner_cpu import seeded_database
+from benchmarks.owner_cpu import seeded_app
 
 
 def main() -> None:
@@ -35,15 +35,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="wger-weight-page-"))
     try:
-        database_url, _ = seeded_database(workdir)
-        os.environ.update(
-            DATABASE_URL=database_url,
-            WGER_INSTANCE_PATH=str(workdir / "instance"),
-            RATELIMIT_ENABLED="false",
-        )
-        from wger_flask import create_app
-
-        app = create_app(serving=True)
+        app, _ = seeded_app(workdir)
         logging.disable(logging.INFO)
         with app.app_context():
             compare(args.pages, args.rounds)
